@@ -1,0 +1,75 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// posrca: why card terminals show unknown return codes.
+///
+/// The targets follow the data, one way:
+/// files → POSInput (bytes, gzip, lines) → POSFormats (records) → POSStore (SQLite)
+/// → POSAnalysis → POSReports; POSIngest wires input, formats and store together;
+/// `posrca` is the thin command line over them.
+let package = Package(
+    name: "posrca",
+    products: [
+        .executable(name: "posrca", targets: ["posrca"]),
+        .executable(name: "posrca-gen", targets: ["posrca-gen"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        .target(
+            name: "POSInput",
+            dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "POSFormats", resources: [.embedInCode("builtin-codes.csv")]),
+        .target(
+            name: "POSStore",
+            dependencies: ["CSQLite", "POSFormats"],
+            resources: [.embedInCode("schema.sql")]
+        ),
+        .target(name: "POSIngest", dependencies: ["POSInput", "POSFormats", "POSStore"]),
+        .target(name: "POSAnalysis", dependencies: ["POSStore"]),
+        .target(name: "POSReports", dependencies: ["POSStore", "POSAnalysis"]),
+        .target(name: "POSSampleData", dependencies: ["CZlib"]),
+
+        .executableTarget(
+            name: "posrca",
+            dependencies: [
+                "POSIngest", "POSStore", "POSFormats", "POSAnalysis", "POSReports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "posrca-gen",
+            dependencies: [
+                "POSSampleData",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "POSInputTests", dependencies: ["POSInput"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "POSFormatsTests", dependencies: ["POSFormats"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "POSStoreTests", dependencies: ["POSStore"]),
+        .testTarget(
+            name: "POSIngestTests",
+            dependencies: ["POSIngest", "POSStore", "POSSampleData"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "POSAnalysisTests", dependencies: ["POSAnalysis", "POSIngest", "POSSampleData"]),
+        .testTarget(name: "POSSampleDataTests", dependencies: ["POSSampleData", "POSFormats"]),
+        .testTarget(name: "posrcaTests", dependencies: ["posrca", "POSSampleData"]),
+    ]
+)
+
+// Strict settings for every Swift target, in one place.
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    target.swiftSettings = settings
+}

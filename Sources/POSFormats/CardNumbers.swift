@@ -1,0 +1,96 @@
+/// Card-number (PAN) masking, formats.md §5.
+///
+/// Any maximal run of 13 to 19 ASCII digits that passes the Luhn check becomes first 6,
+/// stars, last 4 (the length is kept, so `6228480000000001234` → `622848*********1234`).
+/// Runs that fail Luhn (STANs, RRNs, amounts, timestamps) stay as they are.
+public enum CardNumbers {
+    /// True when the digits (ASCII) pass the Luhn check.
+    @inlinable
+    public static func passesLuhn(_ digits: UnsafeRawBufferPointer) -> Bool {
+        var sum = 0
+        var double = false
+        var i = digits.count - 1
+        while i >= 0 {
+            var d = Int(digits[i] &- 0x30)
+            if double {
+                d *= 2
+                if d > 9 { d -= 9 }
+            }
+            sum += d
+            double.toggle()
+            i -= 1
+        }
+        return sum % 10 == 0
+    }
+
+    /// True when `bytes` hold a run of 13–19 digits that passes Luhn: a quick test before copying.
+    public static func containsCardNumber(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            guard bytes[i] >= 0x30, bytes[i] <= 0x39 else {
+                i += 1
+                continue
+            }
+            let start = i
+            while i < n, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
+            let length = i - start
+            if length >= 13, length <= 19, passesLuhn(UnsafeRawBufferPointer(rebasing: bytes[start..<i])) {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// Masks every card number in `bytes` in place; returns how many it masked.
+    @discardableResult
+    public static func maskInPlace(_ bytes: UnsafeMutableRawBufferPointer) -> Int {
+        var masked = 0
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            guard bytes[i] >= 0x30, bytes[i] <= 0x39 else {
+                i += 1
+                continue
+            }
+            let start = i
+            while i < n, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
+            let length = i - start
+            if length >= 13, length <= 19,
+               passesLuhn(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<i])) {
+                for k in (start + 6)..<(i - 4) { bytes[k] = 0x2A }
+                masked += 1
+            }
+        }
+        return masked
+    }
+
+    /// `text` with every card number masked, and how many there were.
+    public static func mask(_ text: String) -> (text: String, masked: Int) {
+        var copy = Array(text.utf8)
+        let count = copy.withUnsafeMutableBytes { maskInPlace($0) }
+        return count == 0 ? (text, 0) : (String(decoding: copy, as: UTF8.self), count)
+    }
+
+    /// Masks a value that *is* a card number by its meaning (the terminal's `pan`, acquirer field 2):
+    /// every digit between the first 6 and the last 4 becomes `*`, Luhn or not, so that a test card
+    /// or a mistyped number is not kept whole either. Values of 10 digits or fewer become all stars.
+    /// Returns whether anything was hidden.
+    public static func maskCardField(_ value: String) -> (text: String, masked: Bool) {
+        var bytes = Array(value.utf8)
+        let digitPositions = bytes.indices.filter { bytes[$0] >= 0x30 && bytes[$0] <= 0x39 }
+        guard !digitPositions.isEmpty else { return (value, false) }
+        var changed = false
+        let keep: Set<Int>
+        if digitPositions.count > 10 {
+            keep = Set(digitPositions.prefix(6)).union(digitPositions.suffix(4))
+        } else {
+            keep = []
+        }
+        for p in digitPositions where !keep.contains(p) {
+            bytes[p] = 0x2A
+            changed = true
+        }
+        return (String(decoding: bytes, as: UTF8.self), changed)
+    }
+}

@@ -1,0 +1,360 @@
+import CZlib
+import Crypto
+import Glibc
+
+/// A failure to read an input file at all (as opposed to a damaged stream, which is a truncation).
+public struct InputError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// How the file's bytes were stored.
+public enum Compression: String, Sendable {
+    case none
+    case gzip
+}
+
+/// One unit the line source hands out.
+public enum SourceLine {
+    /// A complete line, without its LF and without a CR right before it.
+    case line(UnsafeRawBufferPointer, number: Int)
+    /// A line longer than the limit: its start, and its full length. The rest was skipped.
+    case overlong(prefix: UnsafeRawBufferPointer, number: Int, length: Int)
+    /// The bytes after the last line break when a damaged stream ended: not a complete line.
+    case incomplete(UnsafeRawBufferPointer, number: Int)
+}
+
+/// How a stream ended.
+public struct SourceEnd: Sendable {
+    /// Why the stream stopped early (corrupt gzip, unexpected end), or nil when it ended cleanly.
+    public var truncation: String?
+    /// Lines handed out, complete or not.
+    public var lines: Int
+    /// Bytes after decompression.
+    public var decodedBytes: Int64
+}
+
+/// Streams a file's lines, plain or gzip, in a reusable buffer, hashing the raw bytes as they pass.
+///
+/// Memory stays at about `chunkSize` plus `maxLineBytes` whatever the file's size. Gzip may have one
+/// member or many (pigz, bgzip, concatenated files). A corrupt or cut-short gzip stream does not throw:
+/// every complete line before the fault is delivered, the partial one as `.incomplete`, and
+/// `SourceEnd.truncation` says why. Only failing to open or read the file throws.
+public final class LineSource {
+    public let path: String
+    public private(set) var compression: Compression = .none
+    /// Raw bytes read so far (for progress).
+    public private(set) var rawBytesRead: Int64 = 0
+    public let rawSize: Int64
+    /// Modification time in nanoseconds since the epoch.
+    public let modificationTimeNanoseconds: Int64
+
+    private let fd: Int32
+    private let chunkSize: Int
+    private let maxLineBytes: Int
+    private var hasher = SHA256()
+    private var digest: String?
+
+    private var raw: UnsafeMutableRawBufferPointer
+    private var rawStart = 0
+    private var rawEnd = 0
+    private var rawEOF = false
+
+    private var stream = z_stream()
+    private var formatDecided = false
+    private var inflating = false
+    private var inflateReady = false
+    private var memberEnded = false
+    private var truncation: String?
+
+    /// Decoded bytes: `[0, filled)` hold data, `[consumed, filled)` not yet handed out.
+    private var decoded: UnsafeMutableRawBufferPointer
+    private var decodedFilled = 0
+    private var decodedConsumed = 0
+    private var decodedEOF = false
+    private var decodedTotal: Int64 = 0
+
+    /// Opens `path` for reading. Throws `InputError` when it cannot be opened or is not a regular file.
+    public init(path: String, chunkSize: Int = 1 << 20, maxLineBytes: Int = 1 << 20) throws {
+        self.path = path
+        self.chunkSize = chunkSize
+        self.maxLineBytes = maxLineBytes
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw InputError(path: path, reason: String(cString: strerror(errno))) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw InputError(path: path, reason: reason)
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw InputError(path: path, reason: "not a regular file")
+        }
+        self.fd = fd
+        rawSize = Int64(info.st_size)
+        modificationTimeNanoseconds = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        raw = .allocate(byteCount: chunkSize, alignment: 16)
+        decoded = .allocate(byteCount: max(chunkSize, maxLineBytes) + chunkSize, alignment: 16)
+        posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
+    }
+
+    deinit {
+        if inflateReady { inflateEnd(&stream) }
+        close(fd)
+        raw.deallocate()
+        decoded.deallocate()
+    }
+
+    /// SHA-256 of the raw file bytes, lowercase hex. Reads the rest of the file if lines were not all consumed.
+    public func sha256() throws -> String {
+        if let digest { return digest }
+        while !rawEOF {
+            rawStart = 0
+            rawEnd = 0
+            try fillRaw()
+        }
+        let hexDigits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        for byte in hasher.finalize() {
+            hex.append(hexDigits[Int(byte >> 4)])
+            hex.append(hexDigits[Int(byte & 0xF)])
+        }
+        let value = String(decoding: hex, as: UTF8.self)
+        digest = value
+        return value
+    }
+
+    /// The first decoded bytes (up to `limit`), without consuming them: enough to tell the file's kind.
+    public func head(limit: Int = 64 << 10) throws -> UnsafeRawBufferPointer {
+        while decodedFilled - decodedConsumed < limit, !decodedEOF {
+            let before = decodedFilled
+            try fillDecoded()
+            if decodedFilled == before, decodedEOF { break }
+        }
+        let end = min(decodedFilled, decodedConsumed + limit)
+        return UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(decoded)[decodedConsumed..<end])
+    }
+
+    /// Calls `body` for every line until the end of the stream (or a damaged stream's fault).
+    ///
+    /// The buffer passed to `body` is valid only during the call.
+    public func forEachLine(_ body: (SourceLine) throws -> Void) throws -> SourceEnd {
+        var number = 0
+        // A line past the limit: its first bytes and length so far, while the rest is skipped.
+        var overlong: (prefix: [UInt8], length: Int)?
+        while true {
+            let base = decoded.baseAddress!
+            var cursor = decodedConsumed
+            while cursor < decodedFilled {
+                guard let hit = memchr(base + cursor, 0x0A, decodedFilled - cursor) else { break }
+                let end = base.distance(to: hit)
+                number += 1
+                if let skipped = overlong {
+                    overlong = nil
+                    try skipped.prefix.withUnsafeBytes {
+                        try body(.overlong(prefix: $0, number: number, length: skipped.length + end - cursor))
+                    }
+                } else {
+                    var lineEnd = end
+                    if lineEnd > cursor, base.load(fromByteOffset: lineEnd - 1, as: UInt8.self) == 0x0D { lineEnd -= 1 }
+                    try body(.line(UnsafeRawBufferPointer(start: base + cursor, count: lineEnd - cursor), number: number))
+                }
+                cursor = end + 1
+            }
+            decodedConsumed = cursor
+            let partial = decodedFilled - decodedConsumed
+            if overlong != nil {
+                overlong!.length += partial
+                decodedConsumed = decodedFilled
+            } else if partial >= maxLineBytes {
+                let prefix = Array(UnsafeRawBufferPointer(start: base + decodedConsumed, count: min(partial, 4096)))
+                overlong = (prefix, partial)
+                decodedConsumed = decodedFilled
+            }
+            if decodedEOF {
+                if let skipped = overlong {
+                    number += 1
+                    try skipped.prefix.withUnsafeBytes {
+                        try body(.overlong(prefix: $0, number: number, length: skipped.length))
+                    }
+                } else if decodedFilled > decodedConsumed {
+                    number += 1
+                    var restEnd = decodedFilled
+                    if base.load(fromByteOffset: restEnd - 1, as: UInt8.self) == 0x0D { restEnd -= 1 }
+                    let bytes = UnsafeRawBufferPointer(start: base + decodedConsumed, count: restEnd - decodedConsumed)
+                    // A clean end without a final newline still ends a complete line.
+                    try body(truncation == nil ? .line(bytes, number: number) : .incomplete(bytes, number: number))
+                }
+                decodedConsumed = decodedFilled
+                return SourceEnd(truncation: truncation, lines: number, decodedBytes: decodedTotal)
+            }
+            try fillDecoded()
+        }
+    }
+
+    // MARK: - Filling
+
+    /// Moves the unconsumed tail to the front and decodes more after it.
+    private func fillDecoded() throws {
+        if decodedConsumed > 0 {
+            let tail = decodedFilled - decodedConsumed
+            if tail > 0 {
+                memmove(decoded.baseAddress!, decoded.baseAddress! + decodedConsumed, tail)
+            }
+            decodedFilled = tail
+            decodedConsumed = 0
+        }
+        let room = min(decoded.count - decodedFilled, chunkSize)
+        guard room > 0 else { return }
+        let target = UnsafeMutableRawBufferPointer(rebasing: decoded[decodedFilled..<(decodedFilled + room)])
+        let produced = try decode(into: target)
+        decodedFilled += produced
+        decodedTotal += Int64(produced)
+    }
+
+    /// Reads more raw bytes (hashing them). Sets `rawEOF` at end of file.
+    private func fillRaw() throws {
+        if rawStart > 0 {
+            let tail = rawEnd - rawStart
+            if tail > 0 { memmove(raw.baseAddress!, raw.baseAddress! + rawStart, tail) }
+            rawEnd = tail
+            rawStart = 0
+        }
+        while rawEnd < raw.count {
+            let n = read(fd, raw.baseAddress! + rawEnd, raw.count - rawEnd)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw InputError(path: path, reason: "read failed: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 {
+                rawEOF = true
+                break
+            }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(start: raw.baseAddress! + rawEnd, count: n))
+            rawEnd += n
+            rawBytesRead += Int64(n)
+            if rawEnd - rawStart >= chunkSize / 2 { break }
+        }
+    }
+
+    /// Produces decoded bytes into `target`; 0 with `decodedEOF` set at the end.
+    private func decode(into target: UnsafeMutableRawBufferPointer) throws -> Int {
+        if rawEnd - rawStart < 2, !rawEOF { try fillRaw() }
+        if !formatDecided {
+            // First call: decide plain or gzip from the magic bytes, not the name.
+            formatDecided = true
+            if rawEnd >= 2, raw[0] == 0x1F, raw[1] == 0x8B {
+                compression = .gzip
+                inflating = true
+                try startInflate()
+            }
+        }
+        if !inflating {
+            if rawStart == rawEnd {
+                if rawEOF {
+                    decodedEOF = true
+                    return 0
+                }
+                try fillRaw()
+            }
+            let n = min(target.count, rawEnd - rawStart)
+            target.baseAddress!.copyMemory(from: raw.baseAddress! + rawStart, byteCount: n)
+            rawStart += n
+            if n == 0, rawEOF { decodedEOF = true }
+            return n
+        }
+        return try inflateChunk(into: target)
+    }
+
+    private func startInflate() throws {
+        stream = z_stream()
+        let status = inflateInit2_(&stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        guard status == Z_OK else { throw InputError(path: path, reason: "zlib could not start (\(status))") }
+        inflateReady = true
+    }
+
+    private func inflateChunk(into target: UnsafeMutableRawBufferPointer) throws -> Int {
+        var produced = 0
+        while produced == 0 {
+            if memberEnded {
+                // Between members: another member, zero padding, or garbage.
+                if rawEnd - rawStart < 2, !rawEOF { try fillRaw() }
+                if rawStart == rawEnd, rawEOF {
+                    decodedEOF = true
+                    return 0
+                }
+                if rawEnd - rawStart >= 2, raw[rawStart] == 0x1F, raw[rawStart + 1] == 0x8B {
+                    inflateReset(&stream)
+                    memberEnded = false
+                } else if allZero(from: rawStart) {
+                    rawStart = rawEnd
+                    if rawEOF {
+                        decodedEOF = true
+                        return 0
+                    }
+                    try fillRaw()
+                    continue
+                } else {
+                    let offset = rawBytesRead - Int64(rawEnd - rawStart)
+                    truncation = "data that is not gzip after a gzip member, at byte \(offset)"
+                    decodedEOF = true
+                    return 0
+                }
+            }
+            if rawStart == rawEnd {
+                if rawEOF {
+                    truncation = "gzip stream ends early (unexpected end of file)"
+                    decodedEOF = true
+                    return 0
+                }
+                try fillRaw()
+                continue
+            }
+            stream.next_in = raw.baseAddress!.advanced(by: rawStart).assumingMemoryBound(to: Bytef.self)
+            stream.avail_in = uInt(rawEnd - rawStart)
+            stream.next_out = target.baseAddress!.advanced(by: produced).assumingMemoryBound(to: Bytef.self)
+            stream.avail_out = uInt(target.count - produced)
+            let status = inflate(&stream, Z_NO_FLUSH)
+            let consumed = (rawEnd - rawStart) - Int(stream.avail_in)
+            rawStart += consumed
+            produced = target.count - Int(stream.avail_out)
+            switch status {
+            case Z_OK, Z_BUF_ERROR:
+                if status == Z_BUF_ERROR, consumed == 0, produced == 0 {
+                    if rawEOF {
+                        truncation = "gzip stream ends early (unexpected end of file)"
+                        decodedEOF = true
+                        return 0
+                    }
+                    try fillRaw()
+                }
+            case Z_STREAM_END:
+                memberEnded = true
+            default:
+                let message = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
+                let offset = rawBytesRead - Int64(rawEnd - rawStart)
+                truncation = "corrupt gzip data near byte \(offset): \(message)"
+                decodedEOF = true
+                return produced
+            }
+        }
+        return produced
+    }
+
+    private func allZero(from start: Int) -> Bool {
+        var i = start
+        while i < rawEnd {
+            if raw[i] != 0 { return false }
+            i += 1
+        }
+        return true
+    }
+}
