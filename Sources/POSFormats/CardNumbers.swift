@@ -1,7 +1,7 @@
 /// Card-number (PAN) masking, formats.md §5.
 ///
 /// Any maximal run of 13 to 19 ASCII digits that passes the Luhn check becomes first 6,
-/// stars, last 4 (the length is kept, so `6228480000000001234` → `622848*********1234`).
+/// stars, last 4 (the length is kept, so `6228480402564890018` → `622848*********0018`).
 /// Runs that fail Luhn (STANs, RRNs, amounts, timestamps) stay as they are.
 public enum CardNumbers {
     /// True when the digits (ASCII) pass the Luhn check.
@@ -76,21 +76,22 @@ public enum CardNumbers {
     /// every digit between the first 6 and the last 4 becomes `*`, Luhn or not, so that a test card
     /// or a mistyped number is not kept whole either. Values of 10 digits or fewer become all stars.
     /// Returns whether anything was hidden.
+    ///
+    /// Positions count mask characters (`*`, `X`, `x`, `#`) as well as digits, so a value the
+    /// terminal already masked (`622848******1234`) is kept as it is rather than blanked.
     public static func maskCardField(_ value: String) -> (text: String, masked: Bool) {
         var bytes = Array(value.utf8)
-        let digitPositions = bytes.indices.filter { bytes[$0] >= 0x30 && bytes[$0] <= 0x39 }
-        guard !digitPositions.isEmpty else { return (value, false) }
-        var changed = false
-        let keep: Set<Int>
-        if digitPositions.count > 10 {
-            keep = Set(digitPositions.prefix(6)).union(digitPositions.suffix(4))
-        } else {
-            keep = []
+        // Digits and the marks that stand for hidden digits: the card number's positions.
+        let positions = bytes.indices.filter {
+            let b = bytes[$0]
+            return (b >= 0x30 && b <= 0x39) || b == 0x2A || b == 0x58 || b == 0x78 || b == 0x23
         }
-        for p in digitPositions where !keep.contains(p) {
+        let keep: Set<Int> = positions.count > 10 ? Set(positions.prefix(6)).union(positions.suffix(4)) : []
+        var changed = false
+        for p in positions where !keep.contains(p) && bytes[p] >= 0x30 && bytes[p] <= 0x39 {
             bytes[p] = 0x2A
             changed = true
         }
-        return (String(decoding: bytes, as: UTF8.self), changed)
+        return changed ? (String(decoding: bytes, as: UTF8.self), true) : (value, false)
     }
 }

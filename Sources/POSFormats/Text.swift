@@ -36,12 +36,16 @@ public enum LogText {
     /// Shortens text kept for a human (a rejected line) to at most `limit` UTF-8 bytes, on a
     /// character boundary, saying how much was cut.
     public static func shorten(_ text: String, limit: Int) -> String {
-        guard text.utf8.count > limit else { return text }
         let utf8 = text.utf8
-        var end = utf8.index(utf8.startIndex, offsetBy: limit)
-        // Step back off UTF-8 continuation bytes so no character is cut in half.
-        while end > utf8.startIndex, utf8[end] & 0xC0 == 0x80 { end = utf8.index(before: end) }
-        let cut = text.utf8.count - text.utf8.distance(from: text.utf8.startIndex, to: end)
+        guard utf8.count > limit else { return text }
+        // Walk whole characters (grapheme clusters, so `e` + U+0301 stays together) while they fit.
+        var end = text.startIndex
+        while end < text.endIndex {
+            let next = text.index(after: end)
+            if utf8.distance(from: utf8.startIndex, to: next) > limit { break }
+            end = next
+        }
+        let cut = utf8.count - utf8.distance(from: utf8.startIndex, to: end)
         return String(text[..<end]) + "…[\(cut) more bytes]"
     }
 }

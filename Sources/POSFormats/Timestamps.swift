@@ -226,7 +226,12 @@ public enum Timestamps {
         if text == "Z" || text == "UTC" { return 0 }
         let scalars = Array(text.utf8)
         guard let sign = scalars.first, sign == 0x2B || sign == 0x2D else { return nil }
-        let rest = scalars.dropFirst().filter { $0 != 0x3A }
+        var rest = Array(scalars.dropFirst())
+        // One colon at most, and only between 1–2 hour digits and 2 minute digits (`+8:30`, `+08:00`).
+        if let colon = rest.firstIndex(of: 0x3A) {
+            guard colon == 1 || colon == 2, rest.count - colon - 1 == 2 else { return nil }
+            rest.remove(at: colon)
+        }
         guard !rest.isEmpty, rest.count <= 4, rest.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
         let digits = rest.map { Int($0 - 0x30) }
         let hours: Int

@@ -1,0 +1,232 @@
+import Foundation
+import Synchronization
+import POSFormats
+public import POSInput
+public import POSStore
+
+/// What happened to one file in an ingest run.
+public struct FileSummary: Sendable {
+    /// `ok`, `truncated`, `failed`, `skipped_duplicate`, or `unchanged` (already in, same content).
+    public var status: String
+    public var path: String
+    public var kind: String?
+    public var lines: Int = 0
+    public var rows: Int = 0
+    public var rejects: Int = 0
+    /// Rejects by reason.
+    public var rejectReasons: [String: Int] = [:]
+    public var ignoredEvents: Int = 0
+    public var unknownKeys: Int = 0
+    public var skippedElements: Int = 0
+    public var maskedPANs: Int = 0
+    public var invalidUTF8: Int = 0
+    public var seconds: Double = 0
+    /// Why it failed, was truncated, or is a duplicate.
+    public var detail: String?
+    /// True when the rows replaced an earlier version of the same path.
+    public var replaced = false
+}
+
+/// The totals of an ingest run.
+public struct IngestReport: Sendable {
+    public var files: [FileSummary] = []
+    /// Command-line paths that could not be used (missing, loops).
+    public var problems: [String] = []
+    public var seconds: Double = 0
+
+    /// cli.md exit code: 0 clean, 1 something rejected or truncated, 2 a file or path failed.
+    public var exitCode: Int32 {
+        if !problems.isEmpty || files.contains(where: { $0.status == "failed" }) { return 2 }
+        if files.contains(where: { $0.status == "truncated" || $0.rejects > 0 }) { return 1 }
+        return 0
+    }
+
+    public var rows: Int { files.reduce(0) { $0 + $1.rows } }
+    public var rejects: Int { files.reduce(0) { $0 + $1.rejects } }
+}
+
+/// Streams files into the store: one thread reads and parses, the calling thread writes.
+///
+/// Decompression and parsing of the next batches overlap SQLite's inserts of the previous ones,
+/// which is how an ingest keeps close to the speed of SQLite itself on two cores.
+public final class Ingester {
+    public let store: IngestStore
+    public let options: ParseOptions
+    public let progress = IngestProgress()
+    /// Files (by identity) never to ingest: the database itself and its journals.
+    public var excluded: Set<InputDiscovery.FileIdentity> = []
+
+    public init(store: IngestStore, options: ParseOptions) {
+        self.store = store
+        self.options = options
+    }
+
+    /// Ingests `paths` (files and folders). `onFile` is called on the calling thread after each file.
+    public func run(paths: [String], onFile: (FileSummary) -> Void = { _ in }, onProgress: (Int, Int) -> Void = { _, _ in }) throws -> IngestReport {
+        let started = monotonicSeconds()
+        var report = IngestReport()
+        let (found, problems) = InputDiscovery.files(in: paths, excluding: excluded)
+        report.problems = problems.map(\.description)
+
+        // Files whose path, size and time match the ledger are only hashed: same content, nothing to do.
+        var toParse: [String] = []
+        for file in found {
+            if let entry = try store.ledgerEntry(path: file.path), entry.status == "ok" || entry.status == "truncated",
+               entry.bytes == file.size, entry.modificationTimeNanoseconds == file.modificationTimeNanoseconds,
+               let source = try? LineSource(path: file.path), (try? source.sha256()) == entry.sha256 {
+                var summary = FileSummary(status: "unchanged", path: file.path)
+                summary.detail = "already ingested, same content"
+                report.files.append(summary)
+                onFile(summary)
+                continue
+            }
+            toParse.append(file.path)
+        }
+
+        let channel = BatchChannel(capacity: 8)
+        let options = self.options
+        let progress = self.progress
+        let files = toParse
+        let producer = Thread {
+            var parser = FileParser(options: options, channel: channel, progress: progress)
+            for (index, path) in files.enumerated() {
+                progress.fileIndex.store(index + 1, ordering: .relaxed)
+                parser.parse(path: path)
+                parser.flush()
+            }
+            channel.close()
+        }
+        producer.stackSize = 8 << 20
+        producer.start()
+        defer { channel.close() }
+
+        var writer = FileWriter(store: store)
+        while let batch = channel.receive() {
+            for item in batch {
+                if let summary = writer.handle(item) {
+                    report.files.append(summary)
+                    onFile(summary)
+                }
+            }
+            onProgress(progress.fileIndex.load(ordering: .relaxed), files.count)
+        }
+        report.seconds = monotonicSeconds() - started
+        return report
+    }
+}
+
+/// The writing side: applies items to the store and closes each file with its summary.
+struct FileWriter {
+    let store: IngestStore
+    private var current: FileSummary?
+    /// Set when the store failed mid-file: the rest of that file's items are dropped.
+    private var failure: String?
+
+    init(store: IngestStore) {
+        self.store = store
+    }
+
+    mutating func handle(_ item: PipelineItem) -> FileSummary? {
+        switch item {
+        case .begin(let path, let kind):
+            current = FileSummary(status: "ok", path: path, kind: kind.rawValue)
+            failure = nil
+            do { try store.beginFile(path: path) } catch { failure = "\(error)" }
+            return nil
+        case .end(let parsed):
+            return finish(parsed)
+        case .failed(let path, let reason, _):
+            store.rollbackFile()
+            var summary = current ?? FileSummary(status: "failed", path: path)
+            summary.status = "failed"
+            summary.detail = reason
+            summary.rows = 0
+            summary.rejects = 0
+            summary.rejectReasons = [:]
+            current = nil
+            recordFailure(path: path, kind: summary.kind, reason: reason)
+            return summary
+        default:
+            guard failure == nil, current != nil else { return nil }
+            do {
+                switch item {
+                case .terminal(let record): try store.add(record)
+                case .message(let message): try store.add(message)
+                case .link(let event): try store.add(event)
+                case .inventory(let row): try store.add(row)
+                case .catalogue(let entry): try store.add(entry)
+                case .rejected(let rejection):
+                    try store.add(rejection)
+                    current!.rejectReasons[rejection.reason, default: 0] += 1
+                default: break
+                }
+            } catch {
+                failure = "\(error)"
+                store.rollbackFile()
+            }
+            return nil
+        }
+    }
+
+    private mutating func finish(_ parsed: ParsedFile) -> FileSummary? {
+        guard var summary = current else { return nil }
+        current = nil
+        summary.lines = parsed.lines
+        summary.seconds = parsed.seconds
+        summary.maskedPANs = parsed.counts["masked_pans"] ?? 0
+        summary.invalidUTF8 = parsed.counts["invalid_utf8"] ?? 0
+        summary.ignoredEvents = parsed.counts.filter { $0.key.hasPrefix("ignored_event:") }.reduce(0) { $0 + $1.value }
+        summary.unknownKeys = parsed.counts.filter { $0.key.hasPrefix("unknown_key:") }.reduce(0) { $0 + $1.value }
+        summary.skippedElements = parsed.counts.filter { $0.key.hasPrefix("skipped:") }.reduce(0) { $0 + $1.value }
+        if let failure {
+            summary.status = "failed"
+            summary.detail = failure
+            summary.rejectReasons = [:]
+            recordFailure(path: parsed.path, kind: parsed.kind.rawValue, reason: failure, parsed: parsed)
+            return summary
+        }
+        var counts = parsed.counts
+        for (reason, n) in summary.rejectReasons { counts["reject:\(reason)"] = n }
+        let status = parsed.truncation == nil ? "ok" : "truncated"
+        let record = FileRecord(
+            path: parsed.path, sha256: parsed.sha256, kind: parsed.kind, compression: parsed.compression, bytes: parsed.bytes,
+            decodedBytes: parsed.decodedBytes, modificationTimeNanoseconds: parsed.modificationTimeNanoseconds, lines: parsed.lines,
+            status: status, error: parsed.truncation, seconds: parsed.seconds, counts: counts
+        )
+        do {
+            switch try store.commitFile(record) {
+            case .committed(_, let rows, let rejects, let replaced):
+                summary.status = status
+                summary.rows = rows
+                summary.rejects = rejects
+                summary.replaced = replaced
+                summary.detail = parsed.truncation
+            case .duplicate(let existing):
+                summary.status = existing == parsed.path ? "unchanged" : "skipped_duplicate"
+                summary.detail = existing == parsed.path ? "already ingested, same content" : "same content as \(existing)"
+                summary.rows = 0
+                summary.rejects = 0
+                summary.rejectReasons = [:]
+            }
+        } catch {
+            summary.status = "failed"
+            summary.detail = "\(error)"
+            summary.rows = 0
+            summary.rejects = 0
+            summary.rejectReasons = [:]
+            recordFailure(path: parsed.path, kind: parsed.kind.rawValue, reason: "\(error)", parsed: parsed)
+        }
+        return summary
+    }
+
+    /// Notes a failed file in the ledger (best effort: when the disk is full even this may fail).
+    private func recordFailure(path: String, kind: String?, reason: String, parsed: ParsedFile? = nil) {
+        let record = FileRecord(
+            path: path, sha256: parsed?.sha256 ?? "", kind: InputKind(rawValue: kind ?? "") ?? .terminalLog,
+            compression: parsed?.compression ?? "none", bytes: parsed?.bytes ?? 0, decodedBytes: parsed?.decodedBytes ?? 0,
+            modificationTimeNanoseconds: parsed?.modificationTimeNanoseconds ?? 0, lines: parsed?.lines ?? 0,
+            status: "failed", error: reason, seconds: parsed?.seconds ?? 0, counts: [:]
+        )
+        try? store.recordWithoutRows(record)
+    }
+}

@@ -1,0 +1,473 @@
+import Glibc
+public import POSFormats
+
+/// What the ledger knows of one ingested file.
+public struct LedgerEntry: Sendable, Hashable {
+    public var id: Int64
+    public var path: String
+    public var sha256: String
+    public var bytes: Int64
+    public var modificationTimeNanoseconds: Int64
+    public var status: String
+}
+
+/// What is recorded of a file when its rows are committed.
+public struct FileRecord: Sendable {
+    public var path: String
+    public var sha256: String
+    public var kind: InputKind
+    public var compression: String
+    public var bytes: Int64
+    public var decodedBytes: Int64
+    public var modificationTimeNanoseconds: Int64
+    public var lines: Int
+    public var status: String
+    public var error: String?
+    public var seconds: Double
+    /// Counters by name (`reject:<reason>`, `ignored_event:<ev>`, `masked_pans`, …).
+    public var counts: [String: Int]
+
+    public init(
+        path: String, sha256: String, kind: InputKind, compression: String, bytes: Int64, decodedBytes: Int64,
+        modificationTimeNanoseconds: Int64, lines: Int, status: String, error: String?, seconds: Double, counts: [String: Int]
+    ) {
+        self.path = path
+        self.sha256 = sha256
+        self.kind = kind
+        self.compression = compression
+        self.bytes = bytes
+        self.decodedBytes = decodedBytes
+        self.modificationTimeNanoseconds = modificationTimeNanoseconds
+        self.lines = lines
+        self.status = status
+        self.error = error
+        self.seconds = seconds
+        self.counts = counts
+    }
+}
+
+/// How a file's commit ended.
+public enum FileCommitOutcome: Sendable, Equatable {
+    /// The rows are in; `replaced` is true when they replaced an earlier version of the same path.
+    case committed(fileID: Int64, rows: Int, rejects: Int, replaced: Bool)
+    /// The same content was already in under `existingPath`: nothing was added.
+    case duplicate(existingPath: String)
+}
+
+/// Writes ingested records into the database, one transaction per file.
+///
+/// Use: `beginFile()`, the `add` calls, then `commitFile(_:)` or `rollbackFile()`. A file's rows land
+/// whole or not at all. Repeated text is dictionary-encoded through an in-memory map loaded once.
+public final class IngestStore {
+    public let database: Database
+    private var dictionary: [String: Int64] = [:]
+    private var addedInFile: [String] = []
+    private var fileID: Int64 = 0
+    private var rows = 0
+    private var rejects = 0
+
+    private let insertDictionary: Statement
+    private let insertTxn: Statement
+    private let insertBoot: Statement
+    private let insertFirmwareUpdate: Statement
+    private let insertSignIn: Statement
+    private let insertError: Statement
+    private let insertNet: Statement
+    private let insertMessage: Statement
+    private let insertInventory: Statement
+    private let insertCatalogue: Statement
+    private let insertReject: Statement
+    private let insertFileRow: Statement
+
+    /// Tables holding rows that came from a file (by `file_id`).
+    static let fileTables = [
+        "terminal_txns", "terminal_boots", "firmware_updates", "terminal_signins", "terminal_errors", "net_events",
+        "acquirer_msgs", "inventory", "catalogue_entries", "rejected_lines", "file_counts",
+    ]
+
+    /// Opens the store on `database`, creating the schema when needed.
+    public init(database: Database) throws {
+        self.database = database
+        try Schema.install(on: database)
+        insertDictionary = try database.prepare("INSERT INTO dictionary(value) VALUES (?)")
+        insertTxn = try database.prepare("""
+            INSERT INTO terminal_txns(file_id, line, ts, tz, tid, type, stan, batch, amount, currency, rc, disp, latency_ms, entry, pan, err, reason, mcc)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+            """)
+        insertBoot = try database.prepare("""
+            INSERT INTO terminal_boots(file_id, line, ts, tz, tid, firmware, app_version, code_table) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            """)
+        insertFirmwareUpdate = try database.prepare("""
+            INSERT INTO firmware_updates(file_id, line, ts, tz, tid, from_fw, to_fw, succeeded) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            """)
+        insertSignIn = try database.prepare("INSERT INTO terminal_signins(file_id, line, ts, tz, tid, rc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        insertError = try database.prepare("INSERT INTO terminal_errors(file_id, line, ts, tz, tid, err, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+        insertNet = try database.prepare("""
+            INSERT INTO net_events(file_id, line, ts, tz, source, subject, state, net_type, rssi, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+            """)
+        insertMessage = try database.prepare("""
+            INSERT INTO acquirer_msgs(file_id, line, ts, tz, realm, direction, mti, pan, proc_code, amount, stan, stan_text,
+                local_time, local_date, rrn, rc, tid, mid, currency, lifespan_ms)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
+            """)
+        insertInventory = try database.prepare("""
+            INSERT OR REPLACE INTO inventory(tid, file_id, line, mid, brand, model, channel, agent, fee_tier, fee_rate, region, mcc, firmware)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+            """)
+        insertCatalogue = try database.prepare("INSERT INTO catalogue_entries(file_id, line, code, meaning, scope) VALUES (?1, ?2, ?3, ?4, ?5)")
+        insertReject = try database.prepare("INSERT INTO rejected_lines(file_id, line, reason, text) VALUES (?1, ?2, ?3, ?4)")
+        insertFileRow = try database.prepare("""
+            INSERT INTO input_files(path, sha256, kind, compression, bytes, status, ingested_at) VALUES (?1, '', 'pending', 'none', 0, 'failed', ?2)
+            """)
+        let load = try database.prepare("SELECT id, value FROM dictionary")
+        while try load.step() {
+            dictionary[load.text(1) ?? ""] = load.int64(0)
+        }
+    }
+
+    // MARK: - Ledger
+
+    /// The current ledger entry for `path` (not counting duplicates recorded under it).
+    public func ledgerEntry(path: String) throws -> LedgerEntry? {
+        try entries("WHERE path = ? AND status <> 'skipped_duplicate' ORDER BY id DESC LIMIT 1", [.text(path)]).first
+    }
+
+    /// A file already in whose content has this hash.
+    public func fileWithContent(sha256: String) throws -> LedgerEntry? {
+        try entries("WHERE sha256 = ? AND status IN ('ok', 'truncated') ORDER BY id LIMIT 1", [.text(sha256)]).first
+    }
+
+    private func entries(_ whereClause: String, _ arguments: [DatabaseValue]) throws -> [LedgerEntry] {
+        let statement = try database.prepare("SELECT id, path, sha256, bytes, mtime_ns, status FROM input_files \(whereClause)")
+        try statement.bind(arguments)
+        var result: [LedgerEntry] = []
+        while try statement.step() {
+            result.append(LedgerEntry(
+                id: statement.int64(0), path: statement.text(1) ?? "", sha256: statement.text(2) ?? "",
+                bytes: statement.int64(3), modificationTimeNanoseconds: statement.int64(4), status: statement.text(5) ?? ""
+            ))
+        }
+        return result
+    }
+
+    /// Records a file that added nothing: a duplicate of another path's content, or one that failed.
+    public func recordWithoutRows(_ file: FileRecord, duplicateOf: Int64? = nil) throws {
+        try database.execute("BEGIN IMMEDIATE")
+        do {
+            // A failed or duplicate entry for the same path replaces the previous such entry, not good data.
+            let old = try database.prepare("DELETE FROM input_files WHERE path = ? AND status IN ('failed', 'skipped_duplicate')")
+            old.bind(file.path, at: 1)
+            try old.run()
+            try insertFileRow.bind(.text(file.path), at: 1)
+            insertFileRow.bind(Self.nowMilliseconds(), at: 2)
+            try insertFileRow.run()
+            let id = database.lastInsertRowID
+            try finishFileRow(id: id, file, rows: 0, rejects: 0, duplicateOf: duplicateOf)
+            try database.execute("COMMIT")
+        } catch {
+            try? database.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Updates a file's modification time in the ledger (same content, touched file).
+    public func touch(entryID: Int64, modificationTimeNanoseconds: Int64) throws {
+        let statement = try database.prepare("UPDATE input_files SET mtime_ns = ? WHERE id = ?")
+        statement.bind(modificationTimeNanoseconds, at: 1)
+        statement.bind(entryID, at: 2)
+        try statement.run()
+    }
+
+    // MARK: - One file's transaction
+
+    /// Starts a file: opens the write transaction and reserves its ledger row.
+    public func beginFile(path: String) throws {
+        try database.execute("BEGIN IMMEDIATE")
+        do {
+            insertFileRow.bind(path, at: 1)
+            insertFileRow.bind(Self.nowMilliseconds(), at: 2)
+            try insertFileRow.run()
+            fileID = database.lastInsertRowID
+            rows = 0
+            rejects = 0
+            addedInFile.removeAll(keepingCapacity: true)
+        } catch {
+            try? database.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Commits the file's rows, replacing those of an earlier version of the same path; or, when another
+    /// path with the same content is already in, rolls back and reports the duplicate.
+    public func commitFile(_ file: FileRecord) throws -> FileCommitOutcome {
+        do {
+            if let existing = try fileWithContent(sha256: file.sha256), existing.id != fileID {
+                rollbackFile()
+                if existing.path != file.path {
+                    var duplicate = file
+                    duplicate.status = "skipped_duplicate"
+                    duplicate.error = "same content as \(existing.path)"
+                    duplicate.lines = 0
+                    duplicate.counts = [:]
+                    try recordWithoutRows(duplicate, duplicateOf: existing.id)
+                } else {
+                    try touch(entryID: existing.id, modificationTimeNanoseconds: file.modificationTimeNanoseconds)
+                }
+                return .duplicate(existingPath: existing.path)
+            }
+            // Earlier versions of this path (and failed attempts) give way to this one.
+            let earlier = try entries("WHERE path = ? AND id <> ?", [.text(file.path), .integer(fileID)])
+            for entry in earlier {
+                try deleteRows(ofFile: entry.id)
+            }
+            try finishFileRow(id: fileID, file, rows: rows, rejects: rejects, duplicateOf: nil)
+            try database.execute("COMMIT")
+            addedInFile.removeAll(keepingCapacity: true)
+            return .committed(fileID: fileID, rows: rows, rejects: rejects, replaced: earlier.contains { $0.status != "failed" })
+        } catch {
+            rollbackFile()
+            throw error
+        }
+    }
+
+    /// Abandons the file's rows, and forgets the dictionary entries they added.
+    public func rollbackFile() {
+        if database.inTransaction { try? database.execute("ROLLBACK") }
+        for value in addedInFile { dictionary[value] = nil }
+        addedInFile.removeAll(keepingCapacity: true)
+    }
+
+    private func deleteRows(ofFile id: Int64) throws {
+        for table in Self.fileTables {
+            let statement = try database.prepare("DELETE FROM \(table) WHERE file_id = ?")
+            statement.bind(id, at: 1)
+            try statement.run()
+        }
+        let statement = try database.prepare("DELETE FROM input_files WHERE id = ?")
+        statement.bind(id, at: 1)
+        try statement.run()
+    }
+
+    private func finishFileRow(id: Int64, _ file: FileRecord, rows: Int, rejects: Int, duplicateOf: Int64?) throws {
+        let update = try database.prepare("""
+            UPDATE input_files SET sha256 = ?1, kind = ?2, compression = ?3, bytes = ?4, decoded_bytes = ?5, mtime_ns = ?6,
+                lines = ?7, rows = ?8, rejects = ?9, status = ?10, error = ?11, duplicate_of = ?12, seconds = ?13
+            WHERE id = ?14
+            """)
+        update.bind(file.sha256, at: 1)
+        update.bind(file.kind.rawValue, at: 2)
+        update.bind(file.compression, at: 3)
+        update.bind(file.bytes, at: 4)
+        update.bind(file.decodedBytes, at: 5)
+        update.bind(file.modificationTimeNanoseconds, at: 6)
+        update.bind(Int64(file.lines), at: 7)
+        update.bind(Int64(rows), at: 8)
+        update.bind(Int64(rejects), at: 9)
+        update.bind(file.status, at: 10)
+        update.bind(file.error, at: 11)
+        update.bind(duplicateOf, at: 12)
+        update.bind(file.seconds, at: 13)
+        update.bind(id, at: 14)
+        try update.run()
+        let counts = try database.prepare("INSERT OR REPLACE INTO file_counts(file_id, name, value) VALUES (?, ?, ?)")
+        for (name, value) in file.counts.sorted(by: { $0.key < $1.key }) where value != 0 {
+            counts.bind(id, at: 1)
+            counts.bind(name, at: 2)
+            counts.bind(Int64(value), at: 3)
+            try counts.run()
+        }
+    }
+
+    static func nowMilliseconds() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
+    }
+
+    // MARK: - Dictionary
+
+    /// The dictionary id of `value`, adding it when new.
+    @inline(__always)
+    func id(_ value: String) throws -> Int64 {
+        if let id = dictionary[value] { return id }
+        insertDictionary.bind(value, at: 1)
+        try insertDictionary.run()
+        let id = database.lastInsertRowID
+        dictionary[value] = id
+        addedInFile.append(value)
+        return id
+    }
+
+    @inline(__always)
+    func id(_ value: String?) throws -> Int64? {
+        guard let value else { return nil }
+        return try id(value)
+    }
+
+    // MARK: - Rows
+
+    @inline(__always)
+    private func bindHeader(_ s: Statement, line: Int, time: LoggedTime) {
+        s.bind(fileID, at: 1)
+        s.bind(Int64(line), at: 2)
+        s.bind(time.utcMilliseconds, at: 3)
+        s.bind(Int64(time.offsetMinutes), at: 4)
+    }
+
+    /// Adds one terminal-log record. `.ignored` adds nothing (it is counted by the parser).
+    public func add(_ record: TerminalRecord) throws {
+        switch record {
+        case .transaction(let t):
+            let s = insertTxn
+            bindHeader(s, line: t.header.line, time: t.header.time)
+            s.bind(try id(t.header.tid), at: 5)
+            s.bind(try id(t.type), at: 6)
+            s.bind(t.stan.map(Int64.init), at: 7)
+            s.bind(t.batch.map(Int64.init), at: 8)
+            s.bind(t.amount, at: 9)
+            s.bind(t.currency.map(Int64.init), at: 10)
+            s.bind(try id(t.responseCode), at: 11)
+            s.bind(try id(t.display), at: 12)
+            s.bind(t.latencyMs, at: 13)
+            s.bind(try id(t.entry), at: 14)
+            s.bind(t.maskedPAN, at: 15)
+            s.bind(try id(t.error), at: 16)
+            s.bind(try id(t.reason), at: 17)
+            s.bind(try id(t.mcc), at: 18)
+            try s.run()
+        case .boot(let b):
+            let s = insertBoot
+            bindHeader(s, line: b.header.line, time: b.header.time)
+            s.bind(try id(b.header.tid), at: 5)
+            s.bind(try id(b.firmware), at: 6)
+            s.bind(try id(b.appVersion), at: 7)
+            s.bind(try id(b.codeTable), at: 8)
+            try s.run()
+        case .firmwareUpdate(let u):
+            let s = insertFirmwareUpdate
+            bindHeader(s, line: u.header.line, time: u.header.time)
+            s.bind(try id(u.header.tid), at: 5)
+            s.bind(try id(u.from), at: 6)
+            s.bind(try id(u.to), at: 7)
+            s.bind(Int64(u.succeeded ? 1 : 0), at: 8)
+            try s.run()
+        case .network(let n):
+            let s = insertNet
+            bindHeader(s, line: n.header.line, time: n.header.time)
+            s.bind("terminal", at: 5)
+            s.bind(try id(n.header.tid), at: 6)
+            s.bind(try id(n.state), at: 7)
+            s.bind(try id(n.networkType), at: 8)
+            s.bind(n.rssi.map(Int64.init), at: 9)
+            s.bind(n.reason, at: 10)
+            try s.run()
+        case .signIn(let x):
+            let s = insertSignIn
+            bindHeader(s, line: x.header.line, time: x.header.time)
+            s.bind(try id(x.header.tid), at: 5)
+            s.bind(try id(x.responseCode), at: 6)
+            try s.run()
+        case .error(let e):
+            let s = insertError
+            bindHeader(s, line: e.header.line, time: e.header.time)
+            s.bind(try id(e.header.tid), at: 5)
+            s.bind(try id(e.error), at: 6)
+            s.bind(e.message, at: 7)
+            try s.run()
+        case .ignored:
+            return
+        }
+        rows += 1
+    }
+
+    /// Adds one acquirer message.
+    public func add(_ m: AcquirerMessage) throws {
+        let s = insertMessage
+        bindHeader(s, line: m.line, time: m.time)
+        s.bind(try id(m.realm), at: 5)
+        s.bind(m.direction.rawValue, at: 6)
+        s.bind(try id(m.mti), at: 7)
+        s.bind(m.maskedPAN, at: 8)
+        s.bind(try id(m.processingCode), at: 9)
+        s.bind(m.amount, at: 10)
+        s.bind(m.stan.flatMap(Self.digitsValue), at: 11)
+        s.bind(m.stan, at: 12)
+        s.bind(m.localTime, at: 13)
+        s.bind(m.localDate, at: 14)
+        s.bind(m.rrn, at: 15)
+        s.bind(try id(m.responseCode), at: 16)
+        s.bind(try id(m.tid), at: 17)
+        s.bind(try id(m.mid), at: 18)
+        s.bind(try id(m.currency), at: 19)
+        s.bind(m.lifespanMs, at: 20)
+        try s.run()
+        rows += 1
+    }
+
+    /// Adds one acquirer link event as a network event of its realm.
+    public func add(_ e: AcquirerLinkEvent) throws {
+        let s = insertNet
+        bindHeader(s, line: e.line, time: e.time)
+        s.bind("acquirer", at: 5)
+        s.bind(try id(e.realm), at: 6)
+        s.bind(try id(e.kind), at: 7)
+        s.bind(nil as Int64?, at: 8)
+        s.bind(nil as Int64?, at: 9)
+        s.bind(e.detail, at: 10)
+        try s.run()
+        rows += 1
+    }
+
+    /// Adds (or replaces) one terminal's inventory row.
+    public func add(_ r: InventoryRow) throws {
+        let s = insertInventory
+        s.bind(try id(r.tid), at: 1)
+        s.bind(fileID, at: 2)
+        s.bind(Int64(r.line), at: 3)
+        s.bind(r.mid, at: 4)
+        s.bind(try id(r.brand), at: 5)
+        s.bind(try id(r.model), at: 6)
+        s.bind(try id(r.channel), at: 7)
+        s.bind(try id(r.agent), at: 8)
+        s.bind(try id(r.feeTier), at: 9)
+        s.bind(r.feeRate, at: 10)
+        s.bind(try id(r.region), at: 11)
+        s.bind(try id(r.mcc), at: 12)
+        s.bind(try id(r.firmware), at: 13)
+        try s.run()
+        rows += 1
+    }
+
+    /// Adds one user catalogue entry.
+    public func add(_ e: CatalogueEntry) throws {
+        let s = insertCatalogue
+        s.bind(fileID, at: 1)
+        s.bind(Int64(e.line), at: 2)
+        s.bind(e.code, at: 3)
+        s.bind(e.meaning, at: 4)
+        s.bind(e.scope, at: 5)
+        try s.run()
+        rows += 1
+    }
+
+    /// Keeps a rejected line.
+    public func add(_ r: Rejection) throws {
+        let s = insertReject
+        s.bind(fileID, at: 1)
+        s.bind(Int64(r.line), at: 2)
+        s.bind(r.reason, at: 3)
+        s.bind(r.text, at: 4)
+        try s.run()
+        rejects += 1
+    }
+
+    static func digitsValue(_ text: String) -> Int64? {
+        guard !text.isEmpty, text.utf8.count <= 18 else { return nil }
+        var v: Int64 = 0
+        for b in text.utf8 {
+            guard b >= 0x30, b <= 0x39 else { return nil }
+            v = v * 10 + Int64(b - 0x30)
+        }
+        return v
+    }
+}

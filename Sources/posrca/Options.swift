@@ -1,0 +1,71 @@
+public import ArgumentParser
+import Foundation
+import POSFormats
+import POSStore
+
+/// Reads `POSRCA_<NAME>` for an option the command line left out.
+func environment(_ name: String) -> String? {
+    let value = ProcessInfo.processInfo.environment["POSRCA_" + name]
+    return value?.isEmpty == false ? value : nil
+}
+
+/// The database option every command shares.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "The SQLite database file. Created when missing. (env POSRCA_DB; default posrca.sqlite)")
+    var db: String?
+
+    var path: String { db ?? environment("DB") ?? "posrca.sqlite" }
+
+    /// Opens the database for writing, with its schema.
+    func openStore() throws -> IngestStore {
+        try IngestStore(database: Database(path: path))
+    }
+}
+
+/// How a command reports as it works.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print no progress bar. (env POSRCA_QUIET=1)")
+    var quiet = false
+
+    @Option(name: .long, help: "Format of the run's log lines: text or json. (env POSRCA_LOG_FORMAT)")
+    var logFormat: LogFormat?
+
+    var isQuiet: Bool { quiet || environment("QUIET").map { $0 != "0" } == true }
+    var resolvedLogFormat: LogFormat { logFormat ?? environment("LOG_FORMAT").flatMap(LogFormat.init(rawValue:)) ?? .text }
+}
+
+enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// Time-zone options for log times written without an offset.
+struct TimeZoneOptions: ParsableArguments {
+    @Option(name: .long, help: "UTC offset of terminal times written without one, e.g. +08:00. (env POSRCA_TERMINAL_TZ)")
+    var terminalTz: String?
+
+    @Option(name: .long, help: "UTC offset of acquirer times without one or with an ambiguous zone such as CST. (env POSRCA_ACQUIRER_TZ)")
+    var acquirerTz: String?
+
+    func validate() throws {
+        for (name, value) in [("--terminal-tz", terminalTz), ("--acquirer-tz", acquirerTz)] {
+            if let value, Timestamps.parseOffset(value) == nil {
+                throw ValidationError("\(name) \(value) is not a UTC offset such as +08:00 or -0300.")
+            }
+        }
+    }
+
+    var terminalOffsetMinutes: Int { offset(terminalTz ?? environment("TERMINAL_TZ")) }
+    var acquirerOffsetMinutes: Int { offset(acquirerTz ?? environment("ACQUIRER_TZ")) }
+
+    private func offset(_ text: String?) -> Int { text.flatMap(Timestamps.parseOffset) ?? 480 }
+}
+
+extension InputKind: ExpressibleByArgument {}
+
+/// Writes to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// True when standard error is a terminal (progress bars only then).
+var standardErrorIsTerminal: Bool { isatty(2) == 1 }

@@ -1,0 +1,114 @@
+import POSFormats
+import Testing
+
+/// An independent Luhn check, written the textbook way, to pick test numbers that truly pass or fail.
+private func luhn(_ digits: String) -> Bool {
+    var sum = 0
+    for (position, character) in digits.reversed().enumerated() {
+        var d = Int(String(character))!
+        if position % 2 == 1 {
+            d *= 2
+            if d > 9 { d -= 9 }
+        }
+        sum += d
+    }
+    return sum % 10 == 0
+}
+
+@Suite("CardNumbers: PAN masking")
+struct CardNumbersTests {
+    /// Published test card numbers (Visa 16 and 13, Amex 15, Diners 14, UnionPay 19) and
+    /// Luhn-valid 12, 17, 18 and 20 digit runs made for these tests.
+    static let visa16 = "4111111111111111"
+    static let visa13 = "4222222222222"
+    static let amex15 = "378282246310005"
+    static let diners14 = "30569309025904"
+    static let unionPay19 = "6228480402564890018"
+    static let valid12 = "123456789015"
+    static let valid17 = "62284800000000000"
+    static let valid18 = "622848000000000122"
+    static let valid20 = "62284804025648900181"
+    static let track2PAN = "6228480000000001230"
+
+    @Test func testNumbersAreWhatTheTestsSayTheyAre() {
+        for valid in [Self.visa16, Self.visa13, Self.amex15, Self.diners14, Self.unionPay19, Self.valid12,
+                      Self.valid17, Self.valid18, Self.valid20, Self.track2PAN] {
+            #expect(luhn(valid), "\(valid)")
+        }
+        #expect(!luhn("4111111111111112"))
+        #expect(!luhn("6228480000000001234"))
+    }
+
+    @Test(arguments: ["4111111111111111", "4222222222222", "378282246310005", "6228480402564890018", "0", "00", "18"])
+    func passesLuhnAgreesWithTheTextbook(digits: String) {
+        var bytes = Array(digits.utf8)
+        let result = bytes.withUnsafeMutableBytes { CardNumbers.passesLuhn(UnsafeRawBufferPointer($0)) }
+        #expect(result == luhn(digits))
+    }
+
+    @Test(arguments: [
+        ("4111111111111111", "411111******1111", 1),
+        ("4222222222222", "422222***2222", 1),
+        ("378282246310005", "378282*****0005", 1),
+        ("30569309025904", "305693****5904", 1),
+        ("6228480402564890018", "622848*********0018", 1),
+        ("62284800000000000", "622848*******0000", 1),
+        ("622848000000000122", "622848********0122", 1),
+        // 12 and 20 digits are outside 13–19, Luhn or not.
+        ("123456789015", "123456789015", 0),
+        ("62284804025648900181", "62284804025648900181", 0),
+        // Fails Luhn: a STAN-and-amount run, a mistyped PAN.
+        ("4111111111111112", "4111111111111112", 0),
+        ("20261120081502123", "20261120081502123", 0),
+        // Several in one string, next to letters and separators.
+        ("pan=4111111111111111 alt=378282246310005;", "pan=411111******1111 alt=378282*****0005;", 2),
+        ("card4111111111111111x", "card411111******1111x", 1),
+        // Track-2 style: the PAN stops at `=`; the expiry and service code after it are not a PAN.
+        ("6228480000000001230=25121010000012300000", "622848*********1230=25121010000012300000", 1),
+        ("\(track2PAN)D2512101", "622848*********1230D2512101", 1),
+        // Chinese around it, and an already masked value, stay as they are.
+        ("卡号6228480402564890018已消费", "卡号622848*********0018已消费", 1),
+        ("622848******1234", "622848******1234", 0),
+        ("", "", 0),
+    ])
+    func masks(text: String, masked: String, count: Int) {
+        let result = CardNumbers.mask(text)
+        #expect(result.text == masked)
+        #expect(result.masked == count)
+    }
+
+    @Test func containsCardNumberMatchesMask() {
+        for text in ["x 4111111111111111 y", "4111111111111112", "123456789015", "6228480000000001230=2512"] {
+            var bytes = Array(text.utf8)
+            let found = bytes.withUnsafeMutableBytes { CardNumbers.containsCardNumber(UnsafeRawBufferPointer($0)) }
+            #expect(found == (CardNumbers.mask(text).masked > 0), "\(text)")
+        }
+    }
+
+    @Test func maskInPlaceKeepsLengthAndCounts() {
+        var bytes = Array("a4111111111111111b378282246310005".utf8)
+        let count = bytes.withUnsafeMutableBytes { CardNumbers.maskInPlace($0) }
+        #expect(count == 2)
+        #expect(String(decoding: bytes, as: UTF8.self) == "a411111******1111b378282*****0005")
+    }
+
+    @Test(arguments: [
+        // A card field is masked whatever Luhn says.
+        ("4111111111111112", "411111******1112", true),
+        ("4111111111111111", "411111******1111", true),
+        ("6228 4804 0256 4890 018", "6228 48** **** ***0 018", true),
+        // Already masked as the terminal logged it: nothing more to hide.
+        ("622848******1234", "622848******1234", false),
+        ("622848XXXXXX1234", "622848XXXXXX1234", false),
+        // Short values show no digit at all.
+        ("1234567890", "**********", true),
+        ("12345678901", "123456*8901", true),
+        ("", "", false),
+        ("none", "none", false),
+    ])
+    func masksCardFields(value: String, masked: String, hidden: Bool) {
+        let result = CardNumbers.maskCardField(value)
+        #expect(result.text == masked)
+        #expect(result.masked == hidden)
+    }
+}
