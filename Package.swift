@@ -32,7 +32,7 @@ let package = Package(
             resources: [.embedInCode("schema.sql")]
         ),
         .target(name: "POSIngest", dependencies: ["POSInput", "POSFormats", "POSStore"]),
-        .target(name: "POSAnalysis", dependencies: ["POSStore"]),
+        .target(name: "POSAnalysis", dependencies: ["POSStore", "POSFormats"]),
         .target(name: "POSReports", dependencies: ["POSStore", "POSAnalysis"]),
         .target(name: "POSSampleData", dependencies: ["CZlib"]),
 
@@ -59,7 +59,11 @@ let package = Package(
             dependencies: ["POSIngest", "POSStore", "POSSampleData"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "POSAnalysisTests", dependencies: ["POSAnalysis", "POSIngest", "POSSampleData"]),
+        .testTarget(
+            name: "POSAnalysisTests",
+            dependencies: ["POSAnalysis", "POSIngest", "POSSampleData"],
+            exclude: ["reference"]
+        ),
         .testTarget(name: "POSSampleDataTests", dependencies: ["POSSampleData", "POSFormats"]),
         .testTarget(name: "posrcaTests", dependencies: ["posrca", "POSSampleData"]),
     ]

@@ -80,18 +80,35 @@ public enum CardNumbers {
     /// Positions count mask characters (`*`, `X`, `x`, `#`) as well as digits, so a value the
     /// terminal already masked (`622848******1234`) is kept as it is rather than blanked.
     public static func maskCardField(_ value: String) -> (text: String, masked: Bool) {
-        var bytes = Array(value.utf8)
-        // Digits and the marks that stand for hidden digits: the card number's positions.
-        let positions = bytes.indices.filter {
-            let b = bytes[$0]
-            return (b >= 0x30 && b <= 0x39) || b == 0x2A || b == 0x58 || b == 0x78 || b == 0x23
+        @inline(__always) func isPosition(_ b: UInt8) -> Bool {
+            (b >= 0x30 && b <= 0x39) || b == 0x2A || b == 0x58 || b == 0x78 || b == 0x23
         }
-        let keep: Set<Int> = positions.count > 10 ? Set(positions.prefix(6)).union(positions.suffix(4)) : []
-        var changed = false
-        for p in positions where !keep.contains(p) && bytes[p] >= 0x30 && bytes[p] <= 0x39 {
-            bytes[p] = 0x2A
-            changed = true
+        @inline(__always) func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+        // Digits and the marks that stand for hidden digits are the card number's positions: the
+        // first 6 and last 4 of them are kept when there are more than 10, none otherwise.
+        let utf8 = value.utf8
+        var positions = 0
+        for b in utf8 where isPosition(b) { positions += 1 }
+        let keepFirst = positions > 10 ? 6 : 0
+        let keepLast = positions > 10 ? 4 : 0
+        // Already masked (the usual case): nothing to hide, no copy.
+        var seen = 0
+        var needsMask = false
+        for b in utf8 where isPosition(b) {
+            if isDigit(b), seen >= keepFirst, seen < positions - keepLast {
+                needsMask = true
+                break
+            }
+            seen += 1
         }
-        return changed ? (String(decoding: bytes, as: UTF8.self), true) : (value, false)
+        guard needsMask else { return (value, false) }
+        var bytes = Array(utf8)
+        seen = 0
+        for i in bytes.indices where isPosition(bytes[i]) {
+            if isDigit(bytes[i]), seen >= keepFirst, seen < positions - keepLast { bytes[i] = 0x2A }
+            seen += 1
+        }
+        return (String(decoding: bytes, as: UTF8.self), true)
     }
+
 }

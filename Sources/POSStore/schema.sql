@@ -224,6 +224,68 @@ CREATE TABLE IF NOT EXISTS txn_facts (
     net_event_60s   TEXT
 );
 
+-- Acquirer request/response pairs, as the last analysis paired them.
+CREATE TABLE IF NOT EXISTS acquirer_pairs (
+    id           INTEGER PRIMARY KEY,
+    request_id   INTEGER,
+    response_id  INTEGER,
+    realm        INTEGER NOT NULL,
+    tid          INTEGER,
+    stan         INTEGER,
+    mti          INTEGER,
+    rc           INTEGER,
+    request_ts   INTEGER,
+    response_ts  INTEGER,
+    lifespan_ms  INTEGER,
+    txn_id       INTEGER
+);
+
+-- Firmware periods of each terminal, from its boots and successful upgrades.
+CREATE TABLE IF NOT EXISTS firmware_periods (
+    id           INTEGER PRIMARY KEY,
+    tid          INTEGER NOT NULL,
+    firmware     INTEGER,
+    app_version  INTEGER,
+    code_table   INTEGER,
+    from_ts      INTEGER NOT NULL,
+    to_ts        INTEGER
+);
+
+-- The last analysis's findings (analysis.md §7), most important first.
+CREATE TABLE IF NOT EXISTS analysis_findings (
+    rank             INTEGER PRIMARY KEY,
+    kind             TEXT NOT NULL,
+    pattern          TEXT NOT NULL,
+    outcome          TEXT NOT NULL,
+    n_txns           INTEGER,
+    n_unknown        INTEGER,
+    rate             REAL,
+    rate_lo          REAL,
+    rate_hi          REAL,
+    baseline_rate    REAL,
+    risk_ratio       REAL,
+    rr_lo            REAL,
+    rr_hi            REAL,
+    p_value          REAL,
+    q_value          REAL,
+    excess_unknown   REAL,
+    share_of_unknown REAL,
+    top_cause        TEXT,
+    top_codes        TEXT,
+    confounded_by    TEXT,
+    evidence         TEXT NOT NULL
+);
+
+-- One row per analysis run: when, with what options, over how much data.
+CREATE TABLE IF NOT EXISTS analysis_runs (
+    id           INTEGER PRIMARY KEY,
+    started_at   INTEGER NOT NULL,
+    seconds      REAL NOT NULL,
+    options      TEXT NOT NULL,
+    transactions INTEGER NOT NULL,
+    findings     INTEGER NOT NULL
+);
+
 -- ===================================================================================
 -- Stable views (cli.md). Their names and columns are the interface.
 -- ===================================================================================
@@ -308,3 +370,58 @@ LEFT JOIN dictionary AS d_ctab   ON d_ctab.id = x.code_table
 LEFT JOIN dictionary AS d_realm  ON d_realm.id = x.realm
 LEFT JOIN dictionary AS d_net    ON d_net.id = x.net_type
 LEFT JOIN dictionary AS d_arc    ON d_arc.id = x.acquirer_rc;
+
+DROP VIEW IF EXISTS acquirer_messages;
+CREATE VIEW acquirer_messages AS
+SELECT
+    d_tid.value                                                                AS tid,
+    CASE WHEN p.stan IS NULL THEN NULL ELSE printf('%06d', p.stan) END         AS stan,
+    d_realm.value                                                              AS realm,
+    d_mti.value                                                                AS mti,
+    d_rc.value                                                                 AS rc,
+    strftime('%Y-%m-%dT%H:%M:%fZ', p.request_ts / 1000.0, 'unixepoch')         AS request_ts,
+    strftime('%Y-%m-%dT%H:%M:%fZ', p.response_ts / 1000.0, 'unixepoch')        AS response_ts,
+    p.lifespan_ms                                                              AS lifespan_ms,
+    CASE WHEN p.txn_id IS NULL THEN 'no' ELSE 'yes' END                        AS matched
+FROM acquirer_pairs AS p
+LEFT JOIN dictionary AS d_tid   ON d_tid.id = p.tid
+LEFT JOIN dictionary AS d_realm ON d_realm.id = p.realm
+LEFT JOIN dictionary AS d_mti   ON d_mti.id = p.mti
+LEFT JOIN dictionary AS d_rc    ON d_rc.id = p.rc;
+
+DROP VIEW IF EXISTS network_events;
+CREATE VIEW network_events AS
+SELECT
+    e.source                                                      AS source,
+    CASE WHEN e.source = 'terminal' THEN d_subject.value END      AS tid,
+    CASE WHEN e.source = 'acquirer' THEN d_subject.value END      AS realm,
+    strftime('%Y-%m-%dT%H:%M:%fZ', e.ts / 1000.0, 'unixepoch')    AS ts,
+    d_state.value                                                 AS state,
+    d_type.value                                                  AS net_type,
+    e.rssi                                                        AS rssi,
+    e.reason                                                      AS reason
+FROM net_events AS e
+LEFT JOIN dictionary AS d_subject ON d_subject.id = e.subject
+LEFT JOIN dictionary AS d_state   ON d_state.id = e.state
+LEFT JOIN dictionary AS d_type    ON d_type.id = e.net_type;
+
+DROP VIEW IF EXISTS firmware_history;
+CREATE VIEW firmware_history AS
+SELECT
+    d_tid.value                                                        AS tid,
+    COALESCE(d_fw.value, 'unknown')                                    AS firmware,
+    COALESCE(d_app.value, 'unknown')                                   AS app_version,
+    COALESCE(d_ctab.value, 'unknown')                                  AS code_table,
+    strftime('%Y-%m-%dT%H:%M:%fZ', p.from_ts / 1000.0, 'unixepoch')    AS from_ts,
+    strftime('%Y-%m-%dT%H:%M:%fZ', p.to_ts / 1000.0, 'unixepoch')      AS to_ts
+FROM firmware_periods AS p
+LEFT JOIN dictionary AS d_tid  ON d_tid.id = p.tid
+LEFT JOIN dictionary AS d_fw   ON d_fw.id = p.firmware
+LEFT JOIN dictionary AS d_app  ON d_app.id = p.app_version
+LEFT JOIN dictionary AS d_ctab ON d_ctab.id = p.code_table;
+
+DROP VIEW IF EXISTS findings;
+CREATE VIEW findings AS
+SELECT rank, kind, pattern, outcome, n_txns, n_unknown, rate, rate_lo, rate_hi, baseline_rate, risk_ratio, rr_lo, rr_hi,
+       p_value, q_value, excess_unknown, share_of_unknown, top_cause, top_codes, confounded_by, evidence
+FROM analysis_findings;

@@ -1,0 +1,202 @@
+/// What a terminal transaction came to (analysis.md §1).
+public enum Outcome: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    case approved, declined, unknown, timeout, error
+
+    public var description: String {
+        switch self {
+        case .approved: "approved"
+        case .declined: "declined"
+        case .unknown: "unknown"
+        case .timeout: "timeout"
+        case .error: "error"
+        }
+    }
+}
+
+/// Why an `unknown` or `timeout` happened, from both sides of the match (analysis.md §1).
+public enum Cause: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    /// The host sent a catalogued code the terminal's code table lacks.
+    case codeTableGap = 1
+    /// The host sent a code in no catalogue.
+    case nonstandardCode
+    /// The terminal received a different code from the one the host sent.
+    case garbledResponse
+    /// The host answered after the terminal had given up.
+    case lateResponse
+    /// The host received the request and sent no response.
+    case noResponse
+    /// No request from that terminal with that STAN reached the host.
+    case requestLost
+    /// A local failure (`err` set), no host involved.
+    case localError
+    /// No acquirer log covers that time and realm.
+    case unmatched
+    /// The host answered in time but the answer never reached the terminal (an extension of
+    /// analysis.md §1: neither late nor absent, lost on the way back).
+    case responseLost
+
+    public var description: String {
+        switch self {
+        case .codeTableGap: "code_table_gap"
+        case .nonstandardCode: "nonstandard_code"
+        case .garbledResponse: "garbled_response"
+        case .lateResponse: "late_response"
+        case .noResponse: "no_response"
+        case .requestLost: "request_lost"
+        case .localError: "local_error"
+        case .unmatched: "unmatched"
+        case .responseLost: "response_lost"
+        }
+    }
+}
+
+/// Every terminal transaction of the database, as columns held in memory for the analysis passes.
+///
+/// Attributes (analysis.md §2) are dictionary-encoded per attribute: `attributes[a][row]` is a small
+/// code, `values[a][code]` its text. Code 0 of every attribute is `unknown`, so a missing value is
+/// a value, never a dropped row. Rows are in time order (corrected UTC).
+public struct TransactionTable: Sendable {
+    /// The attributes of analysis.md §2, in that order: the order of patterns and CSV headers.
+    public static let attributeNames = [
+        "brand", "model", "channel", "agent", "fee_tier", "region", "mcc", "firmware", "app_version",
+        "code_table", "acquirer", "net_type", "rssi_band", "net_event_60s", "entry", "txn_type", "hour",
+    ]
+    public static var attributeCount: Int { attributeNames.count }
+
+    /// Index of an attribute by name.
+    public static func attributeIndex(_ name: String) -> Int? { attributeNames.firstIndex(of: name) }
+
+    /// Number of transactions.
+    public var count: Int
+    /// `attributes[a][row]`: the value code of attribute `a` for a transaction.
+    public var attributes: [[UInt32]]
+    /// `values[a][code]`: the text of a value code; `values[a][0] == "unknown"`.
+    public var values: [[String]]
+    public var outcome: [Outcome]
+    /// nil for approved and declined.
+    public var cause: [Cause?]
+    /// The response code the terminal received (text), nil when none.
+    public var responseCode: [String?]
+    /// The response code the acquirer sent, when matched.
+    public var acquirerResponseCode: [String?]
+    /// Terminal of each transaction (an index into `terminals`).
+    public var terminal: [UInt32]
+    /// Terminal IDs by index.
+    public var terminals: [String]
+    /// When the terminal showed the result, in UTC milliseconds, corrected by the terminal's clock offset.
+    public var time: [Int64]
+    /// The local day (days since 1970-01-01 in the terminal's local time).
+    public var localDay: [Int32]
+    /// Row id in `terminal_txns`.
+    public var rowID: [Int64]
+
+    /// An empty table with the attribute dictionaries started (code 0 = `unknown`).
+    public init() {
+        count = 0
+        attributes = Array(repeating: [], count: Self.attributeCount)
+        values = Array(repeating: ["unknown"], count: Self.attributeCount)
+        outcome = []
+        cause = []
+        responseCode = []
+        acquirerResponseCode = []
+        terminal = []
+        terminals = []
+        time = []
+        localDay = []
+        rowID = []
+    }
+
+    /// The text of attribute `a` for row `row`.
+    public func value(_ a: Int, _ row: Int) -> String { values[a][Int(attributes[a][row])] }
+}
+
+/// Network events as the network pass needs them (analysis.md §5).
+public struct NetworkEvents: Sendable {
+    /// Terminal events of state down, weak or switch: (terminal index, UTC ms), sorted by terminal then time.
+    public var terminalEvents: [(terminal: UInt32, time: Int64)]
+    /// Acquirer link events: (realm code of the `acquirer` attribute, UTC ms), sorted by realm then time.
+    public var realmEvents: [(realm: UInt32, time: Int64)]
+    /// The observed period (first and last transaction time), for circular shifts.
+    public var periodStart: Int64
+    public var periodEnd: Int64
+
+    public init(terminalEvents: [(terminal: UInt32, time: Int64)], realmEvents: [(realm: UInt32, time: Int64)], periodStart: Int64, periodEnd: Int64) {
+        self.terminalEvents = terminalEvents
+        self.realmEvents = realmEvents
+        self.periodStart = periodStart
+        self.periodEnd = periodEnd
+    }
+}
+
+/// A successful firmware upgrade (analysis.md §6).
+public struct FirmwareUpgrade: Sendable, Hashable {
+    public var terminal: UInt32
+    public var time: Int64
+    public var from: String
+    public var to: String
+
+    public init(terminal: UInt32, time: Int64, from: String, to: String) {
+        self.terminal = terminal
+        self.time = time
+        self.from = from
+        self.to = to
+    }
+}
+
+/// One row of the findings table (analysis.md §7), before ranking.
+public struct Finding: Sendable, Hashable {
+    /// `combination`, `network`, `firmware_change` or `code`.
+    public var kind: String
+    /// `attr=value` pairs joined by `&`, attributes in §2 order; `firmware=A→B` for firmware changes.
+    public var pattern: String
+    /// The outcome explained, e.g. `unknown`.
+    public var outcome: String
+    public var transactions: Int
+    public var outcomes: Int
+    public var rate: Double
+    public var rateLow: Double
+    public var rateHigh: Double
+    public var baselineRate: Double
+    public var riskRatio: Double
+    public var riskRatioLow: Double
+    public var riskRatioHigh: Double
+    public var pValue: Double
+    public var qValue: Double
+    public var excess: Double
+    public var shareOfOutcome: Double
+    /// e.g. `code_table_gap:0.93`.
+    public var topCause: String
+    /// e.g. `P1:412|A8:97`.
+    public var topCodes: String
+    /// The attribute that explains the finding away, if any.
+    public var confoundedBy: String?
+    public var evidence: String
+
+    public init(
+        kind: String, pattern: String, outcome: String, transactions: Int, outcomes: Int, rate: Double, rateLow: Double,
+        rateHigh: Double, baselineRate: Double, riskRatio: Double, riskRatioLow: Double, riskRatioHigh: Double,
+        pValue: Double, qValue: Double, excess: Double, shareOfOutcome: Double, topCause: String, topCodes: String,
+        confoundedBy: String?, evidence: String
+    ) {
+        self.kind = kind
+        self.pattern = pattern
+        self.outcome = outcome
+        self.transactions = transactions
+        self.outcomes = outcomes
+        self.rate = rate
+        self.rateLow = rateLow
+        self.rateHigh = rateHigh
+        self.baselineRate = baselineRate
+        self.riskRatio = riskRatio
+        self.riskRatioLow = riskRatioLow
+        self.riskRatioHigh = riskRatioHigh
+        self.pValue = pValue
+        self.qValue = qValue
+        self.excess = excess
+        self.shareOfOutcome = shareOfOutcome
+        self.topCause = topCause
+        self.topCodes = topCodes
+        self.confoundedBy = confoundedBy
+        self.evidence = evidence
+    }
+}
