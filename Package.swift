@@ -35,6 +35,7 @@ let package = Package(
         .target(name: "POSAnalysis", dependencies: ["POSStore", "POSFormats"]),
         .target(name: "POSReports", dependencies: ["POSStore", "POSAnalysis"]),
         .target(name: "POSSampleData", dependencies: ["CZlib"]),
+        .target(name: "POSEvaluation", dependencies: ["POSSampleData", "POSIngest", "POSAnalysis", "POSStore"]),
 
         .executableTarget(
             name: "posrca",
@@ -43,6 +44,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "posrca-accuracy", dependencies: ["POSEvaluation", "POSAnalysis", "POSSampleData"]),
         .executableTarget(
             name: "posrca-gen",
             dependencies: [
@@ -61,7 +63,7 @@ let package = Package(
         ),
         .testTarget(
             name: "POSAnalysisTests",
-            dependencies: ["POSAnalysis", "POSIngest", "POSSampleData"],
+            dependencies: ["POSAnalysis", "POSIngest", "POSSampleData", "POSEvaluation"],
             exclude: ["reference"]
         ),
         .testTarget(name: "POSSampleDataTests", dependencies: ["POSSampleData", "POSFormats"]),

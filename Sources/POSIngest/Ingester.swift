@@ -71,11 +71,12 @@ public final class Ingester {
         // Files whose path, size and time match the ledger are only hashed: same content, nothing to do.
         var toParse: [String] = []
         for file in found {
-            if let entry = try store.ledgerEntry(path: file.path), entry.status == "ok" || entry.status == "truncated",
+            if let entry = try store.ledgerEntry(path: file.path), entry.status != "failed",
                entry.bytes == file.size, entry.modificationTimeNanoseconds == file.modificationTimeNanoseconds,
                let source = try? LineSource(path: file.path), (try? source.sha256()) == entry.sha256 {
-                var summary = FileSummary(status: "unchanged", path: file.path)
-                summary.detail = "already ingested, same content"
+                let duplicate = entry.status == "skipped_duplicate"
+                var summary = FileSummary(status: duplicate ? "skipped_duplicate" : "unchanged", path: file.path)
+                summary.detail = duplicate ? "already recorded as a duplicate, same content" : "already ingested, same content"
                 report.files.append(summary)
                 onFile(summary)
                 continue

@@ -79,11 +79,14 @@ public final class IngestStore {
     private let insertReject: Statement
     private let insertFileRow: Statement
 
-    /// Tables holding rows that came from a file (by `file_id`).
-    static let fileTables = [
-        "terminal_txns", "terminal_boots", "firmware_updates", "terminal_signins", "terminal_errors", "net_events",
-        "acquirer_msgs", "inventory", "catalogue_entries", "rejected_lines", "file_counts",
+    /// Large tables whose rows of a file are found by rowid range (`file_segments`).
+    static let segmentedTables = [
+        "terminal_txns", "terminal_boots", "firmware_updates", "terminal_signins", "terminal_errors", "net_events", "acquirer_msgs",
     ]
+    /// Small tables whose rows of a file are found by their `file_id` index.
+    static let indexedTables = ["inventory", "catalogue_entries", "rejected_lines", "file_counts"]
+    /// First and last rowid this file added to each segmented table, by index in `segmentedTables`.
+    private var segments: [(first: Int64, last: Int64)?] = Array(repeating: nil, count: segmentedTables.count)
 
     /// Opens the store on `database`, creating the schema when needed.
     public init(database: Database) throws {
@@ -127,9 +130,9 @@ public final class IngestStore {
 
     // MARK: - Ledger
 
-    /// The current ledger entry for `path` (not counting duplicates recorded under it).
+    /// The latest ledger entry for `path`: its rows, its failure, or its record as a duplicate.
     public func ledgerEntry(path: String) throws -> LedgerEntry? {
-        try entries("WHERE path = ? AND status <> 'skipped_duplicate' ORDER BY id DESC LIMIT 1", [.text(path)]).first
+        try entries("WHERE path = ? ORDER BY id DESC LIMIT 1", [.text(path)]).first
     }
 
     /// A file already in whose content has this hash.
@@ -191,6 +194,7 @@ public final class IngestStore {
             rows = 0
             rejects = 0
             addedInFile.removeAll(keepingCapacity: true)
+            segments = Array(repeating: nil, count: Self.segmentedTables.count)
         } catch {
             try? database.execute("ROLLBACK")
             throw error
@@ -238,7 +242,18 @@ public final class IngestStore {
     }
 
     private func deleteRows(ofFile id: Int64) throws {
-        for table in Self.fileTables {
+        let ranges = try database.prepare("SELECT table_name, first_id, last_id FROM file_segments WHERE file_id = ?")
+        ranges.bind(id, at: 1)
+        var found: [(String, Int64, Int64)] = []
+        while try ranges.step() { found.append((ranges.text(0) ?? "", ranges.int64(1), ranges.int64(2))) }
+        for (table, first, last) in found where Self.segmentedTables.contains(table) {
+            let statement = try database.prepare("DELETE FROM \(table) WHERE id BETWEEN ? AND ? AND file_id = ?")
+            statement.bind(first, at: 1)
+            statement.bind(last, at: 2)
+            statement.bind(id, at: 3)
+            try statement.run()
+        }
+        for table in Self.indexedTables + ["file_segments"] {
             let statement = try database.prepare("DELETE FROM \(table) WHERE file_id = ?")
             statement.bind(id, at: 1)
             try statement.run()
@@ -269,6 +284,15 @@ public final class IngestStore {
         update.bind(file.seconds, at: 13)
         update.bind(id, at: 14)
         try update.run()
+        let segment = try database.prepare("INSERT OR REPLACE INTO file_segments(file_id, table_name, first_id, last_id) VALUES (?, ?, ?, ?)")
+        for (index, range) in segments.enumerated() {
+            guard let range, id == fileID else { continue }
+            segment.bind(id, at: 1)
+            segment.bind(Self.segmentedTables[index], at: 2)
+            segment.bind(range.first, at: 3)
+            segment.bind(range.last, at: 4)
+            try segment.run()
+        }
         let counts = try database.prepare("INSERT OR REPLACE INTO file_counts(file_id, name, value) VALUES (?, ?, ?)")
         for (name, value) in file.counts.sorted(by: { $0.key < $1.key }) where value != 0 {
             counts.bind(id, at: 1)
@@ -306,6 +330,17 @@ public final class IngestStore {
 
     // MARK: - Rows
 
+    /// Notes the row just inserted into segmented table `index`.
+    @inline(__always)
+    private func noteRow(_ index: Int) {
+        let id = database.lastInsertRowID
+        if let range = segments[index] {
+            segments[index] = (range.first, id)
+        } else {
+            segments[index] = (id, id)
+        }
+    }
+
     @inline(__always)
     private func bindHeader(_ s: Statement, line: Int, time: LoggedTime) {
         s.bind(fileID, at: 1)
@@ -335,6 +370,7 @@ public final class IngestStore {
             s.bind(try id(t.reason), at: 17)
             s.bind(try id(t.mcc), at: 18)
             try s.run()
+            noteRow(0)
         case .boot(let b):
             let s = insertBoot
             bindHeader(s, line: b.header.line, time: b.header.time)
@@ -343,6 +379,7 @@ public final class IngestStore {
             s.bind(try id(b.appVersion), at: 7)
             s.bind(try id(b.codeTable), at: 8)
             try s.run()
+            noteRow(1)
         case .firmwareUpdate(let u):
             let s = insertFirmwareUpdate
             bindHeader(s, line: u.header.line, time: u.header.time)
@@ -351,6 +388,7 @@ public final class IngestStore {
             s.bind(try id(u.to), at: 7)
             s.bind(Int64(u.succeeded ? 1 : 0), at: 8)
             try s.run()
+            noteRow(2)
         case .network(let n):
             let s = insertNet
             bindHeader(s, line: n.header.line, time: n.header.time)
@@ -361,12 +399,14 @@ public final class IngestStore {
             s.bind(n.rssi.map(Int64.init), at: 9)
             s.bind(n.reason, at: 10)
             try s.run()
+            noteRow(5)
         case .signIn(let x):
             let s = insertSignIn
             bindHeader(s, line: x.header.line, time: x.header.time)
             s.bind(try id(x.header.tid), at: 5)
             s.bind(try id(x.responseCode), at: 6)
             try s.run()
+            noteRow(3)
         case .error(let e):
             let s = insertError
             bindHeader(s, line: e.header.line, time: e.header.time)
@@ -374,6 +414,7 @@ public final class IngestStore {
             s.bind(try id(e.error), at: 6)
             s.bind(e.message, at: 7)
             try s.run()
+            noteRow(4)
         case .ignored:
             return
         }
@@ -401,6 +442,7 @@ public final class IngestStore {
         s.bind(try id(m.currency), at: 19)
         s.bind(m.lifespanMs, at: 20)
         try s.run()
+        noteRow(6)
         rows += 1
     }
 
@@ -415,6 +457,7 @@ public final class IngestStore {
         s.bind(nil as Int64?, at: 9)
         s.bind(e.detail, at: 10)
         try s.run()
+        noteRow(5)
         rows += 1
     }
 

@@ -51,6 +51,17 @@ CREATE TABLE IF NOT EXISTS file_counts (
     PRIMARY KEY (file_id, name)
 ) WITHOUT ROWID;
 
+-- The rowid range each file's rows occupy in the large tables (a file's rows are inserted in one
+-- transaction, so they are contiguous): replacing a file deletes by range, and the large tables
+-- need no index on file_id, which keeps inserts at the speed of appends.
+CREATE TABLE IF NOT EXISTS file_segments (
+    file_id    INTEGER NOT NULL,
+    table_name TEXT NOT NULL,
+    first_id   INTEGER NOT NULL,
+    last_id    INTEGER NOT NULL,
+    PRIMARY KEY (file_id, table_name)
+) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS rejected_lines (
     id      INTEGER PRIMARY KEY,
     file_id INTEGER NOT NULL,
@@ -82,7 +93,6 @@ CREATE TABLE IF NOT EXISTS terminal_txns (
     reason      INTEGER,
     mcc         INTEGER
 );
-CREATE INDEX IF NOT EXISTS terminal_txns_by_file ON terminal_txns(file_id);
 
 CREATE TABLE IF NOT EXISTS terminal_boots (
     id          INTEGER PRIMARY KEY,
@@ -95,7 +105,6 @@ CREATE TABLE IF NOT EXISTS terminal_boots (
     app_version INTEGER,
     code_table  INTEGER
 );
-CREATE INDEX IF NOT EXISTS terminal_boots_by_file ON terminal_boots(file_id);
 
 CREATE TABLE IF NOT EXISTS firmware_updates (
     id          INTEGER PRIMARY KEY,
@@ -108,7 +117,6 @@ CREATE TABLE IF NOT EXISTS firmware_updates (
     to_fw       INTEGER,
     succeeded   INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS firmware_updates_by_file ON firmware_updates(file_id);
 
 CREATE TABLE IF NOT EXISTS terminal_signins (
     id          INTEGER PRIMARY KEY,
@@ -119,7 +127,6 @@ CREATE TABLE IF NOT EXISTS terminal_signins (
     tid         INTEGER NOT NULL,
     rc          INTEGER
 );
-CREATE INDEX IF NOT EXISTS terminal_signins_by_file ON terminal_signins(file_id);
 
 CREATE TABLE IF NOT EXISTS terminal_errors (
     id          INTEGER PRIMARY KEY,
@@ -131,7 +138,6 @@ CREATE TABLE IF NOT EXISTS terminal_errors (
     err         INTEGER,
     message     TEXT
 );
-CREATE INDEX IF NOT EXISTS terminal_errors_by_file ON terminal_errors(file_id);
 
 -- Network events of terminals (source 'terminal', subject = tid) and link events of acquirer
 -- realms (source 'acquirer', subject = realm, state = the element name such as peer-disconnect).
@@ -148,7 +154,6 @@ CREATE TABLE IF NOT EXISTS net_events (
     rssi        INTEGER,
     reason      TEXT
 );
-CREATE INDEX IF NOT EXISTS net_events_by_file ON net_events(file_id);
 
 -- Acquirer messages (formats.md §2): one row per <send>/<receive> isomsg.
 CREATE TABLE IF NOT EXISTS acquirer_msgs (
@@ -174,7 +179,6 @@ CREATE TABLE IF NOT EXISTS acquirer_msgs (
     currency    INTEGER,
     lifespan_ms INTEGER
 );
-CREATE INDEX IF NOT EXISTS acquirer_msgs_by_file ON acquirer_msgs(file_id);
 
 -- Terminal inventory (formats.md §3): one row per terminal, the latest file naming it wins.
 CREATE TABLE IF NOT EXISTS inventory (

@@ -13,7 +13,7 @@ struct POSRCA: ParsableCommand {
             (for example POSRCA_DB for --db).
             """,
         version: POSRCAVersion.current,
-        subcommands: [Ingest.self, Codes.self]
+        subcommands: [Ingest.self, Analyze.self, Codes.self]
     )
 }
 

@@ -105,7 +105,7 @@ struct TerminalLogTests {
         ("ts=2026-11-20T08:00:00Z tid=1 ev=txn stan=12A", "bad digits stan"),
         ("ts=2026-11-20T08:00:00Z tid=1 ev=txn batch=-1", "bad digits batch"),
         ("ts=2026-11-20T08:00:00Z tid=1 ev=net rssi=-10x", "bad integer rssi"),
-        ("this is not logfmt \"at all", "not logfmt: unterminated quoted value"),
+        ("this is not logfmt \"at all", "not logfmt: quote in a key"),
     ])
     func rejects(line: String, reason: String) {
         let (result, _) = parse(line)

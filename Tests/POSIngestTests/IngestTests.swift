@@ -135,7 +135,7 @@ struct IngestTests {
         #expect(report.exitCode == 1)  // lines were rejected
         let byKind = Dictionary(uniqueKeysWithValues: report.files.map { ($0.kind ?? "", $0) })
         let terminal = try #require(byKind["terminal_log"])
-        #expect(terminal.lines == 11)
+        #expect(terminal.lines == 10)
         #expect(terminal.rows == 7)  // boot, net, 3 txns, fw_update, error
         #expect(terminal.rejects == 2)
         #expect(terminal.rejectReasons == ["bad integer amt": 1, "missing key ts": 1])
@@ -147,8 +147,8 @@ struct IngestTests {
         #expect(byKind["catalogue"]?.rows == 1)
 
         #expect(try scratch.query("SELECT kind, status, lines, rows, rejects FROM files ORDER BY path") == [
-            ["acquirer_log", "ok", "30", "3", "0"], ["catalogue", "ok", "2", "1", "0"],
-            ["inventory", "ok", "4", "2", "1"], ["terminal_log", "ok", "11", "7", "2"],
+            ["acquirer_log", "ok", "28", "3", "0"], ["catalogue", "ok", "2", "1", "0"],
+            ["inventory", "ok", "4", "2", "1"], ["terminal_log", "ok", "10", "7", "2"],
         ])
         #expect(try scratch.query("SELECT tid, ts, day, type, stan, amount, rc, disp, latency_ms, brand, channel, agent, fee_tier, region, firmware, hour FROM transactions ORDER BY ts") == [
             ["20481234", "2026-11-20T00:16:02.500Z", "2026-11-20", "sale", "000123", "1250", "P1", "unknown", "2310", "PAX", "third_party", "鑫通支付", "waived", "上海", "A920_PayDroid_V02.3.14", "08"],

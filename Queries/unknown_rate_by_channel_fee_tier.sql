@@ -1,0 +1,33 @@
+-- title: Unknown-code rate by channel and fee tier
+-- description: Each channel split by merchant fee tier, with Wilson 95% bounds: whether a tier's rate is the channel's in disguise.
+-- param: since date 2000-01-01   The first local day to include.
+-- param: until date 2999-12-31   The last local day to include.
+-- param: min_txns int 1          Groups with fewer transactions are left out.
+WITH counts AS (
+    SELECT channel, fee_tier,
+           count(*) AS transactions,
+           count(CASE WHEN outcome = 'unknown' THEN 1 END) AS unknown
+    FROM transactions
+    WHERE day BETWEEN :since AND :until
+    GROUP BY channel, fee_tier
+    HAVING count(*) >= :min_txns
+),
+bounded AS (
+    SELECT *,
+           CASE WHEN unknown = transactions THEN 1.0
+                ELSE min(1.0, (2.0 * unknown + 3.841458820694124
+                               + 1.959963984540054 * sqrt(3.841458820694124 + 4.0 * unknown * (transactions - unknown) / transactions))
+                              / (2.0 * (transactions + 3.841458820694124)))
+           END AS rate_hi
+    FROM counts
+)
+SELECT channel, fee_tier,
+       transactions,
+       unknown,
+       1.0 * unknown / transactions AS rate,
+       CASE WHEN unknown = 0 THEN 0.0
+            ELSE 1.0 * unknown * unknown / (transactions * (transactions + 3.841458820694124) * rate_hi)
+       END AS rate_lo,
+       rate_hi
+FROM bounded
+ORDER BY channel, fee_tier;

@@ -1,0 +1,33 @@
+-- title: Unknown-code rate by firmware and code table
+-- description: Firmware builds with the response-code table they carried, ranked by unknown-code rate, with Wilson 95% bounds.
+-- param: since date 2000-01-01   The first local day to include.
+-- param: until date 2999-12-31   The last local day to include.
+-- param: min_txns int 1          Combinations with fewer transactions are left out.
+WITH counts AS (
+    SELECT firmware, code_table,
+           count(*) AS transactions,
+           count(CASE WHEN outcome = 'unknown' THEN 1 END) AS unknown
+    FROM transactions
+    WHERE day BETWEEN :since AND :until
+    GROUP BY firmware, code_table
+    HAVING count(*) >= :min_txns
+),
+bounded AS (
+    SELECT *,
+           CASE WHEN unknown = transactions THEN 1.0
+                ELSE min(1.0, (2.0 * unknown + 3.841458820694124
+                               + 1.959963984540054 * sqrt(3.841458820694124 + 4.0 * unknown * (transactions - unknown) / transactions))
+                              / (2.0 * (transactions + 3.841458820694124)))
+           END AS rate_hi
+    FROM counts
+)
+SELECT firmware, code_table,
+       transactions,
+       unknown,
+       1.0 * unknown / transactions AS rate,
+       CASE WHEN unknown = 0 THEN 0.0
+            ELSE 1.0 * unknown * unknown / (transactions * (transactions + 3.841458820694124) * rate_hi)
+       END AS rate_lo,
+       rate_hi
+FROM bounded
+ORDER BY rate DESC, transactions DESC, firmware, code_table;

@@ -1,0 +1,119 @@
+import Glibc
+public import POSStore
+
+/// Options of `posrca analyze`: matching, explain, network and firmware passes.
+public struct AnalysisOptions: Sendable {
+    public var match = MatchOptions()
+    public var explain = ExplainOptions()
+    public var network = NetworkOptions()
+    /// Days before and after an upgrade compared by the firmware pass.
+    public var firmwareWindowDays = 14
+    /// What is explained: `unknown` (default), `timeout`, or `failed`.
+    public var target: ExplainTarget = .unknown
+
+    public init() {}
+
+    /// A one-line description of the options, kept with each run.
+    public var summary: String {
+        "outcome=\(target.rawValue) window_ms=\(match.windowMilliseconds) min_support=\(explain.minSupport) "
+            + "max_q=\(explain.maxQValue) min_rr_lo=\(explain.minRiskRatioLow) max_findings=\(explain.maxFindings) "
+            + "permutations=\(network.permutations) seed=\(network.seed) firmware_window_days=\(firmwareWindowDays)"
+    }
+}
+
+/// What one analysis found, for the command line and the reports.
+public struct AnalysisResult: Sendable {
+    public var findings: [Finding]
+    public var table: TransactionTable
+    public var rates: [AttributeRate]
+    public var network: NetworkReport?
+    /// Transactions by outcome, and the explained outcome's rows by cause.
+    public var outcomes: [Outcome: Int]
+    public var causes: [String: Int]
+    public var matchedTransactions: Int
+    public var acquirerPairs: Int
+    /// Seconds spent in each phase, in order.
+    public var timings: [(phase: String, seconds: Double)]
+}
+
+/// Runs every pass of analysis.md over the database and stores the results (the views
+/// `transactions`, `acquirer_messages`, `firmware_history`, `findings`).
+public enum Analysis {
+    /// Reads, matches, classifies, explains and writes back. Re-running on the same data gives the same answer.
+    public static func run(database: Database, options: AnalysisOptions = AnalysisOptions()) throws -> AnalysisResult {
+        var timings: [(String, Double)] = []
+        var clock = seconds()
+        func lap(_ phase: String) {
+            let now = seconds()
+            timings.append((phase, now - clock))
+            clock = now
+        }
+        let started = clock
+        let startedAt = Int64(Glibc.time(nil)) * 1000
+        let data = try AnalysisData.load(from: database)
+        lap("load")
+        var pairs = Correlation.pairMessages(data, options: options.match)
+        let match = Correlation.match(data, pairs: &pairs, options: options.match)
+        lap("match")
+        let built = TableBuilder(data: data, pairs: pairs, match: match, options: options.match).build()
+        let table = built.table
+        lap("classify")
+
+        let target = options.target
+        let isTarget: (Outcome) -> Bool = { target.matches($0) }
+        let rates = Rates.perAttributeValue(table, target: target)
+        var findings = Explainer.explain(table, target: target, options: options.explain)
+        lap("explain")
+        let network = NetworkAnalysis.analyze(table, events: built.network, isTarget: isTarget, targetName: target.rawValue, options: options.network)
+        findings += network.findings
+        lap("network")
+        findings += FirmwareChangeAnalysis.analyze(table, upgrades: built.upgrades, isTarget: isTarget, targetName: target.rawValue, windowDays: options.firmwareWindowDays)
+        findings += CodeTableAnalysis.analyze(table, isTarget: isTarget, targetName: target.rawValue)
+        lap("firmware and codes")
+        findings = rank(findings)
+
+        var outcomes: [Outcome: Int] = [:]
+        var causes: [String: Int] = [:]
+        for row in 0..<table.count {
+            outcomes[table.outcome[row], default: 0] += 1
+            if target.matches(table.outcome[row]) { causes[table.cause[row]?.description ?? "none", default: 0] += 1 }
+        }
+        try AnalysisWriter(database: database).write(
+            facts: built.facts, pairs: pairs, data: data, periods: built.periods, findings: findings,
+            run: (startedAt, seconds() - started, options.summary, table.count)
+        )
+        lap("write")
+        return AnalysisResult(
+            findings: findings, table: table, rates: rates, network: network, outcomes: outcomes, causes: causes,
+            matchedTransactions: match.pairOfTransaction.reduce(0) { $0 + ($1 == nil ? 0 : 1) }, acquirerPairs: pairs.count,
+            timings: timings
+        )
+    }
+
+    /// Most important first: unconfounded before confounded, then by excess. A pattern found by two
+    /// passes (the explain run and the network pass both test `net_event_60s=yes`) is kept once, with
+    /// the larger excess; on a tie the dedicated pass's finding, whose evidence says more, is kept.
+    static func rank(_ findings: [Finding]) -> [Finding] {
+        var best: [String: Finding] = [:]
+        for finding in findings {
+            let key = finding.outcome + "\u{1}" + finding.pattern
+            if let kept = best[key] {
+                let keepNew = finding.excess > kept.excess || (finding.excess == kept.excess && kept.kind == "combination")
+                if keepNew { best[key] = finding }
+            } else {
+                best[key] = finding
+            }
+        }
+        return best.values.sorted { a, b in
+            if (a.confoundedBy == nil) != (b.confoundedBy == nil) { return a.confoundedBy == nil }
+            if a.excess != b.excess { return a.excess > b.excess }
+            return a.pattern < b.pattern
+        }
+    }
+
+    static func seconds() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+}

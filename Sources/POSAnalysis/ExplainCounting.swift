@@ -1,0 +1,465 @@
+import Dispatch
+
+/// The attribute columns of a `TransactionTable` re-coded for counting combinations.
+///
+/// A value keeps a code of its own only when some run can use it (it passed support on its
+/// own); every other value of the attribute shares one extra code, `lumpedCode[a]`. A
+/// combination holding the lumped code can never pass support (apriori), so lumping loses
+/// nothing and keeps the dense count arrays small: at 1% support a run keeps at most 100
+/// values of an attribute.
+struct CompactColumns: Sendable {
+    /// `codes[a][row]`: the compact code of the row's value of attribute `a`.
+    let codes: [[UInt16]]
+    /// The raw value code (`TransactionTable.attributes`) of compact code k < `rawValues[a].count`.
+    let rawValues: [[UInt32]]
+    /// `compactOfRaw[a][raw]`: the compact code of a raw value code.
+    let compactOfRaw: [[UInt16]]
+    /// The code the values nobody can use share, or −1 when every value has its own.
+    let lumpedCode: [Int]
+    /// Compact codes per attribute, the lumped code included.
+    let cardinality: [Int]
+    let rowCount: Int
+
+    /// Keeps, for each attribute, the raw codes with `keep[a][raw] == true` (at most 65,534 of
+    /// them, the lowest codes first; no real attribute comes near).
+    init(table: TransactionTable, keep: [[Bool]]) {
+        var rawValues: [[UInt32]] = []
+        var compactOfRaw: [[UInt16]] = []
+        var lumpedCode: [Int] = []
+        for a in 0..<TransactionTable.attributeCount {
+            var kept: [UInt32] = []
+            for raw in keep[a].indices where keep[a][raw] && kept.count < Int(UInt16.max) - 1 { kept.append(UInt32(raw)) }
+            let lumped = kept.count < table.values[a].count ? kept.count : -1
+            var map = [UInt16](repeating: UInt16(max(lumped, 0)), count: table.values[a].count)
+            for (code, raw) in kept.enumerated() { map[Int(raw)] = UInt16(code) }
+            rawValues.append(kept)
+            compactOfRaw.append(map)
+            lumpedCode.append(lumped)
+        }
+        var codes: [[UInt16]] = []
+        for a in 0..<TransactionTable.attributeCount {
+            if rawValues[a].isEmpty {
+                codes.append([UInt16](repeating: 0, count: table.count))
+                continue
+            }
+            codes.append(table.attributes[a].withUnsafeBufferPointer { raw in
+                compactOfRaw[a].withUnsafeBufferPointer { map in
+                    [UInt16](unsafeUninitializedCapacity: raw.count) { out, initialized in
+                        for row in 0..<raw.count { out[row] = map[Int(raw[row])] }
+                        initialized = raw.count
+                    }
+                }
+            })
+        }
+        self.codes = codes
+        self.rawValues = rawValues
+        self.compactOfRaw = compactOfRaw
+        self.lumpedCode = lumpedCode
+        cardinality = rawValues.indices.map { rawValues[$0].count + (lumpedCode[$0] >= 0 ? 1 : 0) }
+        rowCount = table.count
+    }
+}
+
+/// Where the counts of every attribute subset of 1 to `maxAttributes` attributes live, and the
+/// blocks the counting passes fill.
+///
+/// Each subset's counts form a dense array indexed by the combined compact code
+/// Σ code[aᵢ]·strideᵢ (the last attribute has stride 1). A subset whose array would exceed
+/// `denseLimit` cells is kept in a hash map instead (it takes attributes with hundreds of usable
+/// values each; the real ones have tens).
+///
+/// Counting every subset over every row costs a pass per subset (833 for 17 attributes). A
+/// block is a set of attributes whose joint array (the "cube") stays under `blockLimit` cells:
+/// one pass over the rows fills it, and every subset of the block is a sum over it. Blocks
+/// are a greedy covering of the subsets, so 2M rows cost about 50 passes instead of 833.
+struct CombinationLayout: Sendable {
+    struct Subset: Sendable {
+        /// Attribute indices, ascending (the order of `TransactionTable.attributeNames`).
+        var attributes: [Int]
+        var strides: [Int]
+        /// Product of the attributes' compact cardinalities.
+        var size: Int
+        /// Start in `CombinationCounts.dense`, or −1 when the subset is sparse.
+        var offset: Int
+        /// Index in `CombinationCounts.sparse`, or −1 when the subset is dense.
+        var sparseSlot: Int
+        var mask: UInt64
+    }
+
+    struct Block: Sendable {
+        var attributes: [Int]
+        var strides: [Int]
+        var size: Int
+        /// The dense subsets summed out of this block.
+        var members: [Int]
+    }
+
+    static let blockLimit = 1 << 16
+    static let denseLimit = 1 << 22
+
+    var subsets: [Subset] = []
+    var subsetByMask: [UInt64: Int] = [:]
+    var denseCount = 0
+    var sparseCount = 0
+    var blocks: [Block] = []
+    /// Subsets in the per-row layout: `maxWidth` (attribute, stride) slots each, padded with the
+    /// always-zero extra attribute.
+    var maxWidth = 0
+    /// Sum over the dense subsets of the size of the block each is summed from.
+    var marginalCost = 0
+
+    /// Subsets of 1 to `maxAttributes` of the attributes with at least one usable value.
+    init(columns: CompactColumns, maxAttributes: Int) {
+        let cardinality = columns.cardinality
+        let usable = cardinality.indices.filter { !columns.rawValues[$0].isEmpty }
+        maxWidth = max(1, min(maxAttributes, usable.count))
+        var chosen: [Int] = []
+        func enumerate(from start: Int) {
+            if !chosen.isEmpty { addSubset(chosen, cardinality: cardinality) }
+            guard chosen.count < maxWidth else { return }
+            for i in start..<usable.count {
+                chosen.append(usable[i])
+                enumerate(from: i + 1)
+                chosen.removeLast()
+            }
+        }
+        enumerate(from: 0)
+        buildBlocks(cardinality: cardinality, usable: usable)
+    }
+
+    private mutating func addSubset(_ attributes: [Int], cardinality: [Int]) {
+        var strides = [Int](repeating: 1, count: attributes.count)
+        var size = 1
+        for i in attributes.indices.reversed() {
+            strides[i] = size
+            size *= cardinality[attributes[i]]
+        }
+        let mask = attributes.reduce(UInt64(0)) { $0 | (1 << UInt64($1)) }
+        var subset = Subset(attributes: attributes, strides: strides, size: size, offset: -1, sparseSlot: -1, mask: mask)
+        if size <= Self.denseLimit {
+            subset.offset = denseCount
+            denseCount += size
+        } else {
+            subset.sparseSlot = sparseCount
+            sparseCount += 1
+        }
+        subsetByMask[mask] = subsets.count
+        subsets.append(subset)
+    }
+
+    /// A greedy covering: start from the first subset not yet covered, add the attribute that
+    /// covers the most uncovered subsets while the cube stays under `blockLimit`; then sum each
+    /// subset out of the smallest block holding it.
+    private mutating func buildBlocks(cardinality: [Int], usable: [Int]) {
+        let dense = subsets.indices.filter { subsets[$0].offset >= 0 }
+        var covered = Set<Int>()
+        var blockMasks: [(mask: UInt64, size: Int)] = []
+        for first in dense where !covered.contains(first) {
+            var mask = subsets[first].mask
+            var size = subsets[first].size
+            while true {
+                var best = -1
+                var bestGain = 0
+                for x in usable where mask & (1 << UInt64(x)) == 0 && size * cardinality[x] <= Self.blockLimit {
+                    let grown = mask | (1 << UInt64(x))
+                    var gain = 0
+                    for s in dense where !covered.contains(s) {
+                        let m = subsets[s].mask
+                        if m & (1 << UInt64(x)) != 0 && m & ~grown == 0 { gain += 1 }
+                    }
+                    if gain > bestGain || (gain == bestGain && gain > 0 && cardinality[x] < cardinality[best]) {
+                        best = x
+                        bestGain = gain
+                    }
+                }
+                guard best >= 0 else { break }
+                mask |= 1 << UInt64(best)
+                size *= cardinality[best]
+            }
+            for s in dense where subsets[s].mask & ~mask == 0 { covered.insert(s) }
+            blockMasks.append((mask, size))
+        }
+        blocks = blockMasks.map { entry in
+            let attributes = (0..<64).filter { entry.mask & (1 << UInt64($0)) != 0 }
+            var strides = [Int](repeating: 1, count: attributes.count)
+            var size = 1
+            for i in attributes.indices.reversed() {
+                strides[i] = size
+                size *= cardinality[attributes[i]]
+            }
+            return Block(attributes: attributes, strides: strides, size: size, members: [])
+        }
+        marginalCost = 0
+        for s in dense {
+            var home = -1
+            for b in blocks.indices where subsets[s].mask & ~blockMasks[b].mask == 0 {
+                if home < 0 || blocks[b].size < blocks[home].size { home = b }
+            }
+            blocks[home].members.append(s)
+            marginalCost += blocks[home].size
+        }
+    }
+}
+
+/// Counts of every combination of a `CombinationLayout`, as transactions or outcome rows.
+struct CombinationCounts: Sendable {
+    var dense: [Int32]
+    var sparse: [[Int: Int32]]
+
+    init(layout: CombinationLayout) {
+        dense = [Int32](repeating: 0, count: layout.denseCount)
+        sparse = Array(repeating: [:], count: layout.sparseCount)
+    }
+
+    func count(_ subset: CombinationLayout.Subset, cell: Int) -> Int {
+        subset.offset >= 0 ? Int(dense[subset.offset + cell]) : Int(sparse[subset.sparseSlot][cell] ?? 0)
+    }
+}
+
+/// Fills `CombinationCounts` from rows, by whichever of two passes costs less.
+///
+/// A pass per subset reads its columns and bumps one cell per row: the rows times the subsets
+/// (833), each cheap because the subset's cells stay in cache. A pass per block fills the
+/// block's cube and sums its subsets out of it: the rows times the blocks (about 50), plus the
+/// sums. All rows take the blocks; the outcome rows of a run are usually few enough for the
+/// subsets. Rows given as a list are first gathered into columns of their own, so that no pass
+/// strides through the whole table. Both passes use two threads, whose subsets are disjoint.
+struct CombinationCounter: Sendable {
+    let columns: CompactColumns
+    let layout: CombinationLayout
+    private let denseSubsets: [Int]
+    private let sparseSubsets: [Int]
+
+    init(columns: CompactColumns, layout: CombinationLayout) {
+        self.columns = columns
+        self.layout = layout
+        denseSubsets = layout.subsets.indices.filter { layout.subsets[$0].offset >= 0 }
+        sparseSubsets = layout.subsets.indices.filter { layout.subsets[$0].sparseSlot >= 0 }
+    }
+
+    /// Which pass counts: the cheaper one, or one forced (for tests).
+    enum Pass {
+        case cheaper, bySubset, byBlock
+    }
+
+    /// Counts over every row.
+    func countAllRows(pass: Pass = .cheaper) -> CombinationCounts {
+        var counts = CombinationCounts(layout: layout)
+        count(codes: columns.codes, rowCount: columns.rowCount, sign: 1, into: &counts, pass: pass)
+        return counts
+    }
+
+    /// Adds `sign` (1 or −1) for every row of `rows` to `counts`.
+    func add(rows: [Int32], sign: Int32, to counts: inout CombinationCounts, pass: Pass = .cheaper) {
+        guard !rows.isEmpty else { return }
+        let gathered = columns.codes.map { column in
+            column.withUnsafeBufferPointer { column in
+                [UInt16](unsafeUninitializedCapacity: rows.count) { out, initialized in
+                    for (j, row) in rows.enumerated() { out[j] = column[Int(row)] }
+                    initialized = rows.count
+                }
+            }
+        }
+        count(codes: gathered, rowCount: rows.count, sign: sign, into: &counts, pass: pass)
+    }
+
+    private static let chunk = 2048
+
+    /// The count array shared by the threads of a pass, which write disjoint subsets.
+    private struct DisjointWrites: @unchecked Sendable {
+        let base: UnsafeMutablePointer<Int32>
+    }
+
+    private func count(codes: [[UInt16]], rowCount: Int, sign: Int32, into counts: inout CombinationCounts, pass: Pass) {
+        let perSubset = rowCount * denseSubsets.count * 2
+        let perBlock = layout.blocks.reduce(0) { $0 + rowCount * ($1.attributes.count + 2) } + layout.marginalCost
+        let bySubset = pass == .cheaper ? perSubset <= perBlock : pass == .bySubset
+        // Jobs: subsets or blocks, each with its cost, dealt largest first to the less loaded thread.
+        let jobs: [(index: Int, cost: Int)] =
+            bySubset
+            ? denseSubsets.map { ($0, rowCount * 2) }
+            : layout.blocks.indices.map { ($0, rowCount * (layout.blocks[$0].attributes.count + 2) + layout.blocks[$0].size * (layout.blocks[$0].members.count + 1)) }
+        let threads = min(perSubset, perBlock) >= 4_000_000 ? 2 : 1
+        var dealt = [[Int]](repeating: [], count: threads)
+        var load = [Int](repeating: 0, count: threads)
+        for job in jobs.sorted(by: { $0.cost > $1.cost }) {
+            let t = load.indices.min { load[$0] < load[$1] }!
+            dealt[t].append(job.index)
+            load[t] += job.cost
+        }
+        let jobsOfThread = dealt
+        counts.dense.withUnsafeMutableBufferPointer { dense in
+            let target = DisjointWrites(base: dense.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                if bySubset {
+                    for s in jobsOfThread[t] {
+                        countSubset(layout.subsets[s], codes: codes, rowCount: rowCount, sign: sign, into: target.base)
+                    }
+                } else {
+                    var cube: [Int32] = []
+                    var index = [UInt32](repeating: 0, count: Self.chunk)
+                    for b in jobsOfThread[t] {
+                        countBlock(layout.blocks[b], codes: codes, rowCount: rowCount, sign: sign, cube: &cube, index: &index, into: target.base)
+                    }
+                }
+            }
+        }
+        if !sparseSubsets.isEmpty { addSparse(codes: codes, rowCount: rowCount, sign: sign, to: &counts) }
+    }
+
+    /// One subset, one pass: a cell bump per row.
+    private func countSubset(
+        _ subset: CombinationLayout.Subset, codes: [[UInt16]], rowCount: Int, sign: Int32, into dense: UnsafeMutablePointer<Int32>
+    ) {
+        let target = dense + subset.offset
+        let attributes = subset.attributes
+        let strides = subset.strides
+        switch attributes.count {
+        case 1:
+            codes[attributes[0]].withUnsafeBufferPointer { c0 in
+                for r in 0..<rowCount { target[Int(c0[r])] &+= sign }
+            }
+        case 2:
+            codes[attributes[0]].withUnsafeBufferPointer { c0 in
+                codes[attributes[1]].withUnsafeBufferPointer { c1 in
+                    let s0 = strides[0]
+                    for r in 0..<rowCount { target[Int(c0[r]) * s0 + Int(c1[r])] &+= sign }
+                }
+            }
+        case 3:
+            codes[attributes[0]].withUnsafeBufferPointer { c0 in
+                codes[attributes[1]].withUnsafeBufferPointer { c1 in
+                    codes[attributes[2]].withUnsafeBufferPointer { c2 in
+                        let s0 = strides[0]
+                        let s1 = strides[1]
+                        for r in 0..<rowCount { target[Int(c0[r]) * s0 + Int(c1[r]) * s1 + Int(c2[r])] &+= sign }
+                    }
+                }
+            }
+        default:
+            for r in 0..<rowCount {
+                var cell = 0
+                for (k, a) in attributes.enumerated() { cell += Int(codes[a][r]) * strides[k] }
+                target[cell] &+= sign
+            }
+        }
+    }
+
+    /// Fills the block's cube from the rows, then adds each member subset's sums.
+    private func countBlock(
+        _ block: CombinationLayout.Block, codes: [[UInt16]], rowCount: Int, sign: Int32, cube: inout [Int32],
+        index: inout [UInt32], into dense: UnsafeMutablePointer<Int32>
+    ) {
+        if cube.count < block.size { cube = [Int32](repeating: 0, count: block.size) }
+        cube.withUnsafeMutableBufferPointer { cube in
+            for i in 0..<block.size { cube[i] = 0 }
+            index.withUnsafeMutableBufferPointer { index in
+                var start = 0
+                while start < rowCount {
+                    let length = min(Self.chunk, rowCount - start)
+                    for j in 0..<length { index[j] = 0 }
+                    for (i, a) in block.attributes.enumerated() {
+                        let stride = UInt32(block.strides[i])
+                        codes[a].withUnsafeBufferPointer { column in
+                            let base = column.baseAddress! + start
+                            for j in 0..<length { index[j] &+= UInt32(base[j]) &* stride }
+                        }
+                    }
+                    for j in 0..<length { cube[Int(index[j])] &+= 1 }
+                    start += length
+                }
+            }
+            for member in block.members {
+                sumOut(cube: UnsafeBufferPointer(cube), block: block, subset: layout.subsets[member], sign: sign, into: dense)
+            }
+        }
+    }
+
+    /// Adds sign × the cube summed over the block attributes that are not in `subset`.
+    private func sumOut(
+        cube: UnsafeBufferPointer<Int32>, block: CombinationLayout.Block, subset: CombinationLayout.Subset, sign: Int32,
+        into dense: UnsafeMutablePointer<Int32>
+    ) {
+        let width = block.attributes.count
+        var targetStrides = [Int](repeating: 0, count: width)
+        for (i, a) in block.attributes.enumerated() {
+            if let k = subset.attributes.firstIndex(of: a) { targetStrides[i] = subset.strides[k] }
+        }
+        let lastCardinality = columns.cardinality[block.attributes[width - 1]]
+        let lastStride = targetStrides[width - 1]
+        let target = dense + subset.offset
+        var digits = [Int](repeating: 0, count: width)
+        var base = 0
+        var offset = 0
+        while offset < block.size {
+            if lastStride != 0 {
+                for v in 0..<lastCardinality { target[base + v * lastStride] &+= sign &* cube[offset + v] }
+            } else {
+                var sum: Int32 = 0
+                for v in 0..<lastCardinality { sum &+= cube[offset + v] }
+                target[base] &+= sign &* sum
+            }
+            offset += lastCardinality
+            var d = width - 2
+            while d >= 0 {
+                digits[d] += 1
+                base += targetStrides[d]
+                if digits[d] < columns.cardinality[block.attributes[d]] { break }
+                base -= digits[d] * targetStrides[d]
+                digits[d] = 0
+                d -= 1
+            }
+        }
+    }
+
+    /// The slow path for the rare subsets too large for a dense array: a hash map per subset.
+    private func addSparse(codes: [[UInt16]], rowCount: Int, sign: Int32, to counts: inout CombinationCounts) {
+        for s in sparseSubsets {
+            let subset = layout.subsets[s]
+            var map = counts.sparse[subset.sparseSlot]
+            for r in 0..<rowCount {
+                var cell = 0
+                for (k, a) in subset.attributes.enumerated() { cell += Int(codes[a][r]) * subset.strides[k] }
+                map[cell, default: 0] &+= sign
+            }
+            counts.sparse[subset.sparseSlot] = map
+        }
+    }
+}
+
+/// Transactions (or outcome rows) per value of every attribute, in one flat array: the
+/// per-value counts of the support step and of the confounder audit.
+struct ValueCounts: Sendable {
+    /// Where each attribute's values start in `counts`.
+    let offsets: [Int]
+    var counts: [Int]
+
+    init(table: TransactionTable) {
+        var offsets: [Int] = []
+        var total = 0
+        for values in table.values {
+            offsets.append(total)
+            total += values.count
+        }
+        self.offsets = offsets
+        counts = [Int](repeating: 0, count: total)
+    }
+
+    subscript(attribute: Int, value: Int) -> Int { counts[offsets[attribute] + value] }
+
+    /// Adds `sign` for each row of `rows` (every row when nil), one column at a time.
+    mutating func add(_ table: TransactionTable, rows: [Int32]?, sign: Int = 1) {
+        for a in 0..<TransactionTable.attributeCount {
+            let offset = offsets[a]
+            table.attributes[a].withUnsafeBufferPointer { column in
+                counts.withUnsafeMutableBufferPointer { counts in
+                    if let rows {
+                        for row in rows { counts[offset + Int(column[Int(row)])] += sign }
+                    } else {
+                        for row in 0..<column.count { counts[offset + Int(column[row])] += sign }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,268 @@
+/// One run of analysis.md §4: one set of outcome rows against every transaction.
+///
+/// Steps 1–4 of the spec: n of every combination comes counted (it is the same for every run),
+/// o is counted over the run's outcome rows. Explained rows leave the population: after a
+/// finding, n and o of every combination, the per-value counts of the audit and the totals N and
+/// O all lose that finding's rows (decremented, not recounted), so the next finding is measured
+/// on what is still unexplained.
+struct ExplainRun {
+    /// What the run counts, for the evidence: the cause of an own-cause run, or the causes the
+    /// remainder run leaves out.
+    enum Scope {
+        case cause(Cause)
+        case remainder(excluding: [Cause])
+    }
+
+    let table: TransactionTable
+    let target: ExplainTarget
+    let options: ExplainOptions
+    let counter: CombinationCounter
+    let scope: Scope
+    /// Index of this run in `runOfRow`.
+    let runIndex: Int8
+    /// Per row: the run whose outcome it is, −1 for no run.
+    let runOfRow: [Int8]
+    let outcomeRows: [Int32]
+    /// Target rows of the whole table, the denominator of `share_of_unknown`.
+    let allTargetRows: Int
+
+    private var layout: CombinationLayout { counter.layout }
+    private var columns: CompactColumns { counter.columns }
+
+    /// A combination that passed support: a subset of attributes and a cell of its counts.
+    struct Combination: Hashable {
+        var subset: Int
+        var cell: Int
+    }
+
+    /// A combination with its numbers on the current population.
+    struct Tested {
+        var combination: Combination
+        var transactions: Int
+        var outcomes: Int
+        var excess: Double
+        var ratio: RatioEstimate
+        var test: HigherRateTest
+        var qValue: Double
+        var width: Int
+    }
+
+    /// Runs steps 1–4 and returns the findings, best first as found (not yet ranked).
+    func findings(transactions initialTransactions: CombinationCounts, rawTransactions: ValueCounts) -> [Finding] {
+        var transactions = initialTransactions
+        var outcomes = CombinationCounts(layout: layout)
+        counter.add(rows: outcomeRows, sign: 1, to: &outcomes)
+
+        let runOutcomes = outcomeRows.count
+        let minimumOutcomes = options.supportThreshold(outcomes: runOutcomes)
+        var population = table.count
+        var remainingOutcomes = runOutcomes
+        var rawPopulation = rawTransactions
+        var rawOutcomes = ValueCounts(table: table)
+        rawOutcomes.add(table, rows: outcomeRows)
+
+        // Step 1: support. o only falls as rows are explained, so the list only shrinks.
+        var supported: [Combination] = []
+        for (s, subset) in layout.subsets.enumerated() {
+            if subset.offset >= 0 {
+                for cell in 0..<subset.size where Int(outcomes.dense[subset.offset + cell]) >= minimumOutcomes {
+                    if !hasLumpedValue(subset, cell: cell) { supported.append(Combination(subset: s, cell: cell)) }
+                }
+            } else {
+                for (cell, o) in outcomes.sparse[subset.sparseSlot] where Int(o) >= minimumOutcomes {
+                    if !hasLumpedValue(subset, cell: cell) { supported.append(Combination(subset: s, cell: cell)) }
+                }
+            }
+        }
+        supported.sort { ($0.subset, $0.cell) < ($1.subset, $1.cell) }
+
+        var explained = [Bool](repeating: false, count: table.count)
+        var explainedCount = 0
+        var found: [Finding] = []
+        while found.count < options.maxFindings {
+            supported.removeAll { outcomes.count(layout.subsets[$0.subset], cell: $0.cell) < minimumOutcomes }
+            let candidates = testCandidates(
+                supported, transactions: transactions, outcomes: outcomes, population: population,
+                remainingOutcomes: remainingOutcomes, minimumOutcomes: minimumOutcomes)
+            guard var best = candidates.values.max(by: { isBetter($1, than: $0) }) else { break }
+            if best.excess < options.stopShare * Double(runOutcomes) { break }
+            while best.width < options.maxAttributes,
+                let child = bestChild(of: best, among: candidates),
+                child.excess >= options.childKeep * best.excess
+            {
+                best = child
+            }
+
+            let items = self.items(of: best.combination)
+            let rows = unexplainedRows(matching: items, explained: explained)
+            precondition(rows.count == best.transactions, "the counts and the rows of a combination disagree")
+            found.append(finding(
+                best, items: items, rows: rows, population: population, remainingOutcomes: remainingOutcomes,
+                rawPopulation: rawPopulation, rawOutcomes: rawOutcomes, explainedBefore: explainedCount))
+
+            // Mark explained and take the rows out of every count.
+            let outcomeRowsOfFinding = rows.filter { runOfRow[Int($0)] == runIndex }
+            counter.add(rows: rows, sign: -1, to: &transactions)
+            counter.add(rows: outcomeRowsOfFinding, sign: -1, to: &outcomes)
+            explained.withUnsafeMutableBufferPointer { explained in
+                for row in rows { explained[Int(row)] = true }
+            }
+            rawPopulation.add(table, rows: rows, sign: -1)
+            rawOutcomes.add(table, rows: outcomeRowsOfFinding, sign: -1)
+            population -= rows.count
+            remainingOutcomes -= outcomeRowsOfFinding.count
+            explainedCount += rows.count
+        }
+        return found
+    }
+
+    /// True when a value of the cell is the lumped code of the values no run can use.
+    private func hasLumpedValue(_ subset: CombinationLayout.Subset, cell: Int) -> Bool {
+        for (k, a) in subset.attributes.enumerated() where (cell / subset.strides[k]) % columns.cardinality[a] == columns.lumpedCode[a] {
+            return true
+        }
+        return false
+    }
+
+    /// Step 2 on the current population: every supported combination tested, BH over all of
+    /// them, and the candidates (q ≤ maxQValue, lower bound ≥ minRiskRatioLow) by combination.
+    private func testCandidates(
+        _ supported: [Combination], transactions: CombinationCounts, outcomes: CombinationCounts, population: Int,
+        remainingOutcomes: Int, minimumOutcomes: Int
+    ) -> [Combination: Tested] {
+        var tested: [Tested] = []
+        tested.reserveCapacity(supported.count)
+        var pValues: [Double] = []
+        pValues.reserveCapacity(supported.count)
+        /// Where each of `tested` is in `pValues`.
+        var testIndex: [Int] = []
+        for combination in supported {
+            let subset = layout.subsets[combination.subset]
+            let n = transactions.count(subset, cell: combination.cell)
+            let o = outcomes.count(subset, cell: combination.cell)
+            let table = TwoByTwoTable(
+                outcomesInside: o, sizeInside: n, outcomesOutside: remainingOutcomes - o, sizeOutside: population - n)
+            let test = table.higherRateTest()
+            pValues.append(test.pValue)
+            // A combination holding every row left compares with nothing: it gets a p (1) but
+            // can never be a candidate.
+            guard let ratio = table.riskRatio() else { continue }
+            let baseline = Double(remainingOutcomes - o) / Double(population - n)
+            tested.append(Tested(
+                combination: combination, transactions: n, outcomes: o, excess: Double(o) - Double(n) * baseline,
+                ratio: ratio, test: test, qValue: .nan, width: subset.attributes.count))
+            testIndex.append(pValues.count - 1)
+        }
+        // Support picks combinations by their outcome count, the very thing tested; BH over the
+        // survivors alone would forget the combinations that could have passed and did not, and
+        // null data would give findings. So every combination with at least `minimumOutcomes`
+        // transactions counts as a test (those that missed support with p = 1), which scales
+        // each q by (tests) / (survivors), capped at 1.
+        let supportedQValues = benjaminiHochbergQValues(pValues)
+        let missed = eligibleCombinations(transactions: transactions, outcomes: outcomes, minimumOutcomes: minimumOutcomes)
+        let scale = pValues.isEmpty ? 1 : Double(pValues.count + missed) / Double(pValues.count)
+        var candidates: [Combination: Tested] = [:]
+        for (k, var t) in tested.enumerated() {
+            t.qValue = min(1, supportedQValues[testIndex[k]] * scale)
+            if t.qValue <= options.maxQValue && t.ratio.lower >= options.minRiskRatioLow { candidates[t.combination] = t }
+        }
+        return candidates
+    }
+
+    /// Cells with at least `minimumOutcomes` transactions that did not pass support: the
+    /// combinations that could have been tested. A cell holding a lumped value stands for one
+    /// or more combinations and counts once, so the count errs low.
+    private func eligibleCombinations(transactions: CombinationCounts, outcomes: CombinationCounts, minimumOutcomes: Int) -> Int {
+        let minimum = Int32(minimumOutcomes)
+        var eligible = 0
+        transactions.dense.withUnsafeBufferPointer { n in
+            outcomes.dense.withUnsafeBufferPointer { o in
+                for cell in 0..<n.count where n[cell] >= minimum && o[cell] < minimum { eligible += 1 }
+            }
+        }
+        for (slot, cells) in transactions.sparse.enumerated() {
+            for (cell, n) in cells where n >= minimum && (outcomes.sparse[slot][cell] ?? 0) < minimum { eligible += 1 }
+        }
+        return eligible
+    }
+
+    /// The spec's order: larger excess, then fewer attributes, higher lower bound, more
+    /// outcome rows, and last the pattern's text (smaller first).
+    private func isBetter(_ a: Tested, than b: Tested) -> Bool {
+        if a.excess != b.excess { return a.excess > b.excess }
+        if a.width != b.width { return a.width < b.width }
+        if a.ratio.lower != b.ratio.lower { return a.ratio.lower > b.ratio.lower }
+        if a.outcomes != b.outcomes { return a.outcomes > b.outcomes }
+        return pattern(items(of: a.combination)) < pattern(items(of: b.combination))
+    }
+
+    /// The best candidate one attribute longer than `parent` that is a true refinement: a child
+    /// with the parent's very rows (an attribute the parent implies) refines nothing and is skipped.
+    private func bestChild(of parent: Tested, among candidates: [Combination: Tested]) -> Tested? {
+        let subset = layout.subsets[parent.combination.subset]
+        let digits = subset.attributes.indices.map {
+            (parent.combination.cell / subset.strides[$0]) % columns.cardinality[subset.attributes[$0]]
+        }
+        var best: Tested?
+        for x in 0..<TransactionTable.attributeCount where subset.mask & (1 << UInt64(x)) == 0 {
+            guard let childIndex = layout.subsetByMask[subset.mask | (1 << UInt64(x))] else { continue }
+            let child = layout.subsets[childIndex]
+            var base = 0
+            var xStride = 0
+            for (k, a) in child.attributes.enumerated() {
+                if a == x {
+                    xStride = child.strides[k]
+                } else {
+                    base += digits[subset.attributes.firstIndex(of: a)!] * child.strides[k]
+                }
+            }
+            for value in columns.rawValues[x].indices {
+                guard let tested = candidates[Combination(subset: childIndex, cell: base + value * xStride)],
+                    tested.transactions < parent.transactions
+                else { continue }
+                if best == nil || isBetter(tested, than: best!) { best = tested }
+            }
+        }
+        return best
+    }
+
+    /// The (attribute, raw value code) pairs of a combination, in attribute order.
+    func items(of combination: Combination) -> [(attribute: Int, value: UInt32)] {
+        let subset = layout.subsets[combination.subset]
+        return subset.attributes.enumerated().map { k, a in
+            let code = (combination.cell / subset.strides[k]) % columns.cardinality[a]
+            return (a, columns.rawValues[a][code])
+        }
+    }
+
+    /// `attr=value` joined by `&`, in attribute order (analysis.md §7).
+    func pattern(_ items: [(attribute: Int, value: UInt32)]) -> String {
+        items.map { "\(TransactionTable.attributeNames[$0.attribute])=\(table.values[$0.attribute][Int($0.value)])" }
+            .joined(separator: "&")
+    }
+
+    private func unexplainedRows(matching items: [(attribute: Int, value: UInt32)], explained: [Bool]) -> [Int32] {
+        var rows: [Int32] = []
+        let codes = items.map { (column: columns.codes[$0.attribute], code: columns.compactOfRaw[$0.attribute][Int($0.value)]) }
+        let first = codes[0]
+        first.column.withUnsafeBufferPointer { column in
+            for row in 0..<column.count where column[row] == first.code && !explained[row] {
+                var matches = true
+                for k in 1..<codes.count where codes[k].column[row] != codes[k].code {
+                    matches = false
+                    break
+                }
+                if matches { rows.append(Int32(row)) }
+            }
+        }
+        return rows
+    }
+}
+
+extension ExplainOptions {
+    /// Step 1's least number of outcome rows: max(minSupport, minSupportShare × outcomes, 1), the
+    /// share rounded up; the 1e-12 keeps a product such as 0.01 × 2000 = 20.000000000000004 at 20.
+    func supportThreshold(outcomes: Int) -> Int {
+        max(minSupport, Int((minSupportShare * Double(outcomes) * (1 - 1e-12)).rounded(.up)), 1)
+    }
+}

@@ -1,0 +1,89 @@
+/// Which combinations of attribute values carry the target outcome (analysis.md §4).
+public enum Explainer {
+    /// The combination findings of `table` for `target`, most important first.
+    ///
+    /// One run per cause with at least max(`causeMinimum`, `causeMinimumShare` × all target
+    /// rows) target rows, then one run for the target rows of every other cause together
+    /// (no cause included); every run measures against all transactions. Each run tests
+    /// combinations of 1 to `maxAttributes` values, explains away greedily and audits each
+    /// finding for confounders (steps 1–4). The runs' findings are merged (a pattern found
+    /// twice keeps the larger excess) and ranked: unconfounded before confounded, each by
+    /// excess, then pattern text.
+    ///
+    /// A finding's numbers are measured on the rows its run had not yet explained: the first
+    /// finding of a run on all transactions, a later one without the rows of the earlier ones
+    /// (its evidence says so). `outcome` is the target's name; `share_of_unknown` is o over all
+    /// target rows of the table; `top_cause` and `top_codes` count every target row of the
+    /// finding, whatever its cause, so an own-cause run shows how much of the pattern's
+    /// outcome that cause is. No finding when the table has no target row. Data in which the
+    /// outcome is independent of the attributes should give none (q, lower bound, stop rule),
+    /// but that is a rate, not a certainty: a few percent of null tables of 100k rows give one.
+    public static func explain(
+        _ table: TransactionTable, target: ExplainTarget, options: ExplainOptions = ExplainOptions()
+    ) -> [Finding] {
+        let attributeCount = TransactionTable.attributeCount
+        var isTarget = [Bool](repeating: false, count: table.count)
+        var causeCounts = [Int](repeating: 0, count: Cause.allCases.count + 1)
+        var allTargetRows = 0
+        for row in 0..<table.count where target.matches(table.outcome[row]) {
+            isTarget[row] = true
+            allTargetRows += 1
+            causeCounts[Int(table.cause[row]?.rawValue ?? 0)] += 1
+        }
+        guard allTargetRows > 0 else { return [] }
+
+        // The runs: own-cause runs in the order of `Cause`, then the remainder.
+        let causeMinimum = max(Double(options.causeMinimum), options.causeMinimumShare * Double(allTargetRows))
+        let ownCauses = Cause.allCases.filter {
+            let rows = causeCounts[Int($0.rawValue)]
+            return rows > 0 && Double(rows) >= causeMinimum * (1 - 1e-12)
+        }
+        var scopes = ownCauses.map { ExplainRun.Scope.cause($0) }
+        let ownCauseRows = ownCauses.reduce(0) { $0 + causeCounts[Int($1.rawValue)] }
+        if ownCauseRows < allTargetRows { scopes.append(.remainder(excluding: ownCauses)) }
+        var runOfCause = [Int8](repeating: Int8(scopes.count - 1), count: causeCounts.count)
+        for (run, cause) in ownCauses.enumerated() { runOfCause[Int(cause.rawValue)] = Int8(run) }
+
+        var runOfRow = [Int8](repeating: -1, count: table.count)
+        var outcomeRows = [[Int32]](repeating: [], count: scopes.count)
+        for row in 0..<table.count where isTarget[row] {
+            let run = runOfCause[Int(table.cause[row]?.rawValue ?? 0)]
+            runOfRow[row] = run
+            outcomeRows[Int(run)].append(Int32(row))
+        }
+
+        // Values that pass support on their own in some run: the only ones a combination can use.
+        var rawTransactions = ValueCounts(table: table)
+        rawTransactions.add(table, rows: nil)
+        var keep = table.values.map { [Bool](repeating: false, count: $0.count) }
+        for rows in outcomeRows {
+            let minimum = options.supportThreshold(outcomes: rows.count)
+            var counts = ValueCounts(table: table)
+            counts.add(table, rows: rows)
+            for a in 0..<attributeCount {
+                for value in keep[a].indices where counts[a, value] >= minimum { keep[a][value] = true }
+            }
+        }
+
+        let columns = CompactColumns(table: table, keep: keep)
+        let layout = CombinationLayout(columns: columns, maxAttributes: max(1, options.maxAttributes))
+        let counter = CombinationCounter(columns: columns, layout: layout)
+        let transactions = counter.countAllRows()
+
+        var merged: [String: Finding] = [:]
+        for (index, scope) in scopes.enumerated() {
+            let run = ExplainRun(
+                table: table, target: target, options: options, counter: counter, scope: scope, runIndex: Int8(index),
+                runOfRow: runOfRow, outcomeRows: outcomeRows[index], allTargetRows: allTargetRows)
+            for finding in run.findings(transactions: transactions, rawTransactions: rawTransactions) {
+                if let kept = merged[finding.pattern], kept.excess >= finding.excess { continue }
+                merged[finding.pattern] = finding
+            }
+        }
+        return merged.values.sorted { a, b in
+            if (a.confoundedBy == nil) != (b.confoundedBy == nil) { return a.confoundedBy == nil }
+            if a.excess != b.excess { return a.excess > b.excess }
+            return a.pattern < b.pattern
+        }
+    }
+}

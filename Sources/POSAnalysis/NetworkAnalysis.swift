@@ -1,0 +1,401 @@
+import Glibc
+
+/// Settings of the network pass (analysis.md §5); the defaults are those of the spec.
+public struct NetworkOptions: Sendable, Hashable {
+    /// Windows before each transaction (and after it, the negative control), in seconds; they
+    /// are used in ascending order, duplicates and non-positive values dropped.
+    public var windowsSeconds: [Int]
+    /// Circular shifts of the permutation test; 0 skips the test (every p-value is then 1).
+    public var permutations: Int
+    /// Seed of the shifts and of the row sample: the same seed gives the same p-values.
+    public var seed: UInt64
+    /// The permutation statistic is taken over at most this many target rows and this many
+    /// other rows, each a seeded random sample when there are more.
+    public var permutationSampleSize: Int
+    /// The window whose finding is reported when it passes: 60 s, the `net_event_60s` of §2.
+    public var findingWindowSeconds: Int
+    /// A window passes when its q-value and its permutation p-value are at most this…
+    public var significance: Double
+    /// …and the lower end of its risk-ratio interval is at least this.
+    public var minimumRiskRatioLow: Double
+
+    /// The defaults: windows of 10, 60 and 300 s, 999 shifts, seed 20261120, samples of
+    /// 20,000 rows, the 60 s finding, q and p ≤ 0.05, rr_lo ≥ 1.5.
+    public init(
+        windowsSeconds: [Int] = [10, 60, 300], permutations: Int = 999, seed: UInt64 = 20_261_120,
+        permutationSampleSize: Int = 20_000, findingWindowSeconds: Int = 60, significance: Double = 0.05,
+        minimumRiskRatioLow: Double = 1.5
+    ) {
+        self.windowsSeconds = windowsSeconds
+        self.permutations = permutations
+        self.seed = seed
+        self.permutationSampleSize = permutationSampleSize
+        self.findingWindowSeconds = findingWindowSeconds
+        self.significance = significance
+        self.minimumRiskRatioLow = minimumRiskRatioLow
+    }
+}
+
+/// The network pass's numbers for one window (analysis.md §5).
+///
+/// "Exposed" means the transaction's terminal logged `net state=down|weak|switch`, or its
+/// acquirer realm logged a link event, in the window: the `seconds` before the transaction
+/// (event time in [t − w, t], as `net_event_60s`) for `before`, the `seconds` after it (in
+/// (t, t + w]) for `after`.
+/// In both tables S, the inside, is the exposed transactions.
+public struct NetworkWindowResult: Sendable, Hashable {
+    /// The window, in seconds.
+    public let seconds: Int
+    /// Target outcomes among transactions with an event in the window before them, and the rest.
+    public let before: TwoByTwoTable
+    /// Risk ratio exposed vs not, Katz interval; nil when every transaction or none is exposed.
+    public let beforeRatio: RatioEstimate?
+    /// One-sided p-value that exposed transactions have the higher rate (chi-square or Fisher).
+    public let pValue: Double
+    /// Benjamini–Hochberg q-value of `pValue` over the windows.
+    public let qValue: Double
+    /// The same for an event in the window after the transaction: the negative control.
+    public let after: TwoByTwoTable
+    public let afterRatio: RatioEstimate?
+    /// Circular-shift permutation p-value, (1 + shifts at least as extreme)/(1 + shifts).
+    public let permutationPValue: Double
+    /// Shifts run (0 when the test could not run: no target rows, no events, 0 permutations).
+    public let permutationShifts: Int
+    /// q, rr_lo and the permutation p all pass the thresholds of `NetworkOptions`.
+    public let passes: Bool
+    /// Both ratios are significantly above 1 (lower ends > 1) and the after-window ratio is at
+    /// least half the before-window one: events and failures come together (a shared outage)
+    /// rather than events first.
+    public let sharedOutage: Bool
+}
+
+/// The target rate of one `rssi_band` value: the dose–response table of analysis.md §5.
+public struct NetworkSignalBand: Sendable, Hashable {
+    /// `>=-85`, `-86..-95`, `-96..-105`, `<-105`, `unknown` (in that order), then any other value.
+    public let band: String
+    /// Target outcomes o among n transactions, with the Wilson interval.
+    public let rate: WilsonInterval
+}
+
+/// What the network pass found (analysis.md §5).
+public struct NetworkReport: Sendable, Hashable {
+    /// One result per window of `NetworkOptions.windowsSeconds`, shortest first.
+    public let windows: [NetworkWindowResult]
+    /// Target rate by `rssi_band`, strongest signal first.
+    public let doseResponse: [NetworkSignalBand]
+    /// Cochran–Armitage trend z over the four known bands (scores 0–3, strongest to weakest):
+    /// positive when the rate rises as the signal weakens; nil when it cannot be computed.
+    public let signalTrendZ: Double?
+    /// Target rows and other rows the permutation statistic was taken over.
+    public let permutationTargets: Int
+    public let permutationOthers: Int
+    /// At most one finding of kind `network` (see `NetworkAnalysis.analyze`).
+    public var findings: [Finding]
+}
+
+/// Do failures follow network trouble? The network pass of analysis.md §5.
+public enum NetworkAnalysis {
+    /// The `rssi_band` values in dose order, strongest signal first.
+    public static let signalBands = [">=-85", "-86..-95", "-96..-105", "<-105", "unknown"]
+
+    /// Risk ratios of "a network event in the w seconds before" for each window, the same after
+    /// the transaction as a negative control, a circular-shift permutation test, and the
+    /// dose–response table by `rssi_band`, for the rows whose outcome `isTarget` accepts.
+    ///
+    /// Returns at most one finding, of kind `network`: the window of
+    /// `options.findingWindowSeconds` (pattern `net_event_60s=yes`) when it passes, otherwise
+    /// the passing window with the largest excess (`net_event_10s=yes`, …). A window passes when
+    /// its q-value (over the windows) and its permutation p-value are at most
+    /// `options.significance` and its rr_lo is at least `options.minimumRiskRatioLow`. The
+    /// finding's p_value is the one-sided chi-square/Fisher p, its q_value the q of that; the
+    /// permutation p, the other windows, the signal trend and the after-window control are in
+    /// its evidence. The realm of a transaction is its `acquirer` attribute code; the events'
+    /// realm codes must be codes of that attribute. Rows need not be in time order.
+    public static func analyze(
+        _ table: TransactionTable, events: NetworkEvents, isTarget: (Outcome) -> Bool, targetName: String,
+        options: NetworkOptions = NetworkOptions()
+    ) -> NetworkReport {
+        analyze(
+            table, events: events, isTarget: isTarget, targetName: targetName, options: options,
+            denseEventCount: 8 * max(1, options.permutations))
+    }
+
+    /// `analyze` with the event count above which a source's shifts are searched one by one
+    /// rather than bucketed; both ways give the same numbers, so tests can force either.
+    package static func analyze(
+        _ table: TransactionTable, events: NetworkEvents, isTarget: (Outcome) -> Bool, targetName: String,
+        options: NetworkOptions, denseEventCount: Int
+    ) -> NetworkReport {
+        let targetOf = Outcome.allCases.map(isTarget)
+        let target = table.outcome.map { targetOf[Int($0.rawValue)] }
+        let seconds = Set(options.windowsSeconds.filter { $0 > 0 }).sorted()
+        let windows = seconds.map { Int64($0) * 1000 }
+        let exposure = Exposure(table, events: events, windows: windows)
+
+        // The 2×2 tables of every window, before and after.
+        let windowCount = windows.count
+        var exposedBefore = [Int](repeating: 0, count: windowCount)
+        var exposedBeforeTargets = [Int](repeating: 0, count: windowCount)
+        var exposedAfter = [Int](repeating: 0, count: windowCount)
+        var exposedAfterTargets = [Int](repeating: 0, count: windowCount)
+        var targetTotal = 0
+        for row in 0..<table.count {
+            let isTarget = target[row]
+            if isTarget { targetTotal += 1 }
+            let before = Int(exposure.beforeClass[row])
+            if before < windowCount {
+                for window in before..<windowCount {
+                    exposedBefore[window] += 1
+                    if isTarget { exposedBeforeTargets[window] += 1 }
+                }
+            }
+            let after = Int(exposure.afterClass[row])
+            if after < windowCount {
+                for window in after..<windowCount {
+                    exposedAfter[window] += 1
+                    if isTarget { exposedAfterTargets[window] += 1 }
+                }
+            }
+        }
+        func table2x2(_ exposed: Int, _ exposedTargets: Int) -> TwoByTwoTable {
+            TwoByTwoTable(
+                outcomesInside: exposedTargets, sizeInside: exposed, outcomesOutside: targetTotal - exposedTargets,
+                sizeOutside: table.count - exposed)
+        }
+
+        var permutation = NetworkPermutationTest(
+            table: table, isTarget: target, beforeClass: exposure.beforeClass, windows: windows,
+            terminalEvents: exposure.terminalEvents, realmEvents: exposure.realmEvents,
+            realmAttribute: exposure.realmAttribute, periodStart: exposure.periodStart, period: exposure.period,
+            shifts: max(0, options.permutations), seed: options.seed, rowCap: max(1, options.permutationSampleSize),
+            denseEventCount: denseEventCount)
+        let anyExposed = exposedBefore.contains { $0 > 0 }
+        let permutations: [NetworkPermutationTest.WindowOutcome] =
+            anyExposed && targetTotal > 0
+            ? permutation.run()
+            : Array(repeating: .init(pValue: 1, exceedances: 0, shifts: 0), count: windowCount)
+
+        let befores = (0..<windowCount).map { table2x2(exposedBefore[$0], exposedBeforeTargets[$0]) }
+        let pValues = befores.map { $0.higherRateTest().pValue }
+        let qValues = benjaminiHochbergQValues(pValues)
+        var results: [NetworkWindowResult] = []
+        for window in 0..<windowCount {
+            let before = befores[window]
+            let after = table2x2(exposedAfter[window], exposedAfterTargets[window])
+            let beforeRatio = before.riskRatio()
+            let afterRatio = after.riskRatio()
+            let passes =
+                qValues[window] <= options.significance && (beforeRatio?.lower ?? 0) >= options.minimumRiskRatioLow
+                && permutations[window].pValue <= options.significance
+            var sharedOutage = false
+            if let beforeRatio, let afterRatio {
+                sharedOutage =
+                    beforeRatio.lower > 1 && afterRatio.lower > 1 && afterRatio.ratio >= beforeRatio.ratio / 2
+            }
+            results.append(
+                NetworkWindowResult(
+                    seconds: seconds[window], before: before, beforeRatio: beforeRatio,
+                    pValue: pValues[window], qValue: qValues[window], after: after, afterRatio: afterRatio,
+                    permutationPValue: permutations[window].pValue, permutationShifts: permutations[window].shifts,
+                    passes: passes, sharedOutage: sharedOutage))
+        }
+
+        let (bands, trend) = signalDose(table, target: target)
+        var report = NetworkReport(
+            windows: results, doseResponse: bands, signalTrendZ: trend,
+            permutationTargets: permutation.sampledTargets, permutationOthers: permutation.sampledOthers, findings: [])
+        if let finding = finding(
+            report, table: table, target: target, beforeClass: exposure.beforeClass, targetTotal: targetTotal,
+            targetName: targetName, options: options)
+        {
+            report.findings = [finding]
+        }
+        return report
+    }
+
+    /// For every row, whether its terminal logged a network event (or its realm a link event)
+    /// in the `seconds` before it: event time in [t − seconds, t]. The value of the
+    /// `net_event_60s` attribute (analysis.md §2) with `seconds` = 60, by the same rule the
+    /// network pass uses.
+    public static func eventBefore(_ table: TransactionTable, events: NetworkEvents, seconds: Int) -> [Bool] {
+        let exposure = Exposure(table, events: events, windows: [Int64(seconds) * 1000])
+        return exposure.beforeClass.map { $0 == 0 }
+    }
+
+    // MARK: Exposure of every row
+
+    /// For each row, the smallest window that holds the latest event before it (`beforeClass`)
+    /// and the earliest event after it (`afterClass`), as a window index; `windows.count` when
+    /// none does. Terminal and realm events count alike. `windows` must be ascending.
+    struct Exposure {
+        var beforeClass: [UInt8]
+        var afterClass: [UInt8]
+        var terminalEvents: NetworkEventIndex
+        var realmEvents: NetworkEventIndex
+        var realmAttribute: Int
+        var periodStart: Int64
+        /// Length of the observed period in ms; every row lies in [periodStart, periodStart + period).
+        var period: Int64
+
+        init(_ table: TransactionTable, events: NetworkEvents, windows: [Int64]) {
+            precondition(windows.count < 255, "at most 254 windows")
+            realmAttribute = TransactionTable.attributeIndex("acquirer")!
+            let terminalCount = max(table.terminals.count, Int(table.terminal.max() ?? 0) + 1)
+            terminalEvents = NetworkEventIndex(
+                sourceCount: terminalCount, events: events.terminalEvents, source: { $0.terminal }, time: { $0.time })
+            let realmCount = max(
+                table.values[realmAttribute].count, Int(table.attributes[realmAttribute].max() ?? 0) + 1)
+            realmEvents = NetworkEventIndex(
+                sourceCount: realmCount, events: events.realmEvents, source: { $0.realm }, time: { $0.time })
+
+            var first = events.periodStart
+            var last = events.periodEnd
+            for time in table.time {
+                first = min(first, time)
+                last = max(last, time)
+            }
+            periodStart = first
+            period = max(1, last - first + 1)
+
+            func windowClass(_ distance: Int64) -> UInt8 {
+                for (index, window) in windows.enumerated() where distance <= window { return UInt8(index) }
+                return UInt8(windows.count)
+            }
+            var before = [UInt8](repeating: UInt8(windows.count), count: table.count)
+            var after = [UInt8](repeating: UInt8(windows.count), count: table.count)
+            var terminals = NetworkEventCursor(terminalEvents)
+            var realms = NetworkEventCursor(realmEvents)
+            let realmColumn = table.attributes[realmAttribute]
+            for row in 0..<table.count {
+                let time = table.time[row]
+                let own = terminals.distances(source: Int(table.terminal[row]), time: time)
+                let link = realms.distances(source: Int(realmColumn[row]), time: time)
+                before[row] = windowClass(min(own.before, link.before))
+                after[row] = windowClass(min(own.after, link.after))
+            }
+            beforeClass = before
+            afterClass = after
+        }
+    }
+
+    // MARK: Dose–response
+
+    /// Target rate per `rssi_band` value and the Cochran–Armitage trend over the known bands.
+    static func signalDose(_ table: TransactionTable, target: [Bool]) -> ([NetworkSignalBand], Double?) {
+        let attribute = TransactionTable.attributeIndex("rssi_band")!
+        let values = table.values[attribute]
+        var order = signalBands
+        for value in values where !order.contains(value) { order.append(value) }
+        var position = [Int](repeating: 0, count: values.count)
+        for (code, value) in values.enumerated() { position[code] = order.firstIndex(of: value)! }
+        var transactions = [Int](repeating: 0, count: order.count)
+        var outcomes = [Int](repeating: 0, count: order.count)
+        for row in 0..<table.count {
+            let code = Int(table.attributes[attribute][row])
+            let band = code < position.count ? position[code] : order.firstIndex(of: "unknown")!
+            transactions[band] += 1
+            if target[row] { outcomes[band] += 1 }
+        }
+        let bands = order.indices.map {
+            NetworkSignalBand(band: order[$0], rate: WilsonInterval(outcomes: outcomes[$0], trials: transactions[$0]))
+        }
+
+        // Cochran–Armitage: T = Σ s·(o − n·p̄), var T = p̄(1 − p̄)(Σ n·s² − (Σ n·s)²/N).
+        var total = 0.0
+        var events = 0.0
+        var sumScore = 0.0
+        var sumScoreSquared = 0.0
+        var sumScoreOutcome = 0.0
+        for band in 0..<4 {
+            let n = Double(transactions[band])
+            let o = Double(outcomes[band])
+            let score = Double(band)
+            total += n
+            events += o
+            sumScore += n * score
+            sumScoreSquared += n * score * score
+            sumScoreOutcome += o * score
+        }
+        guard total > 0 else { return (bands, nil) }
+        let mean = events / total
+        let statistic = sumScoreOutcome - mean * sumScore
+        let variance = mean * (1 - mean) * (sumScoreSquared - sumScore * sumScore / total)
+        guard variance > 0 else { return (bands, nil) }
+        return (bands, statistic / variance.squareRoot())
+    }
+
+    // MARK: The finding
+
+    private static func finding(
+        _ report: NetworkReport, table: TransactionTable, target: [Bool], beforeClass: [UInt8], targetTotal: Int,
+        targetName: String, options: NetworkOptions
+    ) -> Finding? {
+        func excess(_ result: NetworkWindowResult) -> Double {
+            let table = result.before
+            let outsideRate = table.sizeOutside > 0 ? Double(table.outcomesOutside) / Double(table.sizeOutside) : 0
+            return Double(table.outcomesInside) - Double(table.sizeInside) * outsideRate
+        }
+        let passing = report.windows.indices.filter { report.windows[$0].passes }
+        let chosen =
+            passing.first { report.windows[$0].seconds == options.findingWindowSeconds }
+            ?? passing.max { excess(report.windows[$0]) < excess(report.windows[$1]) }
+        guard let chosen, let ratio = report.windows[chosen].beforeRatio else { return nil }
+        let result = report.windows[chosen]
+        let before = result.before
+        let rate = WilsonInterval(outcomes: before.outcomesInside, trials: before.sizeInside)
+        let baseline = Double(before.outcomesOutside) / Double(before.sizeOutside)
+        let exposedTargets = (0..<table.count).lazy.filter { target[$0] && Int(beforeClass[$0]) <= chosen }
+        let seconds = result.seconds
+        let text = NetworkFindingText.self
+
+        var evidence =
+            "Transactions within \(seconds) s after a network event (terminal down, weak or switch, or an acquirer"
+            + " link event) were \(targetName) in \(text.percent(rate.rate))"
+            + " (\(text.count(before.outcomesInside)) of \(text.count(before.sizeInside))) against"
+            + " \(text.percent(baseline)) otherwise: risk ratio \(text.ratio(ratio)), q \(text.pValue(result.qValue)),"
+            + " circular-shift permutation p \(text.pValue(result.permutationPValue))"
+            + " (\(text.count(result.permutationShifts)) shifts)"
+        let byWindow = report.windows.map { "\($0.seconds) s \($0.beforeRatio.map { text.ratio($0.ratio) } ?? "n/a")" }
+        if byWindow.count > 1 { evidence += "; ratio by window: " + byWindow.joined(separator: ", ") }
+        evidence += signalPhrase(report)
+        if let after = result.afterRatio {
+            evidence += "; in the \(seconds) s after the transaction the ratio is \(text.ratio(after))"
+            if result.sharedOutage {
+                evidence +=
+                    ", about as high, so events and failures come together in a shared outage rather than"
+                    + " events preceding failures"
+            } else if after.lower > 1 {
+                evidence += ", well below the \(text.ratio(ratio.ratio)) before, so events mostly precede the failures"
+            } else {
+                evidence += ", so this is not a shared outage"
+            }
+        } else if result.after.sizeInside == 0 {
+            evidence += "; no transaction had an event in the \(seconds) s after it, so this is not a shared outage"
+        }
+        evidence += "."
+
+        let excessCount = excess(result)
+        return Finding(
+            kind: "network", pattern: "net_event_\(seconds)s=yes", outcome: targetName,
+            transactions: before.sizeInside, outcomes: before.outcomesInside, rate: rate.rate, rateLow: rate.lower,
+            rateHigh: rate.upper, baselineRate: baseline, riskRatio: ratio.ratio, riskRatioLow: ratio.lower,
+            riskRatioHigh: ratio.upper, pValue: result.pValue, qValue: result.qValue, excess: excessCount,
+            shareOfOutcome: targetTotal > 0 ? excessCount / Double(targetTotal) : 0,
+            topCause: text.topCause(table, rows: exposedTargets), topCodes: text.topCodes(table, rows: exposedTargets),
+            confoundedBy: nil, evidence: evidence)
+    }
+
+    /// "; the rate rises as the signal weakens (0.41% at >=-85 to 2.90% at <-105, trend z = 5.2)".
+    private static func signalPhrase(_ report: NetworkReport) -> String {
+        guard let z = report.signalTrendZ else { return "" }
+        let known = report.doseResponse.prefix(4).filter { $0.rate.trials > 0 }
+        guard let strongest = known.first, let weakest = known.last else { return "" }
+        let text = NetworkFindingText.self
+        let span =
+            "\(text.percent(strongest.rate.rate)) at \(strongest.band) to \(text.percent(weakest.rate.rate))"
+            + " at \(weakest.band), trend z = \(text.fixed(z, digits: 1))"
+        if z >= normalQuantile975 { return "; the rate rises as the signal weakens (\(span))" }
+        if z <= -normalQuantile975 { return "; the rate falls as the signal weakens (\(span))" }
+        return "; no trend with signal strength (\(span))"
+    }
+}

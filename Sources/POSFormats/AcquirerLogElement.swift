@@ -1,0 +1,837 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What reading more bytes of one `<log>` element came to.
+enum AcquirerLogElementOutcome: Equatable {
+    /// The element goes on past the bytes given.
+    case needMore
+    /// `</log>` (or `<log …/>`) ended at this offset.
+    case closed(end: Int)
+    /// Another `<log` start tag begins at this offset, inside the open element.
+    case nestedLog(at: Int)
+    /// The element is not well formed; the offending markup starts at `at`.
+    case malformed(at: Int, reason: String)
+}
+
+/// Reads the bytes of one `<log>` element as they arrive, line after line, and collects what it
+/// yields: messages, link events, skipped children, and the counts that go with them.
+///
+/// The bytes are the element's from its `<log` on, in one buffer that grows; the parser keeps
+/// offsets into it, so the element must stay in place until it is closed or rejected. Nothing is
+/// emitted from here: the scanner emits `entries` once the element is known to be well formed.
+struct AcquirerLogElement {
+    private typealias Syntax = AcquirerLogSyntax
+
+    /// What an open element is to the parser.
+    private enum Role: UInt8 {
+        case log
+        /// `<send>` or `<receive>` directly in `<log>`.
+        case exchange
+        /// The first `<isomsg>` directly in an exchange: its direct fields are the message.
+        case message
+        /// A `<field>` directly in the message.
+        case topField
+        /// Inside an isomsg below the message (subfields) or any isomsg that is not the message.
+        case opaque
+        case linkEvent
+        /// Inside a link event (its text belongs to that event).
+        case insideLinkEvent
+        case other
+    }
+
+    private struct Frame {
+        var role: Role
+        var nameStart: Int
+        var nameLength: Int
+        var contentStart: Int
+        /// For a top field whose value is its content: the slot it fills; else -1.
+        var slot: Int
+    }
+
+    private enum ElementName: Equatable {
+        case log, send, receive, isomsg, field
+        case link(LinkKind)
+        case other
+    }
+
+    enum LinkKind: String {
+        case ioTimeout = "io-timeout"
+        case peerDisconnect = "peer-disconnect"
+        case staleConnection = "stale-connection"
+        case sessionStart = "session-start"
+        case sessionEnd = "session-end"
+        case connect = "connect"
+        case exception = "exception"
+        case isoException = "iso-exception"
+    }
+
+    private enum AttributeName {
+        case realm, at, lifespan, id, value, name, other
+    }
+
+    /// Where a used field's value lies in the element bytes.
+    private struct FieldValue {
+        var start = -1
+        var end = -1
+        /// Content (`<field id="2"><![CDATA[…]]></field>`) rather than a `value` attribute.
+        var isContent = false
+    }
+
+    /// What a kept value goes through besides decoding.
+    private enum Treatment {
+        case plain
+        case masked
+        /// Fields 41 and 42: blanks and NULs around it trimmed.
+        case padded
+    }
+
+    private enum Step {
+        case advance(Int)
+        case incomplete
+        case closed(Int)
+        case nested(Int)
+        case malformed(String)
+    }
+
+    private enum TagScan {
+        case incomplete
+        case nested(Int)
+        case malformed(String)
+        case complete(end: Int, selfClosing: Bool)
+    }
+
+    /// Counts that become the statistics' once the element is taken.
+    struct Tally {
+        var messages = 0
+        var linkEvents = 0
+        var masked = 0
+        var invalid = 0
+        /// Indices into `skipNames` of skipped children, one per child.
+        var skips: [Int] = []
+    }
+
+    /// Names of skipped things, interned so that a skipped `<info>` costs no new String.
+    struct SkipNames {
+        static let text = 0
+        static let comment = 1
+        static let characterData = 2
+        static let instruction = 3
+        static let declaration = 4
+
+        private(set) var names = ["#text", "#comment", "#cdata", "#pi", "#declaration"]
+        private var spellings: [[UInt8]] = [[], [], [], [], []]
+
+        mutating func index(_ p: UnsafePointer<UInt8>, _ length: Int) -> Int {
+            for k in 5..<spellings.count where spellings[k].count == length {
+                if spellings[k].withUnsafeBytes({ memcmp($0.baseAddress!, p, length) }) == 0 { return k }
+            }
+            let bytes = Array(UnsafeBufferPointer(start: p, count: length))
+            spellings.append(bytes)
+            names.append(LogText.decode(UnsafeRawBufferPointer(start: p, count: length)).text)
+            return spellings.count - 1
+        }
+    }
+
+    static let slotCount = 12
+
+    let defaultOffsetMinutes: Int
+    let maxDepth: Int
+
+    /// Offset up to which the bytes have been read.
+    private(set) var position = 0
+    /// When an incomplete piece of markup waits at `position`: the byte count at the last try. It is
+    /// tried again only when the new bytes hold a `<` or `>`.
+    private var waitingFrom = 0
+    /// How far the body of a waiting comment, CDATA section or instruction has been searched.
+    private var searchedTo = 0
+
+    private var frames: [Frame] = []
+    /// Line of the `<log` start tag.
+    private(set) var logLine = 0
+
+    private var realm = ""
+    private var time = LoggedTime(utcMilliseconds: 0, offsetMinutes: 0)
+    private var lifespanMs: Int64?
+    /// Why the element is rejected even if well formed (its `<log` attributes).
+    private(set) var headerProblem: String?
+
+    /// Whether the open direct child of `<log>` yielded a message or a link event.
+    private var childYields = false
+    /// Non-blank text directly in `<log>` since the last markup.
+    private var logTextNonBlank = false
+
+    private var direction = MessageDirection.send
+    private var exchangeHasMessage = false
+    private var slots = [FieldValue](repeating: FieldValue(), count: slotCount)
+
+    private var linkKind = LinkKind.connect
+    /// Whether text inside the open link event is collected for its detail (no `name` attribute).
+    private var collectingDetail = false
+    private var detail: [UInt8] = []
+    private var detailSpacePending = false
+    private static let detailByteLimit = 1024
+
+    private var scratch: [UInt8] = []
+
+    private(set) var entries: [AcquirerLogEntry] = []
+    private(set) var tally = Tally()
+    private(set) var skipNames = SkipNames()
+
+    init(defaultOffsetMinutes: Int, maxDepth: Int) {
+        self.defaultOffsetMinutes = defaultOffsetMinutes
+        self.maxDepth = max(1, maxDepth)
+        frames.reserveCapacity(min(self.maxDepth, 64))
+        scratch.reserveCapacity(256)
+        detail.reserveCapacity(256)
+    }
+
+    /// Starts a new element whose `<log` is at offset 0 of the bytes, on line `line`.
+    mutating func begin(line: Int) {
+        position = 0
+        waitingFrom = 0
+        searchedTo = 0
+        frames.removeAll(keepingCapacity: true)
+        logLine = line
+        realm = ""
+        time = LoggedTime(utcMilliseconds: 0, offsetMinutes: 0)
+        lifespanMs = nil
+        headerProblem = nil
+        childYields = false
+        logTextNonBlank = false
+        exchangeHasMessage = false
+        collectingDetail = false
+        entries.removeAll(keepingCapacity: true)
+        tally.messages = 0
+        tally.linkEvents = 0
+        tally.masked = 0
+        tally.invalid = 0
+        tally.skips.removeAll(keepingCapacity: true)
+    }
+
+    /// Reads on from `position` to `count`.
+    mutating func parse(_ p: UnsafePointer<UInt8>, count: Int) -> AcquirerLogElementOutcome {
+        if waitingFrom > 0 {
+            if waitingFrom < count,
+               Syntax.find(Syntax.lessThan, p, waitingFrom, count) == nil,
+               Syntax.find(Syntax.greaterThan, p, waitingFrom, count) == nil {
+                waitingFrom = count
+                return .needMore
+            }
+        }
+        var pos = position
+        while pos < count {
+            if p[pos] != Syntax.lessThan {
+                let lt = Syntax.find(Syntax.lessThan, p, pos, count) ?? count
+                text(p, pos, lt)
+                pos = lt
+                continue
+            }
+            switch markup(p, count, pos) {
+            case .advance(let next):
+                pos = next
+                waitingFrom = 0
+                searchedTo = 0
+            case .incomplete:
+                position = pos
+                waitingFrom = count
+                return .needMore
+            case .closed(let end):
+                position = end
+                return .closed(end: end)
+            case .nested(let at):
+                return .nestedLog(at: at)
+            case .malformed(let reason):
+                return .malformed(at: pos, reason: reason)
+            }
+        }
+        position = pos
+        return .needMore
+    }
+
+    // MARK: Tokens
+
+    private mutating func text(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int) {
+        guard let role = frames.last?.role else { return }
+        switch role {
+        case .log:
+            if !logTextNonBlank, Syntax.containsNonBlank(p, from, to) { logTextNonBlank = true }
+        case .linkEvent, .insideLinkEvent:
+            if collectingDetail {
+                scratch.removeAll(keepingCapacity: true)
+                let invalid = AcquirerLogText.appendDecoded(UnsafeRawBufferPointer(start: p + from, count: to - from), to: &scratch)
+                tally.invalid += invalid
+                let decoded = scratch
+                decoded.withUnsafeBufferPointer { appendDetail($0.baseAddress, $0.count) }
+            }
+        default:
+            break
+        }
+    }
+
+    /// Counts a run of text directly in `<log>` that markup has just ended.
+    private mutating func endLogText() {
+        if logTextNonBlank {
+            tally.skips.append(SkipNames.text)
+            logTextNonBlank = false
+        }
+    }
+
+    private mutating func markup(_ p: UnsafePointer<UInt8>, _ count: Int, _ pos: Int) -> Step {
+        guard pos + 1 < count else { return .incomplete }
+        let next = p[pos + 1]
+        if next == Syntax.slash { return endTag(p, count, pos) }
+        if next == UInt8(ascii: "!") {
+            switch Syntax.hasPrefix("<!--", p, pos, count) {
+            case nil: return .incomplete
+            case true?: return delimited(p, count, pos, bodyStart: pos + 4, terminator: (0x2D, 0x2D, 0x3E), skip: SkipNames.comment)
+            case false?: break
+            }
+            switch Syntax.hasPrefix("<![CDATA[", p, pos, count) {
+            case nil: return .incomplete
+            case true?: return delimited(p, count, pos, bodyStart: pos + 9, terminator: (0x5D, 0x5D, 0x3E), skip: SkipNames.characterData)
+            case false?: return declaration(p, count, pos)
+            }
+        }
+        if next == UInt8(ascii: "?") {
+            return delimited(p, count, pos, bodyStart: pos + 2, terminator: nil, skip: SkipNames.instruction)
+        }
+        if Syntax.isNameStart(next) { return startTag(p, count, pos) }
+        // A `<` that starts no markup (`a < b` in an exception message) is text.
+        text(p, pos, pos + 1)
+        return .advance(pos + 1)
+    }
+
+    /// A comment, CDATA section or processing instruction, which may span lines.
+    private mutating func delimited(
+        _ p: UnsafePointer<UInt8>, _ count: Int, _ pos: Int, bodyStart: Int,
+        terminator: (UInt8, UInt8, UInt8)?, skip: Int
+    ) -> Step {
+        let from = max(bodyStart, searchedTo - 3)
+        let end: Int?
+        let length: Int
+        if let (a, b, c) = terminator {
+            end = Syntax.find3(a, b, c, p, from, count)
+            length = 3
+        } else {
+            var found: Int?
+            var k = max(from, bodyStart)
+            while let gt = Syntax.find(Syntax.greaterThan, p, k, count) {
+                if gt > bodyStart, p[gt - 1] == UInt8(ascii: "?") {
+                    found = gt - 1
+                    break
+                }
+                k = gt + 1
+            }
+            end = found
+            length = 2
+        }
+        let bodyEnd = end ?? count
+        if let nested = Syntax.findLogStart(p, from: max(bodyStart, searchedTo - 4), to: bodyEnd, endIsLineEnd: false) {
+            return .nested(nested)
+        }
+        guard let end else {
+            searchedTo = count
+            return .incomplete
+        }
+        let role = frames.last?.role
+        if role == .log {
+            endLogText()
+            tally.skips.append(skip)
+        } else if skip == SkipNames.characterData, role == .linkEvent || role == .insideLinkEvent, collectingDetail {
+            appendDetail(p + bodyStart, end - bodyStart)
+        }
+        return .advance(end + length)
+    }
+
+    /// `<!DOCTYPE …>` or another `<!…>` declaration: skipped.
+    private mutating func declaration(_ p: UnsafePointer<UInt8>, _ count: Int, _ pos: Int) -> Step {
+        guard let gt = Syntax.find(Syntax.greaterThan, p, pos + 2, count) else {
+            if let nested = Syntax.findLogStart(p, from: pos + 2, to: count, endIsLineEnd: false) { return .nested(nested) }
+            return .incomplete
+        }
+        if let nested = Syntax.findLogStart(p, from: pos + 2, to: gt, endIsLineEnd: false) { return .nested(nested) }
+        if frames.last?.role == .log {
+            endLogText()
+            tally.skips.append(SkipNames.declaration)
+        }
+        return .advance(gt + 1)
+    }
+
+    private mutating func endTag(_ p: UnsafePointer<UInt8>, _ count: Int, _ pos: Int) -> Step {
+        let nameStart = pos + 2
+        var i = nameStart
+        while i < count, Syntax.isNameChar(p[i]) { i += 1 }
+        let nameLength = i - nameStart
+        while i < count, Syntax.isSpace(p[i]) { i += 1 }
+        guard i < count else { return .incomplete }
+        guard p[i] == Syntax.greaterThan, nameLength > 0 else {
+            if p[i] == Syntax.lessThan, Syntax.isLogStart(p, i, count, endIsLineEnd: false) { return .nested(i) }
+            return .malformed("malformed log element: unterminated end tag </\(Self.tagName(p, nameStart, nameLength))")
+        }
+        let end = i + 1
+        guard let top = frames.last else { return .malformed("malformed log element: no start tag") }
+        guard top.nameLength == nameLength, memcmp(p + top.nameStart, p + nameStart, nameLength) == 0 else {
+            return .malformed("malformed log element: mismatched </\(Self.tagName(p, nameStart, nameLength))>")
+        }
+        frames.removeLast()
+        if top.role == .log {
+            endLogText()
+            return .closed(end)
+        }
+        close(top, p, contentEnd: pos)
+        return .advance(end)
+    }
+
+    private mutating func startTag(_ p: UnsafePointer<UInt8>, _ count: Int, _ pos: Int) -> Step {
+        let nameStart = pos + 1
+        var i = nameStart
+        while i < count, Syntax.isNameChar(p[i]) { i += 1 }
+        guard i < count else { return .incomplete }
+        let nameLength = i - nameStart
+        let element = Self.classify(p + nameStart, nameLength)
+        if element == .log, !frames.isEmpty { return .nested(pos) }
+
+        var first: Range<Int>?
+        var second: Range<Int>?
+        var third: Range<Int>?
+        var attributeCount = 0
+        let scan = Self.scanAttributes(p, count, from: i, tag: nameStart..<(nameStart + nameLength)) { attributeName, value in
+            attributeCount += 1
+            switch (element, Self.classifyAttribute(p + attributeName.lowerBound, attributeName.count)) {
+            case (.log, .realm), (.field, .id), (.link, .name): first = value
+            case (.log, .at), (.field, .value): second = value
+            case (.log, .lifespan): third = value
+            default: break
+            }
+        }
+        let end: Int
+        let selfClosing: Bool
+        switch scan {
+        case .incomplete: return .incomplete
+        case .nested(let at): return .nested(at)
+        case .malformed(let reason): return .malformed(reason)
+        case .complete(let e, let s):
+            end = e
+            selfClosing = s
+        }
+
+        if frames.isEmpty {
+            guard element == .log else { return .malformed("malformed log element: no <log> start tag") }
+            readHeader(p, realm: first, at: second, lifespan: third)
+            frames.append(Frame(role: .log, nameStart: nameStart, nameLength: nameLength, contentStart: end, slot: -1))
+            if selfClosing {
+                frames.removeAll(keepingCapacity: true)
+                return .closed(end)
+            }
+            return .advance(end)
+        }
+        // Java stack frames print constructors as `Socket.<init>(Socket.java:434)`: text, not a tag.
+        if !selfClosing, attributeCount == 0, end == i + 1 {
+            guard end < count else { return .incomplete }
+            if p[end] == UInt8(ascii: "(") {
+                text(p, pos, end)
+                return .advance(end)
+            }
+        }
+        endLogText()
+        guard frames.count < maxDepth else {
+            return .malformed("malformed log element: nesting deeper than \(maxDepth)")
+        }
+        open(element, p, nameStart: nameStart, nameLength: nameLength, contentStart: end, selfClosing: selfClosing, first: first, second: second)
+        return .advance(end)
+    }
+
+    /// Scans a start tag's attributes from `start` (just past its name) to its `>`.
+    ///
+    /// Lenient where jPOS writes unescaped text: a quote inside a value (jPOS prints exception
+    /// messages as `name="…"` without escaping) ends the value only when followed by whitespace,
+    /// `/` or `>`. A `<` inside a value is text, unless it begins a `<log` start tag (interleaved
+    /// output) or a tag at the start of a line (the value was never closed).
+    private static func scanAttributes(
+        _ p: UnsafePointer<UInt8>, _ count: Int, from start: Int, tag: Range<Int>,
+        _ attribute: (_ name: Range<Int>, _ value: Range<Int>) -> Void
+    ) -> TagScan {
+        func badAttribute() -> TagScan {
+            .malformed("malformed log element: bad attribute in <\(Self.tagName(p, tag.lowerBound, tag.count))>")
+        }
+        var i = start
+        while true {
+            while i < count, Syntax.isSpace(p[i]) { i += 1 }
+            guard i < count else { return .incomplete }
+            let b = p[i]
+            if b == Syntax.greaterThan { return .complete(end: i + 1, selfClosing: false) }
+            if b == Syntax.slash {
+                guard i + 1 < count else { return .incomplete }
+                return p[i + 1] == Syntax.greaterThan ? .complete(end: i + 2, selfClosing: true) : badAttribute()
+            }
+            if b == Syntax.lessThan {
+                if Syntax.isLogStart(p, i, count, endIsLineEnd: false) { return .nested(i) }
+                return .malformed("malformed log element: unterminated <\(Self.tagName(p, tag.lowerBound, tag.count))> tag")
+            }
+            guard Syntax.isNameStart(b), i > start, Syntax.isSpace(p[i - 1]) else { return badAttribute() }
+            let nameStart = i
+            while i < count, Syntax.isNameChar(p[i]) { i += 1 }
+            let nameEnd = i
+            while i < count, Syntax.isSpace(p[i]) { i += 1 }
+            guard i < count else { return .incomplete }
+            guard p[i] == UInt8(ascii: "=") else { return badAttribute() }
+            i += 1
+            while i < count, Syntax.isSpace(p[i]) { i += 1 }
+            guard i < count else { return .incomplete }
+            let quote = p[i]
+            guard quote == 0x22 || quote == 0x27 else { return badAttribute() }
+            let valueStart = i + 1
+            var k = valueStart
+            var valueEnd = -1
+            while let q = Syntax.find(quote, p, k, count) {
+                guard q + 1 < count else { break }
+                let after = p[q + 1]
+                if Syntax.isSpace(after) || after == Syntax.slash || after == Syntax.greaterThan {
+                    valueEnd = q
+                    break
+                }
+                k = q + 1
+            }
+            // Markup inside the value: interleaved output or a value that never closed.
+            var scanned = valueStart
+            let scanEnd = valueEnd >= 0 ? valueEnd : count
+            while let lt = Syntax.find(Syntax.lessThan, p, scanned, scanEnd) {
+                if Syntax.isLogStart(p, lt, count, endIsLineEnd: false) { return .nested(lt) }
+                var back = lt
+                while back > valueStart, p[back - 1] == 0x20 || p[back - 1] == 0x09 { back -= 1 }
+                if back > valueStart, p[back - 1] == Syntax.newline, lt + 1 < count,
+                   Syntax.isNameStart(p[lt + 1]) || p[lt + 1] == Syntax.slash {
+                    return .malformed("malformed log element: unterminated attribute in <\(Self.tagName(p, tag.lowerBound, tag.count))>")
+                }
+                scanned = lt + 1
+            }
+            guard valueEnd >= 0 else { return .incomplete }
+            attribute(nameStart..<nameEnd, valueStart..<valueEnd)
+            i = valueEnd + 1
+        }
+    }
+
+    // MARK: Elements
+
+    private mutating func open(
+        _ element: ElementName, _ p: UnsafePointer<UInt8>, nameStart: Int, nameLength: Int,
+        contentStart: Int, selfClosing: Bool, first: Range<Int>?, second: Range<Int>?
+    ) {
+        let parent = frames.last!.role
+        var role: Role
+        switch parent {
+        case .log:
+            childYields = false
+            switch element {
+            case .send, .receive:
+                role = .exchange
+                direction = element == .send ? .send : .receive
+                exchangeHasMessage = false
+            case .link: role = .linkEvent
+            case .isomsg: role = .opaque
+            default: role = .other
+            }
+        case .exchange:
+            switch element {
+            case .isomsg where !exchangeHasMessage:
+                role = .message
+                exchangeHasMessage = true
+                for k in 0..<Self.slotCount { slots[k].start = -1 }
+            case .isomsg: role = .opaque
+            case .link: role = .linkEvent
+            default: role = .other
+            }
+        case .message:
+            role = element == .field ? .topField : .opaque
+        case .topField, .opaque:
+            role = .opaque
+        case .linkEvent, .insideLinkEvent:
+            role = element == .isomsg ? .opaque : .insideLinkEvent
+        case .other:
+            switch element {
+            case .isomsg: role = .opaque
+            case .link: role = .linkEvent
+            default: role = .other
+            }
+        }
+
+        var slot = -1
+        switch role {
+        case .topField:
+            if let id = first, let fieldSlot = Self.slot(forField: Self.fieldNumber(p, id)) {
+                if let value = second {
+                    slots[fieldSlot] = FieldValue(start: value.lowerBound, end: value.upperBound, isContent: false)
+                } else {
+                    slot = fieldSlot
+                }
+            }
+        case .linkEvent:
+            if case .link(let kind) = element { linkKind = kind }
+            detail.removeAll(keepingCapacity: true)
+            detailSpacePending = false
+            if let name = first {
+                scratch.removeAll(keepingCapacity: true)
+                tally.invalid += AcquirerLogText.appendDecoded(UnsafeRawBufferPointer(start: p + name.lowerBound, count: name.count), to: &scratch)
+                let decoded = scratch
+                decoded.withUnsafeBufferPointer { appendDetail($0.baseAddress, $0.count) }
+            }
+            collectingDetail = detail.isEmpty
+        default:
+            break
+        }
+
+        let frame = Frame(role: role, nameStart: nameStart, nameLength: nameLength, contentStart: contentStart, slot: slot)
+        if selfClosing {
+            close(frame, p, contentEnd: contentStart)
+        } else {
+            frames.append(frame)
+        }
+    }
+
+    /// An element has ended (already popped); `contentEnd` is where its end tag begins.
+    private mutating func close(_ frame: Frame, _ p: UnsafePointer<UInt8>, contentEnd: Int) {
+        switch frame.role {
+        case .topField:
+            if frame.slot >= 0 {
+                slots[frame.slot] = FieldValue(start: frame.contentStart, end: contentEnd, isContent: true)
+            }
+        case .message:
+            if headerProblem == nil { entries.append(.message(message(p))) }
+            tally.messages += 1
+            childYields = true
+        case .linkEvent:
+            if headerProblem == nil { entries.append(.linkEvent(linkEvent())) }
+            tally.linkEvents += 1
+            childYields = true
+            collectingDetail = false
+        default:
+            break
+        }
+        if frames.count == 1, !childYields {
+            tally.skips.append(skipNames.index(p + frame.nameStart, frame.nameLength))
+        }
+    }
+
+    // MARK: Values
+
+    private mutating func readHeader(_ p: UnsafePointer<UInt8>, realm realmValue: Range<Int>?, at: Range<Int>?, lifespan: Range<Int>?) {
+        if let realmValue, let text = kept(p, realmValue, isContent: false, .masked) {
+            realm = text
+        } else {
+            headerProblem = "missing realm attribute"
+            return
+        }
+        guard let at else {
+            headerProblem = "missing at attribute"
+            return
+        }
+        scratch.removeAll(keepingCapacity: true)
+        _ = AcquirerLogText.appendDecoded(UnsafeRawBufferPointer(start: p + at.lowerBound, count: at.count), to: &scratch)
+        AcquirerLogText.trim(&scratch, padding: false)
+        let offset = defaultOffsetMinutes
+        let parsed: LoggedTime? = scratch.withUnsafeBytes { bytes in
+            guard let first = bytes.first else { return nil }
+            return first >= 0x30 && first <= 0x39
+                ? Timestamps.parseRFC3339(bytes, defaultOffsetMinutes: offset)
+                : Timestamps.parseJavaDate(bytes, defaultOffsetMinutes: offset)
+        }
+        guard let parsed else {
+            headerProblem = "bad at attribute"
+            return
+        }
+        time = parsed
+        if let lifespan { lifespanMs = Self.milliseconds(p, lifespan) }
+    }
+
+    /// `10005ms`, `10005 ms` or `10005`; nil for anything else.
+    private static func milliseconds(_ p: UnsafePointer<UInt8>, _ range: Range<Int>) -> Int64? {
+        var i = range.lowerBound
+        while i < range.upperBound, Syntax.isSpace(p[i]) { i += 1 }
+        var value: Int64 = 0
+        var digits = 0
+        while i < range.upperBound, p[i] >= 0x30, p[i] <= 0x39 {
+            guard digits < 18 else { return nil }
+            value = value * 10 + Int64(p[i] - 0x30)
+            digits += 1
+            i += 1
+        }
+        guard digits > 0 else { return nil }
+        while i < range.upperBound, Syntax.isSpace(p[i]) { i += 1 }
+        if i + 2 <= range.upperBound, p[i] | 0x20 == 0x6D, p[i + 1] | 0x20 == 0x73 { i += 2 }
+        while i < range.upperBound, Syntax.isSpace(p[i]) { i += 1 }
+        return i == range.upperBound ? value : nil
+    }
+
+    private mutating func message(_ p: UnsafePointer<UInt8>) -> AcquirerMessage {
+        var m = AcquirerMessage(line: logLine, realm: realm, time: time, lifespanMs: lifespanMs, direction: direction)
+        m.mti = field(p, 0, .masked)
+        if let pan = field(p, 1, .plain) {
+            let masked = CardNumbers.maskCardField(pan)
+            m.maskedPAN = masked.text
+            if masked.masked { tally.masked += 1 }
+        }
+        m.processingCode = field(p, 2, .masked)
+        if let amount = field(p, 3, .plain), amount.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            m.amount = Int64(amount)
+        }
+        m.stan = field(p, 4, .plain)
+        m.localTime = field(p, 5, .plain)
+        m.localDate = field(p, 6, .plain)
+        m.rrn = field(p, 7, .plain)
+        m.responseCode = field(p, 8, .masked)
+        m.tid = field(p, 9, .padded)
+        m.mid = field(p, 10, .padded)
+        m.currency = field(p, 11, .masked)
+        return m
+    }
+
+    private mutating func field(_ p: UnsafePointer<UInt8>, _ slot: Int, _ treatment: Treatment) -> String? {
+        let value = slots[slot]
+        guard value.start >= 0 else { return nil }
+        return kept(p, value.start..<value.end, isContent: value.isContent, treatment)
+    }
+
+    /// A value as kept: decoded, trimmed or masked as `treatment` says; nil when empty.
+    private mutating func kept(_ p: UnsafePointer<UInt8>, _ range: Range<Int>, isContent: Bool, _ treatment: Treatment) -> String? {
+        let raw = UnsafeRawBufferPointer(start: p + range.lowerBound, count: range.count)
+        if !isContent, Self.isPlain(raw, treatment) {
+            if raw.isEmpty { return nil }
+            if treatment != .masked || !CardNumbers.containsCardNumber(raw) {
+                return String(decoding: raw, as: UTF8.self)
+            }
+        }
+        scratch.removeAll(keepingCapacity: true)
+        var invalid: Int
+        if isContent {
+            invalid = AcquirerLogText.appendContent(raw, to: &scratch)
+            AcquirerLogText.trim(&scratch, padding: false)
+        } else {
+            invalid = AcquirerLogText.appendDecoded(raw, to: &scratch)
+        }
+        if treatment == .padded { AcquirerLogText.trim(&scratch, padding: true) }
+        invalid += AcquirerLogText.replaceNULs(&scratch)
+        if treatment == .masked {
+            tally.masked += scratch.withUnsafeMutableBytes { CardNumbers.maskInPlace($0) }
+        }
+        let decoded = scratch.withUnsafeBytes { LogText.decode($0) }
+        tally.invalid += invalid + decoded.invalid
+        return decoded.text.isEmpty ? nil : decoded.text
+    }
+
+    /// ASCII without references or NULs (and, for padded fields, without padding at the ends).
+    private static func isPlain(_ raw: UnsafeRawBufferPointer, _ treatment: Treatment) -> Bool {
+        for b in raw where b >= 0x80 || b == 0x26 || b == 0 { return false }
+        if treatment == .padded, let first = raw.first, let last = raw.last {
+            if first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 { return false }
+        }
+        return true
+    }
+
+    private mutating func linkEvent() -> AcquirerLinkEvent {
+        var text: String?
+        if !detail.isEmpty {
+            tally.invalid += AcquirerLogText.replaceNULs(&detail)
+            tally.masked += detail.withUnsafeMutableBytes { CardNumbers.maskInPlace($0) }
+            let decoded = detail.withUnsafeBytes { LogText.decode($0) }
+            tally.invalid += decoded.invalid
+            text = decoded.text.count > 200 ? String(decoded.text.prefix(200)) : decoded.text
+        }
+        return AcquirerLinkEvent(line: logLine, realm: realm, time: time, kind: linkKind.rawValue, detail: text)
+    }
+
+    /// Adds text to the link detail with whitespace runs collapsed to one space and the ends trimmed.
+    private mutating func appendDetail(_ base: UnsafePointer<UInt8>?, _ count: Int) {
+        guard let base, count > 0 else { return }
+        for k in 0..<count {
+            guard detail.count < Self.detailByteLimit else { return }
+            let b = base[k]
+            if Syntax.isSpace(b) {
+                detailSpacePending = !detail.isEmpty
+            } else {
+                if detailSpacePending {
+                    detail.append(0x20)
+                    detailSpacePending = false
+                }
+                detail.append(b)
+            }
+        }
+    }
+
+    // MARK: Names
+
+    private static func tagName(_ p: UnsafePointer<UInt8>, _ start: Int, _ length: Int) -> String {
+        LogText.decode(UnsafeRawBufferPointer(start: p + start, count: min(length, 40))).text
+    }
+
+    private static func classify(_ p: UnsafePointer<UInt8>, _ n: Int) -> ElementName {
+        switch n {
+        case 3: if Syntax.equals(p, n, "log") { return .log }
+        case 4: if Syntax.equals(p, n, "send") { return .send }
+        case 5: if Syntax.equals(p, n, "field") { return .field }
+        case 6: if Syntax.equals(p, n, "isomsg") { return .isomsg }
+        case 7:
+            if Syntax.equals(p, n, "receive") { return .receive }
+            if Syntax.equals(p, n, "connect") { return .link(.connect) }
+        case 9: if Syntax.equals(p, n, "exception") { return .link(.exception) }
+        case 10: if Syntax.equals(p, n, "io-timeout") { return .link(.ioTimeout) }
+        case 11: if Syntax.equals(p, n, "session-end") { return .link(.sessionEnd) }
+        case 13:
+            if Syntax.equals(p, n, "session-start") { return .link(.sessionStart) }
+            if Syntax.equals(p, n, "iso-exception") { return .link(.isoException) }
+        case 15: if Syntax.equals(p, n, "peer-disconnect") { return .link(.peerDisconnect) }
+        case 16: if Syntax.equals(p, n, "stale-connection") { return .link(.staleConnection) }
+        default: break
+        }
+        return .other
+    }
+
+    private static func classifyAttribute(_ p: UnsafePointer<UInt8>, _ n: Int) -> AttributeName {
+        switch n {
+        case 2:
+            if Syntax.equals(p, n, "id") { return .id }
+            if Syntax.equals(p, n, "at") { return .at }
+        case 4: if Syntax.equals(p, n, "name") { return .name }
+        case 5:
+            if Syntax.equals(p, n, "value") { return .value }
+            if Syntax.equals(p, n, "realm") { return .realm }
+        case 8: if Syntax.equals(p, n, "lifespan") { return .lifespan }
+        default: break
+        }
+        return .other
+    }
+
+    /// The field number of an `id` attribute, or -1 when it is not a plain number.
+    private static func fieldNumber(_ p: UnsafePointer<UInt8>, _ range: Range<Int>) -> Int {
+        guard !range.isEmpty, range.count <= 4 else { return -1 }
+        var value = 0
+        for k in range {
+            let b = p[k]
+            guard b >= 0x30, b <= 0x39 else { return -1 }
+            value = value * 10 + Int(b - 0x30)
+        }
+        return value
+    }
+
+    /// The slot of a used field: 0, 2, 3, 4, 11, 12, 13, 37, 39, 41, 42, 49. Fields 35, 45 and 52
+    /// have none, so track data and PIN blocks are never read.
+    private static func slot(forField number: Int) -> Int? {
+        switch number {
+        case 0: 0
+        case 2: 1
+        case 3: 2
+        case 4: 3
+        case 11: 4
+        case 12: 5
+        case 13: 6
+        case 37: 7
+        case 39: 8
+        case 41: 9
+        case 42: 10
+        case 49: 11
+        default: nil
+        }
+    }
+}

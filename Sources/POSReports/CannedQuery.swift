@@ -1,0 +1,239 @@
+public import POSStore
+
+/// A problem with a canned query or the parameters given to it, with a message that names the
+/// query or the parameter and says what to do.
+public struct QueryError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// The type of a canned query's parameter, as its header names it.
+public enum QueryParameterType: String, Sendable, Hashable, CaseIterable {
+    /// A calendar day, `YYYY-MM-DD`, bound as text (the views' `day` columns are text).
+    case date
+    /// A 64-bit integer.
+    case int
+    /// A finite real number.
+    case real
+    /// Any text.
+    case text
+}
+
+/// One `-- param: name type default  description` line of a query header.
+public struct QueryParameter: Sendable, Hashable {
+    public var name: String
+    public var type: QueryParameterType
+    /// The value used when the caller gives none; nil (written `-`) makes the parameter required.
+    public var defaultValue: String?
+    public var description: String
+
+    public init(name: String, type: QueryParameterType, defaultValue: String?, description: String) {
+        self.name = name
+        self.type = type
+        self.defaultValue = defaultValue
+        self.description = description
+    }
+}
+
+/// A query from `Queries/NAME.sql`: a header of `--` comments (title, description, typed
+/// parameters with defaults) and one read-only statement over the stable views.
+///
+/// Parameters are bound by name (`:since`), never pasted into the SQL, and the statement runs
+/// through `Database.prepareReadOnlyQuery`, so a value holding quotes and SQL is only a value.
+public struct CannedQuery: Sendable, Hashable {
+    /// The file name without `.sql`, e.g. `unknown_rate_by_day`.
+    public var name: String
+    public var title: String
+    public var description: String
+    public var parameters: [QueryParameter]
+    /// The whole file, header included: what is hashed for the query's version.
+    public var text: String
+
+    /// Parses a query file's text. Throws a `QueryError` naming the file's line for a bad header.
+    public init(name: String, text: String) throws {
+        guard Self.isValidName(name) else {
+            throw QueryError("query name \(name) must be letters, digits, _ or -")
+        }
+        self.name = name
+        self.text = text
+        var title: String?
+        var description = ""
+        var parameters: [QueryParameter] = []
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.trimmingBlanks()
+            if line.isEmpty { continue }
+            guard line.hasPrefix("--") else { break }
+            let comment = line.dropFirst(2).trimmingBlanks()
+            let place = "query \(name), line \(index + 1)"
+            if let value = comment.value(after: "title:") {
+                title = value
+            } else if let value = comment.value(after: "description:") {
+                description = value
+            } else if let value = comment.value(after: "param:") {
+                let parameter = try Self.parameter(value, place: place)
+                if parameters.contains(where: { $0.name == parameter.name }) {
+                    throw QueryError("\(place): parameter \(parameter.name) is declared twice")
+                }
+                parameters.append(parameter)
+            }
+        }
+        guard let title, !title.isEmpty else {
+            throw QueryError("query \(name) has no `-- title:` line in its header")
+        }
+        self.title = title
+        self.description = description
+        self.parameters = parameters
+    }
+
+    /// The query's version: the SHA-256 of its text, in lower-case hex.
+    public var version: String { SHA256Digest.hex(of: Array(text.utf8)) }
+
+    /// Checks `given` against the header and returns the value to bind to each parameter.
+    ///
+    /// Throws a `QueryError` naming the parameter for an unknown name, a missing required value or
+    /// a value of the wrong type. Parameters the caller leaves out take their defaults.
+    public func bindings(_ given: [String: String]) throws -> [String: DatabaseValue] {
+        for name in given.keys.sorted() where !parameters.contains(where: { $0.name == name }) {
+            let known = parameters.isEmpty ? "it takes no parameters" : "it takes " + parameters.map(\.name).joined(separator: ", ")
+            throw QueryError("unknown parameter \(name) for query \(self.name): \(known)")
+        }
+        var values: [String: DatabaseValue] = [:]
+        for parameter in parameters {
+            guard let text = given[parameter.name] ?? parameter.defaultValue else {
+                throw QueryError("missing parameter \(parameter.name) (\(parameter.type.rawValue)) for query \(name): give --param \(parameter.name)=VALUE")
+            }
+            values[parameter.name] = try Self.value(text, of: parameter, query: name)
+        }
+        return values
+    }
+
+    /// Validates and binds the parameters, runs the query and returns its rows.
+    ///
+    /// `database` should be opened `.readOnly`; the statement itself is compiled read-only as well.
+    /// Throws `QueryError` for parameter problems and `DatabaseError` for SQL ones.
+    public func run(on database: Database, parameters given: [String: String] = [:]) throws -> ResultTable {
+        let values = try bindings(given)
+        let statement = try database.prepareReadOnlyQuery(text)
+        if statement.parameterCount > 0 {
+            for index in 1...statement.parameterCount {
+                guard let name = statement.parameterName(index) else {
+                    throw QueryError("query \(name) uses a positional parameter (?); name it, e.g. :since, and declare it in the header")
+                }
+                guard let value = values[name] else {
+                    throw QueryError("query \(self.name) uses :\(name), which its header does not declare; add `-- param: \(name) TYPE DEFAULT  description`")
+                }
+                try statement.bind(value, at: Int32(index))
+            }
+        }
+        return try QueryRunner.table(from: statement)
+    }
+
+    /// Parses `name=value` assignments (`--param` options). The first `=` splits; a value may hold more.
+    public static func assignments(_ items: [String]) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for item in items {
+            guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
+                throw QueryError("--param \(item) must be name=value, e.g. --param since=2026-11-01")
+            }
+            let name = String(item[..<equals])
+            guard result[name] == nil else { throw QueryError("parameter \(name) is given twice") }
+            result[name] = String(item[item.index(after: equals)...])
+        }
+        return result
+    }
+
+    static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D
+        }
+    }
+
+    static func isIdentifier(_ name: String) -> Bool {
+        guard let first = name.utf8.first, !(first >= 0x30 && first <= 0x39) else { return false }
+        return name.utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F
+        }
+    }
+
+    /// `name type default  description`.
+    static func parameter(_ text: String, place: String) throws -> QueryParameter {
+        let words = text.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: true)
+        guard words.count >= 3 else {
+            throw QueryError("\(place): a parameter line is `-- param: name type default  description`, got `\(text)`")
+        }
+        let name = String(words[0])
+        guard isIdentifier(name) else { throw QueryError("\(place): parameter name \(name) must be letters, digits and _") }
+        guard let type = QueryParameterType(rawValue: String(words[1])) else {
+            throw QueryError("\(place): parameter \(name) has type \(words[1]); use date, int, real or text")
+        }
+        let defaultText = String(words[2])
+        let parameter = QueryParameter(
+            name: name, type: type, defaultValue: defaultText == "-" ? nil : defaultText,
+            description: words.count > 3 ? String(words[3]).trimmingBlanks() : ""
+        )
+        if let defaultText = parameter.defaultValue {
+            do {
+                _ = try value(defaultText, of: parameter, query: "")
+            } catch let error as QueryError {
+                throw QueryError("\(place): the default of \(name) is not valid: \(error.message)")
+            }
+        }
+        return parameter
+    }
+
+    static func value(_ text: String, of parameter: QueryParameter, query: String) throws -> DatabaseValue {
+        let about = "parameter \(parameter.name)" + (query.isEmpty ? "" : " of query \(query)")
+        switch parameter.type {
+        case .text:
+            return .text(text)
+        case .int:
+            guard let value = Int64(text) else { throw QueryError("\(about) must be an integer, got \(text)") }
+            return .integer(value)
+        case .real:
+            guard let value = Double(text), value.isFinite else { throw QueryError("\(about) must be a number, got \(text)") }
+            return .real(value)
+        case .date:
+            guard isCalendarDate(text) else { throw QueryError("\(about) must be a date YYYY-MM-DD, got \(text)") }
+            return .text(text)
+        }
+    }
+
+    /// `YYYY-MM-DD` naming a day that exists (leap years included).
+    static func isCalendarDate(_ text: String) -> Bool {
+        let b = Array(text.utf8)
+        guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return false }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for i in range {
+                guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
+                value = value * 10 + Int(b[i] - 0x30)
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), (1...12).contains(month), day >= 1 else {
+            return false
+        }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return day <= days
+    }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing spaces, tabs and carriage returns.
+    func trimmingBlanks() -> String {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
+        guard let first = firstIndex(where: { !blank($0) }), let last = lastIndex(where: { !blank($0) }) else { return "" }
+        return String(self[first...last])
+    }
+
+    /// The trimmed rest after `prefix`, when the text starts with it.
+    func value(after prefix: String) -> String? {
+        hasPrefix(prefix) ? dropFirst(prefix.count).trimmingBlanks() : nil
+    }
+}

@@ -1,0 +1,224 @@
+import Glibc
+public import POSStore
+
+/// What the caller of `ReportWriter` adds to the manifest: who wrote it, with what options, and
+/// what ran before the report (ingest, analysis).
+public struct ReportContext: Sendable {
+    /// The tool's version, e.g. `0.1.0`.
+    public var toolVersion: String
+    /// The options the command ran with, as given (name → value), for the manifest.
+    public var options: [(String, JSONValue)] = []
+    /// Phases that ran before the report, with their seconds; the report adds its own.
+    public var timings: [(phase: String, seconds: Double)] = []
+    /// A section about the run that produced the report (the nightly job's ingest and status).
+    public var run: JSONValue?
+    /// When the report was made (Unix seconds).
+    public var generatedAt: Int
+
+    public init(toolVersion: String) {
+        self.toolVersion = toolVersion
+        generatedAt = Int(time(nil))
+    }
+}
+
+/// What a report run wrote.
+public struct ReportOutcome: Sendable {
+    /// File names written into the folder, in order.
+    public var files: [String] = []
+    /// Canned queries that failed, with the reason; their CSV is missing and the manifest says why.
+    public var problems: [String] = []
+    public var findings = 0
+    public var seconds = 0.0
+}
+
+/// Writes every report of cli.md into one folder: `findings.csv`, one CSV per canned query (with
+/// its default parameters), `summary.html` and `manifest.json`.
+///
+/// Reads only the stable views (and the last analysis run's options), on a connection that should
+/// be opened `.readOnly`. Each file is written to a temporary name and renamed when complete, and
+/// the manifest comes last, so a folder with a manifest is a complete report.
+public enum ReportWriter {
+    /// The name of the findings file, with the columns of analysis.md §7.
+    public static let findingsFile = "findings.csv"
+
+    /// Writes the reports into `folder` (created when missing). A failing canned query is recorded
+    /// in the outcome and the manifest and does not stop the others; other failures throw.
+    public static func write(database: Database, queries: QueryLibrary, folder: String, context: ReportContext) throws -> ReportOutcome {
+        let started = monotonicSeconds()
+        var outcome = ReportOutcome()
+        var timings = context.timings
+        try FileOutput.makeDirectories(folder)
+        var written: [(name: String, text: String, rows: Int)] = []
+        func emit(_ name: String, _ text: String, rows: Int) throws {
+            try FileOutput.writeAtomically(text, to: folder + "/" + name)
+            written.append((name, text, rows))
+            outcome.files.append(name)
+        }
+
+        var lap = monotonicSeconds()
+        let findings = try QueryRunner.run(sql: "SELECT * FROM findings ORDER BY rank", on: database)
+        try emit(findingsFile, TableRenderer.csv(findings), rows: findings.rows.count)
+        outcome.findings = findings.rows.count
+        timings.append(("findings", monotonicSeconds() - lap))
+
+        lap = monotonicSeconds()
+        var results: [String: ResultTable] = [:]
+        var queryEntries: [JSONValue] = []
+        for query in queries.queries {
+            let queryStarted = monotonicSeconds()
+            var entry: [(String, JSONValue)] = [
+                ("name", .string(query.name)), ("title", .string(query.title)), ("sha256", .string(query.version)),
+                ("parameters", .object(query.parameters.map { ($0.name, .optional($0.defaultValue)) })),
+            ]
+            do {
+                let table = try query.run(on: database)
+                results[query.name] = table
+                try emit(query.name + ".csv", TableRenderer.csv(table), rows: table.rows.count)
+                entry += [("file", .string(query.name + ".csv")), ("rows", .integer(Int64(table.rows.count))), ("status", .string("ok"))]
+            } catch let error as FileOutputError {
+                throw error
+            } catch {
+                outcome.problems.append("query \(query.name): \(error)")
+                entry += [("file", .null), ("rows", .null), ("status", .string("failed")), ("error", .string(String(describing: error)))]
+            }
+            entry.append(("seconds", .number(rounded(monotonicSeconds() - queryStarted))))
+            queryEntries.append(.object(entry))
+        }
+        timings.append(("queries", monotonicSeconds() - lap))
+
+        lap = monotonicSeconds()
+        let overview = try Overview.read(database)
+        let inputs = try QueryRunner.run(
+            sql: "SELECT path, sha256, kind, bytes, lines, rows, rejects, status, error, ingested_at FROM files ORDER BY path, ingested_at",
+            on: database
+        )
+        let page = SummaryPage(
+            overview: overview, findings: findings, results: results, inputs: inputs,
+            files: written.map(\.name) + ["manifest.json"], context: context, queries: queries
+        )
+        try emit("summary.html", page.html(), rows: 0)
+        timings.append(("summary", monotonicSeconds() - lap))
+
+        outcome.seconds = monotonicSeconds() - started
+        timings.append(("report", outcome.seconds))
+        let manifest = JSONValue.object([
+            ("tool", .object([("name", .string("posrca")), ("version", .string(context.toolVersion)), ("sqlite", .string(Database.libraryVersion))])),
+            ("generated_at", .string(Overview.rfc3339(context.generatedAt))),
+            ("database", .string(database.path)),
+            ("queries_from", .string(queries.origin)),
+            ("options", .object(context.options)),
+            ("run", context.run ?? .null),
+            ("totals", overview.json),
+            ("analysis", overview.analysis),
+            ("inputs", rowsAsJSON(inputs)),
+            ("queries", .array(queryEntries)),
+            ("files", .array(written.map { file in
+                .object([
+                    ("name", .string(file.name)), ("bytes", .integer(Int64(file.text.utf8.count))),
+                    ("sha256", .string(SHA256Digest.hex(of: Array(file.text.utf8)))),
+                    ("rows", file.name.hasSuffix(".csv") ? .integer(Int64(file.rows)) : .null),
+                ])
+            })),
+            ("problems", .array(outcome.problems.map(JSONValue.string))),
+            ("timings", .array(timings.map { .object([("phase", .string($0.phase)), ("seconds", .number(rounded($0.seconds)))]) })),
+        ])
+        try FileOutput.writeAtomically(manifest.rendered(), to: folder + "/manifest.json")
+        outcome.files.append("manifest.json")
+        return outcome
+    }
+
+    /// Each row as a JSON object, numbers as numbers.
+    static func rowsAsJSON(_ table: ResultTable) -> JSONValue {
+        .array(table.rows.map { row in
+            .object(table.columns.enumerated().map { i, column in
+                guard let cell = row[i] else { return (column, .null) }
+                switch table.type(ofColumn: i) {
+                case .integer: return (column, Int64(cell).map(JSONValue.integer) ?? .string(cell))
+                case .real: return (column, Double(cell).map(JSONValue.number) ?? .string(cell))
+                case .text: return (column, .string(cell))
+                }
+            })
+        })
+    }
+
+    static func rounded(_ seconds: Double) -> Double { (seconds * 1000).rounded() / 1000 }
+
+    static func monotonicSeconds() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+}
+
+/// The totals a report opens with, read from the stable views.
+struct Overview {
+    var transactions = 0
+    var outcomes: [String: Int] = [:]
+    var terminals = 0
+    var firstDay: String?
+    var lastDay: String?
+    var files = 0
+    var filesByStatus: [String: Int] = [:]
+    var rejects = 0
+    var analysis: JSONValue = .null
+
+    var unknown: Int { outcomes["unknown"] ?? 0 }
+    var analysed: Int { outcomes.values.reduce(0, +) }
+    /// The unknown rate over analysed transactions, nil before any analysis.
+    var unknownRate: Double? { analysed > 0 ? Double(unknown) / Double(analysed) : nil }
+
+    static func read(_ database: Database) throws -> Overview {
+        var overview = Overview()
+        let totals = try QueryRunner.run(sql: "SELECT count(*), count(DISTINCT tid), min(day), max(day) FROM transactions", on: database)
+        if let row = totals.rows.first {
+            overview.transactions = Int(row[0] ?? "0") ?? 0
+            overview.terminals = Int(row[1] ?? "0") ?? 0
+            overview.firstDay = row[2]
+            overview.lastDay = row[3]
+        }
+        for row in try QueryRunner.run(sql: "SELECT outcome, count(*) FROM transactions WHERE outcome IS NOT NULL GROUP BY outcome", on: database).rows {
+            overview.outcomes[row[0] ?? ""] = Int(row[1] ?? "0") ?? 0
+        }
+        for row in try QueryRunner.run(sql: "SELECT status, count(*), sum(rejects) FROM files GROUP BY status", on: database).rows {
+            let count = Int(row[1] ?? "0") ?? 0
+            overview.filesByStatus[row[0] ?? ""] = count
+            overview.files += count
+            overview.rejects += Int(row[2] ?? "0") ?? 0
+        }
+        // The last analysis's options and size: an internal table, read directly, absent before the first analysis.
+        if let statement = try? database.prepare("SELECT started_at, seconds, options, transactions, findings FROM analysis_runs ORDER BY id DESC LIMIT 1"),
+           (try? statement.step()) == true {
+            overview.analysis = .object([
+                ("started_at", .string(rfc3339(Int(statement.int64(0) / 1000)))),
+                ("seconds", .number(ReportWriter.rounded(statement.double(1)))),
+                ("options", .optional(statement.text(2))),
+                ("transactions", .integer(statement.int64(3))),
+                ("findings", .integer(statement.int64(4))),
+            ])
+        }
+        return overview
+    }
+
+    var json: JSONValue {
+        .object([
+            ("transactions", .integer(Int64(transactions))),
+            ("terminals", .integer(Int64(terminals))),
+            ("first_day", .optional(firstDay)),
+            ("last_day", .optional(lastDay)),
+            ("outcomes", .object(outcomes.sorted { $0.key < $1.key }.map { ($0.key, .integer(Int64($0.value))) })),
+            ("unknown_rate", unknownRate.map(JSONValue.number) ?? .null),
+            ("files", .integer(Int64(files))),
+            ("files_by_status", .object(filesByStatus.sorted { $0.key < $1.key }.map { ($0.key, .integer(Int64($0.value))) })),
+            ("rejects", .integer(Int64(rejects))),
+        ])
+    }
+
+    /// `2026-11-20T08:15:02Z` for a Unix time.
+    static func rfc3339(_ seconds: Int) -> String {
+        var t = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+    }
+}

@@ -1,0 +1,245 @@
+/// `summary.html`: one self-contained page for the person on call. Totals, the top findings with
+/// their evidence sentences, and four charts as inline SVG. No script, no external style, font
+/// or image, so it opens offline, from a mail attachment or a file share.
+struct SummaryPage {
+    var overview: Overview
+    var findings: ResultTable
+    /// Canned query results by name (the charts read four of them).
+    var results: [String: ResultTable]
+    var inputs: ResultTable
+    /// Files of the report folder, for the links at the bottom.
+    var files: [String]
+    var context: ReportContext
+    var queries: QueryLibrary
+
+    static let topFindings = 8
+
+    func html() -> String {
+        var page = """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>posrca — unknown return codes \(e(overview.lastDay ?? ""))</title>
+            <style>\(Self.style)</style>
+            </head>
+            <body>
+
+            """
+        page += header()
+        page += cards()
+        page += findingsSection()
+        page += chartsSection()
+        page += inputsSection()
+        page += footer()
+        page += "</body>\n</html>\n"
+        return page
+    }
+
+    // MARK: - Sections
+
+    func header() -> String {
+        let range = overview.firstDay.map { first in first == overview.lastDay ? first : "\(first) – \(overview.lastDay ?? first)" } ?? "no transactions yet"
+        return """
+            <header>
+              <div class="brand">posrca</div>
+              <div>
+                <h1>Why terminals show unknown return codes</h1>
+                <p class="sub">Transactions of \(e(range)) · generated \(e(Overview.rfc3339(context.generatedAt))) · posrca \(e(context.toolVersion))</p>
+              </div>
+            </header>
+            <main>
+
+            """
+    }
+
+    func cards() -> String {
+        func card(_ label: String, _ value: String, _ note: String, alarm: Bool = false) -> String {
+            "<div class=\"card\(alarm ? " alarm" : "")\"><div class=\"label\">\(e(label))</div><div class=\"value\">\(e(value))</div><div class=\"note\">\(e(note))</div></div>"
+        }
+        let rate = overview.unknownRate
+        let problemFiles = overview.files - (overview.filesByStatus["ok"] ?? 0) - (overview.filesByStatus["skipped_duplicate"] ?? 0)
+        var html = "<section class=\"cards\">"
+        html += card("Transactions", grouped(overview.transactions), "\(grouped(overview.terminals)) terminals")
+        html += card("Unknown codes", grouped(overview.unknown), rate.map { SVGChart.percent($0) + " of analysed" } ?? "not analysed yet", alarm: overview.unknown > 0)
+        html += card("Timeouts", grouped(overview.outcomes["timeout"] ?? 0), "no answer reached the terminal")
+        html += card("Findings", grouped(findings.rows.count), findings.rows.isEmpty ? "nothing beyond chance" : "ranked by excess unknowns", alarm: !findings.rows.isEmpty)
+        html += card("Input files", grouped(overview.files), "\(grouped(overview.rejects)) rejected lines" + (problemFiles > 0 ? " · \(problemFiles) not ok" : ""), alarm: overview.rejects > 0 || problemFiles > 0)
+        html += "</section>\n"
+        return html
+    }
+
+    func findingsSection() -> String {
+        var html = "<section><h2>Top findings</h2>\n"
+        guard !findings.rows.isEmpty else {
+            return html + "<p class=\"empty\">No finding: nothing in the data carries the unknown codes more than chance would.</p></section>\n"
+        }
+        func cell(_ row: [String?], _ name: String) -> String? {
+            findings.columns.firstIndex(of: name).flatMap { row[$0] }
+        }
+        func number(_ row: [String?], _ name: String) -> Double? { cell(row, name).flatMap(Double.init) }
+        html += "<ol class=\"findings\">\n"
+        for row in findings.rows.prefix(Self.topFindings) {
+            let kind = cell(row, "kind") ?? ""
+            let confounded = cell(row, "confounded_by").flatMap { $0.isEmpty ? nil : $0 }
+            html += "<li class=\"finding\(confounded == nil ? "" : " confounded")\">"
+            html += "<div class=\"rank\">\(e(cell(row, "rank") ?? ""))</div><div class=\"body\">"
+            html += "<div class=\"head\"><span class=\"kind \(e(kind))\">\(e(kind.replacingAll("_", with: " ")))</span><code>\(e(cell(row, "pattern") ?? ""))</code></div>"
+            html += "<p class=\"evidence\">\(e(cell(row, "evidence") ?? ""))</p><div class=\"facts\">"
+            if let n = cell(row, "n_txns"), let o = cell(row, "n_unknown") {
+                html += fact("\(cell(row, "outcome") ?? "unknown")", "\(o) of \(n)")
+            }
+            if let rate = number(row, "rate") {
+                var text = SVGChart.percent(rate)
+                if let lo = number(row, "rate_lo"), let hi = number(row, "rate_hi") { text += " (\(SVGChart.percent(lo))–\(SVGChart.percent(hi)))" }
+                if let base = number(row, "baseline_rate") { text += " vs \(SVGChart.percent(base))" }
+                html += fact("rate", text)
+            }
+            if let ratio = number(row, "risk_ratio") {
+                var text = CFormat.number(ratio, "%.2f") + "×"
+                if let lo = number(row, "rr_lo"), let hi = number(row, "rr_hi") { text += " (\(CFormat.number(lo, "%.2f"))–\(CFormat.number(hi, "%.2f")))" }
+                html += fact(kind == "firmware_change" ? "DiD ratio" : "risk ratio", text)
+            }
+            if let excess = number(row, "excess_unknown") { html += fact("excess", CFormat.number(excess, "%.0f")) }
+            if let cause = cell(row, "top_cause"), !cause.isEmpty { html += fact("top cause", cause) }
+            if let codes = cell(row, "top_codes"), !codes.isEmpty { html += fact("codes", codes) }
+            if let confounded { html += fact("confounded by", confounded) }
+            html += "</div></div></li>\n"
+        }
+        html += "</ol>\n"
+        if findings.rows.count > Self.topFindings {
+            html += "<p class=\"note\">\(findings.rows.count - Self.topFindings) more in <a href=\"findings.csv\">findings.csv</a>.</p>\n"
+        }
+        return html + "</section>\n"
+    }
+
+    func chartsSection() -> String {
+        let overall = overview.unknownRate
+        func chart(_ title: String, _ caption: String, _ query: String, _ svg: ([RatePoint]) -> String, labels: [String]) -> String {
+            let body: String
+            if let table = results[query] {
+                body = svg(RatePoint.points(from: table, labelColumns: labels))
+            } else {
+                body = "<p class=\"note\">The query \(e(query)) is not in \(e(queries.origin)).</p>"
+            }
+            return "<figure class=\"chart\"><figcaption><h3>\(e(title))</h3><p>\(e(caption)) <a href=\"\(e(query)).csv\">CSV</a></p></figcaption>\(body)</figure>\n"
+        }
+        var html = "<section><h2>Where the unknown codes are</h2>\n"
+        html += "<p class=\"legend\"><span class=\"swatch normal\"></span>rate with its 95% interval <span class=\"swatch alarm\"></span>interval entirely above the overall rate <span class=\"dash\"></span>overall rate"
+        html += overall.map { " (\(SVGChart.percent($0)))" } ?? ""
+        html += "</p>\n<div class=\"grid\">\n"
+        html += chart("Unknown rate by day", "Each local day, with its Wilson 95% band.", "unknown_rate_by_day", { SVGChart.daily($0, overall: overall) }, labels: ["day"])
+        html += chart("By firmware", "The firmware each transaction ran on.", "unknown_rate_by_firmware", { SVGChart.bars($0, overall: overall) }, labels: ["firmware"])
+        html += chart("By channel and fee tier", "Bank-issued (official) and agent (third_party) terminals, by merchant fee tier.", "unknown_rate_by_channel_fee_tier", { SVGChart.bars($0, overall: overall) }, labels: ["channel", "fee_tier"])
+        html += chart("Network window", "With or without a network event in the 60 s before (net_event_60s), by signal band.", "unknown_rate_by_network_window", { SVGChart.bars($0, overall: overall) }, labels: ["net_event_60s", "rssi_band"])
+        html += "</div></section>\n"
+        return html
+    }
+
+    func inputsSection() -> String {
+        var html = "<section><h2>Inputs</h2>\n<p>"
+        let statuses = overview.filesByStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        html += "\(grouped(overview.files)) files (\(e(statuses.isEmpty ? "none" : statuses))), \(grouped(overview.rejects)) rejected lines. "
+        html += "Hashes and counts of every file are in <a href=\"manifest.json\">manifest.json</a>; rejected lines by reason in <a href=\"rejects_by_file_reason.csv\">rejects_by_file_reason.csv</a>.</p>\n"
+        guard let path = inputs.columns.firstIndex(of: "path"), let status = inputs.columns.firstIndex(of: "status"),
+              let rejects = inputs.columns.firstIndex(of: "rejects") else { return html + "</section>\n" }
+        let error = inputs.columns.firstIndex(of: "error")
+        let attention = inputs.rows.filter { ($0[status] != "ok" && $0[status] != "skipped_duplicate") || ($0[rejects].flatMap { Int($0) } ?? 0) > 0 }
+        if !attention.isEmpty {
+            html += "<table><thead><tr><th>file</th><th>status</th><th class=\"num\">rejects</th><th>error</th></tr></thead><tbody>\n"
+            for row in attention.prefix(20) {
+                html += "<tr><td><code>\(e(row[path] ?? ""))</code></td><td>\(e(row[status] ?? ""))</td><td class=\"num\">\(e(row[rejects] ?? ""))</td><td>\(e(error.flatMap { row[$0] } ?? ""))</td></tr>\n"
+            }
+            html += "</tbody></table>\n"
+            if attention.count > 20 { html += "<p class=\"note\">\(attention.count - 20) more files need attention; see the manifest.</p>\n" }
+        }
+        return html + "</section>\n"
+    }
+
+    func footer() -> String {
+        var html = "<section><h2>Files of this report</h2><ul class=\"files\">"
+        for name in files {
+            let title = queries.queries.first { $0.name + ".csv" == name }?.title
+            html += "<li><a href=\"\(e(name))\">\(e(name))</a>" + (title.map { " — \(e($0))" } ?? "") + "</li>"
+        }
+        html += "</ul></section>\n</main>\n<footer>Rates are fractions of analysed transactions with Wilson 95% intervals; risk ratios with Katz intervals. "
+        html += "Findings, their evidence and the CSV files come from the same database; the manifest records the inputs' SHA-256, the options and each query's version.</footer>\n"
+        return html
+    }
+
+    // MARK: - Helpers
+
+    func fact(_ label: String, _ value: String) -> String {
+        "<span class=\"fact\"><span class=\"label\">\(e(label))</span> \(e(value))</span>"
+    }
+
+    func e(_ text: String) -> String { SVGChart.escape(text) }
+
+    /// 130249 → `130,249`: for the eye only; CSV keeps plain numbers.
+    func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+            out.append(c)
+        }
+        return (value < 0 ? "-" : "") + out
+    }
+
+    static let style = """
+        :root { --ink: #0f172a; --soft: #475569; --line: #e2e8f0; --bg: #f8fafc; --blue: #2563eb; --alarm: #c2410c; }
+        * { box-sizing: border-box; }
+        body { margin: 0; background: var(--bg); color: var(--ink);
+               font: 14px/1.5 system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC", "PingFang SC", sans-serif; }
+        header { display: flex; gap: 18px; align-items: center; padding: 20px 32px; background: #0f172a; color: #f8fafc; }
+        header .brand { font-weight: 700; letter-spacing: .04em; background: var(--blue); padding: 6px 10px; border-radius: 6px; }
+        header h1 { margin: 0; font-size: 22px; font-weight: 600; }
+        header .sub { margin: 2px 0 0; color: #cbd5e1; font-size: 13px; }
+        main { max-width: 1320px; margin: 0 auto; padding: 20px 32px 8px; }
+        h2 { font-size: 17px; margin: 26px 0 10px; padding-bottom: 6px; border-bottom: 1px solid var(--line); }
+        h3 { font-size: 14px; margin: 0; }
+        a { color: var(--blue); }
+        code { font: 12.5px/1.4 ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", monospace; }
+        .cards { display: grid; grid-template-columns: repeat(5, 1fr); gap: 12px; }
+        .card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; }
+        .card .label { color: var(--soft); font-size: 12px; text-transform: uppercase; letter-spacing: .05em; }
+        .card .value { font-size: 26px; font-weight: 650; margin: 2px 0; font-variant-numeric: tabular-nums; }
+        .card .note { color: var(--soft); font-size: 12.5px; }
+        .card.alarm { border-top: 3px solid var(--alarm); }
+        .findings { list-style: none; margin: 0; padding: 0; display: grid; gap: 10px; }
+        .finding { display: flex; gap: 14px; background: #fff; border: 1px solid var(--line); border-left: 4px solid var(--alarm);
+                   border-radius: 8px; padding: 12px 16px; }
+        .finding.confounded { border-left-color: var(--soft); opacity: .85; }
+        .finding .rank { font-size: 20px; font-weight: 700; color: var(--soft); min-width: 26px; }
+        .finding .body { flex: 1; min-width: 0; }
+        .finding .head { display: flex; gap: 10px; align-items: center; flex-wrap: wrap; }
+        .finding .head code { font-size: 13.5px; font-weight: 600; word-break: break-all; }
+        .kind { font-size: 11px; text-transform: uppercase; letter-spacing: .05em; padding: 2px 7px; border-radius: 999px;
+                background: #e0e7ff; color: #3730a3; white-space: nowrap; }
+        .kind.network { background: #dcfce7; color: #166534; }
+        .kind.firmware_change { background: #fef3c7; color: #92400e; }
+        .kind.code { background: #fce7f3; color: #9d174d; }
+        .evidence { margin: 6px 0 8px; font-size: 14.5px; }
+        .facts { display: flex; flex-wrap: wrap; gap: 6px 16px; font-size: 12.5px; color: var(--soft); font-variant-numeric: tabular-nums; }
+        .fact .label { text-transform: uppercase; font-size: 11px; letter-spacing: .04em; color: #64748b; }
+        .grid { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
+        .chart { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; }
+        .chart figcaption p { margin: 2px 0 8px; color: var(--soft); font-size: 12.5px; }
+        .legend { color: var(--soft); font-size: 12.5px; margin: 0 0 10px; }
+        .swatch { display: inline-block; width: 12px; height: 10px; border-radius: 2px; margin: 0 4px 0 10px; vertical-align: baseline; }
+        .swatch.normal { background: var(--blue); margin-left: 0; }
+        .swatch.alarm { background: var(--alarm); }
+        .dash { display: inline-block; width: 18px; border-top: 1.5px dashed var(--soft); margin: 0 4px 3px 10px; }
+        table { border-collapse: collapse; width: 100%; background: #fff; border: 1px solid var(--line); font-size: 13px; }
+        th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); }
+        th { background: #f1f5f9; font-weight: 600; }
+        .num { text-align: right; font-variant-numeric: tabular-nums; }
+        .note, .empty { color: var(--soft); font-size: 12.5px; }
+        .empty { font-size: 14px; background: #fff; border: 1px dashed var(--line); border-radius: 8px; padding: 14px; }
+        .files { columns: 3; font-size: 13px; padding-left: 18px; }
+        footer { max-width: 1320px; margin: 0 auto; padding: 10px 32px 28px; color: var(--soft); font-size: 12px; }
+        @media (max-width: 900px) { .cards { grid-template-columns: repeat(2, 1fr); } .grid { grid-template-columns: 1fr; } .files { columns: 1; } }
+        @media print { body { background: #fff; } .chart, .card, .finding { break-inside: avoid; } }
+        """
+}

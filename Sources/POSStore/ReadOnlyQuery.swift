@@ -1,0 +1,83 @@
+import CSQLite
+
+extension Database {
+    /// Compiles exactly one statement that can only read: what canned and ad-hoc queries run.
+    ///
+    /// Three fences, because `sqlite3_stmt_readonly` alone lets through statements that change the
+    /// connection rather than the file (`ATTACH`, `BEGIN`, `PRAGMA writable_schema = 1`,
+    /// `PRAGMA query_only = 0`): an authorizer allows only reads, functions and the read-only
+    /// pragmas while the statement compiles; the compiled statement must report read-only; and the
+    /// text must hold one statement, since SQLite would silently ignore a second one after `;`.
+    /// Throws a `DatabaseError` (code `SQLITE_AUTH` for a refused statement) naming the SQL.
+    /// Open the connection with `.readOnly` as well: this guards the statement, that guards the file.
+    public func prepareReadOnlyQuery(_ sql: String) throws -> Statement {
+        sqlite3_set_authorizer(handle, readOnlyAuthorizer, nil)
+        defer { sqlite3_set_authorizer(handle, nil, nil) }
+
+        var first: OpaquePointer?
+        var tail: UnsafePointer<CChar>?
+        let single: String = try sql.withCString { text in
+            let status = sqlite3_prepare_v2(handle, text, -1, &first, &tail)
+            defer { sqlite3_finalize(first) }
+            guard status == SQLITE_OK else { throw refusalOrError(status, sql: sql) }
+            guard first != nil else {
+                throw DatabaseError(code: SQLITE_MISUSE, message: "the query is empty", sql: sql)
+            }
+            // A tail that compiles to nothing is only blanks and comments.
+            if let tail, tail.pointee != 0 {
+                var second: OpaquePointer?
+                let tailStatus = sqlite3_prepare_v2(handle, tail, -1, &second, nil)
+                defer { sqlite3_finalize(second) }
+                if tailStatus != SQLITE_OK || second != nil {
+                    throw DatabaseError(code: SQLITE_MISUSE, message: "only one statement is allowed; remove everything after the first `;`", sql: sql)
+                }
+            }
+            let length = tail.map { UnsafeRawPointer($0) - UnsafeRawPointer(text) } ?? sql.utf8.count
+            return String(decoding: UnsafeRawBufferPointer(start: text, count: length), as: UTF8.self)
+        }
+        let statement: Statement
+        do {
+            statement = try prepare(single)
+        } catch let error as DatabaseError {
+            throw error.code & 0xFF == SQLITE_AUTH ? refused(sql) : error
+        }
+        guard statement.isReadOnly else { throw refused(sql) }
+        return statement
+    }
+
+    private func refusalOrError(_ status: Int32, sql: String) -> DatabaseError {
+        status & 0xFF == SQLITE_AUTH ? refused(sql) : error(status, sql: sql)
+    }
+
+    private func refused(_ sql: String) -> DatabaseError {
+        DatabaseError(
+            code: SQLITE_AUTH,
+            message: "refused: only a read-only query can run here (SELECT, WITH, VALUES, EXPLAIN or a read-only PRAGMA); "
+                + "nothing that writes, attaches a database, opens a transaction or changes a setting",
+            sql: sql
+        )
+    }
+}
+
+/// Pragmas that only describe the schema; any other pragma with an argument could change a setting.
+private let describingPragmas: Set<String> = [
+    "table_info", "table_xinfo", "table_list", "index_list", "index_info", "index_xinfo", "foreign_key_list",
+    "function_list", "pragma_list", "collation_list", "database_list", "compile_options",
+]
+
+/// Allows reading only. Schema parsing does not pass through here (SQLite disables the authorizer then).
+private let readOnlyAuthorizer: @convention(c) (
+    UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?
+) -> Int32 = { _, action, first, second, _, _ in
+    switch action {
+    case SQLITE_SELECT, SQLITE_READ, SQLITE_FUNCTION, SQLITE_RECURSIVE:
+        return SQLITE_OK
+    case SQLITE_PRAGMA:
+        // `PRAGMA name` reads a setting; `PRAGMA name = value` and `PRAGMA name(arg)` may write one.
+        guard let first else { return SQLITE_DENY }
+        let name = String(cString: first).lowercased()
+        return second == nil || describingPragmas.contains(name) ? SQLITE_OK : SQLITE_DENY
+    default:
+        return SQLITE_DENY
+    }
+}

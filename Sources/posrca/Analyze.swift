@@ -1,0 +1,106 @@
+public import ArgumentParser
+import Foundation
+import POSAnalysis
+import POSReports
+import POSStore
+
+extension ExplainTarget: ExpressibleByArgument {}
+
+extension POSRCA {
+    /// `posrca analyze`: match, classify, explain, store findings, print the top ones.
+    struct Analyze: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Match both sides, classify every transaction and explain where the unknown codes come from.",
+            discussion: """
+                Runs every pass of the analysis (matching with clock correction, outcome and cause, rates per \
+                attribute value, explain with confounder audit, network windows with a permutation test, \
+                firmware difference-in-differences, code tables), stores the findings and prints the top ones. \
+                Re-running is cheap and gives the same answer; acquirer logs that arrive later are matched then.
+                """
+        )
+
+        @OptionGroup var database: DatabaseOptions
+
+        @Option(name: .long, help: "What to explain: unknown (default), timeout or failed (not approved). (env POSRCA_OUTCOME)")
+        var outcome: ExplainTarget?
+
+        @Option(name: .long, help: "Matching window in seconds around the terminal's time, after clock correction. (env POSRCA_MATCH_WINDOW)")
+        var matchWindow: Int?
+
+        @Option(name: .long, help: "Least outcome rows a combination needs (support). (env POSRCA_MIN_SUPPORT)")
+        var minSupport: Int?
+
+        @Option(name: .long, help: "Most findings kept per explain run. (env POSRCA_MAX_FINDINGS)")
+        var maxFindings: Int?
+
+        @Option(name: .long, help: "Circular shifts of the network permutation test. (env POSRCA_PERMUTATIONS)")
+        var permutations: Int?
+
+        @Option(name: .long, help: "Seed of the permutation test. (env POSRCA_SEED)")
+        var seed: UInt64?
+
+        @Option(name: .long, help: "How many findings to print. (env POSRCA_TOP)")
+        var top: Int?
+
+        func validate() throws {
+            if let matchWindow, matchWindow <= 0 { throw ValidationError("--match-window must be positive.") }
+            if let minSupport, minSupport < 1 { throw ValidationError("--min-support must be at least 1.") }
+            if let permutations, permutations < 0 { throw ValidationError("--permutations cannot be negative.") }
+        }
+
+        func run() throws {
+            let store = try database.openStore()
+            let options = analysisOptions()
+            let result = try Analysis.run(database: store.database, options: options)
+            print(AnalysisPrinter.summary(result, options: options, top: top ?? environment("TOP").flatMap(Int.init) ?? 10))
+        }
+
+        func analysisOptions() -> AnalysisOptions {
+            var options = AnalysisOptions()
+            if let target = outcome ?? environment("OUTCOME").flatMap(ExplainTarget.init(rawValue:)) { options.target = target }
+            if let window = matchWindow ?? environment("MATCH_WINDOW").flatMap(Int.init) { options.match.windowMilliseconds = Int64(window) * 1000 }
+            if let support = minSupport ?? environment("MIN_SUPPORT").flatMap(Int.init) { options.explain.minSupport = support }
+            if let findings = maxFindings ?? environment("MAX_FINDINGS").flatMap(Int.init) { options.explain.maxFindings = findings }
+            if let shifts = permutations ?? environment("PERMUTATIONS").flatMap(Int.init) { options.network.permutations = shifts }
+            if let seed = seed ?? environment("SEED").flatMap(UInt64.init) { options.network.seed = seed }
+            return options
+        }
+    }
+}
+
+/// The text `posrca analyze` prints: totals, then the top findings with their evidence.
+enum AnalysisPrinter {
+    static func summary(_ result: AnalysisResult, options: AnalysisOptions, top: Int) -> String {
+        let total = result.table.count
+        var text = "Analysed \(total) transactions; \(result.matchedTransactions) matched to \(result.acquirerPairs) acquirer request/response pairs.\n"
+        let outcomes = Outcome.allCases.map { "\($0): \(result.outcomes[$0] ?? 0)" }.joined(separator: ", ")
+        text += "Outcomes: \(outcomes).\n"
+        let explained = result.causes.values.reduce(0, +)
+        if explained > 0 {
+            let causes = result.causes.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            text += "Causes of the \(explained) \(options.target.rawValue) transactions: \(causes).\n"
+        }
+        if result.findings.isEmpty {
+            text += "\nNo finding: nothing carries the \(options.target.rawValue) outcomes more than chance would.\n"
+        } else {
+            text += "\nTop findings (all \(result.findings.count) are in the findings view and findings.csv):\n\n"
+            let shown = Array(result.findings.prefix(top))
+            var table = ResultTable(columns: ["rank", "kind", "pattern", "n", options.target.rawValue, "rate", "risk ratio (95% CI)", "top cause", "confounded by"])
+            for (index, f) in shown.enumerated() {
+                table.rows.append([
+                    String(index + 1), f.kind, f.pattern, String(f.transactions), String(f.outcomes),
+                    String(format: "%.2f%%", f.rate * 100),
+                    String(format: "%.2f (%.2f–%.2f)", f.riskRatio, f.riskRatioLow, f.riskRatioHigh),
+                    f.topCause, f.confoundedBy ?? "",
+                ])
+            }
+            text += TableRenderer.aligned(table)
+            text += "\n"
+            for (index, f) in shown.enumerated() { text += "\(index + 1). \(f.evidence)\n" }
+        }
+        let timing = result.timings.map { $0.phase + String(format: " %.2f s", $0.seconds) }.joined(separator: ", ")
+        text += "\nTimings: \(timing).\n"
+        return text
+    }
+}

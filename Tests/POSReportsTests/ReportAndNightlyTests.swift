@@ -1,0 +1,241 @@
+import Foundation
+import POSReports
+import POSStore
+import Testing
+
+@Suite("Report folder")
+struct ReportFolderTests {
+    static let findingsHeader = [
+        "rank", "kind", "pattern", "outcome", "n_txns", "n_unknown", "rate", "rate_lo", "rate_hi", "baseline_rate", "risk_ratio",
+        "rr_lo", "rr_hi", "p_value", "q_value", "excess_unknown", "share_of_unknown", "top_cause", "top_codes", "confounded_by", "evidence",
+    ]
+
+    static func writeReport() throws -> (folder: String, outcome: ReportOutcome) {
+        let folder = try Fixture.temporaryFolder("posrca-report") + "/out"
+        var context = ReportContext(toolVersion: "9.9.9")
+        context.options = [("command", .string("test"))]
+        context.timings = [("ingest", 1.25)]
+        let outcome = try ReportWriter.write(database: fixture(), queries: repositoryQueries, folder: folder, context: context)
+        return (folder, outcome)
+    }
+
+    @Test func writesEveryFileCompletely() throws {
+        let (folder, outcome) = try Self.writeReport()
+        let expected = ["findings.csv"] + repositoryQueries.queries.map { $0.name + ".csv" } + ["summary.html", "manifest.json"]
+        #expect(outcome.files == expected)
+        #expect(outcome.problems.isEmpty)
+        #expect(outcome.findings == 2)
+        // No temporary file is left beside them.
+        #expect(try FileOutput.list(folder) == expected.sorted())
+    }
+
+    @Test func findingsCSVHasTheColumnsOfTheSpec() throws {
+        let (folder, _) = try Self.writeReport()
+        let records = readCSV(try FileOutput.readText(folder + "/findings.csv"))
+        #expect(records.first == Self.findingsHeader)
+        #expect(records.count == 3)
+        #expect(records[1][2] == "brand=Landi&fee_tier=waived")
+        #expect(records[1][20] == "Landi terminals on the waived tier showed \"unknown\" in 3 of 6, a rate of 50%.")
+        #expect(records[2][20] == "After the upgrade, 1 of 2, with a comma, and a\nline break.")
+        #expect(records[2][19] == "channel" && records[1][19] == "")
+    }
+
+    @Test func eachQueryCSVLoadsBackWithItsRows() throws {
+        let (folder, _) = try Self.writeReport()
+        for query in repositoryQueries.queries {
+            let table = try query.run(on: fixture())
+            let records = readCSV(try FileOutput.readText(folder + "/\(query.name).csv"))
+            #expect(records.first == table.columns, "\(query.name)")
+            #expect(Array(records.dropFirst()) == table.rows.map { $0.map { $0 ?? "" } }, "\(query.name)")
+        }
+    }
+
+    @Test func manifestIsValidJSONWithInputsVersionsAndTimings() throws {
+        let (folder, _) = try Self.writeReport()
+        let text = try FileOutput.readText(folder + "/manifest.json")
+        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect((manifest["tool"] as? [String: Any])?["version"] as? String == "9.9.9")
+        let inputs = try #require(manifest["inputs"] as? [[String: Any]])
+        #expect(inputs.count == 4)
+        let terminal = try #require(inputs.first { ($0["path"] as? String)?.hasSuffix("terminal.log") == true })
+        #expect(terminal["rejects"] as? Int == 3)
+        #expect(terminal["status"] as? String == "ok")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: terminal["path"] as! String))
+        #expect(terminal["sha256"] as? String == SHA256Digest.hex(of: Array(bytes)))
+        let queries = try #require(manifest["queries"] as? [[String: Any]])
+        #expect(queries.count == repositoryQueries.queries.count)
+        for (entry, query) in zip(queries, repositoryQueries.queries) {
+            #expect(entry["name"] as? String == query.name)
+            #expect(entry["sha256"] as? String == query.version)
+            #expect(entry["status"] as? String == "ok")
+        }
+        let files = try #require(manifest["files"] as? [[String: Any]])
+        for file in files {
+            let name = file["name"] as! String
+            #expect(file["sha256"] as? String == SHA256Digest.hex(of: Array(try FileOutput.readText(folder + "/" + name).utf8)), "\(name)")
+        }
+        let totals = try #require(manifest["totals"] as? [String: Any])
+        #expect(totals["transactions"] as? Int == 16)
+        #expect((totals["outcomes"] as? [String: Any])?["unknown"] as? Int == 5)
+        let phases = (manifest["timings"] as? [[String: Any]])?.compactMap { $0["phase"] as? String }
+        #expect(phases == ["ingest", "findings", "queries", "summary", "report"])
+        #expect((manifest["options"] as? [String: Any])?["command"] as? String == "test")
+    }
+
+    @Test func summaryIsSelfContainedHTMLWithChartsAndEvidence() throws {
+        let (folder, _) = try Self.writeReport()
+        let html = try FileOutput.readText(folder + "/summary.html")
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(!html.contains("<script"))
+        // The only URL is the SVG namespace, which is a name, not something fetched.
+        #expect(html.components(separatedBy: "http").count == html.components(separatedBy: "xmlns=\"http://www.w3.org/2000/svg\"").count)
+        #expect(html.components(separatedBy: "<figure class=\"chart\">").count - 1 == 4)
+        // The fixture's day chart has its two days; its groups are too small for the bar charts.
+        #expect(html.components(separatedBy: "<svg ").count - 1 == 1)
+        #expect(html.contains("No group has 30 transactions or more yet"))
+        // Evidence is escaped, not injected.
+        #expect(html.contains("Landi terminals on the waived tier showed &quot;unknown&quot; in 3 of 6, a rate of 50%."))
+        #expect(html.contains("brand=Landi&amp;fee_tier=waived"))
+    }
+}
+
+@Suite("Nightly lock and dated folders")
+struct NightlyTests {
+    @Test func aSecondRunFindsTheLockHeld() throws {
+        let folder = try Fixture.temporaryFolder("posrca-lock")
+        let path = folder + "/db.sqlite.lock"
+        guard case .acquired(let first) = try RunLock.acquire(path: path) else {
+            Issue.record("the first run must get the lock")
+            return
+        }
+        #expect(first.previousHolder == nil)
+        guard case .held(let holder) = try RunLock.acquire(path: path) else {
+            Issue.record("the second run must find the lock held")
+            return
+        }
+        #expect(holder == getpid())
+        first.release()
+        guard case .acquired(let third) = try RunLock.acquire(path: path) else {
+            Issue.record("after release the lock is free")
+            return
+        }
+        #expect(third.previousHolder == nil)
+        third.release()
+    }
+
+    @Test func anotherProcessHoldingTheLockBlocksTheRun() throws {
+        let folder = try Fixture.temporaryFolder("posrca-lock")
+        let path = folder + "/db.sqlite.lock"
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        // A shell that locks the file with flock(1) and becomes `sleep`, so that ending it frees the lock.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/bin/sh")
+        holder.arguments = ["-c", "exec 9>>\"$0\"; flock -n 9 || exit 1; exec sleep 10", path]
+        try holder.run()
+        defer { holder.terminate(); holder.waitUntilExit() }
+        var held = false
+        for _ in 0..<100 {
+            if case .held = try RunLock.acquire(path: path) { held = true; break }
+            usleep(20_000)
+        }
+        #expect(held)
+    }
+
+    @Test func aStaleLockFromADeadRunIsTakenOver() throws {
+        let folder = try Fixture.temporaryFolder("posrca-lock")
+        let path = folder + "/db.sqlite.lock"
+        let dead = Process()
+        dead.executableURL = URL(fileURLWithPath: "/bin/true")
+        try dead.run()
+        dead.waitUntilExit()
+        let pid = dead.processIdentifier
+        #expect(!RunLock.isAlive(pid))
+        try "\(pid)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        guard case .acquired(let lock) = try RunLock.acquire(path: path) else {
+            Issue.record("a lock left by a dead process must be taken over")
+            return
+        }
+        #expect(lock.previousHolder == pid)
+        #expect(try FileOutput.readText(path) == "\(getpid())\n")
+        lock.release()
+        #expect(try FileOutput.readText(path) == "")
+    }
+
+    static func folderWith(_ files: [String: String], at path: String) throws {
+        try FileOutput.makeDirectories(path)
+        for (name, text) in files { try FileOutput.writeAtomically(text, to: path + "/" + name) }
+    }
+
+    @Test func aRerunTheSameDayReplacesTheFolderWhole() throws {
+        let root = try Fixture.temporaryFolder("posrca-reports")
+        let folders = DatedReportFolders(root: root)
+        let first = folders.temporaryFolder(for: "2026-11-21", pid: 100)
+        try Self.folderWith(["a.csv": "first", "only-first.csv": "x"], at: first)
+        try folders.publish(temporary: first, date: "2026-11-21")
+        #expect(try FileOutput.list(root) == ["2026-11-21"])
+
+        let second = folders.temporaryFolder(for: "2026-11-21", pid: 101)
+        try Self.folderWith(["a.csv": "second"], at: second)
+        try folders.publish(temporary: second, date: "2026-11-21")
+        #expect(try FileOutput.list(root) == ["2026-11-21"])
+        #expect(try FileOutput.list(root + "/2026-11-21") == ["a.csv"])
+        #expect(try FileOutput.readText(root + "/2026-11-21/a.csv") == "second")
+    }
+
+    @Test func aKilledRunLeavesEarlierReportsAndTheNextRunFinishes() throws {
+        let root = try Fixture.temporaryFolder("posrca-reports")
+        let folders = DatedReportFolders(root: root)
+        try Self.folderWith(["summary.html": "yesterday"], at: root + "/2026-11-20")
+        try Self.folderWith(["summary.html": "this morning"], at: root + "/2026-11-21")
+        // A run killed while writing its reports, and one killed between moving the old folder
+        // aside and renaming the new one in.
+        try Self.folderWith(["findings.csv": "half"], at: root + "/.2026-11-21.tmp-4242")
+        try FileOutput.removeTree(root + "/2026-11-20")
+        try Self.folderWith(["summary.html": "yesterday"], at: root + "/.2026-11-20.old-4243")
+        #expect(try FileOutput.readText(root + "/2026-11-21/summary.html") == "this morning")
+
+        let handled = try folders.removeLeftovers()
+        #expect(handled == [".2026-11-20.old-4243", ".2026-11-21.tmp-4242"])
+        #expect(try FileOutput.list(root) == ["2026-11-20", "2026-11-21"])
+        #expect(try FileOutput.readText(root + "/2026-11-20/summary.html") == "yesterday")
+
+        // The next run writes a real report and swaps it in.
+        let temporary = folders.temporaryFolder(for: "2026-11-21")
+        _ = try ReportWriter.write(database: fixture(), queries: repositoryQueries, folder: temporary, context: ReportContext(toolVersion: "t"))
+        try folders.publish(temporary: temporary, date: "2026-11-21")
+        #expect(try FileOutput.list(root) == ["2026-11-20", "2026-11-21"])
+        #expect(try FileOutput.list(root + "/2026-11-21").contains("manifest.json"))
+    }
+
+    @Test func pruneKeepsTheLastDays() throws {
+        let root = try Fixture.temporaryFolder("posrca-reports")
+        for date in ["2026-10-31", "2026-11-01", "2026-11-25", "2026-11-26", "2026-11-27", "2026-11-28"] {
+            try Self.folderWith(["x": date], at: root + "/" + date)
+        }
+        try Self.folderWith(["keep": "not a date"], at: root + "/archive")
+        let removed = try DatedReportFolders(root: root).prune(keepDays: 3, today: "2026-11-28")
+        #expect(removed == ["2026-10-31", "2026-11-01", "2026-11-25"])
+        #expect(try FileOutput.list(root) == ["2026-11-26", "2026-11-27", "2026-11-28", "archive"])
+        #expect(try DatedReportFolders(root: root).prune(keepDays: 1, today: "2026-11-28") == ["2026-11-26", "2026-11-27"])
+    }
+
+    @Test func dayNumbersCrossMonthsAndLeapYears() {
+        #expect(DatedReportFolders.dayNumber("1970-01-01") == 0)
+        #expect(DatedReportFolders.dayNumber("2026-11-20") == 20_777)
+        #expect(DatedReportFolders.dayNumber("2028-03-01")! - DatedReportFolders.dayNumber("2028-02-28")! == 2)
+        #expect(DatedReportFolders.dayNumber("2026-13-01") == nil)
+        #expect(DatedReportFolders.localDate(0).hasPrefix("1970-01-01") || DatedReportFolders.localDate(0).hasPrefix("1969-12-31"))
+    }
+}
+
+@Suite("Built-in queries")
+struct EmbeddedQueriesTests {
+    @Test func builtInCopiesEqualTheQueriesFolder() {
+        // Fails after editing Queries/ without running scripts/embed-queries.sh.
+        let builtIn = QueryLibrary.builtIn
+        #expect(builtIn.queries.map(\.name) == repositoryQueries.queries.map(\.name))
+        for (copy, file) in zip(builtIn.queries, repositoryQueries.queries) {
+            #expect(copy.text == file.text, "\(file.name) differs: run scripts/embed-queries.sh")
+        }
+    }
+}
