@@ -66,6 +66,7 @@ let package = Package(
             dependencies: ["POSAnalysis", "POSIngest", "POSSampleData", "POSEvaluation"],
             exclude: ["reference"]
         ),
+        .testTarget(name: "POSReportsTests", dependencies: ["POSReports", "POSStore", "POSIngest", "POSAnalysis"]),
         .testTarget(name: "POSSampleDataTests", dependencies: ["POSSampleData", "POSFormats"]),
         .testTarget(name: "posrcaTests", dependencies: ["posrca", "POSSampleData"]),
     ]

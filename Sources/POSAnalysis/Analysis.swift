@@ -67,7 +67,7 @@ public enum Analysis {
         let network = NetworkAnalysis.analyze(table, events: built.network, isTarget: isTarget, targetName: target.rawValue, options: options.network)
         findings += network.findings
         lap("network")
-        findings += FirmwareChangeAnalysis.analyze(table, upgrades: built.upgrades, isTarget: isTarget, targetName: target.rawValue, windowDays: options.firmwareWindowDays)
+        findings += firmwareFindings(table, upgrades: built.upgrades, options: options)
         findings += CodeTableAnalysis.analyze(table, isTarget: isTarget, targetName: target.rawValue)
         lap("firmware and codes")
         findings = rank(findings)
@@ -88,6 +88,39 @@ public enum Analysis {
             matchedTransactions: match.pairOfTransaction.reduce(0) { $0 + ($1 == nil ? 0 : 1) }, acquirerPairs: pairs.count,
             timings: timings
         )
+    }
+
+    /// Firmware changes (analysis.md §6), once over all the target outcomes and once for each cause
+    /// with enough of them, as the explain pass splits its runs: an upgrade that fixes a code-table gap
+    /// shows clearly in the `code_table_gap` unknowns and can drown in the other mechanisms' noise
+    /// when they are mixed. A change found twice keeps the larger excess (see `rank`).
+    static func firmwareFindings(_ table: TransactionTable, upgrades: [FirmwareUpgrade], options: AnalysisOptions) -> [Finding] {
+        let target = options.target
+        var findings = FirmwareChangeAnalysis.analyze(
+            table, upgrades: upgrades, isTarget: { target.matches($0) }, targetName: target.rawValue, windowDays: options.firmwareWindowDays)
+        var perCause: [Cause: Int] = [:]
+        var total = 0
+        for row in 0..<table.count where target.matches(table.outcome[row]) {
+            total += 1
+            if let cause = table.cause[row] { perCause[cause, default: 0] += 1 }
+        }
+        let minimum = max(options.explain.causeMinimum, Int((options.explain.causeMinimumShare * Double(total)).rounded(.up)))
+        for (cause, count) in perCause.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where count >= minimum && count < total {
+            // The same table with only this cause's rows as the target.
+            var restricted = table
+            for row in 0..<table.count {
+                let isCause = target.matches(table.outcome[row]) && table.cause[row] == cause
+                restricted.outcome[row] = isCause ? .unknown : .approved
+            }
+            for var finding in FirmwareChangeAnalysis.analyze(
+                restricted, upgrades: upgrades, isTarget: { $0 == .unknown }, targetName: "\(target.rawValue) (\(cause))",
+                windowDays: options.firmwareWindowDays)
+            {
+                finding.outcome = target.rawValue
+                findings.append(finding)
+            }
+        }
+        return findings
     }
 
     /// Most important first: unconfounded before confounded, then by excess. A pattern found by two

@@ -19,9 +19,10 @@ public enum CodeTableAnalysis {
     /// `baseline_rate` is the unknown rate at the knowing tables, and `risk_ratio` (Katz) and
     /// the one-sided p compare the two; when no table knows X they are NaN and the baseline 0.
     /// q-values are Benjamini–Hochberg over the codes examined; `excess_unknown` is the
-    /// unknowns beyond the knowing tables' rate. The evidence names the tables and the
-    /// firmware values on each side with counts. `meanings` (code → text, e.g. from the
-    /// catalogue) adds the meaning after the code when known.
+    /// unknowns beyond the knowing tables' rate, `share_of_unknown` is `n_unknown` over all
+    /// target rows. The evidence names the tables and the firmware values on each side with
+    /// counts. `meanings` (code → text, e.g. from the catalogue) adds the meaning after the
+    /// code when known.
     public static func analyze(
         _ table: TransactionTable, isTarget: (Outcome) -> Bool, targetName: String, meanings: [String: String] = [:]
     ) -> [Finding] {
@@ -89,7 +90,7 @@ public enum CodeTableAnalysis {
                     outcomes: inside.unknown, rate: rate.rate, rateLow: rate.lower, rateHigh: rate.upper,
                     baselineRate: baseline, riskRatio: ratio?.ratio ?? .nan, riskRatioLow: ratio?.lower ?? .nan,
                     riskRatioHigh: ratio?.upper ?? .nan, pValue: .nan, qValue: .nan, excess: excess,
-                    shareOfOutcome: targetTotal > 0 ? excess / Double(targetTotal) : 0,
+                    shareOfOutcome: targetTotal > 0 ? Double(inside.unknown) / Double(targetTotal) : 0,
                     topCause: NetworkFindingText.topCause(table, rows: shownUnknown),
                     topCodes: NetworkFindingText.topCodes(table, rows: shownUnknown), confoundedBy: nil,
                     evidence: evidence))

@@ -197,7 +197,14 @@ struct ExplainRun {
     }
 
     /// The best candidate one attribute longer than `parent` that is a true refinement: a child
-    /// with the parent's very rows (an attribute the parent implies) refines nothing and is skipped.
+    /// with the parent's very rows (an attribute the parent implies) refines nothing and is skipped,
+    /// and so is a child whose added value does not itself raise the rate within the parent.
+    ///
+    /// The second rule is ours, beyond analysis.md §4's "E(C) ≥ 0.85·E(S)": a value most of the
+    /// parent's rows share (`net_event_60s=no`, `txn_type=sale`, the common code table) keeps 85% of
+    /// any excess without explaining anything, and the spec's rule alone would append it to every
+    /// finding. So the child's rate must exceed the rate of the parent's other rows by the margin a
+    /// candidate needs: the lower bound of that risk ratio (Katz, 95%) at least `minRiskRatioLow`.
     private func bestChild(of parent: Tested, among candidates: [Combination: Tested]) -> Tested? {
         let subset = layout.subsets[parent.combination.subset]
         let digits = subset.attributes.indices.map {
@@ -218,12 +225,23 @@ struct ExplainRun {
             }
             for value in columns.rawValues[x].indices {
                 guard let tested = candidates[Combination(subset: childIndex, cell: base + value * xStride)],
-                    tested.transactions < parent.transactions
+                    tested.transactions < parent.transactions,
+                    raisesRateWithinParent(tested, parent)
                 else { continue }
                 if best == nil || isBetter(tested, than: best!) { best = tested }
             }
         }
         return best
+    }
+
+    /// True when the child's rate is above that of the parent's rows outside the child by the margin a
+    /// finding needs (Katz lower bound ≥ `minRiskRatioLow`).
+    private func raisesRateWithinParent(_ child: Tested, _ parent: Tested) -> Bool {
+        let within = TwoByTwoTable(
+            outcomesInside: child.outcomes, sizeInside: child.transactions,
+            outcomesOutside: parent.outcomes - child.outcomes, sizeOutside: parent.transactions - child.transactions)
+        guard let ratio = within.riskRatio() else { return false }
+        return ratio.lower >= options.minRiskRatioLow
     }
 
     /// The (attribute, raw value code) pairs of a combination, in attribute order.

@@ -46,7 +46,8 @@ public enum FirmwareChangeAnalysis {
     /// upgraded terminals' rate after, `baseline_rate` before; `n_txns`/`n_unknown` count them
     /// after. `excess_unknown` is the target outcomes the worse version added beyond the
     /// controls' trend, in the half it ran: a0·(1 − DiD) for a fall, a1·(1 − 1/DiD) for a rise;
-    /// `top_cause`/`top_codes` describe the upgraded terminals' target rows in that half.
+    /// `top_cause`/`top_codes` describe the upgraded terminals' target rows in that half, and
+    /// `share_of_unknown` is their number over all target rows.
     /// `windowDays` is each half's length; upgrades with `from == to` are ignored.
     public static func analyze(
         _ table: TransactionTable, upgrades: [FirmwareUpgrade], isTarget: (Outcome) -> Bool, targetName: String,
@@ -210,7 +211,7 @@ public enum FirmwareChangeAnalysis {
                 transactions: after.total, outcomes: after.outcomes, rate: rate.rate, rateLow: rate.lower,
                 rateHigh: rate.upper, baselineRate: baseline, riskRatio: estimate.ratio, riskRatioLow: estimate.lower,
                 riskRatioHigh: estimate.upper, pValue: test.did.pValue, qValue: qValues[index], excess: excess,
-                shareOfOutcome: targetTotal > 0 ? excess / Double(targetTotal) : 0,
+                shareOfOutcome: targetTotal > 0 ? Double(worseRows.count) / Double(targetTotal) : 0,
                 topCause: text.topCause(table, rows: worseRows), topCodes: text.topCodes(table, rows: worseRows),
                 confoundedBy: nil, evidence: evidence)
             findings.append((test.did.pValue, finding))

@@ -111,6 +111,8 @@ public enum NetworkAnalysis {
     /// permutation p, the other windows, the signal trend and the after-window control are in
     /// its evidence. The realm of a transaction is its `acquirer` attribute code; the events'
     /// realm codes must be codes of that attribute. Rows need not be in time order.
+    /// `excess_unknown` is o − n·r0 (r0 the rate of the unexposed), `share_of_unknown` o over
+    /// all target rows, as the combination findings have them.
     public static func analyze(
         _ table: TransactionTable, events: NetworkEvents, isTarget: (Outcome) -> Bool, targetName: String,
         options: NetworkOptions = NetworkOptions()
@@ -380,7 +382,7 @@ public enum NetworkAnalysis {
             transactions: before.sizeInside, outcomes: before.outcomesInside, rate: rate.rate, rateLow: rate.lower,
             rateHigh: rate.upper, baselineRate: baseline, riskRatio: ratio.ratio, riskRatioLow: ratio.lower,
             riskRatioHigh: ratio.upper, pValue: result.pValue, qValue: result.qValue, excess: excessCount,
-            shareOfOutcome: targetTotal > 0 ? excessCount / Double(targetTotal) : 0,
+            shareOfOutcome: targetTotal > 0 ? Double(before.outcomesInside) / Double(targetTotal) : 0,
             topCause: text.topCause(table, rows: exposedTargets), topCodes: text.topCodes(table, rows: exposedTargets),
             confoundedBy: nil, evidence: evidence)
     }

@@ -26,7 +26,7 @@ public enum AccuracyEvaluation {
     /// The plan of analysis.md's accuracy measurement: seeds, sizes and effect strengths, and null sets.
     public static func standardPlan(count: Int = 24) -> [(label: String, config: SampleConfiguration)] {
         var plan: [(String, SampleConfiguration)] = []
-        let sizes: [(terminals: Int, days: Int, rate: Double)] = [(300, 3, 15), (500, 3, 12), (800, 2, 15), (400, 4, 10)]
+        let sizes: [(terminals: Int, days: Int, rate: Double)] = [(600, 3, 15), (800, 4, 12), (1000, 3, 15), (500, 5, 12)]
         let effects = [0.7, 1.0, 1.5]
         for index in 0..<count {
             let seed = UInt64(1000 + index * 7919)

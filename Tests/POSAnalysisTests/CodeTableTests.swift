@@ -54,7 +54,7 @@ struct CodeTableTests {
         #expect(finding.baselineRate == 2.0 / 50)
         #expect(abs(finding.excess - (42 - 42 * 2.0 / 50)) < 1e-12)
         // 42 + 2 + 19 unknowns in all.
-        #expect(abs(finding.shareOfOutcome - (42 - 42 * 2.0 / 50) / 63) < 1e-12)
+        #expect(finding.shareOfOutcome == 42.0 / 63)
         // Katz with a zero cell (b = 0): 0.5 added everywhere, (42.5/43)/(2.5/51).
         #expect(abs(finding.riskRatio - (42.5 / 43) / (2.5 / 51)) < 1e-12)
         #expect(finding.pValue < 1e-10)

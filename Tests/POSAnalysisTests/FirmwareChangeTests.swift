@@ -88,6 +88,8 @@ struct FirmwareChangeTests {
         #expect(abs(finding.excess - 220 * (1 - 0.5 / 180.5)) < 1e-9)
         #expect(finding.topCause == "code_table_gap:1.00")
         #expect(finding.topCodes == "A7:220")
+        // The before-half's 220 of all unknowns: 220 (U), 20 · 20 (C, every day), 5 · 5 · 20 (X).
+        #expect(finding.shareOfOutcome == 220.0 / 1120)
         #expect(
             finding.evidence.hasPrefix(
                 "After 20 terminals upgraded A to B, their unknown rate went from 10.5% (220 of 2,100) in the 14 days"

@@ -127,18 +127,18 @@ struct NightlyTests {
         let folder = try Fixture.temporaryFolder("posrca-lock")
         let path = folder + "/db.sqlite.lock"
         _ = FileManager.default.createFile(atPath: path, contents: nil)
-        // A shell that locks the file with flock(1) and becomes `sleep`, so that ending it frees the lock.
+        // A shell that locks the file with flock(1), says so, and becomes `sleep`, so that ending it frees the lock.
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/bin/sh")
-        holder.arguments = ["-c", "exec 9>>\"$0\"; flock -n 9 || exit 1; exec sleep 10", path]
+        holder.arguments = ["-c", "exec 9>>\"$0\"; flock -n 9 || exit 1; : > \"$0.ready\"; exec sleep 10", path]
         try holder.run()
         defer { holder.terminate(); holder.waitUntilExit() }
-        var held = false
-        for _ in 0..<100 {
-            if case .held = try RunLock.acquire(path: path) { held = true; break }
-            usleep(20_000)
+        for _ in 0..<250 where !FileManager.default.fileExists(atPath: path + ".ready") { usleep(20_000) }
+        #expect(FileManager.default.fileExists(atPath: path + ".ready"))
+        guard case .held = try RunLock.acquire(path: path) else {
+            Issue.record("a run must not get the lock another process holds")
+            return
         }
-        #expect(held)
     }
 
     @Test func aStaleLockFromADeadRunIsTakenOver() throws {
