@@ -50,7 +50,7 @@ public enum Analysis {
         }
         let started = clock
         let startedAt = Int64(Glibc.time(nil)) * 1000
-        let data = try AnalysisData.load(from: database)
+        let data = try AnalysisData.load(path: database.path)
         lap("load")
         var pairs = Correlation.pairMessages(data, options: options.match)
         let match = Correlation.match(data, pairs: &pairs, options: options.match)
@@ -58,6 +58,13 @@ public enum Analysis {
         let built = TableBuilder(data: data, pairs: pairs, match: match, options: options.match).build()
         let table = built.table
         lap("classify")
+
+        // The derived rows are written on a thread of their own while the passes compute.
+        let writer = AnalysisWriter(database: database)
+        let derived = UncheckedBox((built.facts, pairs, data, built.periods))
+        let writing = BackgroundTask {
+            try writer.writeDerived(facts: derived.value.0, pairs: derived.value.1, data: derived.value.2, periods: derived.value.3)
+        }
 
         let target = options.target
         let isTarget: (Outcome) -> Bool = { target.matches($0) }
@@ -78,10 +85,13 @@ public enum Analysis {
             outcomes[table.outcome[row], default: 0] += 1
             if target.matches(table.outcome[row]) { causes[table.cause[row]?.description ?? "none", default: 0] += 1 }
         }
-        try AnalysisWriter(database: database).write(
-            facts: built.facts, pairs: pairs, data: data, periods: built.periods, findings: findings,
-            run: (startedAt, seconds() - started, options.summary, table.count)
-        )
+        do {
+            try writing.value()
+        } catch {
+            writer.abandon()
+            throw error
+        }
+        try writer.finish(findings: findings, run: (startedAt, seconds() - started, options.summary, table.count))
         lap("write")
         return AnalysisResult(
             findings: findings, table: table, rates: rates, network: network, outcomes: outcomes, causes: causes,
@@ -142,6 +152,12 @@ public enum Analysis {
             if a.excess != b.excess { return a.excess > b.excess }
             return a.pattern < b.pattern
         }
+    }
+
+    /// Carries a non-Sendable value to the writing thread, which is its only user until it is joined.
+    struct UncheckedBox<Value>: @unchecked Sendable {
+        let value: Value
+        init(_ value: Value) { self.value = value }
     }
 
     static func seconds() -> Double {

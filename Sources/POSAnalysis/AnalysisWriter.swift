@@ -1,57 +1,37 @@
 public import POSStore
 
 /// Writes what an analysis derived back into the database, replacing the previous analysis whole.
-struct AnalysisWriter {
+///
+/// Two phases on one connection and one transaction: `writeDerived` (the per-transaction facts,
+/// unmatched pairs and firmware periods, the bulk of the work, run on a thread of its own while the
+/// passes compute) and `finish` (findings, the run's row, commit). Readers see the old analysis
+/// until the commit, never a mix.
+final class AnalysisWriter: @unchecked Sendable {
     let database: Database
+    /// Rows per INSERT statement: multi-row inserts spend less per row in the VDBE.
+    static let rowsPerStatement = 64
 
-    func write(
-        facts: [TransactionFacts], pairs: [AcquirerPair], data: AnalysisData, periods: [FirmwarePeriod],
-        findings: [Finding], run: (startedAt: Int64, seconds: Double, options: String, transactions: Int)
-    ) throws {
+    init(database: Database) {
+        self.database = database
+    }
+
+    /// Opens the transaction, clears the previous analysis and writes the derived rows.
+    func writeDerived(facts: [TransactionFacts], pairs: [AcquirerPair], data: AnalysisData, periods: [FirmwarePeriod]) throws {
         try database.execute("BEGIN IMMEDIATE")
         do {
             try database.execute("DELETE FROM txn_facts; DELETE FROM acquirer_pairs; DELETE FROM firmware_periods; DELETE FROM analysis_findings;")
-            let fact = try database.prepare("""
-                INSERT INTO txn_facts(txn_id, outcome, cause, acquirer_rc, request_id, response_id, clock_offset_ms, firmware,
-                    app_version, code_table, realm, net_type, rssi_band, net_event_60s)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-                """)
-            let outcomeText = Outcome.allCases.map(\.description)
-            let causeText = Dictionary(uniqueKeysWithValues: Cause.allCases.map { ($0, $0.description) })
-            for f in facts {
-                fact.bind(f.rowID, at: 1)
-                fact.bind(outcomeText[Int(f.outcome.rawValue)], at: 2)
-                fact.bind(f.cause.map { causeText[$0]! }, at: 3)
-                fact.bind(f.acquirerRC == 0 ? nil : f.acquirerRC, at: 4)
-                fact.bind(f.requestID, at: 5)
-                fact.bind(f.responseID, at: 6)
-                fact.bind(f.clockOffset, at: 7)
-                fact.bind(f.firmware == 0 ? nil : f.firmware, at: 8)
-                fact.bind(f.app == 0 ? nil : f.app, at: 9)
-                fact.bind(f.codeTable == 0 ? nil : f.codeTable, at: 10)
-                fact.bind(f.realm == 0 ? nil : f.realm, at: 11)
-                fact.bind(f.netType == 0 ? nil : f.netType, at: 12)
-                fact.bind(f.rssiBand, at: 13)
-                fact.bind(f.netEvent60s ? "yes" : "no", at: 14)
-                try fact.run()
-            }
-            let pair = try database.prepare("""
-                INSERT INTO acquirer_pairs(request_id, response_id, realm, tid, stan, mti, rc, request_ts, response_ts, lifespan_ms, txn_id)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-                """)
+            // In txn_id order, so that the table grows by appends instead of splitting pages.
+            let lowest = facts.lazy.map(\.rowID).min() ?? 0
+            let highest = facts.lazy.map(\.rowID).max() ?? 0
+            let order = AnalysisData.groupedOrder(
+                facts.count, key: { Int(facts[$0].rowID - lowest) }, keyCount: Int(highest - lowest) + 1,
+                before: { facts[$0].rowID < facts[$1].rowID })
+            try writeFacts(facts, order: order)
+            let pair = try database.prepare("INSERT INTO acquirer_pairs(request_id, response_id) VALUES (?1, ?2)")
             let m = data.messages
-            for p in pairs {
+            for p in pairs where p.matchedTransaction == nil {
                 pair.bind(p.request.map { m.id[$0] }, at: 1)
                 pair.bind(p.response.map { m.id[$0] }, at: 2)
-                pair.bind(p.realm, at: 3)
-                pair.bind(p.tid == 0 ? nil : p.tid, at: 4)
-                pair.bind(p.stan >= 0 ? Int64(p.stan) : nil, at: 5)
-                pair.bind(p.mti == 0 ? nil : p.mti, at: 6)
-                pair.bind(p.rc == 0 ? nil : p.rc, at: 7)
-                pair.bind(p.requestTime, at: 8)
-                pair.bind(p.responseTime, at: 9)
-                pair.bind(p.lifespanMs, at: 10)
-                pair.bind(p.matchedTransaction.map { data.transactions.id[$0] }, at: 11)
                 try pair.run()
             }
             let period = try database.prepare("""
@@ -66,6 +46,15 @@ struct AnalysisWriter {
                 period.bind(p.to, at: 6)
                 try period.run()
             }
+        } catch {
+            try? database.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Writes the findings and the run's row, and commits.
+    func finish(findings: [Finding], run: (startedAt: Int64, seconds: Double, options: String, transactions: Int)) throws {
+        do {
             try Self.insert(findings: findings, into: database)
             let runRow = try database.prepare("INSERT INTO analysis_runs(started_at, seconds, options, transactions, findings) VALUES (?1, ?2, ?3, ?4, ?5)")
             runRow.bind(run.startedAt, at: 1)
@@ -78,6 +67,52 @@ struct AnalysisWriter {
         } catch {
             try? database.execute("ROLLBACK")
             throw error
+        }
+    }
+
+    /// Abandons the open transaction (when a pass failed after `writeDerived`).
+    func abandon() {
+        if database.inTransaction { try? database.execute("ROLLBACK") }
+    }
+
+    private func writeFacts(_ facts: [TransactionFacts], order: [Int]) throws {
+        let columns = 14
+        func statement(rows: Int) throws -> Statement {
+            let one = "(" + (1...columns).map { _ in "?" }.joined(separator: ",") + ")"
+            return try database.prepare("""
+                INSERT INTO txn_facts(txn_id, outcome, cause, acquirer_rc, request_id, response_id, clock_offset_ms, firmware,
+                    app_version, code_table, realm, net_type, rssi_band, net_event_60s)
+                VALUES \(Array(repeating: one, count: rows).joined(separator: ","))
+                """)
+        }
+        let outcomeText = Outcome.allCases.map(\.description)
+        var causeText = [String?](repeating: nil, count: 256)
+        for cause in Cause.allCases { causeText[Int(cause.rawValue)] = cause.description }
+        let full = try statement(rows: Self.rowsPerStatement)
+        var start = 0
+        while start < facts.count {
+            let count = min(Self.rowsPerStatement, facts.count - start)
+            let s = count == Self.rowsPerStatement ? full : try statement(rows: count)
+            for k in 0..<count {
+                let f = facts[order[start + k]]
+                let base = Int32(k * columns)
+                s.bind(f.rowID, at: base + 1)
+                s.bind(outcomeText[Int(f.outcome.rawValue)], at: base + 2)
+                s.bind(f.cause.flatMap { causeText[Int($0.rawValue)] }, at: base + 3)
+                s.bind(f.acquirerRC == 0 ? nil : f.acquirerRC, at: base + 4)
+                s.bind(f.requestID, at: base + 5)
+                s.bind(f.responseID, at: base + 6)
+                s.bind(f.clockOffset, at: base + 7)
+                s.bind(f.firmware == 0 ? nil : f.firmware, at: base + 8)
+                s.bind(f.app == 0 ? nil : f.app, at: base + 9)
+                s.bind(f.codeTable == 0 ? nil : f.codeTable, at: base + 10)
+                s.bind(f.realm == 0 ? nil : f.realm, at: base + 11)
+                s.bind(f.netType == 0 ? nil : f.netType, at: base + 12)
+                s.bind(f.rssiBand, at: base + 13)
+                s.bind(f.netEvent60s ? "yes" : "no", at: base + 14)
+            }
+            try s.run()
+            start += count
         }
     }
 

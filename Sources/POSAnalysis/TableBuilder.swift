@@ -47,14 +47,13 @@ struct TableBuilder {
     func build() -> (table: TransactionTable, facts: [TransactionFacts], periods: [FirmwarePeriod], upgrades: [FirmwareUpgrade], network: NetworkEvents) {
         let t = data.transactions
         let n = t.count
-        var texts: [Int64: String] = [:]
-        func text(_ id: Int64) -> String? {
-            guard id != 0 else { return nil }
-            if let cached = texts[id] { return cached }
-            let value = data.dictionary[id]
-            texts[id] = value
-            return value
-        }
+        // Dictionary text by id, in an array: the per-row loops look values up by index.
+        let texts: [String?] = {
+            var texts = [String?](repeating: nil, count: Int(data.dictionary.keys.max() ?? 0) + 1)
+            for (id, value) in data.dictionary { texts[Int(id)] = value }
+            return texts
+        }()
+        func text(_ id: Int64) -> String? { id > 0 && Int(id) < texts.count ? texts[Int(id)] : nil }
         let disruptive: Set<String> = ["down", "weak", "switch"]
         var disruptiveState: [Int64: Bool] = [:]
         func isDisruptive(_ state: Int64) -> Bool {
@@ -80,12 +79,16 @@ struct TableBuilder {
         func covered(_ realm: Int64, _ time: Int64) -> Bool {
             data.coverage[realm]?.contains { time >= $0.start - options.windowMilliseconds && time <= $0.end + options.windowMilliseconds } ?? false
         }
-        var standardCache: [Int64: Bool] = [:]
+        let vocabulary = Vocabulary(data.dictionary)
+        // Whether a code is in the catalogue for a realm, by realm then dictionary id: 0 not yet known, 1 yes, 2 no.
+        var standardByRealm: [Int64: [UInt8]] = [:]
         func isStandard(_ rc: Int64, realm: Int64) -> Bool {
-            let key = rc << 24 ^ realm
-            if let cached = standardCache[key] { return cached }
+            guard rc > 0, Int(rc) < vocabulary.size else { return true }
+            if standardByRealm[realm] == nil { standardByRealm[realm] = [UInt8](repeating: 0, count: vocabulary.size) }
+            let known = standardByRealm[realm]![Int(rc)]
+            if known != 0 { return known == 1 }
             let value = text(rc).map { data.catalogue.contains($0, realm: text(realm)) } ?? true
-            standardCache[key] = value
+            standardByRealm[realm]![Int(rc)] = value ? 1 : 2
             return value
         }
 
@@ -158,7 +161,7 @@ struct TableBuilder {
                 let pair = pairIndex.map { pairs[$0] }
                 let realm = pair?.realm ?? usualRealm
                 let near = (lastDisruption.map { ts - $0 <= 60_000 } ?? false) || realmEventWithin(realm, before: corrected, 60_000)
-                let (outcome, cause) = classify(r, pair: pair, realm: realm, corrected: corrected, text: text, isStandard: isStandard, covered: covered)
+                let (outcome, cause) = classify(r, pair: pair, realm: realm, corrected: corrected, vocabulary: vocabulary, isStandard: isStandard, covered: covered)
                 facts.append(TransactionFacts(
                     rowID: t.id[r], outcome: outcome, cause: cause, acquirerRC: pair?.rc ?? 0,
                     requestID: pair?.request.map { data.messages.id[$0] }, responseID: pair?.response.map { data.messages.id[$0] },
@@ -191,55 +194,90 @@ struct TableBuilder {
         // Terminals with software events but no transactions.
         periods.append(contentsOf: historyWithoutTransactions(known: Set(t.tid)))
 
-        // The in-memory table, in corrected time order.
-        let order = (0..<n).sorted { correctedTime[$0] != correctedTime[$1] ? correctedTime[$0] < correctedTime[$1] : t.id[$0] < t.id[$1] }
-        var table = TransactionTable()
-        table.count = n
-        var codes = Array(repeating: [String: UInt32](), count: TransactionTable.attributeCount)
-        for a in 0..<TransactionTable.attributeCount {
-            codes[a]["unknown"] = 0
-            table.attributes[a].reserveCapacity(n)
-        }
-        func code(_ a: Int, _ value: String?) -> UInt32 {
-            guard let value, !value.isEmpty else { return 0 }
-            if let known = codes[a][value] { return known }
-            let next = UInt32(table.values[a].count)
-            table.values[a].append(value)
-            codes[a][value] = next
-            return next
-        }
+        // The in-memory table, in the loaded order (by terminal, then time): reading the columns in
+        // storage order keeps the loop in cache, where a permutation to global time order would miss
+        // on every column of every row. No pass needs global time order.
+        let attribute = (
+            brand: 0, model: 1, channel: 2, agent: 3, feeTier: 4, region: 5, mcc: 6, firmware: 7, app: 8, codeTable: 9,
+            acquirer: 10, netType: 11, rssiBand: 12, netEvent: 13, entry: 14, txnType: 15, hour: 16
+        )
+        var coder = AttributeCoder(texts: texts)
+        let yes = coder.code(attribute.netEvent, "yes")
+        let no = coder.code(attribute.netEvent, "no")
+        let hourCodes = (0..<24).map { coder.code(attribute.hour, $0 < 10 ? "0\($0)" : "\($0)") }
+        var bandCodes: [String: UInt32] = [:]
+        for band in ["unknown", ">=-85", "-86..-95", "-96..-105", "<-105"] { bandCodes[band] = coder.code(attribute.rssiBand, band) }
+        var columns = Array(repeating: [UInt32](repeating: 0, count: n), count: TransactionTable.attributeCount)
         var terminalIndex: [Int64: UInt32] = [:]
-        for r in order {
+        var terminals: [String] = []
+        var terminalOfRow = [UInt32](repeating: 0, count: n)
+        var outcomes = [Outcome](repeating: .approved, count: n)
+        var causes = [Cause?](repeating: nil, count: n)
+        var responseCodes = [String?](repeating: nil, count: n)
+        var acquirerCodes = [String?](repeating: nil, count: n)
+        var times = [Int64](repeating: 0, count: n)
+        var days = [Int32](repeating: 0, count: n)
+        var rowIDs = [Int64](repeating: 0, count: n)
+        var lastTID: Int64 = -1
+        var inventory: AnalysisData.InventoryRow?
+        for i in 0..<n {
+            let r = i
             let f = facts[r]
-            let inventory = data.inventory[t.tid[r]]
+            let tid = t.tid[r]
+            if tid != lastTID {
+                lastTID = tid
+                inventory = data.inventory[tid]
+            }
             let localMs = t.ts[r] + Int64(t.tz[r]) * 60_000
             let hour = Int((localMs / 3_600_000 % 24 + 24) % 24)
             let mcc = inventory.flatMap { $0.mcc == 0 ? nil : $0.mcc } ?? t.mcc[r]
-            let row: [String?] = [
-                inventory.flatMap { text($0.brand) }, inventory.flatMap { text($0.model) }, inventory.flatMap { text($0.channel) },
-                inventory.flatMap { text($0.agent) }, inventory.flatMap { text($0.feeTier) }, inventory.flatMap { text($0.region) },
-                text(mcc), text(f.firmware), text(f.app), text(f.codeTable), text(f.realm), text(f.netType), f.rssiBand,
-                f.netEvent60s ? "yes" : "no", text(t.entry[r]), text(t.type[r]), hour < 10 ? "0\(hour)" : "\(hour)",
-            ]
-            for a in 0..<TransactionTable.attributeCount { table.attributes[a].append(code(a, row[a])) }
-            table.outcome.append(f.outcome)
-            table.cause.append(f.cause)
-            table.responseCode.append(text(t.rc[r]))
-            table.acquirerResponseCode.append(text(f.acquirerRC))
-            let tid = t.tid[r]
-            let index: UInt32
+            columns[attribute.brand][i] = coder.code(attribute.brand, id: inventory?.brand ?? 0)
+            columns[attribute.model][i] = coder.code(attribute.model, id: inventory?.model ?? 0)
+            columns[attribute.channel][i] = coder.code(attribute.channel, id: inventory?.channel ?? 0)
+            columns[attribute.agent][i] = coder.code(attribute.agent, id: inventory?.agent ?? 0)
+            columns[attribute.feeTier][i] = coder.code(attribute.feeTier, id: inventory?.feeTier ?? 0)
+            columns[attribute.region][i] = coder.code(attribute.region, id: inventory?.region ?? 0)
+            columns[attribute.mcc][i] = coder.code(attribute.mcc, id: mcc)
+            columns[attribute.firmware][i] = coder.code(attribute.firmware, id: f.firmware)
+            columns[attribute.app][i] = coder.code(attribute.app, id: f.app)
+            columns[attribute.codeTable][i] = coder.code(attribute.codeTable, id: f.codeTable)
+            columns[attribute.acquirer][i] = coder.code(attribute.acquirer, id: f.realm)
+            columns[attribute.netType][i] = coder.code(attribute.netType, id: f.netType)
+            columns[attribute.rssiBand][i] = bandCodes[f.rssiBand] ?? 0
+            columns[attribute.netEvent][i] = f.netEvent60s ? yes : no
+            columns[attribute.entry][i] = coder.code(attribute.entry, id: t.entry[r])
+            columns[attribute.txnType][i] = coder.code(attribute.txnType, id: t.type[r])
+            columns[attribute.hour][i] = hourCodes[hour]
+            outcomes[i] = f.outcome
+            causes[i] = f.cause
+            responseCodes[i] = text(t.rc[r])
+            acquirerCodes[i] = text(f.acquirerRC)
             if let known = terminalIndex[tid] {
-                index = known
+                terminalOfRow[i] = known
             } else {
-                index = UInt32(table.terminals.count)
+                let index = UInt32(terminals.count)
                 terminalIndex[tid] = index
-                table.terminals.append(text(tid) ?? "")
+                terminals.append(text(tid) ?? "")
+                terminalOfRow[i] = index
             }
-            table.terminal.append(index)
-            table.time.append(correctedTime[r])
-            table.localDay.append(Int32((localMs >= 0 ? localMs : localMs - 86_399_999) / 86_400_000))
-            table.rowID.append(t.id[r])
+            times[i] = correctedTime[r]
+            days[i] = Int32((localMs >= 0 ? localMs : localMs - 86_399_999) / 86_400_000)
+            rowIDs[i] = t.id[r]
         }
+        var table = TransactionTable()
+        table.count = n
+        table.attributes = columns
+        table.values = coder.values
+        table.outcome = outcomes
+        table.cause = causes
+        table.responseCode = responseCodes
+        table.acquirerResponseCode = acquirerCodes
+        table.terminal = terminalOfRow
+        table.terminals = terminals
+        table.time = times
+        table.localDay = days
+        table.rowID = rowIDs
+        let codes = coder.codes
         // Events for the network pass, in the table's codes.
         var terminalEvents: [(terminal: UInt32, time: Int64)] = []
         for event in data.terminalNet where isDisruptive(event.state) {
@@ -294,39 +332,39 @@ struct TableBuilder {
 
     /// Outcome and cause of one transaction (analysis.md §1).
     private func classify(
-        _ r: Int, pair: AcquirerPair?, realm: Int64, corrected: Int64, text: (Int64) -> String?,
+        _ r: Int, pair: AcquirerPair?, realm: Int64, corrected: Int64, vocabulary: Vocabulary,
         isStandard: (Int64, Int64) -> Bool, covered: (Int64, Int64) -> Bool
     ) -> (Outcome, Cause?) {
         let t = data.transactions
         let rc = t.rc[r]
-        let disp = text(t.disp[r])?.lowercased()
-        let err = text(t.err[r])
+        let disp = vocabulary.display(t.disp[r])
+        let errID = t.err[r]
         let outcome: Outcome
         switch disp {
-        case "unknown": outcome = .unknown
-        case "timeout": outcome = .timeout
-        case "error": outcome = .error
+        case .unknown: outcome = .unknown
+        case .timeout: outcome = .timeout
+        case .error: outcome = .error
         default:
             if rc != 0, !isStandard(rc, realm) {
                 outcome = .unknown
-            } else if disp == "approved" {
+            } else if disp == .approved {
                 outcome = .approved
-            } else if disp == "declined" {
+            } else if disp == .declined {
                 outcome = .declined
             } else if rc == 0 {
-                outcome = err == nil || err == "TCP_TIMEOUT" ? .timeout : .error
+                outcome = errID == 0 || errID == vocabulary.tcpTimeout ? .timeout : .error
             } else {
-                let code = text(rc) ?? ""
-                outcome = ["00", "10", "11", "Y1", "Y3"].contains(code) ? .approved : .declined
+                outcome = vocabulary.isApproval(rc) ? .approved : .declined
             }
         }
+        let err: Int64? = errID == 0 ? nil : errID
         switch outcome {
         case .approved, .declined: return (outcome, nil)
         case .error: return (outcome, err != nil ? .localError : nil)
         case .unknown, .timeout: break
         }
         guard let pair, pair.request != nil || pair.response != nil else {
-            if let err, err != "TCP_TIMEOUT" { return (outcome, .localError) }
+            if let err, err != vocabulary.tcpTimeout { return (outcome, .localError) }
             return (outcome, covered(realm, corrected) ? .requestLost : .unmatched)
         }
         guard pair.response != nil, let responseTime = pair.responseTime else { return (outcome, .noResponse) }
@@ -339,5 +377,80 @@ struct TableBuilder {
         let sent = corrected - (t.latencyMs[r] >= 0 ? t.latencyMs[r] : 0)
         let deadline = sent + waited
         return (outcome, responseTime >= deadline - options.lateToleranceMilliseconds ? .lateResponse : .responseLost)
+    }
+}
+
+/// What the analysis needs to know of dictionary values, looked up by id instead of by text.
+struct Vocabulary {
+    enum Display: UInt8 { case none, unknown, timeout, error, approved, declined, other }
+    /// One more than the largest dictionary id.
+    let size: Int
+    private var displays: [Display]
+    private var approvals: [Bool]
+    /// The id of `TCP_TIMEOUT`, the terminal's own timeout error (0 when absent).
+    let tcpTimeout: Int64
+
+    init(_ dictionary: [Int64: String]) {
+        size = Int(dictionary.keys.max() ?? 0) + 1
+        displays = [Display](repeating: .none, count: size)
+        approvals = [Bool](repeating: false, count: size)
+        var timeoutID: Int64 = 0
+        let approvalCodes: Set<String> = ["00", "10", "11", "Y1", "Y3"]
+        for (id, value) in dictionary {
+            switch value.lowercased() {
+            case "unknown": displays[Int(id)] = .unknown
+            case "timeout": displays[Int(id)] = .timeout
+            case "error": displays[Int(id)] = .error
+            case "approved": displays[Int(id)] = .approved
+            case "declined": displays[Int(id)] = .declined
+            default: displays[Int(id)] = .other
+            }
+            if approvalCodes.contains(value) { approvals[Int(id)] = true }
+            if value == "TCP_TIMEOUT" { timeoutID = id }
+        }
+        tcpTimeout = timeoutID
+    }
+
+    /// What a `disp` value says, by its dictionary id (0: none).
+    func display(_ id: Int64) -> Display { id > 0 && Int(id) < size ? displays[Int(id)] : .none }
+
+    /// True for the response codes that approve (00, 10 partial, 11 VIP, Y1/Y3 offline).
+    func isApproval(_ id: Int64) -> Bool { id > 0 && Int(id) < size && approvals[Int(id)] }
+}
+
+/// Gives each attribute's values small codes, from dictionary ids or from text; code 0 is `unknown`.
+struct AttributeCoder {
+    private let texts: [String?]
+    /// By attribute: dictionary id → code (`.max` until seen).
+    private var byID: [[UInt32]]
+    private(set) var values: [[String]]
+    private(set) var codes: [[String: UInt32]]
+
+    init(texts: [String?]) {
+        self.texts = texts
+        byID = Array(repeating: [UInt32](repeating: .max, count: texts.count), count: TransactionTable.attributeCount)
+        values = Array(repeating: ["unknown"], count: TransactionTable.attributeCount)
+        codes = Array(repeating: ["unknown": 0], count: TransactionTable.attributeCount)
+    }
+
+    /// The code of a text value of attribute `a` (nil or empty: `unknown`).
+    mutating func code(_ a: Int, _ value: String?) -> UInt32 {
+        guard let value, !value.isEmpty else { return 0 }
+        if let known = codes[a][value] { return known }
+        let next = UInt32(values[a].count)
+        values[a].append(value)
+        codes[a][value] = next
+        return next
+    }
+
+    /// The code of the dictionary value `id` for attribute `a` (0 or out of range: `unknown`).
+    @inline(__always)
+    mutating func code(_ a: Int, id: Int64) -> UInt32 {
+        guard id > 0, Int(id) < texts.count else { return 0 }
+        let known = byID[a][Int(id)]
+        if known != .max { return known }
+        let assigned = code(a, texts[Int(id)])
+        byID[a][Int(id)] = assigned
+        return assigned
     }
 }

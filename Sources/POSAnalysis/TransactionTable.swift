@@ -54,7 +54,8 @@ public enum Cause: UInt8, Sendable, CaseIterable, CustomStringConvertible {
 ///
 /// Attributes (analysis.md §2) are dictionary-encoded per attribute: `attributes[a][row]` is a small
 /// code, `values[a][code]` its text. Code 0 of every attribute is `unknown`, so a missing value is
-/// a value, never a dropped row. Rows are in time order (corrected UTC).
+/// a value, never a dropped row. Rows are grouped by terminal, in time order within a terminal;
+/// no pass may rely on a global time order.
 public struct TransactionTable: Sendable {
     /// The attributes of analysis.md §2, in that order: the order of patterns and CSV headers.
     public static let attributeNames = [

@@ -228,20 +228,12 @@ CREATE TABLE IF NOT EXISTS txn_facts (
     net_event_60s   TEXT
 );
 
--- Acquirer request/response pairs, as the last analysis paired them.
+-- Acquirer request/response pairs the last analysis matched to no terminal transaction (the
+-- matched ones are in txn_facts.request_id / response_id).
 CREATE TABLE IF NOT EXISTS acquirer_pairs (
     id           INTEGER PRIMARY KEY,
     request_id   INTEGER,
-    response_id  INTEGER,
-    realm        INTEGER NOT NULL,
-    tid          INTEGER,
-    stan         INTEGER,
-    mti          INTEGER,
-    rc           INTEGER,
-    request_ts   INTEGER,
-    response_ts  INTEGER,
-    lifespan_ms  INTEGER,
-    txn_id       INTEGER
+    response_id  INTEGER
 );
 
 -- Firmware periods of each terminal, from its boots and successful upgrades.
@@ -378,20 +370,30 @@ LEFT JOIN dictionary AS d_arc    ON d_arc.id = x.acquirer_rc;
 DROP VIEW IF EXISTS acquirer_messages;
 CREATE VIEW acquirer_messages AS
 SELECT
-    d_tid.value                                                                AS tid,
-    CASE WHEN p.stan IS NULL THEN NULL ELSE printf('%06d', p.stan) END         AS stan,
-    d_realm.value                                                              AS realm,
-    d_mti.value                                                                AS mti,
-    d_rc.value                                                                 AS rc,
-    strftime('%Y-%m-%dT%H:%M:%fZ', p.request_ts / 1000.0, 'unixepoch')         AS request_ts,
-    strftime('%Y-%m-%dT%H:%M:%fZ', p.response_ts / 1000.0, 'unixepoch')        AS response_ts,
-    p.lifespan_ms                                                              AS lifespan_ms,
-    CASE WHEN p.txn_id IS NULL THEN 'no' ELSE 'yes' END                        AS matched
-FROM acquirer_pairs AS p
-LEFT JOIN dictionary AS d_tid   ON d_tid.id = p.tid
-LEFT JOIN dictionary AS d_realm ON d_realm.id = p.realm
-LEFT JOIN dictionary AS d_mti   ON d_mti.id = p.mti
-LEFT JOIN dictionary AS d_rc    ON d_rc.id = p.rc;
+    COALESCE(d_tid_rq.value, d_tid_rs.value)                                              AS tid,
+    CASE WHEN COALESCE(rq.stan, rs.stan) IS NULL THEN COALESCE(rq.stan_text, rs.stan_text)
+         ELSE printf('%06d', COALESCE(rq.stan, rs.stan)) END                              AS stan,
+    d_realm.value                                                                         AS realm,
+    COALESCE(d_mti_rq.value, d_mti_rs.value)                                              AS mti,
+    d_rc.value                                                                            AS rc,
+    strftime('%Y-%m-%dT%H:%M:%fZ', rq.ts / 1000.0, 'unixepoch')                           AS request_ts,
+    strftime('%Y-%m-%dT%H:%M:%fZ', rs.ts / 1000.0, 'unixepoch')                           AS response_ts,
+    COALESCE(rs.lifespan_ms, rq.lifespan_ms)                                              AS lifespan_ms,
+    p.matched                                                                             AS matched
+FROM (
+    -- Pairs matched to a terminal transaction are kept with the transaction; the others on their own.
+    SELECT request_id, response_id, 'yes' AS matched FROM txn_facts WHERE request_id IS NOT NULL OR response_id IS NOT NULL
+    UNION ALL
+    SELECT request_id, response_id, 'no' AS matched FROM acquirer_pairs
+) AS p
+LEFT JOIN acquirer_msgs AS rq     ON rq.id = p.request_id
+LEFT JOIN acquirer_msgs AS rs     ON rs.id = p.response_id
+LEFT JOIN dictionary AS d_tid_rq  ON d_tid_rq.id = rq.tid
+LEFT JOIN dictionary AS d_tid_rs  ON d_tid_rs.id = rs.tid
+LEFT JOIN dictionary AS d_realm   ON d_realm.id = COALESCE(rq.realm, rs.realm)
+LEFT JOIN dictionary AS d_mti_rq  ON d_mti_rq.id = rq.mti
+LEFT JOIN dictionary AS d_mti_rs  ON d_mti_rs.id = rs.mti
+LEFT JOIN dictionary AS d_rc      ON d_rc.id = rs.rc;
 
 DROP VIEW IF EXISTS network_events;
 CREATE VIEW network_events AS

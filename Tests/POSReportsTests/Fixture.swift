@@ -160,10 +160,28 @@ enum Fixture {
         // Acquirer pairs: cup has one matched, one unmatched and late (40 s), one request never
         // answered; agentpay has one matched but late (35 s, the T2/6 timeout) and one response
         // without a request.
-        let pair = try db.prepare("""
-            INSERT INTO acquirer_pairs(realm, tid, stan, mti, rc, request_ts, response_ts, lifespan_ms, txn_id)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+        // Each pair is one or two acquirer messages; matched pairs hang off their transaction's facts,
+        // the others are listed in acquirer_pairs, as `posrca analyze` writes them.
+        let acquirerFile = try db.scalarInt("SELECT id FROM input_files WHERE kind = 'acquirer_log'")!
+        let message = try db.prepare("""
+            INSERT INTO acquirer_msgs(file_id, line, ts, tz, realm, direction, mti, stan, rc, tid, lifespan_ms)
+            VALUES (?1, 0, ?2, 480, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
             """)
+        func addMessage(realm: String, tid: String, stan: Int64, at time: Int64, response: Bool, lifespan: Int64?) throws -> Int64 {
+            message.bind(acquirerFile, at: 1)
+            message.bind(time, at: 2)
+            message.bind(try id(realm), at: 3)
+            message.bind(response ? "send" : "receive", at: 4)
+            message.bind(try id(response ? "0210" : "0200"), at: 5)
+            message.bind(stan, at: 6)
+            message.bind(response ? try id("00") : nil, at: 7)
+            message.bind(try id(tid), at: 8)
+            message.bind(lifespan, at: 9)
+            try message.run()
+            return db.lastInsertRowID
+        }
+        let link = try db.prepare("UPDATE txn_facts SET request_id = ?1, response_id = ?2 WHERE txn_id = ?3")
+        let unmatched = try db.prepare("INSERT INTO acquirer_pairs(request_id, response_id) VALUES (?1, ?2)")
         let pairs: [(String, String, Int64, Int64?, Int64?, Int64?, Int64?)] = [
             (cup, "T1", 1, ms(20, 9, 0, 9), ms(20, 9, 0, 9) + 500, 500, txnID["T1/1"]),
             (cup, "T1", 7, ms(20, 17), ms(20, 17) + 40_000, 40_000, nil),
@@ -172,16 +190,18 @@ enum Fixture {
             (agentpay, "T3", 8, nil, ms(20, 19), nil, nil),
         ]
         for p in pairs {
-            pair.bind(try id(p.0), at: 1)
-            pair.bind(try id(p.1), at: 2)
-            pair.bind(p.2, at: 3)
-            pair.bind(try id("0200"), at: 4)
-            pair.bind(try id("00"), at: 5)
-            pair.bind(p.3, at: 6)
-            pair.bind(p.4, at: 7)
-            pair.bind(p.5, at: 8)
-            pair.bind(p.6, at: 9)
-            try pair.run()
+            let request = try p.3.map { try addMessage(realm: p.0, tid: p.1, stan: p.2, at: $0, response: false, lifespan: nil) }
+            let response = try p.4.map { try addMessage(realm: p.0, tid: p.1, stan: p.2, at: $0, response: true, lifespan: p.5) }
+            if let txn = p.6 {
+                link.bind(request, at: 1)
+                link.bind(response, at: 2)
+                link.bind(txn, at: 3)
+                try link.run()
+            } else {
+                unmatched.bind(request, at: 1)
+                unmatched.bind(response, at: 2)
+                try unmatched.run()
+            }
         }
 
         // Firmware periods: T1 upgrades A920_V1 → A920_V2 at day 2 00:00 local; T3 reboots on the
