@@ -27,7 +27,7 @@ struct AnalysisData {
     }
     var transactions = Transactions()
 
-    /// Acquirer messages, sorted by realm, stan, time.
+    /// Acquirer messages, sorted by realm, STAN, terminal, time.
     struct Messages {
         var id: [Int64] = []
         var ts: [Int64] = []
@@ -199,12 +199,13 @@ struct AnalysisData {
         if lastKey >= 0 { spans[lastKey] = lastSpan }
         var coverage: [Int64: [(start: Int64, end: Int64)]] = [:]
         for span in spans.values { coverage[span.realm, default: []].append((span.start, span.end)) }
-        // By realm, then STAN, then time: realms are few and STANs six digits, so the key is dense.
+        // By realm, STAN, terminal, then time: realms are few and STANs six digits, so the key is dense.
         var realmIndex: [Int64: Int] = [:]
         for realm in m.realm where realmIndex[realm] == nil { realmIndex[realm] = realmIndex.count }
         let stanSpan = Int(m.stan.max() ?? 0) + 2
         let order = groupedOrder(m.count, key: { realmIndex[m.realm[$0]]! * stanSpan + Int(m.stan[$0]) + 1 }, keyCount: realmIndex.count * stanSpan) { a, b in
-            m.ts[a] != m.ts[b] ? m.ts[a] < m.ts[b] : m.id[a] < m.id[b]
+            if m.tid[a] != m.tid[b] { return m.tid[a] < m.tid[b] }
+            return m.ts[a] != m.ts[b] ? m.ts[a] < m.ts[b] : m.id[a] < m.id[b]
         }
         let sorted = Messages(
             id: order.map { m.id[$0] }, ts: order.map { m.ts[$0] }, realm: order.map { m.realm[$0] }, mti: order.map { m.mti[$0] },

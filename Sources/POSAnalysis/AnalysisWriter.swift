@@ -99,22 +99,26 @@ final class AnalysisWriter: @unchecked Sendable {
                 s.bind(f.rowID, at: base + 1)
                 s.bind(outcomeText[Int(f.outcome.rawValue)], at: base + 2)
                 s.bind(f.cause.flatMap { causeText[Int($0.rawValue)] }, at: base + 3)
-                s.bind(f.acquirerRC == 0 ? nil : f.acquirerRC, at: base + 4)
-                s.bind(f.requestID, at: base + 5)
-                s.bind(f.responseID, at: base + 6)
+                s.bind(Self.id(f.acquirerRC), at: base + 4)
+                s.bind(f.requestID == 0 ? nil : f.requestID, at: base + 5)
+                s.bind(f.responseID == 0 ? nil : f.responseID, at: base + 6)
                 s.bind(f.clockOffset, at: base + 7)
-                s.bind(f.firmware == 0 ? nil : f.firmware, at: base + 8)
-                s.bind(f.app == 0 ? nil : f.app, at: base + 9)
-                s.bind(f.codeTable == 0 ? nil : f.codeTable, at: base + 10)
-                s.bind(f.realm == 0 ? nil : f.realm, at: base + 11)
-                s.bind(f.netType == 0 ? nil : f.netType, at: base + 12)
-                s.bind(f.rssiBand, at: base + 13)
+                s.bind(Self.id(f.firmware), at: base + 8)
+                s.bind(Self.id(f.app), at: base + 9)
+                s.bind(Self.id(f.codeTable), at: base + 10)
+                s.bind(Self.id(f.realm), at: base + 11)
+                s.bind(Self.id(f.netType), at: base + 12)
+                s.bind(TableBuilder.rssiBands[Int(f.rssiBand)], at: base + 13)
                 s.bind(f.netEvent60s ? "yes" : "no", at: base + 14)
             }
             try s.run()
             start += count
         }
     }
+
+    /// A dictionary id to bind: 0 means none (NULL).
+    @inline(__always)
+    static func id(_ value: Int32) -> Int64? { value == 0 ? nil : Int64(value) }
 
     static func insert(findings: [Finding], into database: Database) throws {
         let row = try database.prepare("""

@@ -14,13 +14,19 @@ extension Correlation {
     /// first-pass differences). Each pair serves at most one transaction; reversals match 04xx pairs only.
     static func match(_ data: AnalysisData, pairs: inout [AcquirerPair], options: MatchOptions) -> MatchResult {
         let t = data.transactions
-        // Pairs sorted by (tid, stan) key, then time.
-        var keyed: [(key: Int64, time: Int64, index: Int32)] = []
-        keyed.reserveCapacity(pairs.count)
-        for (index, pair) in pairs.enumerated() where pair.tid != 0 && pair.stan >= 0 {
-            keyed.append((pair.tid << 21 | Int64(pair.stan & 0x1F_FFFF), pair.time, Int32(index)))
+        // Pairs sorted by (tid, stan) key, then time: a counting sort by terminal, then small sorts.
+        let snapshot = pairs
+        let usable = snapshot.indices.filter { snapshot[$0].tid != 0 && snapshot[$0].stan >= 0 }
+        let maxTID = usable.map { Int(snapshot[$0].tid) }.max() ?? 0
+        let order = AnalysisData.groupedOrder(usable.count, key: { Int(snapshot[usable[$0]].tid) }, keyCount: maxTID + 1) { a, b in
+            let x = snapshot[usable[a]]
+            let y = snapshot[usable[b]]
+            return x.stan != y.stan ? x.stan < y.stan : x.time < y.time
         }
-        keyed.sort { $0.key != $1.key ? $0.key < $1.key : $0.time < $1.time }
+        let keyed: [(key: Int64, time: Int64, index: Int32)] = order.map {
+            let pair = snapshot[usable[$0]]
+            return (pair.tid << 21 | Int64(pair.stan & 0x1F_FFFF), pair.time, Int32(usable[$0]))
+        }
         let keys = keyed.map(\.key)
 
         func candidates(_ row: Int) -> Range<Int> {

@@ -3,18 +3,22 @@ import POSFormats
 /// What the analysis stores per transaction (the `txn_facts` table behind the `transactions` view).
 struct TransactionFacts {
     var rowID: Int64
+    /// Message ids of the matched request and response; 0 for none.
+    var requestID: Int64
+    var responseID: Int64
+    /// The terminal's clock offset in ms; nil when the terminal has no matched pair.
+    var clockOffset: Int64?
+    /// Dictionary ids (0: none), narrow so that millions of facts stay small in memory.
+    var acquirerRC: Int32
+    var firmware: Int32
+    var app: Int32
+    var codeTable: Int32
+    var realm: Int32
+    var netType: Int32
     var outcome: Outcome
     var cause: Cause?
-    var acquirerRC: Int64
-    var requestID: Int64?
-    var responseID: Int64?
-    var clockOffset: Int64?
-    var firmware: Int64
-    var app: Int64
-    var codeTable: Int64
-    var realm: Int64
-    var netType: Int64
-    var rssiBand: String
+    /// Index into `TableBuilder.rssiBands`.
+    var rssiBand: UInt8
     var netEvent60s: Bool
 }
 
@@ -35,13 +39,16 @@ struct TableBuilder {
     let match: MatchResult
     let options: MatchOptions
 
-    /// The band of an RSSI reading, as analysis.md §2 names them.
-    static func rssiBand(_ rssi: Int64?) -> String {
-        guard let rssi else { return "unknown" }
-        if rssi >= -85 { return ">=-85" }
-        if rssi >= -95 { return "-86..-95" }
-        if rssi >= -105 { return "-96..-105" }
-        return "<-105"
+    /// The RSSI bands of analysis.md §2.
+    static let rssiBands = ["unknown", ">=-85", "-86..-95", "-96..-105", "<-105"]
+
+    /// The band of an RSSI reading, as an index into `rssiBands`.
+    static func rssiBand(_ rssi: Int64?) -> UInt8 {
+        guard let rssi else { return 0 }
+        if rssi >= -85 { return 1 }
+        if rssi >= -95 { return 2 }
+        if rssi >= -105 { return 3 }
+        return 4
     }
 
     func build() -> (table: TransactionTable, facts: [TransactionFacts], periods: [FirmwarePeriod], upgrades: [FirmwareUpgrade], network: NetworkEvents) {
@@ -163,10 +170,12 @@ struct TableBuilder {
                 let near = (lastDisruption.map { ts - $0 <= 60_000 } ?? false) || realmEventWithin(realm, before: corrected, 60_000)
                 let (outcome, cause) = classify(r, pair: pair, realm: realm, corrected: corrected, vocabulary: vocabulary, isStandard: isStandard, covered: covered)
                 facts.append(TransactionFacts(
-                    rowID: t.id[r], outcome: outcome, cause: cause, acquirerRC: pair?.rc ?? 0,
-                    requestID: pair?.request.map { data.messages.id[$0] }, responseID: pair?.response.map { data.messages.id[$0] },
-                    clockOffset: offset, firmware: firmware, app: app, codeTable: codeTable, realm: realm, netType: netType,
-                    rssiBand: Self.rssiBand(rssi), netEvent60s: near
+                    rowID: t.id[r], requestID: pair?.request.map { data.messages.id[$0] } ?? 0,
+                    responseID: pair?.response.map { data.messages.id[$0] } ?? 0, clockOffset: offset,
+                    acquirerRC: Int32(truncatingIfNeeded: pair?.rc ?? 0), firmware: Int32(truncatingIfNeeded: firmware),
+                    app: Int32(truncatingIfNeeded: app), codeTable: Int32(truncatingIfNeeded: codeTable),
+                    realm: Int32(truncatingIfNeeded: realm), netType: Int32(truncatingIfNeeded: netType),
+                    outcome: outcome, cause: cause, rssiBand: Self.rssiBand(rssi), netEvent60s: near
                 ))
             }
             // Events after the last transaction still shape the history.
@@ -192,7 +201,13 @@ struct TableBuilder {
             row = end
         }
         // Terminals with software events but no transactions.
-        periods.append(contentsOf: historyWithoutTransactions(known: Set(t.tid)))
+        var withTransactions = Set<Int64>()
+        var previousTID: Int64 = -1
+        for tid in t.tid where tid != previousTID {
+            withTransactions.insert(tid)
+            previousTID = tid
+        }
+        periods.append(contentsOf: historyWithoutTransactions(known: withTransactions))
 
         // The in-memory table, in the loaded order (by terminal, then time): reading the columns in
         // storage order keeps the loop in cache, where a permutation to global time order would miss
@@ -205,8 +220,7 @@ struct TableBuilder {
         let yes = coder.code(attribute.netEvent, "yes")
         let no = coder.code(attribute.netEvent, "no")
         let hourCodes = (0..<24).map { coder.code(attribute.hour, $0 < 10 ? "0\($0)" : "\($0)") }
-        var bandCodes: [String: UInt32] = [:]
-        for band in ["unknown", ">=-85", "-86..-95", "-96..-105", "<-105"] { bandCodes[band] = coder.code(attribute.rssiBand, band) }
+        let bandCodes = Self.rssiBands.map { coder.code(attribute.rssiBand, $0) }
         var columns = Array(repeating: [UInt32](repeating: 0, count: n), count: TransactionTable.attributeCount)
         var terminalIndex: [Int64: UInt32] = [:]
         var terminals: [String] = []
@@ -238,12 +252,12 @@ struct TableBuilder {
             columns[attribute.feeTier][i] = coder.code(attribute.feeTier, id: inventory?.feeTier ?? 0)
             columns[attribute.region][i] = coder.code(attribute.region, id: inventory?.region ?? 0)
             columns[attribute.mcc][i] = coder.code(attribute.mcc, id: mcc)
-            columns[attribute.firmware][i] = coder.code(attribute.firmware, id: f.firmware)
-            columns[attribute.app][i] = coder.code(attribute.app, id: f.app)
-            columns[attribute.codeTable][i] = coder.code(attribute.codeTable, id: f.codeTable)
-            columns[attribute.acquirer][i] = coder.code(attribute.acquirer, id: f.realm)
-            columns[attribute.netType][i] = coder.code(attribute.netType, id: f.netType)
-            columns[attribute.rssiBand][i] = bandCodes[f.rssiBand] ?? 0
+            columns[attribute.firmware][i] = coder.code(attribute.firmware, id: Int64(f.firmware))
+            columns[attribute.app][i] = coder.code(attribute.app, id: Int64(f.app))
+            columns[attribute.codeTable][i] = coder.code(attribute.codeTable, id: Int64(f.codeTable))
+            columns[attribute.acquirer][i] = coder.code(attribute.acquirer, id: Int64(f.realm))
+            columns[attribute.netType][i] = coder.code(attribute.netType, id: Int64(f.netType))
+            columns[attribute.rssiBand][i] = bandCodes[Int(f.rssiBand)]
             columns[attribute.netEvent][i] = f.netEvent60s ? yes : no
             columns[attribute.entry][i] = coder.code(attribute.entry, id: t.entry[r])
             columns[attribute.txnType][i] = coder.code(attribute.txnType, id: t.type[r])
@@ -251,7 +265,7 @@ struct TableBuilder {
             outcomes[i] = f.outcome
             causes[i] = f.cause
             responseCodes[i] = text(t.rc[r])
-            acquirerCodes[i] = text(f.acquirerRC)
+            acquirerCodes[i] = text(Int64(f.acquirerRC))
             if let known = terminalIndex[tid] {
                 terminalOfRow[i] = known
             } else {

@@ -13,6 +13,8 @@ public struct ParseOptions: Sendable {
     public var kind: InputKind?
     /// Longest line kept; longer ones are rejected with their length.
     public var maxLineBytes: Int = 1 << 20
+    /// A gzip file that decompresses to more than this many times its size fails whole (`--max-inflate-ratio`).
+    public var maxInflateRatio: Double? = 200
 
     public init() {}
 }
@@ -53,7 +55,7 @@ struct FileParser {
         let started = monotonicSeconds()
         let source: LineSource
         do {
-            source = try LineSource(path: path, maxLineBytes: options.maxLineBytes)
+            source = try LineSource(path: path, maxLineBytes: options.maxLineBytes, maxInflateRatio: options.maxInflateRatio)
         } catch {
             emit(.failed(path: path, reason: "\(error)", file: nil))
             return

@@ -81,11 +81,18 @@ public final class LineSource {
     private var decodedEOF = false
     private var decodedTotal: Int64 = 0
 
+    /// Decoded bytes may be at most this many times the raw bytes read (gzip bombs), checked once
+    /// past `inflateCheckFloor` decoded bytes; nil for no limit.
+    public let maxInflateRatio: Double?
+    /// Decoded bytes below which the ratio is not checked: small, very repetitive logs are fine.
+    public static let inflateCheckFloor: Int64 = 64 << 20
+
     /// Opens `path` for reading. Throws `InputError` when it cannot be opened or is not a regular file.
-    public init(path: String, chunkSize: Int = 1 << 20, maxLineBytes: Int = 1 << 20) throws {
+    public init(path: String, chunkSize: Int = 1 << 20, maxLineBytes: Int = 1 << 20, maxInflateRatio: Double? = nil) throws {
         self.path = path
         self.chunkSize = chunkSize
         self.maxLineBytes = maxLineBytes
+        self.maxInflateRatio = maxInflateRatio
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw InputError(path: path, reason: String(cString: strerror(errno))) }
         var info = stat()
@@ -218,6 +225,13 @@ public final class LineSource {
         let produced = try decode(into: target)
         decodedFilled += produced
         decodedTotal += Int64(produced)
+        if let ratio = maxInflateRatio, decodedTotal > Self.inflateCheckFloor, Double(decodedTotal) > ratio * Double(max(rawBytesRead, 1)) {
+            throw InputError(
+                path: path,
+                reason: "decompresses to more than \(Int(ratio)) times its size (\(decodedTotal) bytes from \(rawBytesRead)): "
+                    + "stopped as a likely gzip bomb; raise --max-inflate-ratio if the file is genuine"
+            )
+        }
     }
 
     /// Reads more raw bytes (hashing them). Sets `rawEOF` at end of file.

@@ -30,11 +30,15 @@ extension POSRCA {
         @Option(name: .long, help: "Longest line kept, in bytes; longer lines are rejected with their length. (env POSRCA_MAX_LINE_BYTES)")
         var maxLineBytes: Int?
 
+        @Option(name: .long, help: "Fail a gzip file that decompresses to more than this many times its size, a likely gzip bomb; checked past 64 MiB. (env POSRCA_MAX_INFLATE_RATIO; default 200)")
+        var maxInflateRatio: Double?
+
         @Argument(help: "Files and folders to ingest. (env POSRCA_INBOX; default SampleLogs)")
         var paths: [String] = []
 
         func validate() throws {
             if let maxLineBytes, maxLineBytes < 1024 { throw ValidationError("--max-line-bytes must be at least 1024.") }
+            if let maxInflateRatio, maxInflateRatio < 2 { throw ValidationError("--max-inflate-ratio must be at least 2.") }
         }
 
         func run() throws {
@@ -42,7 +46,8 @@ extension POSRCA {
             let status = try IngestRun(
                 databasePath: database.path, output: output, timeZones: timeZones,
                 kind: kind ?? environment("KIND").flatMap(InputKind.init(rawValue:)),
-                maxLineBytes: maxLineBytes ?? environment("MAX_LINE_BYTES").flatMap(Int.init) ?? (1 << 20)
+                maxLineBytes: maxLineBytes ?? environment("MAX_LINE_BYTES").flatMap(Int.init) ?? (1 << 20),
+                maxInflateRatio: maxInflateRatio ?? environment("MAX_INFLATE_RATIO").flatMap(Double.init) ?? 200
             ).run(inputs).exitCode
             if status != 0 { throw ExitCode(status) }
         }
@@ -56,6 +61,7 @@ struct IngestRun {
     var timeZones: TimeZoneOptions
     var kind: InputKind?
     var maxLineBytes: Int
+    var maxInflateRatio: Double = 200
 
     func run(_ inputs: [String]) throws -> IngestReport {
         let store: IngestStore
@@ -70,6 +76,7 @@ struct IngestRun {
         options.acquirerOffsetMinutes = timeZones.acquirerOffsetMinutes
         options.kind = kind
         options.maxLineBytes = maxLineBytes
+        options.maxInflateRatio = maxInflateRatio
         let ingester = Ingester(store: store, options: options)
         for suffix in ["", "-wal", "-shm", "-journal"] {
             if let id = InputDiscovery.identity(of: databasePath + suffix) { ingester.excluded.insert(id) }

@@ -174,6 +174,8 @@ struct NightlyRun {
         log.event("done", "nightly run done in \(String(Date().timeIntervalSince(started).rounded(toPlaces: 2))) s, exit \(exit)", [
             "exit": .integer(Int64(exit)), "seconds": .number(Date().timeIntervalSince(started).rounded(toPlaces: 3)),
         ])
+        // What a person at the terminal reads last: the top findings with their evidence.
+        print(AnalysisPrinter.summary(result, options: options, top: 10), terminator: "")
         return exit
     }
 
