@@ -139,22 +139,24 @@ struct TableBuilder {
                 }
             }
 
+            /// Applies the terminal's next boot or upgrade: a new firmware period starts.
+            func applyNextSoftwareEvent() {
+                let event = data.software[s]
+                closePeriod(at: event.ts)
+                if event.isUpgrade {
+                    upgrades.append((tid, event.ts, event.from != 0 ? event.from : firmware, event.firmware))
+                } else {
+                    app = event.app
+                    codeTable = event.codeTable
+                }
+                if event.firmware != 0 { firmware = event.firmware }
+                periodStart = event.ts
+                s += 1
+            }
+
             for r in row..<end {
                 let ts = t.ts[r]
-                while s < softwareEnd, data.software[s].ts <= ts {
-                    let event = data.software[s]
-                    closePeriod(at: event.ts)
-                    if event.isUpgrade {
-                        upgrades.append((tid, event.ts, event.from != 0 ? event.from : firmware, event.firmware))
-                        if event.firmware != 0 { firmware = event.firmware }
-                    } else {
-                        if event.firmware != 0 { firmware = event.firmware }
-                        app = event.app
-                        codeTable = event.codeTable
-                    }
-                    periodStart = event.ts
-                    s += 1
-                }
+                while s < softwareEnd, data.software[s].ts <= ts { applyNextSoftwareEvent() }
                 while e < netEnd, data.terminalNet[e].ts <= ts {
                     let event = data.terminalNet[e]
                     if event.netType != 0 { netType = event.netType }
@@ -179,20 +181,7 @@ struct TableBuilder {
                 ))
             }
             // Events after the last transaction still shape the history.
-            while s < softwareEnd {
-                let event = data.software[s]
-                closePeriod(at: event.ts)
-                if event.isUpgrade {
-                    upgrades.append((tid, event.ts, event.from != 0 ? event.from : firmware, event.firmware))
-                    if event.firmware != 0 { firmware = event.firmware }
-                } else {
-                    if event.firmware != 0 { firmware = event.firmware }
-                    app = event.app
-                    codeTable = event.codeTable
-                }
-                periodStart = event.ts
-                s += 1
-            }
+            while s < softwareEnd { applyNextSoftwareEvent() }
             if let start = periodStart {
                 periods.append(FirmwarePeriod(tid: tid, firmware: firmware, app: app, codeTable: codeTable, from: start, to: nil))
             }
@@ -457,14 +446,23 @@ struct AttributeCoder {
         return next
     }
 
+    /// The last id looked up per attribute and its code: consecutive rows (one terminal's) mostly
+    /// repeat their values, and this keeps the large `byID` tables out of the cache's way.
+    private var lastID = [Int64](repeating: -1, count: TransactionTable.attributeCount)
+    private var lastCode = [UInt32](repeating: 0, count: TransactionTable.attributeCount)
+
     /// The code of the dictionary value `id` for attribute `a` (0 or out of range: `unknown`).
     @inline(__always)
     mutating func code(_ a: Int, id: Int64) -> UInt32 {
+        if lastID[a] == id { return lastCode[a] }
         guard id > 0, Int(id) < texts.count else { return 0 }
-        let known = byID[a][Int(id)]
-        if known != .max { return known }
-        let assigned = code(a, texts[Int(id)])
-        byID[a][Int(id)] = assigned
-        return assigned
+        var known = byID[a][Int(id)]
+        if known == .max {
+            known = code(a, texts[Int(id)])
+            byID[a][Int(id)] = known
+        }
+        lastID[a] = id
+        lastCode[a] = known
+        return known
     }
 }
