@@ -56,11 +56,7 @@ let package = Package(
         .testTarget(name: "POSInputTests", dependencies: ["POSInput"], resources: [.copy("Fixtures")]),
         .testTarget(name: "POSFormatsTests", dependencies: ["POSFormats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "POSStoreTests", dependencies: ["POSStore"]),
-        .testTarget(
-            name: "POSIngestTests",
-            dependencies: ["POSIngest", "POSStore", "POSSampleData"],
-            resources: [.copy("Fixtures")]
-        ),
+        .testTarget(name: "POSIngestTests", dependencies: ["POSIngest", "POSStore", "POSSampleData"]),
         .testTarget(
             name: "POSAnalysisTests",
             dependencies: ["POSAnalysis", "POSIngest", "POSSampleData", "POSEvaluation"],
