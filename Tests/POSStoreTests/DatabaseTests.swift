@@ -1,0 +1,78 @@
+import Foundation
+import POSStore
+import Testing
+
+private func temporaryDatabase(_ name: String = #function) throws -> (Database, String) {
+    let path = NSTemporaryDirectory() + "posrca-store-\(name.filter(\.isLetter))-\(getpid()).sqlite"
+    for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+    return (try Database(path: path), path)
+}
+
+@Suite("SQLite store")
+struct DatabaseTests {
+    @Test("errors carry SQLite's code, its message and the statement")
+    func errorsCarryContext() throws {
+        let (db, _) = try temporaryDatabase()
+        do {
+            try db.execute("SELECT * FROM no_such_table")
+            Issue.record("no error")
+        } catch let error as DatabaseError {
+            #expect(error.code == 1)
+            #expect(error.description.contains("no such table: no_such_table"))
+            #expect(error.description.contains("while executing `SELECT * FROM no_such_table`"))
+        }
+    }
+
+    @Test("the schema installs every stable view, and a second open changes nothing")
+    func schemaViews() throws {
+        let (db, path) = try temporaryDatabase()
+        _ = try IngestStore(database: db)
+        let views = try db.prepare("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name")
+        var names: [String] = []
+        while try views.step() { names.append(views.text(0) ?? "") }
+        #expect(names == ["acquirer_messages", "files", "findings", "firmware_history", "network_events", "rejects", "transactions"])
+        #expect(try db.scalarText("PRAGMA journal_mode") == "wal")
+        #expect(try db.scalarInt("PRAGMA user_version") == Schema.version)
+        _ = try IngestStore(database: Database(path: path))
+        #expect(try db.scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'view'") == 7)
+    }
+
+    @Test("a read-only connection refuses to write")
+    func readOnly() throws {
+        let (db, path) = try temporaryDatabase()
+        _ = try IngestStore(database: db)
+        let reader = try Database(path: path, mode: .readOnly)
+        #expect(throws: DatabaseError.self) { try reader.execute("DELETE FROM input_files") }
+        #expect(throws: DatabaseError.self) { try reader.execute("CREATE TABLE x(a)") }
+        #expect(try reader.prepare("SELECT 1").isReadOnly)
+        #expect(try !db.prepare("DELETE FROM input_files").isReadOnly)
+    }
+
+    @Test("a newer schema is refused with a message that says so")
+    func newerSchema() throws {
+        let (db, path) = try temporaryDatabase()
+        try db.execute("PRAGMA user_version = 99")
+        do {
+            _ = try IngestStore(database: Database(path: path))
+            Issue.record("opened a newer schema")
+        } catch let error as DatabaseError {
+            #expect(error.message.contains("newer posrca"))
+        }
+    }
+
+    @Test("text binds round-trip: Chinese, tabs, quotes, the empty string")
+    func bindText() throws {
+        let (db, _) = try temporaryDatabase()
+        try db.execute("CREATE TABLE t(v TEXT)")
+        let insert = try db.prepare("INSERT INTO t(v) VALUES (?)")
+        let values = ["MAC校验失败", "tab\there", "", "a\"b'c"]
+        for value in values {
+            insert.bind(value, at: 1)
+            try insert.run()
+        }
+        let read = try db.prepare("SELECT v FROM t ORDER BY rowid")
+        var readBack: [String?] = []
+        while try read.step() { readBack.append(read.text(0)) }
+        #expect(readBack == values)
+    }
+}
