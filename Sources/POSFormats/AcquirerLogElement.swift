@@ -130,7 +130,8 @@ struct AcquirerLogElement {
             }
             let bytes = Array(UnsafeBufferPointer(start: p, count: length))
             spellings.append(bytes)
-            names.append(LogText.decode(UnsafeRawBufferPointer(start: p, count: length)).text)
+            // Names are stored (as `skipped:<name>` counts), so a card number in one is masked.
+            names.append(CardNumbers.mask(LogText.decode(UnsafeRawBufferPointer(start: p, count: length)).text).text)
             return spellings.count - 1
         }
     }
@@ -762,8 +763,24 @@ struct AcquirerLogElement {
 
     // MARK: Names
 
+    /// An element name as a reject reason quotes it: at most 40 bytes, card numbers masked.
+    ///
+    /// The name is text from the file like any other, and reasons are stored and counted. Masking
+    /// looks a little past the cut so that a number straddling it is seen whole; digits running up
+    /// to the cut become `*`, since they may be the start of a number too long to see.
     private static func tagName(_ p: UnsafePointer<UInt8>, _ start: Int, _ length: Int) -> String {
-        LogText.decode(UnsafeRawBufferPointer(start: p + start, count: min(length, 40))).text
+        let limit = 40
+        var bytes = Array(UnsafeBufferPointer(start: p + start, count: min(length, limit + 20)))
+        bytes.withUnsafeMutableBytes { _ = CardNumbers.maskInPlace($0) }
+        if length > limit {
+            bytes.removeSubrange(limit...)
+            var k = bytes.count
+            while k > 0, bytes[k - 1] >= 0x30, bytes[k - 1] <= 0x39 {
+                k -= 1
+                bytes[k] = UInt8(ascii: "*")
+            }
+        }
+        return bytes.withUnsafeBytes { LogText.decode($0).text }
     }
 
     private static func classify(_ p: UnsafePointer<UInt8>, _ n: Int) -> ElementName {

@@ -234,7 +234,10 @@ public struct CSVRecordReader: Sendable {
             end = next
         }
         let cut = utf8.count - utf8.distance(from: utf8.startIndex, to: end) + notKept
-        return String(text[..<end]) + "…[\(cut) more bytes]"
+        // Cut inside digits, or at the end of what was kept where a run may go on unseen: the
+        // digits before the cut become `*`, as `LogText.shorten` does.
+        let insideDigits = end == text.endIndex || LogText.isDigit(utf8[end])
+        return LogText.head(of: text, upTo: end, insideDigits: insideDigits) + "…[\(cut) more bytes]"
     }
 
     private mutating func reset() {

@@ -36,6 +36,9 @@ public enum TerminalLineResult: Sendable, Hashable {
 public struct TerminalLogParser {
     public let defaultOffsetMinutes: Int
     public private(set) var statistics = TerminalLogStatistics()
+    /// The repair and mask counts when the current line began: a rejected line is counted once,
+    /// by its kept text, not also by the values decoded before the reason to reject it was found.
+    private var countsAtLineStart = (invalidUTF8: 0, maskedPANs: 0)
 
     /// - Parameter defaultOffsetMinutes: the offset for `ts` values written without one (`--terminal-tz`).
     public init(defaultOffsetMinutes: Int) {
@@ -145,7 +148,8 @@ public struct TerminalLogParser {
 
     /// Parses one line (without its line end).
     public mutating func parse(line: UnsafeRawBufferPointer, number: Int) -> TerminalLineResult {
-        withUnsafeTemporaryAllocation(of: Slot.self, capacity: Key.count) { slots in
+        countsAtLineStart = (statistics.invalidUTF8, statistics.maskedPANs)
+        return withUnsafeTemporaryAllocation(of: Slot.self, capacity: Key.count) { slots in
             slots.initialize(repeating: Slot())
             return parse(line: line, number: number, slots: slots)
         }
@@ -369,7 +373,9 @@ public struct TerminalLogParser {
     }
 
     private mutating func reject(_ line: UnsafeRawBufferPointer, _ number: Int, _ reason: String) -> TerminalLineResult {
-        .rejected(Rejection(line: number, reason: reason, text: rejectText(line)))
+        statistics.invalidUTF8 = countsAtLineStart.invalidUTF8
+        statistics.maskedPANs = countsAtLineStart.maskedPANs
+        return .rejected(Rejection(line: number, reason: reason, text: rejectText(line)))
     }
 
     /// A rejected line as kept: card numbers masked, invalid UTF-8 replaced, at most 64 KiB.

@@ -2,11 +2,14 @@
 public enum LogText {
     /// Decodes UTF-8, replacing each invalid sequence by U+FFFD, and counts the replacements.
     ///
-    /// ASCII, the common case, takes one pass and no validation beyond it.
+    /// A NUL byte is replaced and counted too (as the acquirer scanner does with `&#0;`): it is
+    /// valid UTF-8, but text that holds one is cut short by C strings, `sqlite3` and spreadsheets,
+    /// and a terminal writes NULs only when its log file is damaged (a pre-allocated file after a
+    /// crash). ASCII without NULs, the common case, takes one pass and no validation beyond it.
     @inlinable
     public static func decode(_ bytes: UnsafeRawBufferPointer) -> (text: String, invalid: Int) {
         var ascii = true
-        for b in bytes where b >= 0x80 {
+        for b in bytes where b >= 0x80 || b == 0 {
             ascii = false
             break
         }
@@ -23,7 +26,13 @@ public enum LogText {
         var decoder = UTF8()
         loop: while true {
             switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar): result.unicodeScalars.append(scalar)
+            case .scalarValue(let scalar):
+                if scalar.value == 0 {
+                    invalid += 1
+                    result.unicodeScalars.append("\u{FFFD}")
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
             case .emptyInput: break loop
             case .error:
                 invalid += 1
@@ -35,6 +44,10 @@ public enum LogText {
 
     /// Shortens text kept for a human (a rejected line) to at most `limit` UTF-8 bytes, on a
     /// character boundary, saying how much was cut.
+    ///
+    /// When the cut falls inside a run of digits, the digits kept before it become `*`: the start
+    /// of a long run can pass the Luhn check on its own, and would then be stored as a card number
+    /// (formats.md §5) although masking saw the whole run and let it be.
     public static func shorten(_ text: String, limit: Int) -> String {
         let utf8 = text.utf8
         guard utf8.count > limit else { return text }
@@ -46,6 +59,23 @@ public enum LogText {
             end = next
         }
         let cut = utf8.count - utf8.distance(from: utf8.startIndex, to: end)
-        return String(text[..<end]) + "…[\(cut) more bytes]"
+        let insideDigits = end < text.endIndex && isDigit(utf8[end])
+        return head(of: text, upTo: end, insideDigits: insideDigits) + "…[\(cut) more bytes]"
     }
+
+    /// `text` before `end`; when `insideDigits` (the cut splits a run of digits), the digits that
+    /// run up to the cut become `*`.
+    static func head(of text: String, upTo end: String.Index, insideDigits: Bool) -> String {
+        guard insideDigits else { return String(text[..<end]) }
+        var bytes = Array(text.utf8[..<end])
+        var k = bytes.count
+        while k > 0, isDigit(bytes[k - 1]) {
+            k -= 1
+            bytes[k] = UInt8(ascii: "*")
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    @inline(__always)
+    static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 }

@@ -120,7 +120,8 @@ public enum Timestamps {
     ///
     /// jPOS appends `System.currentTimeMillis() % 1000` without padding, so `2014.43` is 43 ms,
     /// not 430. Zone abbreviations that name one offset are mapped; the ambiguous ones (`CST`,
-    /// `IST`, `BST`, `AST`) and any unknown one take `defaultOffsetMinutes`.
+    /// `IST`, `BST`, `AST`) and any unknown one take `defaultOffsetMinutes`. A year past 9999 is
+    /// not a time (nil), as in `parseRFC3339`.
     public static func parseJavaDate(_ bytes: UnsafeRawBufferPointer, defaultOffsetMinutes: Int) -> LoggedTime? {
         var cursor = 0
         // The next space-separated token, as a slice of `bytes`.
@@ -158,7 +159,8 @@ public enum Timestamps {
         } else {
             year = digits(yearToken)
         }
-        guard let year, day >= 1, day <= daysInMonth(year: year, month: month), hour <= 23, minute <= 59, second <= 60 else {
+        // Four digits at most, as in RFC 3339: a nine-digit year would overflow the milliseconds.
+        guard let year, year <= 9999, day >= 1, day <= daysInMonth(year: year, month: month), hour <= 23, minute <= 59, second <= 60 else {
             return nil
         }
         let offset = zoneOffsetMinutes(String(decoding: zoneToken, as: UTF8.self)) ?? defaultOffsetMinutes

@@ -119,7 +119,8 @@ struct FileParser {
                     break
                 }
             case .overlong(let prefix, let number, let length):
-                emit(.rejected(Rejection(line: number, reason: "line longer than \(options.maxLineBytes) bytes", text: parser.rejectText(prefix) + "…[\(length) bytes in all]")))
+                let text = Self.cutAtLimit(prefix) { parser.rejectText($0) }
+                emit(.rejected(Rejection(line: number, reason: "line longer than \(options.maxLineBytes) bytes", text: text + "…[\(length) bytes in all]")))
             case .incomplete(let bytes, let number):
                 emit(.rejected(Rejection(line: number, reason: "incomplete line at truncation", text: parser.rejectText(bytes))))
             }
@@ -150,7 +151,8 @@ struct FileParser {
             case .line(let bytes, let number):
                 scanner.consume(line: bytes, number: number) { self.emit(Self.item($0)) }
             case .overlong(let prefix, let number, let length):
-                emit(.rejected(Rejection(line: number, reason: "line longer than \(options.maxLineBytes) bytes", text: rejectCleaner.rejectText(prefix) + "…[\(length) bytes in all]")))
+                let text = Self.cutAtLimit(prefix) { rejectCleaner.rejectText($0) }
+                emit(.rejected(Rejection(line: number, reason: "line longer than \(options.maxLineBytes) bytes", text: text + "…[\(length) bytes in all]")))
             case .incomplete(let bytes, let number):
                 scanner.consume(line: bytes, number: number) { self.emit(Self.item($0)) }
             }
@@ -164,6 +166,19 @@ struct FileParser {
         counts["records:message"] = stats.messages
         counts["records:link_event"] = stats.linkEvents
         return end
+    }
+
+    /// The kept start of an overlong line, cleaned by `clean`, with the digits that run up to the
+    /// cut turned to `*` first: they may be the start of a card number that the cut made too short
+    /// to recognise (the first 10 digits of a PAN are more than its masked form shows).
+    static func cutAtLimit(_ prefix: UnsafeRawBufferPointer, _ clean: (UnsafeRawBufferPointer) -> String) -> String {
+        var bytes = Array(prefix)
+        var k = bytes.count
+        while k > 0, bytes[k - 1] >= 0x30, bytes[k - 1] <= 0x39 {
+            k -= 1
+            bytes[k] = UInt8(ascii: "*")
+        }
+        return bytes.withUnsafeBytes { clean($0) }
     }
 
     private static func item(_ entry: AcquirerLogEntry) -> PipelineItem {
@@ -181,7 +196,8 @@ struct FileParser {
             case .line(let bytes, let number):
                 try table.consume(line: bytes, number: number) { self.emit($0) }
             case .overlong(let prefix, let number, let length):
-                emit(.rejected(Rejection(line: number, reason: "line longer than \(options.maxLineBytes) bytes", text: CardNumbers.mask(LogText.decode(prefix).text).text + "…[\(length) bytes in all]")))
+                let text = Self.cutAtLimit(prefix) { CardNumbers.mask(LogText.decode($0).text).text }
+                emit(.rejected(Rejection(line: number, reason: "line longer than \(options.maxLineBytes) bytes", text: text + "…[\(length) bytes in all]")))
             case .incomplete(let bytes, let number):
                 try table.consume(line: bytes, number: number) { self.emit($0) }
             }

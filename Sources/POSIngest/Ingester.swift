@@ -30,14 +30,16 @@ public struct FileSummary: Sendable {
 /// The totals of an ingest run.
 public struct IngestReport: Sendable {
     public var files: [FileSummary] = []
-    /// Command-line paths that could not be used (missing, loops).
+    /// Paths that could not be read (a missing argument, an unreadable entry): exit 2.
     public var problems: [String] = []
+    /// Loops of symbolic links, reported and skipped: nothing behind them is lost, exit 1.
+    public var skippedLoops: [String] = []
     public var seconds: Double = 0
 
-    /// cli.md exit code: 0 clean, 1 something rejected or truncated, 2 a file or path failed.
+    /// cli.md exit code: 0 clean, 1 something rejected, truncated or skipped (a link loop), 2 a file or path failed.
     public var exitCode: Int32 {
         if !problems.isEmpty || files.contains(where: { $0.status == "failed" }) { return 2 }
-        if files.contains(where: { $0.status == "truncated" || $0.rejects > 0 }) { return 1 }
+        if !skippedLoops.isEmpty || files.contains(where: { $0.status == "truncated" || $0.rejects > 0 }) { return 1 }
         return 0
     }
 
@@ -66,7 +68,8 @@ public final class Ingester {
         let started = monotonicSeconds()
         var report = IngestReport()
         let (found, problems) = InputDiscovery.files(in: paths, excluding: excluded)
-        report.problems = problems.map(\.description)
+        report.problems = problems.filter { !$0.isLoop }.map(\.description)
+        report.skippedLoops = problems.filter(\.isLoop).map(\.description)
 
         // Files whose path, size and time match the ledger are only hashed: same content, nothing to do.
         var toParse: [String] = []

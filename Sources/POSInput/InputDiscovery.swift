@@ -12,6 +12,9 @@ public struct DiscoveredFile: Sendable, Hashable {
 public struct DiscoveryProblem: Sendable, Hashable, CustomStringConvertible {
     public var path: String
     public var reason: String
+    /// True for a loop of symbolic links: skipped by design, nothing behind it is lost (a folder
+    /// reached again is read once; a cycle of links points at nothing).
+    public var isLoop: Bool = false
     public var description: String { "\(path): \(reason)" }
 }
 
@@ -100,13 +103,14 @@ public enum InputDiscovery {
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
             var info = stat()
             guard stat(path, &info) == 0 else {
-                problems.append(DiscoveryProblem(path: path, reason: String(cString: strerror(errno))))
+                let code = errno
+                problems.append(DiscoveryProblem(path: path, reason: String(cString: strerror(code)), isLoop: code == ELOOP))
                 continue
             }
             if info.st_mode & S_IFMT == S_IFDIR {
                 let id = identity(info)
                 if ancestors.contains(id) {
-                    problems.append(DiscoveryProblem(path: path, reason: "folder loop through a symbolic link: skipped"))
+                    problems.append(DiscoveryProblem(path: path, reason: "folder loop through a symbolic link: skipped", isLoop: true))
                     continue
                 }
                 walk(path, ancestors: ancestors + [id], excluding: excluding, seen: &seen, files: &files, problems: &problems)

@@ -140,7 +140,12 @@ public final class LineSource {
     }
 
     /// The first decoded bytes (up to `limit`), without consuming them: enough to tell the file's kind.
+    ///
+    /// Never more than the decoding buffer holds (`max(chunkSize, maxLineBytes) + chunkSize`
+    /// bytes), whatever `limit` asks: a full buffer has no room to decode into.
     public func head(limit: Int = 64 << 10) throws -> UnsafeRawBufferPointer {
+        // Without the cap, a limit past the buffer's size with a longer stream looped forever.
+        let limit = min(limit, decoded.count)
         while decodedFilled - decodedConsumed < limit, !decodedEOF {
             let before = decodedFilled
             try fillDecoded()
@@ -323,12 +328,9 @@ public final class LineSource {
                     return 0
                 }
             }
-            if rawStart == rawEnd {
-                if rawEOF {
-                    truncation = "gzip stream ends early (unexpected end of file)"
-                    decodedEOF = true
-                    return 0
-                }
+            // At the end of the file inflate still runs, with no input: it may hold output it had no
+            // room for last time (the rest of a match), which belongs to the stream before the cut.
+            if rawStart == rawEnd, !rawEOF {
                 try fillRaw()
                 continue
             }
@@ -342,7 +344,8 @@ public final class LineSource {
             produced = target.count - Int(stream.avail_out)
             switch status {
             case Z_OK, Z_BUF_ERROR:
-                if status == Z_BUF_ERROR, consumed == 0, produced == 0 {
+                if consumed == 0, produced == 0 {
+                    // No progress: more input is needed, and at the end of the file there is none.
                     if rawEOF {
                         truncation = "gzip stream ends early (unexpected end of file)"
                         decodedEOF = true

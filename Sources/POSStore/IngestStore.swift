@@ -67,6 +67,7 @@ public final class IngestStore {
     private var rejects = 0
 
     private let insertDictionary: Statement
+    private let selectDictionary: Statement
     private let insertTxn: Statement
     private let insertBoot: Statement
     private let insertFirmwareUpdate: Statement
@@ -92,7 +93,9 @@ public final class IngestStore {
     public init(database: Database) throws {
         self.database = database
         try Schema.install(on: database)
-        insertDictionary = try database.prepare("INSERT INTO dictionary(value) VALUES (?)")
+        // Another ingest may add the same value after this store loaded the dictionary: take its id.
+        insertDictionary = try database.prepare("INSERT INTO dictionary(value) VALUES (?) ON CONFLICT(value) DO NOTHING")
+        selectDictionary = try database.prepare("SELECT id FROM dictionary WHERE value = ?")
         insertTxn = try database.prepare("""
             INSERT INTO terminal_txns(file_id, line, ts, tz, tid, type, stan, batch, amount, currency, rc, disp, latency_ms, entry, pan, err, reason, mcc)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
@@ -316,9 +319,20 @@ public final class IngestStore {
         if let id = dictionary[value] { return id }
         insertDictionary.bind(value, at: 1)
         try insertDictionary.run()
-        let id = database.lastInsertRowID
+        let id: Int64
+        if database.changes > 0 {
+            id = database.lastInsertRowID
+            addedInFile.append(value)
+        } else {
+            // A concurrent ingest committed this value after the map was loaded: it is not ours to forget.
+            selectDictionary.bind(value, at: 1)
+            defer { selectDictionary.reset() }
+            guard try selectDictionary.step() else {
+                throw DatabaseError(code: 1 /* SQLITE_ERROR */, message: "dictionary value vanished between insert and lookup", sql: selectDictionary.sql)
+            }
+            id = selectDictionary.int64(0)
+        }
         dictionary[value] = id
-        addedInFile.append(value)
         return id
     }
 

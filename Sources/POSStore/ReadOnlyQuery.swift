@@ -46,7 +46,10 @@ extension Database {
     }
 
     private func refusalOrError(_ status: Int32, sql: String) -> DatabaseError {
-        status & 0xFF == SQLITE_AUTH ? refused(sql) : error(status, sql: sql)
+        // `CREATE TABLE` denied by the authorizer comes back as SQLITE_SCHEMA with SQLite's
+        // "not authorized" text rather than SQLITE_AUTH: a refusal all the same.
+        let denied = status & 0xFF == SQLITE_AUTH || String(cString: sqlite3_errmsg(handle)) == "not authorized"
+        return denied ? refused(sql) : error(status, sql: sql)
     }
 
     private func refused(_ sql: String) -> DatabaseError {

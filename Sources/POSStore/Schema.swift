@@ -1,4 +1,5 @@
 import CSQLite
+import Glibc
 
 /// Creates and upgrades the database schema (`schema.sql`, embedded in the binary).
 public enum Schema {
@@ -13,8 +14,8 @@ public enum Schema {
     /// WAL lets analysts read while a nightly run writes; `synchronous = NORMAL` in WAL mode loses no
     /// committed file on a crash of the process (only, at worst, the last commits on power loss).
     public static func install(on database: Database) throws {
+        try enableWAL(on: database)
         try database.execute("""
-            PRAGMA journal_mode = WAL;
             PRAGMA synchronous = NORMAL;
             PRAGMA temp_store = MEMORY;
             PRAGMA cache_size = -65536;
@@ -33,6 +34,27 @@ public enum Schema {
             } catch {
                 try? database.execute("ROLLBACK")
                 throw error
+            }
+        }
+    }
+
+    /// Switches a new database to WAL, waiting while another process does the same.
+    ///
+    /// Changing the journal mode needs the file to itself, and SQLite answers `SQLITE_BUSY` at once
+    /// instead of calling the busy handler: two ingests that open a new database together would see
+    /// one fail with "database is locked". So retry, as the busy timeout would, for up to a minute.
+    static func enableWAL(on database: Database, patienceMicroseconds: Int = 60_000_000) throws {
+        var waited = 0
+        var pause = 1000
+        while true {
+            do {
+                if try database.scalarText("PRAGMA journal_mode")?.lowercased() == "wal" { return }
+                _ = try database.scalarText("PRAGMA journal_mode = WAL")
+                return
+            } catch let error as DatabaseError where error.code & 0xFF == SQLITE_BUSY && waited < patienceMicroseconds {
+                usleep(useconds_t(pause))
+                waited += pause
+                pause = min(pause * 2, 100_000)
             }
         }
     }

@@ -92,7 +92,7 @@ struct IngestRun {
             onProgress: { index, count in bar.update(fileIndex: index, fileCount: count) }
         )
         bar.clear()
-        for problem in report.problems { printError("posrca: \(problem)") }
+        for problem in report.problems + report.skippedLoops { printError("posrca: \(problem)") }
         let totals = "\(report.files.count) files, \(report.rows) rows, \(report.rejects) rejects in \(String(format: "%.2f", report.seconds)) s"
         if json {
             print("{\"event\":\"ingest_done\",\"files\":\(report.files.count),\"rows\":\(report.rows),\"rejects\":\(report.rejects),\"seconds\":\(String(format: "%.3f", report.seconds)),\"exit\":\(report.exitCode)}")

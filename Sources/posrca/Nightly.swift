@@ -151,6 +151,7 @@ struct NightlyRun {
                         ])
                     })),
                     ("problems", .array(ingest.problems.map(JSONValue.string))),
+                    ("skipped_loops", .array(ingest.skippedLoops.map(JSONValue.string))),
                 ])),
                 ("exit", .integer(Int64(ingest.exitCode))),
             ])
