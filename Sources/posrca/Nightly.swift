@@ -175,8 +175,11 @@ struct NightlyRun {
         log.event("done", "nightly run done in \(String(Date().timeIntervalSince(started).rounded(toPlaces: 2))) s, exit \(exit)", [
             "exit": .integer(Int64(exit)), "seconds": .number(Date().timeIntervalSince(started).rounded(toPlaces: 3)),
         ])
-        // What a person at the terminal reads last: the top findings with their evidence.
-        print(AnalysisPrinter.summary(result, options: options, top: 10), terminator: "")
+        // What a person at the terminal reads last: the top findings with their evidence (JSON logs
+        // stay JSON lines: schedulers read the findings from the report folder).
+        if command.output.resolvedLogFormat == .text {
+            print(AnalysisPrinter.summary(result, options: options, top: 10), terminator: "")
+        }
         return exit
     }
 
