@@ -304,8 +304,16 @@ public final class LineSource {
         var produced = 0
         while produced == 0 {
             if memberEnded {
-                // Between members: another member, zero padding, or garbage.
-                if rawEnd - rawStart < 2, !rawEOF { try fillRaw() }
+                // Between members: another member, zero padding, or garbage. A run of zeros is
+                // skipped whole, across refills, before deciding: deciding on what one buffer held
+                // made padding followed by a member read differently with different chunk sizes.
+                while true {
+                    while rawStart < rawEnd, raw[rawStart] == 0 { rawStart += 1 }
+                    if rawEnd - rawStart >= 2 || rawEOF { break }
+                    let pending = rawEnd - rawStart
+                    try fillRaw()
+                    if rawEnd - rawStart == pending, !rawEOF { break }  // no room to read into (a 1-byte chunk)
+                }
                 if rawStart == rawEnd, rawEOF {
                     decodedEOF = true
                     return 0
@@ -313,14 +321,6 @@ public final class LineSource {
                 if rawEnd - rawStart >= 2, raw[rawStart] == 0x1F, raw[rawStart + 1] == 0x8B {
                     inflateReset(&stream)
                     memberEnded = false
-                } else if allZero(from: rawStart) {
-                    rawStart = rawEnd
-                    if rawEOF {
-                        decodedEOF = true
-                        return 0
-                    }
-                    try fillRaw()
-                    continue
                 } else {
                     let offset = rawBytesRead - Int64(rawEnd - rawStart)
                     truncation = "data that is not gzip after a gzip member, at byte \(offset)"
@@ -364,14 +364,5 @@ public final class LineSource {
             }
         }
         return produced
-    }
-
-    private func allZero(from start: Int) -> Bool {
-        var i = start
-        while i < rawEnd {
-            if raw[i] != 0 { return false }
-            i += 1
-        }
-        return true
     }
 }
