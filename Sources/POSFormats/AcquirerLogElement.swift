@@ -738,7 +738,13 @@ struct AcquirerLogElement {
             tally.masked += detail.withUnsafeMutableBytes { CardNumbers.maskInPlace($0) }
             let decoded = detail.withUnsafeBytes { LogText.decode($0) }
             tally.invalid += decoded.invalid
-            text = decoded.text.count > 200 ? String(decoded.text.prefix(200)) : decoded.text
+            if decoded.text.count > 200 {
+                // Cut inside a run of digits, the digits kept become `*` (as `LogText.shorten` does).
+                let end = decoded.text.index(decoded.text.startIndex, offsetBy: 200)
+                text = LogText.head(of: decoded.text, upTo: end, insideDigits: LogText.isDigit(decoded.text.utf8[end]))
+            } else {
+                text = decoded.text
+            }
         }
         return AcquirerLinkEvent(line: logLine, realm: realm, time: time, kind: linkKind.rawValue, detail: text)
     }
@@ -747,8 +753,19 @@ struct AcquirerLogElement {
     private mutating func appendDetail(_ base: UnsafePointer<UInt8>?, _ count: Int) {
         guard let base, count > 0 else { return }
         for k in 0..<count {
-            guard detail.count < Self.detailByteLimit else { return }
             let b = base[k]
+            guard detail.count < Self.detailByteLimit else {
+                // The limit cuts a run of digits: masking (which comes later) would not see the
+                // whole number, so the digits kept, possibly most of a card number, become `*`.
+                if !detailSpacePending, b >= 0x30, b <= 0x39 {
+                    var i = detail.count
+                    while i > 0, detail[i - 1] >= 0x30, detail[i - 1] <= 0x39 {
+                        i -= 1
+                        detail[i] = UInt8(ascii: "*")
+                    }
+                }
+                return
+            }
             if Syntax.isSpace(b) {
                 detailSpacePending = !detail.isEmpty
             } else {
