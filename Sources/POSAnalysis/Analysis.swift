@@ -1,7 +1,7 @@
 import Glibc
 public import POSStore
 
-/// Options of `posrca analyze`: matching, explain, network and firmware passes.
+/// Options of `posrca analyze`: matching, window, explain, network and firmware passes.
 public struct AnalysisOptions: Sendable {
     public var match = MatchOptions()
     public var explain = ExplainOptions()
@@ -10,12 +10,14 @@ public struct AnalysisOptions: Sendable {
     public var firmwareWindowDays = 14
     /// What is explained: `unknown` (default), `timeout`, or `failed`.
     public var target: ExplainTarget = .unknown
+    /// The local days the passes look at.
+    public var window: WindowSelection = .lastDays(28)
 
     public init() {}
 
     /// A one-line description of the options, kept with each run.
     public var summary: String {
-        "outcome=\(target.rawValue) window_ms=\(match.windowMilliseconds) min_support=\(explain.minSupport) "
+        "outcome=\(target.rawValue) \(window) window_ms=\(match.windowMilliseconds) min_support=\(explain.minSupport) "
             + "max_q=\(explain.maxQValue) min_rr_lo=\(explain.minRiskRatioLow) max_findings=\(explain.maxFindings) "
             + "permutations=\(network.permutations) seed=\(network.seed) firmware_window_days=\(firmwareWindowDays)"
     }
@@ -24,23 +26,36 @@ public struct AnalysisOptions: Sendable {
 /// What one analysis found, for the command line and the reports.
 public struct AnalysisResult: Sendable {
     public var findings: [Finding]
-    public var table: TransactionTable
+    /// Transactions in the days the passes read.
+    public var transactions: Int
     public var rates: [AttributeRate]
     public var network: NetworkReport?
-    /// Transactions by outcome, and the explained outcome's rows by cause.
+    /// Transactions by outcome, and the explained outcome's rows by cause, in the window.
     public var outcomes: [Outcome: Int]
     public var causes: [String: Int]
     public var matchedTransactions: Int
     public var acquirerPairs: Int
+    public var window: AnalysisWindow
+    /// What the night's new input cost: the (day, terminal) pairs recomputed.
+    public var recompute: RecomputeReport
+    /// True when nothing changed since the last run (no new input, same options and window): its
+    /// findings are returned as they were, without reading a transaction.
+    public var reused: Bool
+    /// The run's id in `analysis_runs`, nil when there is no run yet.
+    public var runID: Int64?
     /// Seconds spent in each phase, in order.
     public var timings: [(phase: String, seconds: Double)]
 }
 
 /// Runs every pass of analysis.md over the database and stores the results (the views
-/// `transactions`, `acquirer_messages`, `firmware_history`, `findings`).
+/// `transactions`, `acquirer_messages`, `firmware_history`, `findings`, the `daily_*` views).
 public enum Analysis {
-    /// Reads, matches, classifies, explains and writes back. Re-running on the same data gives the same answer.
-    public static func run(database: Database, options: AnalysisOptions = AnalysisOptions()) throws -> AnalysisResult {
+    /// Recomputes what new or changed input marked, then runs the passes over the window and keeps
+    /// the run and its findings. With nothing new and the same options, reads nothing per row and
+    /// returns the last run's findings. Re-running on the same data gives the same answer.
+    public static func run(
+        database: Database, options: AnalysisOptions = AnalysisOptions(), progress: (String) -> Void = { _ in }
+    ) throws -> AnalysisResult {
         var timings: [(String, Double)] = []
         var clock = seconds()
         func lap(_ phase: String) {
@@ -50,54 +65,47 @@ public enum Analysis {
         }
         let started = clock
         let startedAt = Int64(Glibc.time(nil)) * 1000
-        let data = try AnalysisData.load(path: database.path)
-        lap("load")
-        var pairs = Correlation.pairMessages(data, options: options.match)
-        let match = Correlation.match(data, pairs: &pairs, options: options.match)
-        lap("match")
-        let built = TableBuilder(data: data, pairs: pairs, match: match, options: options.match).build()
-        let table = built.table
-        lap("classify")
+        let recompute = try Recompute.run(database: database, options: options.match, progress: progress)
+        lap("recompute")
+        let window = try AnalysisWindow.resolve(options.window, database: database)
+        let totals = try WindowTotals.read(database, days: window.analysedDays, target: options.target)
 
-        // The derived rows are written on a thread of their own while the passes compute.
-        let writer = AnalysisWriter(database: database)
-        let derived = UncheckedBox((built.facts, pairs, data, built.periods))
-        let writing = BackgroundTask {
-            try writer.writeDerived(facts: derived.value.0, pairs: derived.value.1, data: derived.value.2, periods: derived.value.3)
+        if recompute.batches == 0, let last = try AnalysisRuns.latest(database), last.options == options.summary,
+            last.windowSince == window.since.map(LocalDay.text), last.windowUntil == window.until.map(LocalDay.text),
+            last.uncoveredDays == window.uncoveredDays.map(LocalDay.text).joined(separator: " ")
+        {
+            lap("reuse")
+            return AnalysisResult(
+                findings: try AnalysisRuns.findings(database, run: last.id), transactions: totals.transactions, rates: [], network: nil,
+                outcomes: totals.outcomes, causes: totals.causes, matchedTransactions: totals.matchedPairs, acquirerPairs: totals.pairs,
+                window: window, recompute: recompute, reused: true, runID: last.id, timings: timings)
         }
 
+        progress("reading the window \(window.text)")
+        let data = try WindowData.load(database, days: window.analysedDays)
+        let table = data.table
+        lap("load window")
         let target = options.target
         let isTarget: (Outcome) -> Bool = { target.matches($0) }
         let rates = Rates.perAttributeValue(table, target: target)
+        progress("explaining \(table.count) transactions")
         var findings = Explainer.explain(table, target: target, options: options.explain)
         lap("explain")
-        let network = NetworkAnalysis.analyze(table, events: built.network, isTarget: isTarget, targetName: target.rawValue, options: options.network)
+        let network = NetworkAnalysis.analyze(table, events: data.network, isTarget: isTarget, targetName: target.rawValue, options: options.network)
         findings += network.findings
         lap("network")
-        findings += firmwareFindings(table, upgrades: built.upgrades, options: options)
+        findings += firmwareFindings(table, upgrades: data.upgrades, options: options)
         findings += CodeTableAnalysis.analyze(table, isTarget: isTarget, targetName: target.rawValue)
         lap("firmware and codes")
         findings = rank(findings)
-
-        var outcomes: [Outcome: Int] = [:]
-        var causes: [String: Int] = [:]
-        for row in 0..<table.count {
-            outcomes[table.outcome[row], default: 0] += 1
-            if target.matches(table.outcome[row]) { causes[table.cause[row]?.description ?? "none", default: 0] += 1 }
-        }
-        do {
-            try writing.value()
-        } catch {
-            writer.abandon()
-            throw error
-        }
-        try writer.finish(findings: findings, run: (startedAt, seconds() - started, options.summary, table.count))
+        let runID = try AnalysisRuns.insert(
+            database, findings: findings, startedAt: startedAt, seconds: seconds() - started, options: options.summary,
+            transactions: table.count, window: window, recomputed: recompute.terminalDays)
         lap("write")
         return AnalysisResult(
-            findings: findings, table: table, rates: rates, network: network, outcomes: outcomes, causes: causes,
-            matchedTransactions: match.pairOfTransaction.reduce(0) { $0 + ($1 == nil ? 0 : 1) }, acquirerPairs: pairs.count,
-            timings: timings
-        )
+            findings: findings, transactions: table.count, rates: rates, network: network, outcomes: totals.outcomes, causes: totals.causes,
+            matchedTransactions: data.matchedPairs, acquirerPairs: data.pairs, window: window, recompute: recompute, reused: false,
+            runID: runID, timings: timings)
     }
 
     /// Firmware changes (analysis.md §6), once over all the target outcomes and once for each cause
@@ -154,15 +162,183 @@ public enum Analysis {
         }
     }
 
-    /// Carries a non-Sendable value to the writing thread, which is its only user until it is joined.
-    struct UncheckedBox<Value>: @unchecked Sendable {
-        let value: Value
-        init(_ value: Value) { self.value = value }
-    }
-
     static func seconds() -> Double {
         var spec = timespec()
         clock_gettime(CLOCK_MONOTONIC, &spec)
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+}
+
+/// The window's totals from the daily aggregates: cheap whether or not the passes run.
+struct WindowTotals {
+    var transactions = 0
+    var outcomes: [Outcome: Int] = [:]
+    var causes: [String: Int] = [:]
+    var pairs = 0
+    var matchedPairs = 0
+
+    static func read(_ database: Database, days: [Int64], target: ExplainTarget) throws -> WindowTotals {
+        var totals = WindowTotals()
+        guard let first = days.first, let last = days.last else { return totals }
+        let included = Set(days.map(LocalDay.text))
+        let outcomes = try database.prepare("SELECT day, outcome, cause, transactions FROM agg_outcomes WHERE day BETWEEN ? AND ?")
+        outcomes.bind(LocalDay.text(first), at: 1)
+        outcomes.bind(LocalDay.text(last), at: 2)
+        while try outcomes.step() {
+            guard included.contains(outcomes.text(0) ?? ""), let outcome = Outcome.allCases.first(where: { $0.description == outcomes.text(1) }) else { continue }
+            let n = Int(outcomes.int64(3))
+            totals.transactions += n
+            totals.outcomes[outcome, default: 0] += n
+            if target.matches(outcome) { totals.causes[outcomes.text(2) ?? "none", default: 0] += n }
+        }
+        let pairs = try database.prepare("SELECT day, pairs, matched FROM agg_acquirer WHERE day BETWEEN ? AND ?")
+        pairs.bind(LocalDay.text(first), at: 1)
+        pairs.bind(LocalDay.text(last), at: 2)
+        while try pairs.step() {
+            guard included.contains(pairs.text(0) ?? "") else { continue }
+            totals.pairs += Int(pairs.int64(1))
+            totals.matchedPairs += Int(pairs.int64(2))
+        }
+        return totals
+    }
+}
+
+/// The runs kept in `analysis_runs` and their findings in `run_findings`.
+public enum AnalysisRuns {
+    /// One stored run.
+    public struct Run: Sendable {
+        public var id: Int64
+        public var startedAt: Int64
+        public var options: String
+        public var windowSince: String?
+        public var windowUntil: String?
+        public var uncoveredDays: String
+    }
+
+    /// The latest run, nil before the first.
+    public static func latest(_ database: Database) throws -> Run? {
+        try runs(database, limit: 1).first
+    }
+
+    /// The latest runs, newest first.
+    public static func runs(_ database: Database, limit: Int) throws -> [Run] {
+        let statement = try database.prepare("""
+            SELECT id, started_at, options, window_since, window_until, uncovered_days FROM analysis_runs ORDER BY id DESC LIMIT ?
+            """)
+        statement.bind(Int64(limit), at: 1)
+        var runs: [Run] = []
+        while try statement.step() {
+            runs.append(Run(
+                id: statement.int64(0), startedAt: statement.int64(1), options: statement.text(2) ?? "", windowSince: statement.text(3),
+                windowUntil: statement.text(4), uncoveredDays: statement.text(5) ?? ""))
+        }
+        return runs
+    }
+
+    /// A run's findings, by rank.
+    public static func findings(_ database: Database, run: Int64) throws -> [Finding] {
+        let statement = try database.prepare("""
+            SELECT kind, pattern, outcome, n_txns, n_unknown, rate, rate_lo, rate_hi, baseline_rate, risk_ratio, rr_lo, rr_hi, p_value,
+                   q_value, excess_unknown, share_of_unknown, top_cause, top_codes, confounded_by, evidence
+            FROM run_findings WHERE run_id = ? ORDER BY rank
+            """)
+        statement.bind(run, at: 1)
+        var findings: [Finding] = []
+        func real(_ i: Int) -> Double { statement.isNull(i) ? .nan : statement.double(i) }
+        while try statement.step() {
+            findings.append(Finding(
+                kind: statement.text(0) ?? "", pattern: statement.text(1) ?? "", outcome: statement.text(2) ?? "",
+                transactions: Int(statement.int64(3)), outcomes: Int(statement.int64(4)), rate: real(5), rateLow: real(6), rateHigh: real(7),
+                baselineRate: real(8), riskRatio: real(9), riskRatioLow: real(10), riskRatioHigh: real(11), pValue: real(12), qValue: real(13),
+                excess: real(14), shareOfOutcome: real(15), topCause: statement.text(16) ?? "", topCodes: statement.text(17) ?? "",
+                confoundedBy: statement.text(18), evidence: statement.text(19) ?? ""))
+        }
+        return findings
+    }
+
+    /// Keeps a run and its findings, in one transaction; returns the run's id.
+    static func insert(
+        _ database: Database, findings: [Finding], startedAt: Int64, seconds: Double, options: String, transactions: Int,
+        window: AnalysisWindow, recomputed: Int
+    ) throws -> Int64 {
+        try database.execute("BEGIN IMMEDIATE")
+        do {
+            let run = try database.prepare("""
+                INSERT INTO analysis_runs(started_at, seconds, options, transactions, findings, window_since, window_until, uncovered_days, recomputed)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                """)
+            run.bind(startedAt, at: 1)
+            run.bind(seconds, at: 2)
+            run.bind(options, at: 3)
+            run.bind(Int64(transactions), at: 4)
+            run.bind(Int64(findings.count), at: 5)
+            run.bind(window.since.map(LocalDay.text), at: 6)
+            run.bind(window.until.map(LocalDay.text), at: 7)
+            run.bind(window.uncoveredDays.map(LocalDay.text).joined(separator: " "), at: 8)
+            run.bind(Int64(recomputed), at: 9)
+            try run.run()
+            let id = database.lastInsertRowID
+            let row = try database.prepare("""
+                INSERT INTO run_findings(run_id, rank, kind, pattern, outcome, n_txns, n_unknown, rate, rate_lo, rate_hi, baseline_rate,
+                    risk_ratio, rr_lo, rr_hi, p_value, q_value, excess_unknown, share_of_unknown, top_cause, top_codes, confounded_by, evidence)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
+                """)
+            func finite(_ v: Double) -> Double? { v.isFinite ? v : nil }
+            for (index, f) in findings.enumerated() {
+                row.bind(id, at: 1)
+                row.bind(Int64(index + 1), at: 2)
+                row.bind(f.kind, at: 3)
+                row.bind(f.pattern, at: 4)
+                row.bind(f.outcome, at: 5)
+                row.bind(Int64(f.transactions), at: 6)
+                row.bind(Int64(f.outcomes), at: 7)
+                row.bind(finite(f.rate), at: 8)
+                row.bind(finite(f.rateLow), at: 9)
+                row.bind(finite(f.rateHigh), at: 10)
+                row.bind(finite(f.baselineRate), at: 11)
+                row.bind(finite(f.riskRatio), at: 12)
+                row.bind(finite(f.riskRatioLow), at: 13)
+                row.bind(finite(f.riskRatioHigh), at: 14)
+                row.bind(finite(f.pValue), at: 15)
+                row.bind(finite(f.qValue), at: 16)
+                row.bind(finite(f.excess), at: 17)
+                row.bind(finite(f.shareOfOutcome), at: 18)
+                row.bind(f.topCause, at: 19)
+                row.bind(f.topCodes, at: 20)
+                row.bind(f.confoundedBy, at: 21)
+                row.bind(f.evidence, at: 22)
+                try row.run()
+            }
+            try database.execute("COMMIT")
+            return id
+        } catch {
+            try? database.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// How the latest run's findings compare with the previous run's, by kind and pattern.
+    public struct Change: Sendable {
+        public var new: [Finding] = []
+        public var persisting: [Finding] = []
+        /// In the previous run, not in the latest.
+        public var gone: [Finding] = []
+        /// False when there is no previous run to compare with.
+        public var hasPrevious = false
+    }
+
+    /// The latest run's findings against the previous run's.
+    public static func change(_ database: Database) throws -> Change {
+        let runs = try runs(database, limit: 2)
+        guard let latest = runs.first else { return Change() }
+        let now = try findings(database, run: latest.id)
+        guard runs.count == 2 else { return Change(new: now, hasPrevious: false) }
+        let before = try findings(database, run: runs[1].id)
+        func key(_ f: Finding) -> String { f.kind + "\u{1}" + f.pattern }
+        let previous = Set(before.map(key))
+        let current = Set(now.map(key))
+        return Change(
+            new: now.filter { !previous.contains(key($0)) }, persisting: now.filter { previous.contains(key($0)) },
+            gone: before.filter { !current.contains(key($0)) }, hasPrevious: true)
     }
 }

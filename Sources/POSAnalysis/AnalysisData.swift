@@ -3,15 +3,49 @@ import Foundation
 import POSFormats
 public import POSStore
 
-/// The raw material of an analysis, read from the database into columns.
+/// Which terminals of a day a recompute covers.
+enum TerminalFilter: Sendable, Equatable {
+    /// Every terminal (and the acquirer messages without one).
+    case all
+    /// These dictionary ids (0: acquirer messages without a terminal).
+    case some(Set<Int64>)
+
+    func contains(_ tid: Int64) -> Bool {
+        switch self {
+        case .all: true
+        case .some(let tids): tids.contains(tid)
+        }
+    }
+
+    mutating func merge(_ other: TerminalFilter) {
+        switch (self, other) {
+        case (.all, _): break
+        case (_, .all): self = .all
+        case (.some(let a), .some(let b)): self = .some(a.union(b))
+        }
+    }
+}
+
+/// The (local day, terminal) pairs one recompute covers, by day.
+typealias BatchScope = [Int64: TerminalFilter]
+
+extension BatchScope {
+    func covers(day: Int64, tid: Int64) -> Bool { self[day]?.contains(tid) ?? false }
+}
+
+/// The raw material of recomputing a batch of (day, terminal) pairs, read from the database into
+/// columns: the batch's transactions and terminal events, the acquirer messages within reach of
+/// them, each terminal's state at the start of its first day, and the claims that transactions
+/// outside the batch hold on acquirer pairs.
 ///
 /// Ids are dictionary ids of the `dictionary` table; `text(id)` gives the text.
 struct AnalysisData {
-    var dictionary: [Int64: String] = [:]
+    let dictionary: DictionaryTexts
 
-    /// Terminal transactions, in `terminal_txns` order.
+    /// Terminal transactions of the batch, by day, terminal, time.
     struct Transactions {
         var id: [Int64] = []
+        var day: [Int64] = []
         var ts: [Int64] = []
         var tz: [Int16] = []
         var tid: [Int64] = []
@@ -27,10 +61,11 @@ struct AnalysisData {
     }
     var transactions = Transactions()
 
-    /// Acquirer messages, sorted by realm, STAN, terminal, time.
+    /// Acquirer messages within reach of the batch, sorted by realm, STAN, terminal, time.
     struct Messages {
         var id: [Int64] = []
         var ts: [Int64] = []
+        var tz: [Int16] = []
         var realm: [Int64] = []
         var mti: [Int64] = []
         var stan: [Int32] = []
@@ -45,104 +80,283 @@ struct AnalysisData {
     struct SoftwareEvent {
         var tid: Int64
         var ts: Int64
-        /// nil for an upgrade's app and code table (unchanged by the upgrade).
+        var day: Int64
         var firmware: Int64
+        /// 0 for an upgrade's app and code table (unchanged by the upgrade).
         var app: Int64
         var codeTable: Int64
         var isUpgrade: Bool
         var from: Int64
     }
+    /// The batch's software events, by terminal then time.
     var software: [SoftwareEvent] = []
 
     struct TerminalNetEvent {
         var tid: Int64
         var ts: Int64
+        /// The batch day the event belongs to (the next day for `beforeDay` events).
+        var day: Int64
         var state: Int64
         var netType: Int64
         var rssi: Int64?
+        /// An event of the 300 s before its batch day: it counts in the network windows only; the
+        /// state it set is in the carry already.
+        var beforeDay: Bool
     }
+    /// The batch's terminal network events, and those of the 300 s before each batch day, by
+    /// terminal then time.
     var terminalNet: [TerminalNetEvent] = []
-    /// Acquirer link events by realm id: times.
-    var realmLinkEvents: [(realm: Int64, ts: Int64)] = []
+    /// Acquirer link events within reach: (realm, UTC ms, kind, local day), by realm then time.
+    var realmLinkEvents: [(realm: Int64, ts: Int64, kind: Int64, day: Int64)] = []
 
     struct InventoryRow {
         var brand: Int64, model: Int64, channel: Int64, agent: Int64, feeTier: Int64, region: Int64, mcc: Int64, firmware: Int64
     }
     var inventory: [Int64: InventoryRow] = [:]
 
-    /// Per realm, the time spans acquirer files cover (min and max message time of each file).
+    /// Per realm, the time spans acquirer files cover.
     var coverage: [Int64: [(start: Int64, end: Int64)]] = [:]
 
     var catalogue = ResponseCodeCatalogue.builtIn
 
-    func text(_ id: Int64) -> String? { id == 0 ? nil : dictionary[id] }
+    /// Each batch terminal's state at the end of the last day before its first batch day, and the
+    /// states stored for its days inside the batch's span that the batch does not cover.
+    var carry: [Int64: [CarryState]] = [:]
 
-    /// Reads everything the passes need, from two read connections at once (the acquirer messages,
-    /// usually the largest table, on a second thread). Rows are read in storage order and sorted
-    /// here: cheaper than SQLite sorting million-row results. Missing ids read as 0.
-    static func load(path: String) throws -> AnalysisData {
-        let messagesTask = BackgroundTask { () throws -> (Messages, [Int64: [(start: Int64, end: Int64)]]) in
-            try loadMessages(Database(path: path, mode: .readOnly))
-        }
-        let db = try Database(path: path, mode: .readOnly)
-        var data = AnalysisData()
+    /// Pairs claimed by transactions outside the batch: by the message id that keys the pair
+    /// (request id, else the negated response id), the claiming transaction's day and id.
+    var outsideClaims: [Int64: (day: Int64, txn: Int64)] = [:]
+    /// What the batch's transactions had matched before this recompute, by transaction id.
+    var previousClaims: [Int64: Int64] = [:]
+    /// The stored end-of-day states of the batch's (day, terminal) pairs, to tell what changed.
+    var previousCarry: [Int64: [Int64: CarryState]] = [:]
+
+    init(dictionary: DictionaryTexts) {
+        self.dictionary = dictionary
+    }
+
+    func text(_ id: Int64) -> String? { dictionary.text(id) }
+}
+
+/// A terminal's state at the end of a local day: what the next day's transactions start from.
+struct CarryState: Equatable, Sendable {
+    var day: Int64
+    var transactions: Int
+    var firmware: Int64
+    var app: Int64
+    var codeTable: Int64
+    var netType: Int64
+    var rssi: Int64?
+    var lastDisruption: Int64?
+    var realm: Int64
+    var clockOffset: Int64?
+
+    /// Equal as a starting point for the next day (counts and offsets aside).
+    func sameState(as other: CarryState) -> Bool {
+        firmware == other.firmware && app == other.app && codeTable == other.codeTable && netType == other.netType
+            && rssi == other.rssi && lastDisruption == other.lastDisruption && realm == other.realm
+    }
+}
+
+/// The `dictionary` table in memory: text by id, in an array.
+struct DictionaryTexts: Sendable {
+    private(set) var texts: [String?]
+
+    static func load(_ db: Database) throws -> DictionaryTexts {
+        var texts: [String?] = []
         let dict = try db.prepare("SELECT id, value FROM dictionary")
-        while try dict.step() { data.dictionary[dict.int64(0)] = dict.text(1) ?? "" }
+        while try dict.step() {
+            let id = Int(dict.int64(0))
+            if id >= texts.count { texts += [String?](repeating: nil, count: id - texts.count + 1) }
+            texts[id] = dict.text(1) ?? ""
+        }
+        return DictionaryTexts(texts: texts)
+    }
 
+    init(texts: [String?]) {
+        self.texts = texts
+    }
+
+    @inline(__always)
+    func text(_ id: Int64) -> String? { id > 0 && Int(id) < texts.count ? texts[Int(id)] : nil }
+
+    /// One more than the largest id.
+    var size: Int { texts.count }
+
+    /// The id of a text, by a linear search (for the few fixed values the analysis looks for).
+    func id(of value: String) -> Int64 {
+        for (id, text) in texts.enumerated() where text == value { return Int64(id) }
+        return 0
+    }
+}
+
+extension AnalysisData {
+    /// How far the batch reads acquirer messages either side of its transactions: twice the
+    /// matching window (clock offset and nearest match), the pairing window and a minute.
+    static func messageMargin(_ options: MatchOptions) -> Int64 {
+        2 * options.windowMilliseconds + options.pairingWindowMilliseconds + 60_000
+    }
+
+    /// Reads a batch: rows by the rowid ranges `file_days` gives for its days, filtered to its
+    /// terminals. Missing ids read as 0.
+    static func load(_ db: Database, scope: BatchScope, dictionary: DictionaryTexts, options: MatchOptions) throws -> AnalysisData {
+        var data = AnalysisData(dictionary: dictionary)
+        let days = scope.keys.sorted()
+        guard let firstDay = days.first, let lastDay = days.last else { return data }
+        let reader = RangeReader(db)
+
+        // Transactions of the batch.
+        var t = AnalysisData.Transactions()
         let txns = try db.prepare("""
             SELECT id, ts, tz, tid, coalesce(type, 0), coalesce(stan, -1), coalesce(rc, 0), coalesce(disp, 0),
                    coalesce(latency_ms, -1), coalesce(entry, 0), coalesce(err, 0), coalesce(mcc, 0)
-            FROM terminal_txns
+            FROM terminal_txns WHERE id BETWEEN ? AND ?
             """)
-        var t = Transactions()
-        while try txns.step() {
-            t.id.append(txns.int64(0))
-            t.ts.append(txns.int64(1))
-            t.tz.append(Int16(truncatingIfNeeded: txns.int64(2)))
-            t.tid.append(txns.int64(3))
-            t.type.append(txns.int64(4))
-            t.stan.append(Int32(truncatingIfNeeded: txns.int64(5)))
-            t.rc.append(txns.int64(6))
-            t.disp.append(txns.int64(7))
-            t.latencyMs.append(txns.int64(8))
-            t.entry.append(txns.int64(9))
-            t.err.append(txns.int64(10))
-            t.mcc.append(txns.int64(11))
+        try reader.forEachRow(table: "terminal_txns", days: firstDay...lastDay, statement: txns) { s in
+            let ts = s.int64(1)
+            let tz = Int16(truncatingIfNeeded: s.int64(2))
+            let tid = s.int64(3)
+            let day = LocalDay.of(utcMilliseconds: ts, offsetMinutes: Int(tz))
+            guard scope.covers(day: day, tid: tid) else { return }
+            t.id.append(s.int64(0))
+            t.day.append(day)
+            t.ts.append(ts)
+            t.tz.append(tz)
+            t.tid.append(tid)
+            t.type.append(s.int64(4))
+            t.stan.append(Int32(truncatingIfNeeded: s.int64(5)))
+            t.rc.append(s.int64(6))
+            t.disp.append(s.int64(7))
+            t.latencyMs.append(s.int64(8))
+            t.entry.append(s.int64(9))
+            t.err.append(s.int64(10))
+            t.mcc.append(s.int64(11))
         }
-        // By terminal, then time, then id.
-        let order = groupedOrder(t.count, key: { Int(t.tid[$0]) }, keyCount: (t.tid.max().map { Int($0) } ?? 0) + 1) { a, b in
-            t.ts[a] != t.ts[b] ? t.ts[a] < t.ts[b] : t.id[a] < t.id[b]
+        // By day, terminal, time, id: the canonical order of matching.
+        var order = Array(0..<t.count)
+        order.sort { a, b in
+            if t.day[a] != t.day[b] { return t.day[a] < t.day[b] }
+            if t.tid[a] != t.tid[b] { return t.tid[a] < t.tid[b] }
+            return t.ts[a] != t.ts[b] ? t.ts[a] < t.ts[b] : t.id[a] < t.id[b]
         }
         data.transactions = Transactions(
-            id: order.map { t.id[$0] }, ts: order.map { t.ts[$0] }, tz: order.map { t.tz[$0] }, tid: order.map { t.tid[$0] },
-            type: order.map { t.type[$0] }, stan: order.map { t.stan[$0] }, rc: order.map { t.rc[$0] }, disp: order.map { t.disp[$0] },
-            latencyMs: order.map { t.latencyMs[$0] }, entry: order.map { t.entry[$0] }, err: order.map { t.err[$0] }, mcc: order.map { t.mcc[$0] }
+            id: order.map { t.id[$0] }, day: order.map { t.day[$0] }, ts: order.map { t.ts[$0] }, tz: order.map { t.tz[$0] },
+            tid: order.map { t.tid[$0] }, type: order.map { t.type[$0] }, stan: order.map { t.stan[$0] }, rc: order.map { t.rc[$0] },
+            disp: order.map { t.disp[$0] }, latencyMs: order.map { t.latencyMs[$0] }, entry: order.map { t.entry[$0] },
+            err: order.map { t.err[$0] }, mcc: order.map { t.mcc[$0] }
         )
 
+        // Software and network events of the batch's (day, terminal) pairs.
         let boots = try db.prepare("""
-            SELECT tid, ts, coalesce(firmware, 0), coalesce(app_version, 0), coalesce(code_table, 0), 0, 0 FROM terminal_boots
-            UNION ALL
-            SELECT tid, ts, coalesce(to_fw, 0), 0, 0, 1, coalesce(from_fw, 0) FROM firmware_updates WHERE succeeded = 1
+            SELECT tid, ts, tz, coalesce(firmware, 0), coalesce(app_version, 0), coalesce(code_table, 0) FROM terminal_boots WHERE id BETWEEN ? AND ?
             """)
-        while try boots.step() {
+        try reader.forEachRow(table: "terminal_boots", days: firstDay...lastDay, statement: boots) { s in
+            let ts = s.int64(1)
+            let day = LocalDay.of(utcMilliseconds: ts, offsetMinutes: Int(s.int64(2)))
+            guard scope.covers(day: day, tid: s.int64(0)) else { return }
             data.software.append(SoftwareEvent(
-                tid: boots.int64(0), ts: boots.int64(1), firmware: boots.int64(2), app: boots.int64(3),
-                codeTable: boots.int64(4), isUpgrade: boots.int64(5) == 1, from: boots.int64(6)
-            ))
+                tid: s.int64(0), ts: ts, day: day, firmware: s.int64(3), app: s.int64(4), codeTable: s.int64(5), isUpgrade: false, from: 0))
         }
-        data.software.sort { $0.tid != $1.tid ? $0.tid < $1.tid : $0.ts < $1.ts }
+        let upgrades = try db.prepare("""
+            SELECT tid, ts, tz, coalesce(to_fw, 0), coalesce(from_fw, 0) FROM firmware_updates WHERE id BETWEEN ? AND ? AND succeeded = 1
+            """)
+        try reader.forEachRow(table: "firmware_updates", days: firstDay...lastDay, statement: upgrades) { s in
+            let ts = s.int64(1)
+            let day = LocalDay.of(utcMilliseconds: ts, offsetMinutes: Int(s.int64(2)))
+            guard scope.covers(day: day, tid: s.int64(0)) else { return }
+            data.software.append(SoftwareEvent(
+                tid: s.int64(0), ts: ts, day: day, firmware: s.int64(3), app: 0, codeTable: 0, isUpgrade: true, from: s.int64(4)))
+        }
+        data.software.sort { $0.tid != $1.tid ? $0.tid < $1.tid : $0.ts != $1.ts ? $0.ts < $1.ts : (!$0.isUpgrade && $1.isUpgrade) }
 
-        let net = try db.prepare("SELECT source = 'terminal', subject, ts, coalesce(state, 0), coalesce(net_type, 0), rssi FROM net_events")
-        while try net.step() {
-            if net.int64(0) == 1 {
+        let minTs = data.transactions.ts.min() ?? (firstDay * LocalDay.milliseconds)
+        let maxTs = data.transactions.ts.max() ?? ((lastDay + 1) * LocalDay.milliseconds)
+        let net = try db.prepare("""
+            SELECT source = 'terminal', subject, ts, tz, coalesce(state, 0), coalesce(net_type, 0), rssi FROM net_events WHERE id BETWEEN ? AND ?
+            """)
+        // Terminal events of the batch's days and the 300 s before them (the network windows);
+        // link events within a day of the batch's transactions (60 s windows, clock offsets).
+        let linkLow = minTs - messageMargin(options) - 300_000
+        let linkHigh = maxTs + messageMargin(options)
+        try reader.forEachRow(table: "net_events", days: (firstDay - 1)...(lastDay + 1), statement: net) { s in
+            let ts = s.int64(2)
+            let day = LocalDay.of(utcMilliseconds: ts, offsetMinutes: Int(s.int64(3)))
+            if s.int64(0) == 1 {
+                let tid = s.int64(1)
+                let inBatch = scope.covers(day: day, tid: tid)
+                let before = scope.covers(day: day + 1, tid: tid) && ts >= (day + 1) * LocalDay.milliseconds - Int64(s.int64(3)) * 60_000 - 300_000
+                guard inBatch || before else { return }
                 data.terminalNet.append(TerminalNetEvent(
-                    tid: net.int64(1), ts: net.int64(2), state: net.int64(3), netType: net.int64(4), rssi: net.optionalInt64(5)
-                ))
-            } else {
-                data.realmLinkEvents.append((net.int64(1), net.int64(2)))
+                    tid: tid, ts: ts, day: inBatch ? day : day + 1, state: s.int64(4), netType: s.int64(5),
+                    rssi: s.optionalInt64(6), beforeDay: !inBatch))
+            } else if ts >= linkLow && ts <= linkHigh {
+                data.realmLinkEvents.append((s.int64(1), ts, s.int64(4), day))
             }
         }
         data.terminalNet.sort { $0.tid != $1.tid ? $0.tid < $1.tid : $0.ts < $1.ts }
+        data.realmLinkEvents.sort { $0.realm != $1.realm ? $0.realm < $1.realm : $0.ts < $1.ts }
+
+        // Acquirer messages within reach of the batch's days: each day's span in every UTC offset
+        // its transactions use, widened by the margin. SQLite filters by time; here by terminal.
+        let margin = messageMargin(options)
+        var offsets = Set(data.transactions.tz.map { Int64($0) })
+        offsets.formUnion(try IngestStore.knownTerminalOffsets(db).map { Int64($0) })
+        if offsets.isEmpty { offsets = [480] }
+        var intervals: [(low: Int64, high: Int64)] = []
+        for day in days {
+            let low = day * LocalDay.milliseconds - offsets.max()! * 60_000 - margin
+            let high = (day + 1) * LocalDay.milliseconds - offsets.min()! * 60_000 + margin
+            if let last = intervals.last, low <= last.high { intervals[intervals.count - 1].high = max(last.high, high) } else { intervals.append((low, high)) }
+        }
+        var tids = Set<Int64>()
+        var wholeDays: [(low: Int64, high: Int64)] = []
+        for (day, filter) in scope {
+            switch filter {
+            case .all:
+                wholeDays.append((day * LocalDay.milliseconds - offsets.max()! * 60_000 - margin, (day + 1) * LocalDay.milliseconds - offsets.min()! * 60_000 + margin))
+            case .some(let set): tids.formUnion(set)
+            }
+        }
+        tids.formUnion(data.transactions.tid)
+        let msgs = try db.prepare("""
+            SELECT id, ts, tz, realm, coalesce(mti, 0), coalesce(stan, -1), coalesce(rc, 0), coalesce(tid, 0), coalesce(lifespan_ms, -1)
+            FROM acquirer_msgs WHERE id BETWEEN ? AND ? AND ts BETWEEN ? AND ?
+            """)
+        var m = Messages()
+        var lowDay = Int64.max
+        var highDay = Int64.min
+        for interval in intervals {
+            let first = LocalDay.of(utcMilliseconds: interval.low, offsetMinutes: -14 * 60)
+            let last = LocalDay.of(utcMilliseconds: interval.high, offsetMinutes: 14 * 60)
+            lowDay = min(lowDay, first)
+            highDay = max(highDay, last)
+            msgs.bind(interval.low, at: 3)
+            msgs.bind(interval.high, at: 4)
+            try reader.forEachRow(table: "acquirer_msgs", days: first...last, statement: msgs) { s in
+                let ts = s.int64(1)
+                let tid = s.int64(7)
+                guard tids.contains(tid) || wholeDays.contains(where: { ts >= $0.low && ts <= $0.high }) else { return }
+                m.id.append(s.int64(0))
+                m.ts.append(ts)
+                m.tz.append(Int16(truncatingIfNeeded: s.int64(2)))
+                m.realm.append(s.int64(3))
+                m.mti.append(s.int64(4))
+                m.stan.append(Int32(truncatingIfNeeded: s.int64(5)))
+                m.rc.append(s.int64(6))
+                m.tid.append(tid)
+                m.lifespanMs.append(s.int64(8))
+            }
+        }
+        data.messages = sortedMessages(m)
+        if lowDay > highDay {
+            lowDay = firstDay - 1
+            highDay = lastDay + 1
+        }
+
+        let cover = try db.prepare("SELECT realm, min_ts, max_ts FROM acquirer_coverage WHERE day BETWEEN ? AND ?")
+        cover.bind(lowDay, at: 1)
+        cover.bind(highDay, at: 2)
+        while try cover.step() { data.coverage[cover.int64(0), default: []].append((cover.int64(1), cover.int64(2))) }
 
         let inventory = try db.prepare("""
             SELECT tid, brand, coalesce(model, 0), channel, coalesce(agent, 0), fee_tier, coalesce(region, 0), coalesce(mcc, 0), coalesce(firmware, 0)
@@ -154,52 +368,107 @@ struct AnalysisData {
                 feeTier: inventory.int64(5), region: inventory.int64(6), mcc: inventory.int64(7), firmware: inventory.int64(8)
             )
         }
-
-        let codes = try db.prepare("SELECT code, meaning, scope, line FROM catalogue_entries ORDER BY id")
-        while try codes.step() {
-            data.catalogue.add(CatalogueEntry(
-                line: Int(codes.int64(3)), code: codes.text(0) ?? "", meaning: codes.text(1) ?? "", scope: codes.text(2) ?? "*", source: "file"
-            ))
-        }
-        (data.messages, data.coverage) = try messagesTask.value()
+        data.catalogue = try loadCatalogue(db)
+        try data.loadStates(db, scope: scope, firstDay: firstDay, lastDay: lastDay)
+        try data.loadClaims(db, scope: scope, reader: reader)
         return data
     }
 
-    /// The acquirer messages, sorted by realm, STAN and time, and the spans each file covers per realm.
-    private static func loadMessages(_ db: Database) throws -> (Messages, [Int64: [(start: Int64, end: Int64)]]) {
-        let msgs = try db.prepare("""
-            SELECT id, ts, realm, coalesce(mti, 0), coalesce(stan, -1), coalesce(rc, 0), coalesce(tid, 0), coalesce(lifespan_ms, -1), file_id
-            FROM acquirer_msgs
-            """)
-        var m = Messages()
-        var spans: [Int64: (realm: Int64, start: Int64, end: Int64)] = [:]
-        var lastKey: Int64 = -1
-        var lastSpan = (realm: Int64(0), start: Int64(0), end: Int64(0))
-        while try msgs.step() {
-            let ts = msgs.int64(1)
-            let realm = msgs.int64(2)
-            m.id.append(msgs.int64(0))
-            m.ts.append(ts)
-            m.realm.append(realm)
-            m.mti.append(msgs.int64(3))
-            m.stan.append(Int32(truncatingIfNeeded: msgs.int64(4)))
-            m.rc.append(msgs.int64(5))
-            m.tid.append(msgs.int64(6))
-            m.lifespanMs.append(msgs.int64(7))
-            // Rows of a file are contiguous: keep the current span in hand.
-            let key = msgs.int64(8) << 20 | realm & 0xFFFFF
-            if key != lastKey {
-                if lastKey >= 0 { spans[lastKey] = lastSpan }
-                lastKey = key
-                lastSpan = spans[key] ?? (realm, ts, ts)
-            }
-            lastSpan.start = min(lastSpan.start, ts)
-            lastSpan.end = max(lastSpan.end, ts)
+    /// The response-code catalogue in force: the built-in tables and the user's entries.
+    static func loadCatalogue(_ db: Database) throws -> ResponseCodeCatalogue {
+        var catalogue = ResponseCodeCatalogue.builtIn
+        let codes = try db.prepare("SELECT code, meaning, scope, line FROM catalogue_entries ORDER BY id")
+        while try codes.step() {
+            catalogue.add(CatalogueEntry(
+                line: Int(codes.int64(3)), code: codes.text(0) ?? "", meaning: codes.text(1) ?? "", scope: codes.text(2) ?? "*", source: "file"
+            ))
         }
-        if lastKey >= 0 { spans[lastKey] = lastSpan }
-        var coverage: [Int64: [(start: Int64, end: Int64)]] = [:]
-        for span in spans.values { coverage[span.realm, default: []].append((span.start, span.end)) }
-        // By realm, STAN, terminal, then time: realms are few and STANs six digits, so the key is dense.
+        return catalogue
+    }
+
+    /// Each terminal's stored states: the last before the batch's first day, those inside its span
+    /// on days it does not cover (the carry), and those of its own pairs (to see what changed).
+    private mutating func loadStates(_ db: Database, scope: BatchScope, firstDay: Int64, lastDay: Int64) throws {
+        var terminals = Set(transactions.tid)
+        for event in software { terminals.insert(event.tid) }
+        for event in terminalNet { terminals.insert(event.tid) }
+        for (day, filter) in scope {
+            if case .some(let tids) = filter { terminals.formUnion(tids.filter { $0 > 0 }) } else {
+                let stored = try db.prepare("SELECT tid FROM terminal_days WHERE day = ?")
+                stored.bind(day, at: 1)
+                while try stored.step() { terminals.insert(stored.int64(0)) }
+            }
+        }
+        let before = try db.prepare("""
+            SELECT day, transactions, coalesce(firmware, 0), coalesce(app_version, 0), coalesce(code_table, 0), coalesce(net_type, 0),
+                   rssi, last_disruption, coalesce(realm, 0), clock_offset_ms
+            FROM terminal_days WHERE tid = ? AND day < ? ORDER BY day DESC LIMIT 1
+            """)
+        let within = try db.prepare("""
+            SELECT day, transactions, coalesce(firmware, 0), coalesce(app_version, 0), coalesce(code_table, 0), coalesce(net_type, 0),
+                   rssi, last_disruption, coalesce(realm, 0), clock_offset_ms
+            FROM terminal_days WHERE tid = ? AND day BETWEEN ? AND ?
+            """)
+        func state(_ s: Statement) -> CarryState {
+            CarryState(
+                day: s.int64(0), transactions: Int(s.int64(1)), firmware: s.int64(2), app: s.int64(3), codeTable: s.int64(4),
+                netType: s.int64(5), rssi: s.optionalInt64(6), lastDisruption: s.optionalInt64(7), realm: s.int64(8),
+                clockOffset: s.optionalInt64(9))
+        }
+        for tid in terminals {
+            var states: [CarryState] = []
+            before.bind(tid, at: 1)
+            before.bind(firstDay, at: 2)
+            if try before.step() { states.append(state(before)) }
+            before.reset()
+            within.bind(tid, at: 1)
+            within.bind(firstDay, at: 2)
+            within.bind(lastDay, at: 3)
+            while try within.step() {
+                let stored = state(within)
+                if scope.covers(day: stored.day, tid: tid) {
+                    previousCarry[tid, default: [:]][stored.day] = stored
+                } else {
+                    states.append(stored)
+                }
+            }
+            within.reset()
+            if !states.isEmpty { carry[tid] = states.sorted { $0.day < $1.day } }
+        }
+    }
+
+    /// The pairs held by transactions outside the batch near it (the batch's terminals, the days
+    /// either side), and what the batch's own transactions held before.
+    private mutating func loadClaims(_ db: Database, scope: BatchScope, reader: RangeReader) throws {
+        let batchIDs = Set(transactions.id)
+        let facts = try db.prepare("""
+            SELECT t.id, t.ts, t.tz, t.tid, x.request_id, x.response_id
+            FROM terminal_txns AS t JOIN txn_facts AS x ON x.txn_id = t.id
+            WHERE t.id BETWEEN ? AND ? AND (x.request_id IS NOT NULL OR x.response_id IS NOT NULL)
+            """)
+        let days = scope.keys.sorted()
+        guard let first = days.first, let last = days.last else { return }
+        var terminals = Set(transactions.tid)
+        var everyTerminal = false
+        for filter in scope.values {
+            if case .some(let tids) = filter { terminals.formUnion(tids) } else { everyTerminal = true }
+        }
+        try reader.forEachRow(table: "terminal_txns", days: (first - 1)...(last + 1), statement: facts) { s in
+            let id = s.int64(0)
+            let key = s.optionalInt64(4) ?? -(s.optionalInt64(5) ?? 0)
+            if batchIDs.contains(id) {
+                previousClaims[id] = key
+                return
+            }
+            guard everyTerminal || terminals.contains(s.int64(3)) else { return }
+            let day = LocalDay.of(utcMilliseconds: s.int64(1), offsetMinutes: Int(s.int64(2)))
+            guard !scope.covers(day: day, tid: s.int64(3)) else { return }
+            outsideClaims[key] = (day, id)
+        }
+    }
+
+    /// The messages in the order pairing walks them: by realm, STAN, terminal, then time.
+    static func sortedMessages(_ m: Messages) -> Messages {
         var realmIndex: [Int64: Int] = [:]
         for realm in m.realm where realmIndex[realm] == nil { realmIndex[realm] = realmIndex.count }
         let stanSpan = Int(m.stan.max() ?? 0) + 2
@@ -207,11 +476,11 @@ struct AnalysisData {
             if m.tid[a] != m.tid[b] { return m.tid[a] < m.tid[b] }
             return m.ts[a] != m.ts[b] ? m.ts[a] < m.ts[b] : m.id[a] < m.id[b]
         }
-        let sorted = Messages(
-            id: order.map { m.id[$0] }, ts: order.map { m.ts[$0] }, realm: order.map { m.realm[$0] }, mti: order.map { m.mti[$0] },
-            stan: order.map { m.stan[$0] }, rc: order.map { m.rc[$0] }, tid: order.map { m.tid[$0] }, lifespanMs: order.map { m.lifespanMs[$0] }
+        return Messages(
+            id: order.map { m.id[$0] }, ts: order.map { m.ts[$0] }, tz: order.map { m.tz[$0] }, realm: order.map { m.realm[$0] },
+            mti: order.map { m.mti[$0] }, stan: order.map { m.stan[$0] }, rc: order.map { m.rc[$0] }, tid: order.map { m.tid[$0] },
+            lifespanMs: order.map { m.lifespanMs[$0] }
         )
-        return (sorted, coverage)
     }
 
     /// The indices 0..<count ordered by an integer key in 0..<keyCount, then by `before` within a key.
@@ -252,6 +521,45 @@ struct AnalysisData {
             groupStart = groupEnd
         }
         return order
+    }
+}
+
+/// Reads the rows of a table that lie on some days, by the rowid ranges `file_days` records:
+/// overlapping ranges are merged so that no row is read twice; the caller filters by day.
+struct RangeReader {
+    let db: Database
+
+    init(_ db: Database) {
+        self.db = db
+    }
+
+    /// The merged rowid ranges of `table`'s rows on `days`.
+    func ranges(table: String, days: ClosedRange<Int64>) throws -> [(first: Int64, last: Int64)] {
+        let statement = try db.prepare("SELECT first_id, last_id FROM file_days WHERE table_name = ? AND day BETWEEN ? AND ? ORDER BY first_id")
+        statement.bind(table, at: 1)
+        statement.bind(days.lowerBound, at: 2)
+        statement.bind(days.upperBound, at: 3)
+        var merged: [(first: Int64, last: Int64)] = []
+        while try statement.step() {
+            let first = statement.int64(0)
+            let last = statement.int64(1)
+            if let previous = merged.last, first <= previous.last + 1 {
+                merged[merged.count - 1].last = max(previous.last, last)
+            } else {
+                merged.append((first, last))
+            }
+        }
+        return merged
+    }
+
+    /// Runs `statement` (whose two parameters are a rowid range) over each range and calls `body` per row.
+    func forEachRow(table: String, days: ClosedRange<Int64>, statement: Statement, _ body: (Statement) throws -> Void) throws {
+        for range in try ranges(table: table, days: days) {
+            statement.bind(range.first, at: 1)
+            statement.bind(range.last, at: 2)
+            while try statement.step() { try body(statement) }
+            statement.reset()
+        }
     }
 }
 

@@ -31,12 +31,15 @@ public enum CodeTableAnalysis {
         var targetTotal = 0
         for row in 0..<table.count where targetOf[Int(table.outcome[row].rawValue)] {
             targetTotal += 1
-            if table.cause[row] == .codeTableGap, let code = table.responseCode[row] { gapRows[code, default: 0] += 1 }
+            if table.cause[row] == .codeTableGap, let code = table.responseCodeText(row) { gapRows[code, default: 0] += 1 }
         }
         let codes = gapRows.filter { $0.value >= minimumGapRows }.keys.sorted()
         guard !codes.isEmpty else { return [] }
-        var codeIndex: [String: Int] = [:]
-        for (index, code) in codes.enumerated() { codeIndex[code] = index }
+        // By the table's code index: which of `codes`, if any.
+        var codeIndex = [Int](repeating: -1, count: table.codes.count)
+        for (index, code) in codes.enumerated() {
+            if let at = table.codes.firstIndex(of: code) { codeIndex[at] = index }
+        }
 
         let tableAttribute = TransactionTable.attributeIndex("code_table")!
         let firmwareAttribute = TransactionTable.attributeIndex("firmware")!
@@ -48,7 +51,8 @@ public enum CodeTableAnalysis {
             repeating: [Verdicts](repeating: Verdicts(), count: firmwareValues), count: codes.count)
         var unknownRows = [[Int]](repeating: [], count: codes.count)
         for row in 0..<table.count {
-            guard let code = table.responseCode[row], let index = codeIndex[code] else { continue }
+            let index = codeIndex[Int(table.responseCode[row])]
+            guard index >= 0 else { continue }
             let outcome = table.outcome[row]
             guard outcome == .unknown || outcome == .declined || outcome == .approved else { continue }
             let unknown = outcome == .unknown

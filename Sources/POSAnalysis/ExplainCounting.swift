@@ -1,15 +1,16 @@
 import Dispatch
 
-/// The attribute columns of a `TransactionTable` re-coded for counting combinations.
+/// How the attribute values of a `TransactionTable` are re-coded for counting combinations.
 ///
 /// A value keeps a code of its own only when some run can use it (it passed support on its
 /// own); every other value of the attribute shares one extra code, `lumpedCode[a]`. A
 /// combination holding the lumped code can never pass support (apriori), so lumping loses
 /// nothing and keeps the dense count arrays small: at 1% support a run keeps at most 100
-/// values of an attribute.
+/// values of an attribute. The table's columns are not copied: counting reads the raw codes
+/// through `compactOfRaw`, a table small enough to stay in the first-level cache.
 struct CompactColumns: Sendable {
-    /// `codes[a][row]`: the compact code of the row's value of attribute `a`.
-    let codes: [[UInt16]]
+    /// The table whose raw codes are read.
+    let table: TransactionTable
     /// The raw value code (`TransactionTable.attributes`) of compact code k < `rawValues[a].count`.
     let rawValues: [[UInt32]]
     /// `compactOfRaw[a][raw]`: the compact code of a raw value code.
@@ -18,7 +19,7 @@ struct CompactColumns: Sendable {
     let lumpedCode: [Int]
     /// Compact codes per attribute, the lumped code included.
     let cardinality: [Int]
-    let rowCount: Int
+    var rowCount: Int { table.count }
 
     /// Keeps, for each attribute, the raw codes with `keep[a][raw] == true` (at most 65,534 of
     /// them, the lowest codes first; no real attribute comes near).
@@ -36,27 +37,49 @@ struct CompactColumns: Sendable {
             compactOfRaw.append(map)
             lumpedCode.append(lumped)
         }
-        var codes: [[UInt16]] = []
-        for a in 0..<TransactionTable.attributeCount {
-            if rawValues[a].isEmpty {
-                codes.append([UInt16](repeating: 0, count: table.count))
-                continue
-            }
-            codes.append(table.attributes[a].withUnsafeBufferPointer { raw in
-                compactOfRaw[a].withUnsafeBufferPointer { map in
-                    [UInt16](unsafeUninitializedCapacity: raw.count) { out, initialized in
-                        for row in 0..<raw.count { out[row] = map[Int(raw[row])] }
-                        initialized = raw.count
-                    }
-                }
-            })
-        }
-        self.codes = codes
+        self.table = table
         self.rawValues = rawValues
         self.compactOfRaw = compactOfRaw
         self.lumpedCode = lumpedCode
         cardinality = rawValues.indices.map { rawValues[$0].count + (lumpedCode[$0] >= 0 ? 1 : 0) }
-        rowCount = table.count
+    }
+
+    /// The compact codes of `rows` for every attribute, gathered into columns of their own.
+    func gather(_ rows: [Int32]) -> [[UInt16]] {
+        (0..<TransactionTable.attributeCount).map { a in
+            let map = compactOfRaw[a]
+            func gather<C: FixedWidthInteger>(_ column: UnsafeBufferPointer<C>) -> [UInt16] {
+                map.withUnsafeBufferPointer { map in
+                    [UInt16](unsafeUninitializedCapacity: rows.count) { out, initialized in
+                        for (j, row) in rows.enumerated() { out[j] = map[Int(column[Int(row)])] }
+                        initialized = rows.count
+                    }
+                }
+            }
+            return table.attributes[a].withCodes(narrow: { gather($0) }, wide: { gather($0) })
+        }
+    }
+
+    /// The rows, among those not yet `explained`, whose raw value of each item's attribute is the
+    /// item's value: one scan of the first attribute's column, then the others on the survivors.
+    func rows(matching items: [(attribute: Int, value: UInt32)], explained: [Bool]) -> [Int32] {
+        var rows: [Int32] = []
+        guard let first = items.first else { return rows }
+        func scan<C: FixedWidthInteger>(_ column: UnsafeBufferPointer<C>) {
+            let value = C(truncatingIfNeeded: first.value)
+            explained.withUnsafeBufferPointer { explained in
+                for row in 0..<column.count where column[row] == value && !explained[row] { rows.append(Int32(row)) }
+            }
+        }
+        table.attributes[first.attribute].withCodes(narrow: { scan($0) }, wide: { scan($0) })
+        for item in items.dropFirst() {
+            func keep<C: FixedWidthInteger>(_ column: UnsafeBufferPointer<C>) {
+                let value = C(truncatingIfNeeded: item.value)
+                rows.removeAll { column[Int($0)] != value }
+            }
+            table.attributes[item.attribute].withCodes(narrow: { keep($0) }, wide: { keep($0) })
+        }
+        return rows
     }
 }
 
@@ -242,25 +265,24 @@ struct CombinationCounter: Sendable {
         case cheaper, bySubset, byBlock
     }
 
-    /// Counts over every row.
+    /// Counts over every row of the table, read through the compact-code tables.
     func countAllRows(pass: Pass = .cheaper) -> CombinationCounts {
         var counts = CombinationCounts(layout: layout)
-        count(codes: columns.codes, rowCount: columns.rowCount, sign: 1, into: &counts, pass: pass)
+        count(source: .table, rowCount: columns.rowCount, sign: 1, into: &counts, pass: pass)
         return counts
     }
 
     /// Adds `sign` (1 or −1) for every row of `rows` to `counts`.
     func add(rows: [Int32], sign: Int32, to counts: inout CombinationCounts, pass: Pass = .cheaper) {
         guard !rows.isEmpty else { return }
-        let gathered = columns.codes.map { column in
-            column.withUnsafeBufferPointer { column in
-                [UInt16](unsafeUninitializedCapacity: rows.count) { out, initialized in
-                    for (j, row) in rows.enumerated() { out[j] = column[Int(row)] }
-                    initialized = rows.count
-                }
-            }
-        }
-        count(codes: gathered, rowCount: rows.count, sign: sign, into: &counts, pass: pass)
+        count(source: .gathered(columns.gather(rows)), rowCount: rows.count, sign: sign, into: &counts, pass: pass)
+    }
+
+    /// Where a pass reads its codes: the whole table's raw columns (mapped to compact codes on the
+    /// way) or compact codes already gathered for a list of rows.
+    enum Source {
+        case table
+        case gathered([[UInt16]])
     }
 
     private static let chunk = 2048
@@ -270,7 +292,7 @@ struct CombinationCounter: Sendable {
         let base: UnsafeMutablePointer<Int32>
     }
 
-    private func count(codes: [[UInt16]], rowCount: Int, sign: Int32, into counts: inout CombinationCounts, pass: Pass) {
+    private func count(source: Source, rowCount: Int, sign: Int32, into counts: inout CombinationCounts, pass: Pass) {
         let perSubset = rowCount * denseSubsets.count * 2
         let perBlock = layout.blocks.reduce(0) { $0 + rowCount * ($1.attributes.count + 2) } + layout.marginalCost
         let bySubset = pass == .cheaper ? perSubset <= perBlock : pass == .bySubset
@@ -291,20 +313,68 @@ struct CombinationCounter: Sendable {
         counts.dense.withUnsafeMutableBufferPointer { dense in
             let target = DisjointWrites(base: dense.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: threads) { t in
+                var index = [UInt32](repeating: 0, count: Self.chunk)
                 if bySubset {
                     for s in jobsOfThread[t] {
-                        countSubset(layout.subsets[s], codes: codes, rowCount: rowCount, sign: sign, into: target.base)
+                        let subset = layout.subsets[s]
+                        if case .gathered(let codes) = source {
+                            countSubset(subset, codes: codes, rowCount: rowCount, sign: sign, into: target.base)
+                        } else {
+                            accumulate(
+                                attributes: subset.attributes, strides: subset.strides, source: source, rowCount: rowCount,
+                                sign: sign, index: &index, into: target.base + subset.offset)
+                        }
                     }
                 } else {
                     var cube: [Int32] = []
-                    var index = [UInt32](repeating: 0, count: Self.chunk)
                     for b in jobsOfThread[t] {
-                        countBlock(layout.blocks[b], codes: codes, rowCount: rowCount, sign: sign, cube: &cube, index: &index, into: target.base)
+                        countBlock(layout.blocks[b], source: source, rowCount: rowCount, sign: sign, cube: &cube, index: &index, into: target.base)
                     }
                 }
             }
         }
-        if !sparseSubsets.isEmpty { addSparse(codes: codes, rowCount: rowCount, sign: sign, to: &counts) }
+        if !sparseSubsets.isEmpty { addSparse(source: source, rowCount: rowCount, sign: sign, to: &counts) }
+    }
+
+    /// Adds `sign` to `cells[Σ code(aᵢ)·strideᵢ]` for every row, a chunk of rows at a time and one
+    /// attribute at a time: the cell indices of a chunk build up in `index`, reading the table's raw
+    /// codes through a per-attribute table of compact code × stride (a first-level-cache lookup in
+    /// place of a multiplication), or the gathered compact codes as they are.
+    private func accumulate(
+        attributes: [Int], strides: [Int], source: Source, rowCount: Int, sign: Int32, index: inout [UInt32],
+        into cells: UnsafeMutablePointer<Int32>
+    ) {
+        let scaled: [[UInt32]] =
+            if case .table = source {
+                attributes.enumerated().map { i, a in columns.compactOfRaw[a].map { UInt32($0) &* UInt32(strides[i]) } }
+            } else { [] }
+        index.withUnsafeMutableBufferPointer { index in
+            var start = 0
+            while start < rowCount {
+                let length = min(Self.chunk, rowCount - start)
+                for j in 0..<length { index[j] = 0 }
+                for (i, a) in attributes.enumerated() {
+                    switch source {
+                    case .gathered(let codes):
+                        let stride = UInt32(strides[i])
+                        codes[a].withUnsafeBufferPointer { column in
+                            let base = column.baseAddress! + start
+                            for j in 0..<length { index[j] &+= UInt32(base[j]) &* stride }
+                        }
+                    case .table:
+                        scaled[i].withUnsafeBufferPointer { table in
+                            func add<C: FixedWidthInteger>(_ column: UnsafeBufferPointer<C>) {
+                                let base = column.baseAddress! + start
+                                for j in 0..<length { index[j] &+= table[Int(base[j])] }
+                            }
+                            columns.table.attributes[a].withCodes(narrow: { add($0) }, wide: { add($0) })
+                        }
+                    }
+                }
+                for j in 0..<length { cells[Int(index[j])] &+= sign }
+                start += length
+            }
+        }
     }
 
     /// One subset, one pass: a cell bump per row.
@@ -347,28 +417,15 @@ struct CombinationCounter: Sendable {
 
     /// Fills the block's cube from the rows, then adds each member subset's sums.
     private func countBlock(
-        _ block: CombinationLayout.Block, codes: [[UInt16]], rowCount: Int, sign: Int32, cube: inout [Int32],
+        _ block: CombinationLayout.Block, source: Source, rowCount: Int, sign: Int32, cube: inout [Int32],
         index: inout [UInt32], into dense: UnsafeMutablePointer<Int32>
     ) {
         if cube.count < block.size { cube = [Int32](repeating: 0, count: block.size) }
         cube.withUnsafeMutableBufferPointer { cube in
             for i in 0..<block.size { cube[i] = 0 }
-            index.withUnsafeMutableBufferPointer { index in
-                var start = 0
-                while start < rowCount {
-                    let length = min(Self.chunk, rowCount - start)
-                    for j in 0..<length { index[j] = 0 }
-                    for (i, a) in block.attributes.enumerated() {
-                        let stride = UInt32(block.strides[i])
-                        codes[a].withUnsafeBufferPointer { column in
-                            let base = column.baseAddress! + start
-                            for j in 0..<length { index[j] &+= UInt32(base[j]) &* stride }
-                        }
-                    }
-                    for j in 0..<length { cube[Int(index[j])] &+= 1 }
-                    start += length
-                }
-            }
+            accumulate(
+                attributes: block.attributes, strides: block.strides, source: source, rowCount: rowCount, sign: 1, index: &index,
+                into: cube.baseAddress!)
             for member in block.members {
                 sumOut(cube: UnsafeBufferPointer(cube), block: block, subset: layout.subsets[member], sign: sign, into: dense)
             }
@@ -413,13 +470,19 @@ struct CombinationCounter: Sendable {
     }
 
     /// The slow path for the rare subsets too large for a dense array: a hash map per subset.
-    private func addSparse(codes: [[UInt16]], rowCount: Int, sign: Int32, to counts: inout CombinationCounts) {
+    private func addSparse(source: Source, rowCount: Int, sign: Int32, to counts: inout CombinationCounts) {
+        func code(_ a: Int, _ r: Int) -> Int {
+            switch source {
+            case .gathered(let codes): Int(codes[a][r])
+            case .table: Int(columns.compactOfRaw[a][Int(columns.table.attributes[a][r])])
+            }
+        }
         for s in sparseSubsets {
             let subset = layout.subsets[s]
             var map = counts.sparse[subset.sparseSlot]
             for r in 0..<rowCount {
                 var cell = 0
-                for (k, a) in subset.attributes.enumerated() { cell += Int(codes[a][r]) * subset.strides[k] }
+                for (k, a) in subset.attributes.enumerated() { cell += code(a, r) * subset.strides[k] }
                 map[cell, default: 0] &+= sign
             }
             counts.sparse[subset.sparseSlot] = map
@@ -451,7 +514,7 @@ struct ValueCounts: Sendable {
     mutating func add(_ table: TransactionTable, rows: [Int32]?, sign: Int = 1) {
         for a in 0..<TransactionTable.attributeCount {
             let offset = offsets[a]
-            table.attributes[a].withUnsafeBufferPointer { column in
+            func add<C: FixedWidthInteger>(_ column: UnsafeBufferPointer<C>) {
                 counts.withUnsafeMutableBufferPointer { counts in
                     if let rows {
                         for row in rows { counts[offset + Int(column[Int(row)])] += sign }
@@ -460,6 +523,7 @@ struct ValueCounts: Sendable {
                     }
                 }
             }
+            table.attributes[a].withCodes(narrow: { add($0) }, wide: { add($0) })
         }
     }
 }

@@ -31,7 +31,7 @@ extension ExplainRun {
             guard target.matches(table.outcome[row]) else { continue }
             targetRows += 1
             if let cause = table.cause[row] { causeCounts[Int(cause.rawValue)] += 1 }
-            if let code = table.responseCode[row] { codeCounts[code, default: 0] += 1 }
+            if let code = table.responseCodeText(row) { codeCounts[code, default: 0] += 1 }
         }
 
         var topCause = ""

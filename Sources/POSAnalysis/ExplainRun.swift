@@ -260,20 +260,7 @@ struct ExplainRun {
     }
 
     private func unexplainedRows(matching items: [(attribute: Int, value: UInt32)], explained: [Bool]) -> [Int32] {
-        var rows: [Int32] = []
-        let codes = items.map { (column: columns.codes[$0.attribute], code: columns.compactOfRaw[$0.attribute][Int($0.value)]) }
-        let first = codes[0]
-        first.column.withUnsafeBufferPointer { column in
-            for row in 0..<column.count where column[row] == first.code && !explained[row] {
-                var matches = true
-                for k in 1..<codes.count where codes[k].column[row] != codes[k].code {
-                    matches = false
-                    break
-                }
-                if matches { rows.append(Int32(row)) }
-            }
-        }
-        return rows
+        columns.rows(matching: items, explained: explained)
     }
 }
 

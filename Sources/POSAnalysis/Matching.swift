@@ -1,17 +1,46 @@
-/// The result of matching terminal transactions to acquirer pairs.
+/// The result of matching a batch's terminal transactions to acquirer pairs.
 struct MatchResult {
     /// For each transaction (in `AnalysisData.transactions` order), the index of its pair, if any.
     var pairOfTransaction: [Int?]
-    /// Each terminal's clock offset in ms (acquirer time − terminal time), by terminal dictionary id.
-    var clockOffset: [Int64: Int64]
-    /// Each terminal's usual realm (most matched pairs), by terminal dictionary id.
+    /// Each transaction's terminal clock offset in ms (acquirer time − terminal time) for its day,
+    /// nil when the terminal matched nothing that day.
+    var clockOffset: [Int64?]
+    /// The realm each (terminal, day) matched most often, by `Correlation.dayKey`.
     var usualRealm: [Int64: Int64]
+    /// Pairs taken from transactions of later days outside the batch: (day, terminal) to redo.
+    var stolenFrom: Set<DayTerminal>
+}
+
+/// A (local day, terminal) pair, the unit the analysis recomputes.
+struct DayTerminal: Hashable, Comparable, Sendable {
+    var day: Int64
+    var tid: Int64
+
+    static func < (a: DayTerminal, b: DayTerminal) -> Bool { (a.day, a.tid) < (b.day, b.tid) }
 }
 
 extension Correlation {
-    /// Matches every terminal transaction to the acquirer pair with its TID and STAN nearest in time,
-    /// within the window, after correcting each terminal's constant clock offset (the median of its
-    /// first-pass differences). Each pair serves at most one transaction; reversals match 04xx pairs only.
+    /// A (terminal, day) pair as one integer key.
+    @inline(__always)
+    static func dayKey(tid: Int64, day: Int64) -> Int64 { tid << 24 | (day & 0xFF_FFFF) }
+
+    /// What keys a pair across recomputes: its request's message id, else its response's, negated.
+    @inline(__always)
+    static func pairKey(_ pair: AcquirerPair, _ data: AnalysisData) -> Int64 {
+        if let request = pair.request { return data.messages.id[request] }
+        if let response = pair.response { return -data.messages.id[response] }
+        return 0
+    }
+
+    /// Matches every transaction of the batch to the acquirer pair with its TID and STAN nearest in
+    /// time, within the window, after correcting the terminal's clock offset for that day (the
+    /// median of its first-pass differences). Each pair serves at most one transaction; reversals
+    /// match 04xx pairs only.
+    ///
+    /// Transactions take pairs in the canonical order — day, terminal, time — so that the result
+    /// is the same however the days were split into recomputes: a pair held by a transaction of an
+    /// earlier day outside the batch is not free; one held by a later day's transaction is, and
+    /// taking it sends that (day, terminal) back for recomputing.
     static func match(_ data: AnalysisData, pairs: inout [AcquirerPair], options: MatchOptions) -> MatchResult {
         let t = data.transactions
         // Pairs sorted by (tid, stan) key, then time: a counting sort by terminal, then small sorts.
@@ -28,6 +57,13 @@ extension Correlation {
             return (pair.tid << 21 | Int64(pair.stan & 0x1F_FFFF), pair.time, Int32(usable[$0]))
         }
         let keys = keyed.map(\.key)
+        // Claims of transactions outside the batch, by pair index.
+        var outside = [(day: Int64, txn: Int64)?](repeating: nil, count: pairs.count)
+        if !data.outsideClaims.isEmpty {
+            for index in pairs.indices {
+                if let claim = data.outsideClaims[pairKey(pairs[index], data)] { outside[index] = claim }
+            }
+        }
 
         func candidates(_ row: Int) -> Range<Int> {
             guard t.stan[row] >= 0 else { return 0..<0 }
@@ -42,15 +78,14 @@ extension Correlation {
             while end < keys.count, keys[end] == key { end += 1 }
             return lo..<end
         }
-        var reversalType: Int64 = -1
-        for (id, value) in data.dictionary where value == "reversal" { reversalType = id }
+        let reversalType = data.dictionary.id(of: "reversal")
         func compatible(_ row: Int, _ pair: AcquirerPair) -> Bool {
             (t.type[row] == reversalType) == pair.isReversal
         }
         /// When the terminal sent the request, by its own clock.
         func sendTime(_ row: Int) -> Int64 { t.ts[row] - max(t.latencyMs[row], 0) }
 
-        // Pass 1: each terminal's offset, the median of its nearest differences.
+        // Pass 1: each terminal's offset per day, the median of its nearest differences.
         var samples: [Int64: [Int64]] = [:]
         for row in 0..<t.count {
             let send = sendTime(row)
@@ -62,24 +97,30 @@ extension Correlation {
                 guard abs(difference) <= options.windowMilliseconds else { continue }
                 if best == nil || abs(difference) < abs(best!) { best = difference }
             }
-            if let best { samples[t.tid[row], default: []].append(best) }
+            if let best { samples[dayKey(tid: t.tid[row], day: t.day[row]), default: []].append(best) }
         }
         var offsets: [Int64: Int64] = [:]
-        for (tid, values) in samples {
+        for (key, values) in samples {
             let sorted = values.sorted()
-            offsets[tid] = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+            offsets[key] = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
         }
 
-        // Pass 2: nearest free pair after correction.
+        // Pass 2: nearest free pair after correction, in the canonical order.
         var pairOf = [Int?](repeating: nil, count: t.count)
+        var offsetOf = [Int64?](repeating: nil, count: t.count)
         var realmVotes: [Int64: [Int64: Int]] = [:]
+        var stolen = Set<DayTerminal>()
         for row in 0..<t.count {
-            let send = sendTime(row) + (offsets[t.tid[row]] ?? 0)
+            let key = dayKey(tid: t.tid[row], day: t.day[row])
+            let offset = offsets[key]
+            offsetOf[row] = offset
+            let send = sendTime(row) + (offset ?? 0)
             var best: (index: Int, distance: Int64)?
             for k in candidates(row) {
                 let index = Int(keyed[k].index)
                 let pair = pairs[index]
                 guard pair.matchedTransaction == nil, compatible(row, pair) else { continue }
+                if let claim = outside[index], claim.day <= t.day[row] { continue }
                 let distance = abs(pair.time - send)
                 guard distance <= options.windowMilliseconds else { continue }
                 if best == nil || distance < best!.distance { best = (index, distance) }
@@ -87,13 +128,17 @@ extension Correlation {
             if let best {
                 pairs[best.index].matchedTransaction = row
                 pairOf[row] = best.index
-                realmVotes[t.tid[row], default: [:]][pairs[best.index].realm, default: 0] += 1
+                if let claim = outside[best.index] {
+                    stolen.insert(DayTerminal(day: claim.day, tid: t.tid[row]))
+                    outside[best.index] = nil
+                }
+                realmVotes[key, default: [:]][pairs[best.index].realm, default: 0] += 1
             }
         }
         var usual: [Int64: Int64] = [:]
-        for (tid, votes) in realmVotes {
-            usual[tid] = votes.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key
+        for (key, votes) in realmVotes {
+            usual[key] = votes.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key
         }
-        return MatchResult(pairOfTransaction: pairOf, clockOffset: offsets, usualRealm: usual)
+        return MatchResult(pairOfTransaction: pairOf, clockOffset: offsetOf, usualRealm: usual, stolenFrom: stolen)
     }
 }

@@ -26,10 +26,10 @@ enum NetworkFindingText {
     /// `top_codes` of a set of rows: up to three response codes the terminal received, most
     /// frequent first (ties by code text), e.g. `O0:120|0?:33`. Rows without a code are skipped.
     static func topCodes<Rows: Sequence<Int>>(_ table: TransactionTable, rows: Rows) -> String {
+        var byIndex = [Int](repeating: 0, count: table.codes.count)
+        for row in rows { byIndex[Int(table.responseCode[row])] += 1 }
         var counts: [String: Int] = [:]
-        for row in rows {
-            if let code = table.responseCode[row] { counts[code, default: 0] += 1 }
-        }
+        for index in 1..<max(byIndex.count, 1) where byIndex[index] > 0 { counts[table.codes[index]] = byIndex[index] }
         let ranked = counts.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
         return ranked.prefix(3).map { "\($0.key):\($0.value)" }.joined(separator: "|")
     }

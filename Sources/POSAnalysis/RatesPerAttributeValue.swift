@@ -46,7 +46,7 @@ public enum Rates {
             totalOutcomes += 1
         }
         for a in 0..<attributeCount {
-            table.attributes[a].withUnsafeBufferPointer { column in
+            func count<C: FixedWidthInteger>(_ column: UnsafeBufferPointer<C>) {
                 transactions[a].withUnsafeMutableBufferPointer { n in
                     for row in 0..<table.count { n[Int(column[row])] += 1 }
                 }
@@ -56,6 +56,7 @@ public enum Rates {
                     }
                 }
             }
+            table.attributes[a].withCodes(narrow: { count($0) }, wide: { count($0) })
         }
 
         var rates: [AttributeRate] = []

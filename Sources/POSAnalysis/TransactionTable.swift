@@ -50,12 +50,115 @@ public enum Cause: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     }
 }
 
-/// Every terminal transaction of the database, as columns held in memory for the analysis passes.
+/// One attribute's value codes, one a transaction, a byte each while the attribute has at most
+/// 256 values and two bytes beyond: the window of an analysis holds millions of rows, and the
+/// attribute columns are most of its memory.
+public struct AttributeColumn: Sendable {
+    enum Storage: Sendable {
+        case narrow([UInt8])
+        case wide([UInt16])
+    }
+    private(set) var storage: Storage
+
+    /// An empty column.
+    public init() {
+        storage = .narrow([])
+    }
+
+    /// `count` rows of code 0, one or two bytes wide.
+    public init(count: Int, wide: Bool) {
+        storage = wide ? .wide([UInt16](repeating: 0, count: count)) : .narrow([UInt8](repeating: 0, count: count))
+    }
+
+    public var count: Int {
+        switch storage {
+        case .narrow(let codes): codes.count
+        case .wide(let codes): codes.count
+        }
+    }
+
+    public var isWide: Bool {
+        if case .wide = storage { return true }
+        return false
+    }
+
+    /// The code of a row.
+    public subscript(row: Int) -> UInt32 {
+        get {
+            switch storage {
+            case .narrow(let codes): UInt32(codes[row])
+            case .wide(let codes): UInt32(codes[row])
+            }
+        }
+        set {
+            if newValue > 0xFF, case .narrow(let codes) = storage { storage = .wide(codes.map(UInt16.init)) }
+            switch storage {
+            case .narrow(var codes):
+                storage = .narrow([])
+                codes[row] = UInt8(newValue)
+                storage = .narrow(codes)
+            case .wide(var codes):
+                storage = .wide([])
+                codes[row] = UInt16(newValue)
+                storage = .wide(codes)
+            }
+        }
+    }
+
+    /// Adds a row, widening the column when the code needs two bytes.
+    public mutating func append(_ code: UInt32) {
+        if code > 0xFF, case .narrow(let codes) = storage { storage = .wide(codes.map(UInt16.init)) }
+        switch storage {
+        case .narrow(var codes):
+            storage = .narrow([])
+            codes.append(UInt8(code))
+            storage = .narrow(codes)
+        case .wide(var codes):
+            storage = .wide([])
+            codes.append(UInt16(code))
+            storage = .wide(codes)
+        }
+    }
+
+    /// Reserves room for `count` rows.
+    public mutating func reserveCapacity(_ count: Int) {
+        switch storage {
+        case .narrow(var codes):
+            storage = .narrow([])
+            codes.reserveCapacity(count)
+            storage = .narrow(codes)
+        case .wide(var codes):
+            storage = .wide([])
+            codes.reserveCapacity(count)
+            storage = .wide(codes)
+        }
+    }
+
+    /// The largest code, nil when empty.
+    public func max() -> UInt32? {
+        switch storage {
+        case .narrow(let codes): codes.max().map(UInt32.init)
+        case .wide(let codes): codes.max().map(UInt32.init)
+        }
+    }
+
+    /// Calls `narrow` or `wide` with the codes, whichever the column holds: hot loops write one
+    /// generic local function and pass it to both.
+    @inline(__always)
+    public func withCodes<R>(narrow: (UnsafeBufferPointer<UInt8>) throws -> R, wide: (UnsafeBufferPointer<UInt16>) throws -> R) rethrows -> R {
+        switch storage {
+        case .narrow(let codes): try codes.withUnsafeBufferPointer(narrow)
+        case .wide(let codes): try codes.withUnsafeBufferPointer(wide)
+        }
+    }
+}
+
+/// The transactions of an analysis window, as columns held in memory for the analysis passes.
 ///
 /// Attributes (analysis.md §2) are dictionary-encoded per attribute: `attributes[a][row]` is a small
 /// code, `values[a][code]` its text. Code 0 of every attribute is `unknown`, so a missing value is
-/// a value, never a dropped row. Rows are grouped by terminal, in time order within a terminal;
-/// no pass may rely on a global time order.
+/// a value, never a dropped row. Rows are grouped by day and terminal, in time order within a
+/// terminal's day; no pass may rely on a global time order. About 35 bytes a row.
 public struct TransactionTable: Sendable {
     /// The attributes of analysis.md §2, in that order: the order of patterns and CSV headers.
     public static let attributeNames = [
@@ -70,45 +173,66 @@ public struct TransactionTable: Sendable {
     /// Number of transactions.
     public var count: Int
     /// `attributes[a][row]`: the value code of attribute `a` for a transaction.
-    public var attributes: [[UInt32]]
+    public var attributes: [AttributeColumn]
     /// `values[a][code]`: the text of a value code; `values[a][0] == "unknown"`.
     public var values: [[String]]
     public var outcome: [Outcome]
     /// nil for approved and declined.
     public var cause: [Cause?]
-    /// The response code the terminal received (text), nil when none.
-    public var responseCode: [String?]
-    /// The response code the acquirer sent, when matched.
-    public var acquirerResponseCode: [String?]
+    /// The response code the terminal received, as an index into `codes` (0: none).
+    public var responseCode: [UInt16]
+    /// The response code the acquirer sent when matched, as an index into `codes` (0: none).
+    public var acquirerResponseCode: [UInt16]
+    /// Response code texts by index; index 0 is "no code".
+    public var codes: [String]
     /// Terminal of each transaction (an index into `terminals`).
     public var terminal: [UInt32]
     /// Terminal IDs by index.
     public var terminals: [String]
     /// When the terminal showed the result, in UTC milliseconds, corrected by the terminal's clock offset.
     public var time: [Int64]
-    /// The local day (days since 1970-01-01 in the terminal's local time).
-    public var localDay: [Int32]
-    /// Row id in `terminal_txns`.
-    public var rowID: [Int64]
 
     /// An empty table with the attribute dictionaries started (code 0 = `unknown`).
     public init() {
         count = 0
-        attributes = Array(repeating: [], count: Self.attributeCount)
+        attributes = Array(repeating: AttributeColumn(), count: Self.attributeCount)
         values = Array(repeating: ["unknown"], count: Self.attributeCount)
         outcome = []
         cause = []
         responseCode = []
         acquirerResponseCode = []
+        codes = [""]
         terminal = []
         terminals = []
         time = []
-        localDay = []
-        rowID = []
     }
 
     /// The text of attribute `a` for row `row`.
     public func value(_ a: Int, _ row: Int) -> String { values[a][Int(attributes[a][row])] }
+
+    /// The response code the terminal received, nil when none.
+    public func responseCodeText(_ row: Int) -> String? {
+        let code = responseCode[row]
+        return code == 0 ? nil : codes[Int(code)]
+    }
+
+    /// The response code the acquirer sent, nil when unmatched or none.
+    public func acquirerResponseCodeText(_ row: Int) -> String? {
+        let code = acquirerResponseCode[row]
+        return code == 0 ? nil : codes[Int(code)]
+    }
+
+    /// The index of a response code's text, adding it when new.
+    public mutating func codeIndex(_ text: String?) -> UInt16 {
+        guard let text else { return 0 }
+        if let known = codeLookup[text] { return known }
+        let index = UInt16(codes.count)
+        codes.append(text)
+        codeLookup[text] = index
+        return index
+    }
+
+    private var codeLookup: [String: UInt16] = [:]
 }
 
 /// Network events as the network pass needs them (analysis.md §5).

@@ -168,6 +168,13 @@ public final class Statement {
         }
     }
 
+    /// Binds bytes as a BLOB. SQLite copies them.
+    public func bind(blob: [UInt8], at index: Int32) {
+        blob.withUnsafeBytes { bytes in
+            _ = sqlite3_bind_blob64(handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, sqlite3_uint64(bytes.count), SQLITE_TRANSIENT)
+        }
+    }
+
     /// Binds a list of values to parameters 1…n.
     public func bind(_ values: [DatabaseValue]) throws {
         for (offset, value) in values.enumerated() {
@@ -249,6 +256,13 @@ public final class Statement {
         guard let pointer = sqlite3_column_text(handle, Int32(index)) else { return nil }
         let count = Int(sqlite3_column_bytes(handle, Int32(index)))
         return String(decoding: UnsafeRawBufferPointer(start: pointer, count: count), as: UTF8.self)
+    }
+
+    /// Calls `body` with the bytes of a BLOB (or text) column; they live only during the call.
+    public func withBlob<R>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let pointer = sqlite3_column_blob(handle, Int32(index))
+        let count = Int(sqlite3_column_bytes(handle, Int32(index)))
+        return try body(UnsafeRawBufferPointer(start: pointer, count: pointer == nil ? 0 : count))
     }
 
     /// The column as a `DatabaseValue`, keeping SQLite's storage class.

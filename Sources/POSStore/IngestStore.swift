@@ -80,14 +80,18 @@ public final class IngestStore {
     private let insertReject: Statement
     private let insertFileRow: Statement
 
-    /// Large tables whose rows of a file are found by rowid range (`file_segments`).
+    /// Large tables whose rows of a file are found by rowid range (`file_days`).
     static let segmentedTables = [
         "terminal_txns", "terminal_boots", "firmware_updates", "terminal_signins", "terminal_errors", "net_events", "acquirer_msgs",
     ]
     /// Small tables whose rows of a file are found by their `file_id` index.
-    static let indexedTables = ["inventory", "catalogue_entries", "rejected_lines", "file_counts"]
-    /// First and last rowid this file added to each segmented table, by index in `segmentedTables`.
-    private var segments: [(first: Int64, last: Int64)?] = Array(repeating: nil, count: segmentedTables.count)
+    static let indexedTables = ["inventory", "catalogue_entries", "rejected_lines", "file_counts", "acquirer_coverage"]
+    /// What this file adds day by day: rowid ranges, acquirer coverage, the pairs to recompute.
+    private var tracker: FileDayTracker
+    /// Terminals whose inventory row this file changed or added.
+    private var inventoryChanged: Set<Int64> = []
+    private var catalogueChanged = false
+    private let selectInventory: Statement
 
     /// Opens the store on `database`, creating the schema when needed.
     public init(database: Database) throws {
@@ -125,10 +129,32 @@ public final class IngestStore {
         insertFileRow = try database.prepare("""
             INSERT INTO input_files(path, sha256, kind, compression, bytes, status, ingested_at) VALUES (?1, '', 'pending', 'none', 0, 'failed', ?2)
             """)
+        selectInventory = try database.prepare("""
+            SELECT mid, brand, model, channel, agent, fee_tier, fee_rate, region, mcc, firmware FROM inventory WHERE tid = ?
+            """)
         let load = try database.prepare("SELECT id, value FROM dictionary")
         while try load.step() {
             dictionary[load.text(1) ?? ""] = load.int64(0)
         }
+        tracker = FileDayTracker(reach: try Self.markReach(database), knownTerminalOffsets: try Self.terminalOffsets(database))
+    }
+
+    /// How far a change reaches into neighbouring days (meta `mark_reach_ms`, set by the analysis
+    /// from its matching windows): twice the matching window, the pairing window and a minute.
+    public static let defaultMarkReach: Int64 = 2 * 600_000 + 300_000 + 60_000
+
+    static func markReach(_ database: Database) throws -> Int64 {
+        try database.scalarText("SELECT value FROM meta WHERE key = 'mark_reach_ms'").flatMap { Int64($0) } ?? defaultMarkReach
+    }
+
+    /// The UTC offsets (minutes) the terminal logs in the database are written in.
+    public static func knownTerminalOffsets(_ database: Database) throws -> [Int16] {
+        try terminalOffsets(database)
+    }
+
+    static func terminalOffsets(_ database: Database) throws -> [Int16] {
+        let text = try database.scalarText("SELECT value FROM meta WHERE key = 'terminal_offsets'") ?? ""
+        return text.split(separator: ",").compactMap { Int16($0) }
     }
 
     // MARK: - Ledger
@@ -197,7 +223,9 @@ public final class IngestStore {
             rows = 0
             rejects = 0
             addedInFile.removeAll(keepingCapacity: true)
-            segments = Array(repeating: nil, count: Self.segmentedTables.count)
+            tracker = FileDayTracker(reach: try Self.markReach(database), knownTerminalOffsets: try Self.terminalOffsets(database))
+            inventoryChanged.removeAll(keepingCapacity: true)
+            catalogueChanged = false
         } catch {
             try? database.execute("ROLLBACK")
             throw error
@@ -228,6 +256,7 @@ public final class IngestStore {
                 try deleteRows(ofFile: entry.id)
             }
             try finishFileRow(id: fileID, file, rows: rows, rejects: rejects, duplicateOf: nil)
+            try writeDays()
             try database.execute("COMMIT")
             addedInFile.removeAll(keepingCapacity: true)
             return .committed(fileID: fileID, rows: rows, rejects: rejects, replaced: earlier.contains { $0.status != "failed" })
@@ -244,19 +273,40 @@ public final class IngestStore {
         addedInFile.removeAll(keepingCapacity: true)
     }
 
+    /// Deletes a file's rows, and marks what they touched for the next analysis: every terminal of
+    /// the days their rows were on and the days either side (a replaced or withdrawn file is rare,
+    /// and its rows may have been matched across midnight), the terminals whose inventory row goes,
+    /// every day when catalogue entries go. Facts derived from its transactions go with them.
     private func deleteRows(ofFile id: Int64) throws {
-        let ranges = try database.prepare("SELECT table_name, first_id, last_id FROM file_segments WHERE file_id = ?")
+        let ranges = try database.prepare("SELECT table_name, day, first_id, last_id FROM file_days WHERE file_id = ?")
         ranges.bind(id, at: 1)
-        var found: [(String, Int64, Int64)] = []
-        while try ranges.step() { found.append((ranges.text(0) ?? "", ranges.int64(1), ranges.int64(2))) }
-        for (table, first, last) in found where Self.segmentedTables.contains(table) {
+        var found: [(table: String, day: Int64, first: Int64, last: Int64)] = []
+        while try ranges.step() { found.append((ranges.text(0) ?? "", ranges.int64(1), ranges.int64(2), ranges.int64(3))) }
+        let mark = try database.prepare("INSERT OR IGNORE INTO dirty_marks(day, tid) VALUES (?, -1)")
+        for day in Set(found.map(\.day)).flatMap({ [$0 - 1, $0, $0 + 1] }) {
+            mark.bind(day, at: 1)
+            try mark.run()
+        }
+        for (table, _, first, last) in found where Self.segmentedTables.contains(table) {
             let statement = try database.prepare("DELETE FROM \(table) WHERE id BETWEEN ? AND ? AND file_id = ?")
             statement.bind(first, at: 1)
             statement.bind(last, at: 2)
             statement.bind(id, at: 3)
             try statement.run()
+            if table == "terminal_txns" {
+                let facts = try database.prepare("DELETE FROM txn_facts WHERE txn_id BETWEEN ? AND ?")
+                facts.bind(first, at: 1)
+                facts.bind(last, at: 2)
+                try facts.run()
+            }
         }
-        for table in Self.indexedTables + ["file_segments"] {
+        let inventory = try database.prepare("SELECT tid FROM inventory WHERE file_id = ?")
+        inventory.bind(id, at: 1)
+        while try inventory.step() { inventoryChanged.insert(inventory.int64(0)) }
+        if try database.scalarInt("SELECT count(*) FROM catalogue_entries WHERE file_id = ?", [.integer(id)]) ?? 0 > 0 {
+            catalogueChanged = true
+        }
+        for table in Self.indexedTables + ["file_days"] {
             let statement = try database.prepare("DELETE FROM \(table) WHERE file_id = ?")
             statement.bind(id, at: 1)
             try statement.run()
@@ -264,6 +314,60 @@ public final class IngestStore {
         let statement = try database.prepare("DELETE FROM input_files WHERE id = ?")
         statement.bind(id, at: 1)
         try statement.run()
+    }
+
+    /// Writes what the tracker gathered for this file: its (table, day) ranges, acquirer coverage,
+    /// the (day, terminal) pairs to recompute, the offsets of its terminal rows.
+    private func writeDays() throws {
+        let range = try database.prepare("""
+            INSERT OR REPLACE INTO file_days(file_id, table_name, day, first_id, last_id, rows, min_ts, max_ts)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            """)
+        for (key, r) in tracker.ranges {
+            range.bind(fileID, at: 1)
+            range.bind(Self.segmentedTables[Int(key >> 32)], at: 2)
+            range.bind(Int64(Int32(truncatingIfNeeded: key)), at: 3)
+            range.bind(r.first, at: 4)
+            range.bind(r.last, at: 5)
+            range.bind(r.rows, at: 6)
+            range.bind(r.minTime, at: 7)
+            range.bind(r.maxTime, at: 8)
+            try range.run()
+        }
+        let coverage = try database.prepare("INSERT OR REPLACE INTO acquirer_coverage(file_id, realm, day, min_ts, max_ts) VALUES (?1, ?2, ?3, ?4, ?5)")
+        for (key, span) in tracker.coverage {
+            coverage.bind(fileID, at: 1)
+            coverage.bind(key >> 32, at: 2)
+            coverage.bind(Int64(Int32(truncatingIfNeeded: key)), at: 3)
+            coverage.bind(span.minTime, at: 4)
+            coverage.bind(span.maxTime, at: 5)
+            try coverage.run()
+        }
+        let mark = try database.prepare("INSERT OR IGNORE INTO dirty_marks(day, tid) VALUES (?, ?)")
+        for key in tracker.marks {
+            mark.bind(DirtyMark.day(key), at: 1)
+            mark.bind(DirtyMark.tid(key), at: 2)
+            try mark.run()
+        }
+        if !inventoryChanged.isEmpty {
+            // The days those terminals have data on: their attributes change there.
+            let days = try database.prepare("INSERT OR IGNORE INTO dirty_marks(day, tid) SELECT day, tid FROM terminal_days WHERE tid = ?")
+            for tid in inventoryChanged {
+                days.bind(tid, at: 1)
+                try days.run()
+            }
+        }
+        if catalogueChanged {
+            // Whether a code is standard decides outcomes: every day with transactions.
+            try database.execute("""
+                INSERT OR IGNORE INTO dirty_marks(day, tid) SELECT DISTINCT day, -1 FROM file_days WHERE table_name = 'terminal_txns'
+                """)
+        }
+        let offsets = Set(try Self.terminalOffsets(database)).union(tracker.terminalOffsets)
+        if offsets.count != tracker.knownTerminalOffsets.count {
+            let text = offsets.sorted().map(String.init).joined(separator: ",")
+            try database.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('terminal_offsets', '\(text)')")
+        }
     }
 
     private func finishFileRow(id: Int64, _ file: FileRecord, rows: Int, rejects: Int, duplicateOf: Int64?) throws {
@@ -287,15 +391,6 @@ public final class IngestStore {
         update.bind(file.seconds, at: 13)
         update.bind(id, at: 14)
         try update.run()
-        let segment = try database.prepare("INSERT OR REPLACE INTO file_segments(file_id, table_name, first_id, last_id) VALUES (?, ?, ?, ?)")
-        for (index, range) in segments.enumerated() {
-            guard let range, id == fileID else { continue }
-            segment.bind(id, at: 1)
-            segment.bind(Self.segmentedTables[index], at: 2)
-            segment.bind(range.first, at: 3)
-            segment.bind(range.last, at: 4)
-            try segment.run()
-        }
         let counts = try database.prepare("INSERT OR REPLACE INTO file_counts(file_id, name, value) VALUES (?, ?, ?)")
         for (name, value) in file.counts.sorted(by: { $0.key < $1.key }) where value != 0 {
             counts.bind(id, at: 1)
@@ -344,15 +439,20 @@ public final class IngestStore {
 
     // MARK: - Rows
 
-    /// Notes the row just inserted into segmented table `index`.
+    /// Notes the row just inserted into segmented table `index`; returns its local day.
     @inline(__always)
-    private func noteRow(_ index: Int) {
-        let id = database.lastInsertRowID
-        if let range = segments[index] {
-            segments[index] = (range.first, id)
-        } else {
-            segments[index] = (id, id)
-        }
+    @discardableResult
+    private func noteRow(_ index: Int, _ time: LoggedTime) -> Int64 {
+        tracker.noteRow(table: index, id: database.lastInsertRowID, utc: time.utcMilliseconds, offset: time.offsetMinutes)
+    }
+
+    @inline(__always)
+    private func markTerminal(_ tid: Int64, _ time: LoggedTime, day: Int64) {
+        tracker.markTerminal(tid: tid, utc: time.utcMilliseconds, offset: time.offsetMinutes, day: day)
+    }
+
+    private func dictionaryValue(_ text: String?) throws -> DatabaseValue {
+        try id(text).map(DatabaseValue.integer) ?? .null
     }
 
     @inline(__always)
@@ -368,8 +468,9 @@ public final class IngestStore {
         switch record {
         case .transaction(let t):
             let s = insertTxn
+            let tid = try id(t.header.tid)
             bindHeader(s, line: t.header.line, time: t.header.time)
-            s.bind(try id(t.header.tid), at: 5)
+            s.bind(tid, at: 5)
             s.bind(try id(t.type), at: 6)
             s.bind(t.stan.map(Int64.init), at: 7)
             s.bind(t.batch.map(Int64.init), at: 8)
@@ -384,43 +485,46 @@ public final class IngestStore {
             s.bind(try id(t.reason), at: 17)
             s.bind(try id(t.mcc), at: 18)
             try s.run()
-            noteRow(0)
+            markTerminal(tid, t.header.time, day: noteRow(0, t.header.time))
         case .boot(let b):
             let s = insertBoot
+            let tid = try id(b.header.tid)
             bindHeader(s, line: b.header.line, time: b.header.time)
-            s.bind(try id(b.header.tid), at: 5)
+            s.bind(tid, at: 5)
             s.bind(try id(b.firmware), at: 6)
             s.bind(try id(b.appVersion), at: 7)
             s.bind(try id(b.codeTable), at: 8)
             try s.run()
-            noteRow(1)
+            markTerminal(tid, b.header.time, day: noteRow(1, b.header.time))
         case .firmwareUpdate(let u):
             let s = insertFirmwareUpdate
+            let tid = try id(u.header.tid)
             bindHeader(s, line: u.header.line, time: u.header.time)
-            s.bind(try id(u.header.tid), at: 5)
+            s.bind(tid, at: 5)
             s.bind(try id(u.from), at: 6)
             s.bind(try id(u.to), at: 7)
             s.bind(Int64(u.succeeded ? 1 : 0), at: 8)
             try s.run()
-            noteRow(2)
+            markTerminal(tid, u.header.time, day: noteRow(2, u.header.time))
         case .network(let n):
             let s = insertNet
+            let tid = try id(n.header.tid)
             bindHeader(s, line: n.header.line, time: n.header.time)
             s.bind("terminal", at: 5)
-            s.bind(try id(n.header.tid), at: 6)
+            s.bind(tid, at: 6)
             s.bind(try id(n.state), at: 7)
             s.bind(try id(n.networkType), at: 8)
             s.bind(n.rssi.map(Int64.init), at: 9)
             s.bind(n.reason, at: 10)
             try s.run()
-            noteRow(5)
+            markTerminal(tid, n.header.time, day: noteRow(5, n.header.time))
         case .signIn(let x):
             let s = insertSignIn
             bindHeader(s, line: x.header.line, time: x.header.time)
             s.bind(try id(x.header.tid), at: 5)
             s.bind(try id(x.responseCode), at: 6)
             try s.run()
-            noteRow(3)
+            noteRow(3, x.header.time)
         case .error(let e):
             let s = insertError
             bindHeader(s, line: e.header.line, time: e.header.time)
@@ -428,7 +532,7 @@ public final class IngestStore {
             s.bind(try id(e.error), at: 6)
             s.bind(e.message, at: 7)
             try s.run()
-            noteRow(4)
+            noteRow(4, e.header.time)
         case .ignored:
             return
         }
@@ -438,8 +542,10 @@ public final class IngestStore {
     /// Adds one acquirer message.
     public func add(_ m: AcquirerMessage) throws {
         let s = insertMessage
+        let realm = try id(m.realm)
+        let tid = try id(m.tid)
         bindHeader(s, line: m.line, time: m.time)
-        s.bind(try id(m.realm), at: 5)
+        s.bind(realm, at: 5)
         s.bind(m.direction.rawValue, at: 6)
         s.bind(try id(m.mti), at: 7)
         s.bind(m.maskedPAN, at: 8)
@@ -451,12 +557,13 @@ public final class IngestStore {
         s.bind(m.localDate, at: 14)
         s.bind(m.rrn, at: 15)
         s.bind(try id(m.responseCode), at: 16)
-        s.bind(try id(m.tid), at: 17)
+        s.bind(tid, at: 17)
         s.bind(try id(m.mid), at: 18)
         s.bind(try id(m.currency), at: 19)
         s.bind(m.lifespanMs, at: 20)
         try s.run()
-        noteRow(6)
+        let day = noteRow(6, m.time)
+        tracker.markMessage(tid: tid ?? 0, realm: realm, utc: m.time.utcMilliseconds, offset: m.time.offsetMinutes, day: day)
         rows += 1
     }
 
@@ -471,14 +578,30 @@ public final class IngestStore {
         s.bind(nil as Int64?, at: 9)
         s.bind(e.detail, at: 10)
         try s.run()
-        noteRow(5)
+        noteRow(5, e.time)
+        tracker.markLinkEvent(utc: e.time.utcMilliseconds, offset: e.time.offsetMinutes)
         rows += 1
     }
 
-    /// Adds (or replaces) one terminal's inventory row.
+    /// Adds (or replaces) one terminal's inventory row, noting the terminal when the row changes
+    /// anything: its transactions' attributes change with it.
     public func add(_ r: InventoryRow) throws {
+        let tid = try id(r.tid)
+        let values: [DatabaseValue] = [
+            r.mid.map(DatabaseValue.text) ?? .null, try dictionaryValue(r.brand), try dictionaryValue(r.model),
+            try dictionaryValue(r.channel), try dictionaryValue(r.agent), try dictionaryValue(r.feeTier),
+            r.feeRate.map(DatabaseValue.real) ?? .null, try dictionaryValue(r.region), try dictionaryValue(r.mcc),
+            try dictionaryValue(r.firmware),
+        ]
+        selectInventory.bind(tid, at: 1)
+        if try selectInventory.step() {
+            if (0..<values.count).contains(where: { selectInventory.value($0) != values[$0] }) { inventoryChanged.insert(tid) }
+        } else {
+            inventoryChanged.insert(tid)
+        }
+        selectInventory.reset()
         let s = insertInventory
-        s.bind(try id(r.tid), at: 1)
+        s.bind(tid, at: 1)
         s.bind(fileID, at: 2)
         s.bind(Int64(r.line), at: 3)
         s.bind(r.mid, at: 4)
@@ -497,6 +620,7 @@ public final class IngestStore {
 
     /// Adds one user catalogue entry.
     public func add(_ e: CatalogueEntry) throws {
+        catalogueChanged = true
         let s = insertCatalogue
         s.bind(fileID, at: 1)
         s.bind(Int64(e.line), at: 2)

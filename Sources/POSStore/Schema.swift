@@ -4,7 +4,7 @@ import Glibc
 /// Creates and upgrades the database schema (`schema.sql`, embedded in the binary).
 public enum Schema {
     /// The schema version this build writes (`PRAGMA user_version`).
-    public static let version: Int64 = 1
+    public static let version: Int64 = 2
 
     /// The schema text.
     public static var sql: String { String(decoding: PackageResources.schema_sql, as: UTF8.self) }
@@ -28,7 +28,11 @@ public enum Schema {
         if current < version {
             try database.execute("BEGIN IMMEDIATE")
             do {
-                try database.execute(sql)
+                // Another process may have upgraded it while this one waited for the write lock.
+                let now = try database.scalarInt("PRAGMA user_version") ?? 0
+                if now == 1 { try database.execute(Self.beforeVersion2) }
+                if now < version { try database.execute(sql) }
+                if now == 1 { try database.execute(Self.afterVersion2) }
                 try database.execute("PRAGMA user_version = \(version)")
                 try database.execute("COMMIT")
             } catch {
@@ -37,6 +41,51 @@ public enum Schema {
             }
         }
     }
+
+    /// Schema 1 → 2, before the version-2 schema is installed: tables whose layout changed go
+    /// (they hold only what the next analysis derives again), the ledger and the run table grow.
+    static let beforeVersion2 = """
+        DROP VIEW IF EXISTS findings;
+        DROP VIEW IF EXISTS acquirer_messages;
+        DROP VIEW IF EXISTS firmware_history;
+        DROP TABLE IF EXISTS acquirer_pairs;
+        DROP TABLE IF EXISTS firmware_periods;
+        DELETE FROM txn_facts;
+        ALTER TABLE input_files ADD COLUMN pruned_at INTEGER;
+        ALTER TABLE analysis_runs ADD COLUMN window_since TEXT;
+        ALTER TABLE analysis_runs ADD COLUMN window_until TEXT;
+        ALTER TABLE analysis_runs ADD COLUMN uncovered_days TEXT NOT NULL DEFAULT '';
+        ALTER TABLE analysis_runs ADD COLUMN recomputed INTEGER NOT NULL DEFAULT 0;
+        """
+
+    /// Schema 1 → 2, after: where each file's rows of each day are, what each acquirer file
+    /// covers, the last run's findings kept as history, and every day marked for the next analysis.
+    static let afterVersion2: String = {
+        var text = ""
+        for table in ["terminal_txns", "terminal_boots", "firmware_updates", "terminal_signins", "terminal_errors", "net_events", "acquirer_msgs"] {
+            text += """
+                INSERT OR REPLACE INTO file_days(file_id, table_name, day, first_id, last_id, rows, min_ts, max_ts)
+                SELECT file_id, '\(table)', (ts + tz * 60000) / 86400000, min(id), max(id), count(*), min(ts), max(ts)
+                FROM \(table) GROUP BY file_id, (ts + tz * 60000) / 86400000;
+
+                """
+        }
+        text += """
+            INSERT OR REPLACE INTO acquirer_coverage(file_id, realm, day, min_ts, max_ts)
+            SELECT file_id, realm, (ts + tz * 60000) / 86400000, min(ts), max(ts) FROM acquirer_msgs
+            GROUP BY file_id, realm, (ts + tz * 60000) / 86400000;
+            INSERT OR IGNORE INTO dirty_marks(day, tid) SELECT DISTINCT day, -1 FROM file_days;
+            INSERT INTO run_findings(run_id, rank, kind, pattern, outcome, n_txns, n_unknown, rate, rate_lo, rate_hi, baseline_rate,
+                risk_ratio, rr_lo, rr_hi, p_value, q_value, excess_unknown, share_of_unknown, top_cause, top_codes, confounded_by, evidence)
+            SELECT (SELECT max(id) FROM analysis_runs), rank, kind, pattern, outcome, n_txns, n_unknown, rate, rate_lo, rate_hi,
+                baseline_rate, risk_ratio, rr_lo, rr_hi, p_value, q_value, excess_unknown, share_of_unknown, top_cause, top_codes,
+                confounded_by, evidence
+            FROM analysis_findings WHERE (SELECT max(id) FROM analysis_runs) IS NOT NULL;
+            DROP TABLE IF EXISTS analysis_findings;
+            DROP TABLE IF EXISTS file_segments;
+            """
+        return text
+    }()
 
     /// Switches a new database to WAL, waiting while another process does the same.
     ///

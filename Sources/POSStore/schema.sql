@@ -37,7 +37,10 @@ CREATE TABLE IF NOT EXISTS input_files (
     error          TEXT,
     duplicate_of   INTEGER,
     ingested_at    INTEGER NOT NULL,
-    seconds        REAL NOT NULL DEFAULT 0
+    seconds        REAL NOT NULL DEFAULT 0,
+    -- When `posrca prune` archived and removed the file's rows (its ledger row stays, so that the
+    -- same content is never ingested again).
+    pruned_at      INTEGER
 );
 CREATE INDEX IF NOT EXISTS input_files_by_path ON input_files(path);
 CREATE INDEX IF NOT EXISTS input_files_by_sha256 ON input_files(sha256);
@@ -51,15 +54,44 @@ CREATE TABLE IF NOT EXISTS file_counts (
     PRIMARY KEY (file_id, name)
 ) WITHOUT ROWID;
 
--- The rowid range each file's rows occupy in the large tables (a file's rows are inserted in one
--- transaction, so they are contiguous): replacing a file deletes by range, and the large tables
--- need no index on file_id, which keeps inserts at the speed of appends.
-CREATE TABLE IF NOT EXISTS file_segments (
+-- Where each file's rows of each local day are: the rowid range and count per (file, table, day),
+-- with the first and last time. A file's rows are inserted in one transaction, so a file's rows of
+-- a table are contiguous and its days' ranges lie inside that span; replacing a file deletes by
+-- range, and analysing a day reads its ranges, so the large tables need no index on file or day,
+-- which keeps inserts at the speed of appends. `day` is the row's local date in its own UTC offset,
+-- as days since 1970-01-01.
+CREATE TABLE IF NOT EXISTS file_days (
     file_id    INTEGER NOT NULL,
     table_name TEXT NOT NULL,
+    day        INTEGER NOT NULL,
     first_id   INTEGER NOT NULL,
     last_id    INTEGER NOT NULL,
-    PRIMARY KEY (file_id, table_name)
+    rows       INTEGER NOT NULL,
+    min_ts     INTEGER NOT NULL,
+    max_ts     INTEGER NOT NULL,
+    PRIMARY KEY (file_id, table_name, day)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS file_days_by_day ON file_days(table_name, day);
+
+-- The time each acquirer file covers per realm and local day (its first and last message): a
+-- transaction with no matching request is `request_lost` where a file of its realm covers it.
+CREATE TABLE IF NOT EXISTS acquirer_coverage (
+    file_id INTEGER NOT NULL,
+    realm   INTEGER NOT NULL,
+    day     INTEGER NOT NULL,
+    min_ts  INTEGER NOT NULL,
+    max_ts  INTEGER NOT NULL,
+    PRIMARY KEY (file_id, realm, day)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS acquirer_coverage_by_day ON acquirer_coverage(day);
+
+-- What the next analysis must (re)compute: (local day, terminal) pairs whose input changed, written
+-- in the same transaction as the change. `tid` is a dictionary id, 0 for acquirer messages without
+-- a terminal, and -1 for every terminal of the day.
+CREATE TABLE IF NOT EXISTS dirty_marks (
+    day INTEGER NOT NULL,
+    tid INTEGER NOT NULL,
+    PRIMARY KEY (day, tid)
 ) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS rejected_lines (
@@ -209,8 +241,8 @@ CREATE TABLE IF NOT EXISTS catalogue_entries (
 );
 CREATE INDEX IF NOT EXISTS catalogue_entries_by_file ON catalogue_entries(file_id);
 
--- What `posrca analyze` derives for each terminal transaction (analysis.md §1–§2). Empty until the
--- first analysis; rewritten whole by each one.
+-- What `posrca analyze` derives for each terminal transaction (analysis.md §1–§2), computed once
+-- per (day, terminal) and kept: a night recomputes only the (day, terminal) pairs in dirty_marks.
 CREATE TABLE IF NOT EXISTS txn_facts (
     txn_id          INTEGER PRIMARY KEY,
     outcome         TEXT NOT NULL,
@@ -228,28 +260,133 @@ CREATE TABLE IF NOT EXISTS txn_facts (
     net_event_60s   TEXT
 );
 
--- Acquirer request/response pairs the last analysis matched to no terminal transaction (the
--- matched ones are in txn_facts.request_id / response_id).
+-- Acquirer request/response pairs that no terminal transaction matched (the matched ones are in
+-- txn_facts.request_id / response_id), by the local day of the pair and its terminal.
 CREATE TABLE IF NOT EXISTS acquirer_pairs (
     id           INTEGER PRIMARY KEY,
+    day          INTEGER NOT NULL,
+    tid          INTEGER NOT NULL,
     request_id   INTEGER,
     response_id  INTEGER
 );
+CREATE INDEX IF NOT EXISTS acquirer_pairs_by_day ON acquirer_pairs(day, tid);
 
--- Firmware periods of each terminal, from its boots and successful upgrades.
-CREATE TABLE IF NOT EXISTS firmware_periods (
-    id           INTEGER PRIMARY KEY,
+-- Each terminal's state at the end of each local day it has data: what the next day starts from
+-- (software in force, last network state, last disruptive event, realm), and its clock offset.
+CREATE TABLE IF NOT EXISTS terminal_days (
+    tid               INTEGER NOT NULL,
+    day               INTEGER NOT NULL,
+    transactions      INTEGER NOT NULL,
+    firmware          INTEGER,
+    app_version       INTEGER,
+    code_table        INTEGER,
+    net_type          INTEGER,
+    rssi              INTEGER,
+    last_disruption   INTEGER,
+    realm             INTEGER,
+    clock_offset_ms   INTEGER,
+    PRIMARY KEY (tid, day)
+) WITHOUT ROWID;
+
+-- Changes of a terminal's software (firmware, app, code table) from its boots and successful
+-- upgrades: one row where what it runs changes (the firmware_history view).
+CREATE TABLE IF NOT EXISTS firmware_changes (
     tid          INTEGER NOT NULL,
+    ts           INTEGER NOT NULL,
+    day          INTEGER NOT NULL,
     firmware     INTEGER,
     app_version  INTEGER,
     code_table   INTEGER,
-    from_ts      INTEGER NOT NULL,
-    to_ts        INTEGER
+    PRIMARY KEY (tid, ts)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS firmware_changes_by_day ON firmware_changes(day, tid);
+
+-- One local day as the analysis passes read it: its transactions' attributes, outcome and cause,
+-- its acquirer pairs, upgrades and network events, in a compact columnar encoding written by
+-- POSAnalysis (DaySnapshot). The window of an analysis is read from here, never from the raw tables.
+CREATE TABLE IF NOT EXISTS analysis_days (
+    day          INTEGER PRIMARY KEY,
+    transactions INTEGER NOT NULL,
+    covered      INTEGER NOT NULL,
+    snapshot     BLOB NOT NULL
 );
 
--- The last analysis's findings (analysis.md §7), most important first.
-CREATE TABLE IF NOT EXISTS analysis_findings (
-    rank             INTEGER PRIMARY KEY,
+-- Daily aggregates (the daily_* views), recomputed with their day: what the canned queries and
+-- the report read, so that neither pays for the history they do not ask about.
+CREATE TABLE IF NOT EXISTS agg_outcomes (
+    day TEXT NOT NULL, outcome TEXT NOT NULL, cause TEXT NOT NULL,
+    transactions INTEGER NOT NULL, terminals INTEGER NOT NULL,
+    PRIMARY KEY (day, outcome, cause)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS agg_terminals (
+    day TEXT NOT NULL, tid TEXT NOT NULL, brand TEXT NOT NULL, model TEXT NOT NULL, channel TEXT NOT NULL,
+    agent TEXT NOT NULL, fee_tier TEXT NOT NULL, region TEXT NOT NULL,
+    transactions INTEGER NOT NULL, approved INTEGER NOT NULL, declined INTEGER NOT NULL, unknown INTEGER NOT NULL,
+    timeout INTEGER NOT NULL, error INTEGER NOT NULL, first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,
+    firmware TEXT NOT NULL, code_table TEXT NOT NULL,
+    PRIMARY KEY (day, tid)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS agg_terminals_by_tid ON agg_terminals(tid, day);
+CREATE TABLE IF NOT EXISTS agg_terminal_causes (
+    day TEXT NOT NULL, tid TEXT NOT NULL, outcome TEXT NOT NULL, cause TEXT NOT NULL, transactions INTEGER NOT NULL,
+    PRIMARY KEY (day, tid, outcome, cause)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS agg_profiles (
+    day TEXT NOT NULL, brand TEXT NOT NULL, model TEXT NOT NULL, channel TEXT NOT NULL, agent TEXT NOT NULL,
+    fee_tier TEXT NOT NULL, region TEXT NOT NULL, outcome TEXT NOT NULL, cause TEXT NOT NULL, transactions INTEGER NOT NULL,
+    PRIMARY KEY (day, brand, model, channel, agent, fee_tier, region, outcome, cause)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS agg_software (
+    day TEXT NOT NULL, firmware TEXT NOT NULL, app_version TEXT NOT NULL, code_table TEXT NOT NULL,
+    outcome TEXT NOT NULL, cause TEXT NOT NULL, transactions INTEGER NOT NULL,
+    PRIMARY KEY (day, firmware, app_version, code_table, outcome, cause)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS agg_network (
+    day TEXT NOT NULL, net_event_60s TEXT NOT NULL, rssi_band TEXT NOT NULL, net_type TEXT NOT NULL, acquirer TEXT NOT NULL,
+    outcome TEXT NOT NULL, cause TEXT NOT NULL, transactions INTEGER NOT NULL,
+    PRIMARY KEY (day, net_event_60s, rssi_band, net_type, acquirer, outcome, cause)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS agg_codes (
+    day TEXT NOT NULL, code TEXT NOT NULL, code_table TEXT NOT NULL, firmware TEXT NOT NULL, acquirer TEXT NOT NULL,
+    outcome TEXT NOT NULL, cause TEXT NOT NULL, transactions INTEGER NOT NULL, acquirer_sent_same INTEGER NOT NULL,
+    PRIMARY KEY (day, code, code_table, firmware, acquirer, outcome, cause)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS agg_code_terminals (
+    day TEXT NOT NULL, code TEXT NOT NULL, tid TEXT NOT NULL, unknown INTEGER NOT NULL,
+    PRIMARY KEY (day, code, tid)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS agg_network_windows (
+    day TEXT NOT NULL, window_s INTEGER NOT NULL, event TEXT NOT NULL, transactions INTEGER NOT NULL, failures INTEGER NOT NULL,
+    PRIMARY KEY (day, window_s, event)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS agg_acquirer (
+    day TEXT NOT NULL, realm TEXT NOT NULL, pairs INTEGER NOT NULL, matched INTEGER NOT NULL, no_response INTEGER NOT NULL,
+    response_without_request INTEGER NOT NULL, max_lifespan_ms INTEGER,
+    PRIMARY KEY (day, realm)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS agg_acquirer_lifespans (
+    day TEXT NOT NULL, realm TEXT NOT NULL, lifespan_s INTEGER NOT NULL, pairs INTEGER NOT NULL,
+    PRIMARY KEY (day, realm, lifespan_s)
+) WITHOUT ROWID;
+
+-- One row per analysis run: when, with what options, over which window, how many findings.
+CREATE TABLE IF NOT EXISTS analysis_runs (
+    id             INTEGER PRIMARY KEY,
+    started_at     INTEGER NOT NULL,
+    seconds        REAL NOT NULL,
+    options        TEXT NOT NULL,
+    transactions   INTEGER NOT NULL,
+    findings       INTEGER NOT NULL,
+    window_since   TEXT,
+    window_until   TEXT,
+    uncovered_days TEXT NOT NULL DEFAULT '',
+    recomputed     INTEGER NOT NULL DEFAULT 0
+);
+
+-- Every run's findings (analysis.md §7), kept with their run: the findings view shows the latest.
+CREATE TABLE IF NOT EXISTS run_findings (
+    run_id           INTEGER NOT NULL,
+    rank             INTEGER NOT NULL,
     kind             TEXT NOT NULL,
     pattern          TEXT NOT NULL,
     outcome          TEXT NOT NULL,
@@ -269,18 +406,9 @@ CREATE TABLE IF NOT EXISTS analysis_findings (
     top_cause        TEXT,
     top_codes        TEXT,
     confounded_by    TEXT,
-    evidence         TEXT NOT NULL
-);
-
--- One row per analysis run: when, with what options, over how much data.
-CREATE TABLE IF NOT EXISTS analysis_runs (
-    id           INTEGER PRIMARY KEY,
-    started_at   INTEGER NOT NULL,
-    seconds      REAL NOT NULL,
-    options      TEXT NOT NULL,
-    transactions INTEGER NOT NULL,
-    findings     INTEGER NOT NULL
-);
+    evidence         TEXT NOT NULL,
+    PRIMARY KEY (run_id, rank)
+) WITHOUT ROWID;
 
 -- ===================================================================================
 -- Stable views (cli.md). Their names and columns are the interface.
@@ -298,7 +426,8 @@ SELECT
     f.rejects,
     f.status,
     f.error,
-    strftime('%Y-%m-%dT%H:%M:%fZ', f.ingested_at / 1000.0, 'unixepoch') AS ingested_at
+    strftime('%Y-%m-%dT%H:%M:%fZ', f.ingested_at / 1000.0, 'unixepoch') AS ingested_at,
+    strftime('%Y-%m-%dT%H:%M:%fZ', f.pruned_at / 1000.0, 'unixepoch')   AS pruned_at
 FROM input_files AS f;
 
 DROP VIEW IF EXISTS rejects;
@@ -307,68 +436,59 @@ SELECT f.path AS file, r.line, r.reason, r.text
 FROM rejected_lines AS r
 JOIN input_files AS f ON f.id = r.file_id;
 
+-- Each text column is a scalar subquery rather than a join, so that a query reads only what it
+-- uses: `SELECT brand, count(*) FROM transactions GROUP BY brand` looks up the inventory and
+-- nothing else (SQLite 3.40 does not drop unused LEFT JOINs from aggregate queries).
 DROP VIEW IF EXISTS transactions;
 CREATE VIEW transactions AS
 SELECT
-    d_tid.value                                                         AS tid,
-    strftime('%Y-%m-%dT%H:%M:%fZ', t.ts / 1000.0, 'unixepoch')          AS ts,
-    date((t.ts + t.tz * 60000) / 1000, 'unixepoch')                     AS day,
-    d_type.value                                                        AS type,
-    CASE WHEN t.stan IS NULL THEN NULL ELSE printf('%06d', t.stan) END  AS stan,
-    t.amount                                                            AS amount,
-    t.currency                                                          AS currency,
-    d_rc.value                                                          AS rc,
-    d_disp.value                                                        AS disp,
-    t.latency_ms                                                        AS latency_ms,
-    COALESCE(d_brand.value, 'unknown')                                  AS brand,
-    COALESCE(d_model.value, 'unknown')                                  AS model,
-    COALESCE(d_channel.value, 'unknown')                                AS channel,
-    COALESCE(d_agent.value, 'unknown')                                  AS agent,
-    COALESCE(d_fee.value, 'unknown')                                    AS fee_tier,
-    COALESCE(d_region.value, 'unknown')                                 AS region,
-    COALESCE(d_imcc.value, d_tmcc.value, 'unknown')                     AS mcc,
-    COALESCE(d_fw.value, d_invfw.value, 'unknown')                      AS firmware,
-    COALESCE(d_app.value, 'unknown')                                    AS app_version,
-    COALESCE(d_ctab.value, 'unknown')                                   AS code_table,
-    COALESCE(d_realm.value, 'unknown')                                  AS acquirer,
-    COALESCE(d_net.value, 'unknown')                                    AS net_type,
-    COALESCE(x.rssi_band, 'unknown')                                    AS rssi_band,
-    COALESCE(x.net_event_60s, 'unknown')                                AS net_event_60s,
-    COALESCE(d_entry.value, 'unknown')                                  AS entry,
-    COALESCE(d_type.value, 'unknown')                                   AS txn_type,
-    strftime('%H', (t.ts + t.tz * 60000) / 1000, 'unixepoch')           AS hour,
-    x.outcome                                                           AS outcome,
-    x.cause                                                             AS cause,
-    d_arc.value                                                         AS acquirer_rc,
-    f.path                                                              AS file,
-    t.line                                                              AS line
-FROM terminal_txns AS t
-JOIN input_files AS f            ON f.id = t.file_id
-LEFT JOIN dictionary AS d_tid    ON d_tid.id = t.tid
-LEFT JOIN dictionary AS d_type   ON d_type.id = t.type
-LEFT JOIN dictionary AS d_rc     ON d_rc.id = t.rc
-LEFT JOIN dictionary AS d_disp   ON d_disp.id = t.disp
-LEFT JOIN dictionary AS d_entry  ON d_entry.id = t.entry
-LEFT JOIN dictionary AS d_tmcc   ON d_tmcc.id = t.mcc
-LEFT JOIN inventory AS i         ON i.tid = t.tid
-LEFT JOIN dictionary AS d_brand  ON d_brand.id = i.brand
-LEFT JOIN dictionary AS d_model  ON d_model.id = i.model
-LEFT JOIN dictionary AS d_channel ON d_channel.id = i.channel
-LEFT JOIN dictionary AS d_agent  ON d_agent.id = i.agent
-LEFT JOIN dictionary AS d_fee    ON d_fee.id = i.fee_tier
-LEFT JOIN dictionary AS d_region ON d_region.id = i.region
-LEFT JOIN dictionary AS d_imcc   ON d_imcc.id = i.mcc
-LEFT JOIN dictionary AS d_invfw  ON d_invfw.id = i.firmware
-LEFT JOIN txn_facts AS x         ON x.txn_id = t.id
-LEFT JOIN dictionary AS d_fw     ON d_fw.id = x.firmware
-LEFT JOIN dictionary AS d_app    ON d_app.id = x.app_version
-LEFT JOIN dictionary AS d_ctab   ON d_ctab.id = x.code_table
-LEFT JOIN dictionary AS d_realm  ON d_realm.id = x.realm
-LEFT JOIN dictionary AS d_net    ON d_net.id = x.net_type
-LEFT JOIN dictionary AS d_arc    ON d_arc.id = x.acquirer_rc;
+    (SELECT value FROM dictionary WHERE id = t.tid)                                            AS tid,
+    strftime('%Y-%m-%dT%H:%M:%fZ', t.ts / 1000.0, 'unixepoch')                                 AS ts,
+    date((t.ts + t.tz * 60000) / 1000, 'unixepoch')                                            AS day,
+    (SELECT value FROM dictionary WHERE id = t.type)                                           AS type,
+    CASE WHEN t.stan IS NULL THEN NULL ELSE printf('%06d', t.stan) END                         AS stan,
+    t.amount                                                                                   AS amount,
+    t.currency                                                                                 AS currency,
+    (SELECT value FROM dictionary WHERE id = t.rc)                                             AS rc,
+    (SELECT value FROM dictionary WHERE id = t.disp)                                           AS disp,
+    t.latency_ms                                                                               AS latency_ms,
+    COALESCE((SELECT d.value FROM inventory AS i JOIN dictionary AS d ON d.id = i.brand WHERE i.tid = t.tid), 'unknown')    AS brand,
+    COALESCE((SELECT d.value FROM inventory AS i JOIN dictionary AS d ON d.id = i.model WHERE i.tid = t.tid), 'unknown')    AS model,
+    COALESCE((SELECT d.value FROM inventory AS i JOIN dictionary AS d ON d.id = i.channel WHERE i.tid = t.tid), 'unknown')  AS channel,
+    COALESCE((SELECT d.value FROM inventory AS i JOIN dictionary AS d ON d.id = i.agent WHERE i.tid = t.tid), 'unknown')    AS agent,
+    COALESCE((SELECT d.value FROM inventory AS i JOIN dictionary AS d ON d.id = i.fee_tier WHERE i.tid = t.tid), 'unknown') AS fee_tier,
+    COALESCE((SELECT d.value FROM inventory AS i JOIN dictionary AS d ON d.id = i.region WHERE i.tid = t.tid), 'unknown')   AS region,
+    COALESCE((SELECT d.value FROM inventory AS i JOIN dictionary AS d ON d.id = i.mcc WHERE i.tid = t.tid),
+             (SELECT value FROM dictionary WHERE id = t.mcc), 'unknown')                       AS mcc,
+    COALESCE((SELECT d.value FROM txn_facts AS x JOIN dictionary AS d ON d.id = x.firmware WHERE x.txn_id = t.id),
+             (SELECT d.value FROM inventory AS i JOIN dictionary AS d ON d.id = i.firmware WHERE i.tid = t.tid), 'unknown') AS firmware,
+    COALESCE((SELECT d.value FROM txn_facts AS x JOIN dictionary AS d ON d.id = x.app_version WHERE x.txn_id = t.id), 'unknown') AS app_version,
+    COALESCE((SELECT d.value FROM txn_facts AS x JOIN dictionary AS d ON d.id = x.code_table WHERE x.txn_id = t.id), 'unknown')  AS code_table,
+    COALESCE((SELECT d.value FROM txn_facts AS x JOIN dictionary AS d ON d.id = x.realm WHERE x.txn_id = t.id), 'unknown')       AS acquirer,
+    COALESCE((SELECT d.value FROM txn_facts AS x JOIN dictionary AS d ON d.id = x.net_type WHERE x.txn_id = t.id), 'unknown')    AS net_type,
+    COALESCE((SELECT rssi_band FROM txn_facts WHERE txn_id = t.id), 'unknown')                 AS rssi_band,
+    COALESCE((SELECT net_event_60s FROM txn_facts WHERE txn_id = t.id), 'unknown')             AS net_event_60s,
+    COALESCE((SELECT value FROM dictionary WHERE id = t.entry), 'unknown')                     AS entry,
+    COALESCE((SELECT value FROM dictionary WHERE id = t.type), 'unknown')                      AS txn_type,
+    strftime('%H', (t.ts + t.tz * 60000) / 1000, 'unixepoch')                                  AS hour,
+    (SELECT outcome FROM txn_facts WHERE txn_id = t.id)                                        AS outcome,
+    (SELECT cause FROM txn_facts WHERE txn_id = t.id)                                          AS cause,
+    (SELECT d.value FROM txn_facts AS x JOIN dictionary AS d ON d.id = x.acquirer_rc WHERE x.txn_id = t.id) AS acquirer_rc,
+    (SELECT path FROM input_files WHERE id = t.file_id)                                        AS file,
+    t.line                                                                                     AS line
+FROM terminal_txns AS t;
 
+-- One row per acquirer request/response pair as the last analysis paired them; the messages of a
+-- day with input not yet analysed (dirty_marks) are listed one a row with `matched` NULL until
+-- `posrca analyze` pairs them.
 DROP VIEW IF EXISTS acquirer_messages;
 CREATE VIEW acquirer_messages AS
+WITH dirty AS (SELECT DISTINCT day FROM dirty_marks),
+paired AS (
+    SELECT request_id, response_id, 'yes' AS matched FROM txn_facts WHERE request_id IS NOT NULL OR response_id IS NOT NULL
+    UNION ALL
+    SELECT request_id, response_id, 'no' AS matched FROM acquirer_pairs
+)
 SELECT
     COALESCE(d_tid_rq.value, d_tid_rs.value)                                              AS tid,
     CASE WHEN COALESCE(rq.stan, rs.stan) IS NULL THEN COALESCE(rq.stan_text, rs.stan_text)
@@ -380,12 +500,7 @@ SELECT
     strftime('%Y-%m-%dT%H:%M:%fZ', rs.ts / 1000.0, 'unixepoch')                           AS response_ts,
     COALESCE(rs.lifespan_ms, rq.lifespan_ms)                                              AS lifespan_ms,
     p.matched                                                                             AS matched
-FROM (
-    -- Pairs matched to a terminal transaction are kept with the transaction; the others on their own.
-    SELECT request_id, response_id, 'yes' AS matched FROM txn_facts WHERE request_id IS NOT NULL OR response_id IS NOT NULL
-    UNION ALL
-    SELECT request_id, response_id, 'no' AS matched FROM acquirer_pairs
-) AS p
+FROM paired AS p
 LEFT JOIN acquirer_msgs AS rq     ON rq.id = p.request_id
 LEFT JOIN acquirer_msgs AS rs     ON rs.id = p.response_id
 LEFT JOIN dictionary AS d_tid_rq  ON d_tid_rq.id = rq.tid
@@ -393,7 +508,25 @@ LEFT JOIN dictionary AS d_tid_rs  ON d_tid_rs.id = rs.tid
 LEFT JOIN dictionary AS d_realm   ON d_realm.id = COALESCE(rq.realm, rs.realm)
 LEFT JOIN dictionary AS d_mti_rq  ON d_mti_rq.id = rq.mti
 LEFT JOIN dictionary AS d_mti_rs  ON d_mti_rs.id = rs.mti
-LEFT JOIN dictionary AS d_rc      ON d_rc.id = rs.rc;
+LEFT JOIN dictionary AS d_rc      ON d_rc.id = rs.rc
+WHERE (COALESCE(rq.ts, rs.ts) + COALESCE(rq.tz, rs.tz) * 60000) / 86400000 NOT IN (SELECT day FROM dirty)
+UNION ALL
+SELECT
+    (SELECT value FROM dictionary WHERE id = m.tid),
+    CASE WHEN m.stan IS NULL THEN m.stan_text ELSE printf('%06d', m.stan) END,
+    (SELECT value FROM dictionary WHERE id = m.realm),
+    (SELECT value FROM dictionary WHERE id = m.mti),
+    CASE WHEN substr(COALESCE((SELECT value FROM dictionary WHERE id = m.mti), ''), 3, 1) IN ('1', '3', '5', '7', '9')
+         THEN (SELECT value FROM dictionary WHERE id = m.rc) END,
+    CASE WHEN substr(COALESCE((SELECT value FROM dictionary WHERE id = m.mti), ''), 3, 1) IN ('1', '3', '5', '7', '9') THEN NULL
+         ELSE strftime('%Y-%m-%dT%H:%M:%fZ', m.ts / 1000.0, 'unixepoch') END,
+    CASE WHEN substr(COALESCE((SELECT value FROM dictionary WHERE id = m.mti), ''), 3, 1) IN ('1', '3', '5', '7', '9')
+         THEN strftime('%Y-%m-%dT%H:%M:%fZ', m.ts / 1000.0, 'unixepoch') END,
+    m.lifespan_ms,
+    NULL
+FROM file_days AS f
+JOIN acquirer_msgs AS m ON m.id BETWEEN f.first_id AND f.last_id
+WHERE f.table_name = 'acquirer_msgs' AND f.day IN (SELECT day FROM dirty) AND (m.ts + m.tz * 60000) / 86400000 = f.day;
 
 DROP VIEW IF EXISTS network_events;
 CREATE VIEW network_events AS
@@ -411,23 +544,77 @@ LEFT JOIN dictionary AS d_subject ON d_subject.id = e.subject
 LEFT JOIN dictionary AS d_state   ON d_state.id = e.state
 LEFT JOIN dictionary AS d_type    ON d_type.id = e.net_type;
 
+-- A period runs from one change of what the terminal runs to the next.
 DROP VIEW IF EXISTS firmware_history;
 CREATE VIEW firmware_history AS
 SELECT
-    d_tid.value                                                        AS tid,
-    COALESCE(d_fw.value, 'unknown')                                    AS firmware,
-    COALESCE(d_app.value, 'unknown')                                   AS app_version,
-    COALESCE(d_ctab.value, 'unknown')                                  AS code_table,
-    strftime('%Y-%m-%dT%H:%M:%fZ', p.from_ts / 1000.0, 'unixepoch')    AS from_ts,
-    strftime('%Y-%m-%dT%H:%M:%fZ', p.to_ts / 1000.0, 'unixepoch')      AS to_ts
-FROM firmware_periods AS p
-LEFT JOIN dictionary AS d_tid  ON d_tid.id = p.tid
-LEFT JOIN dictionary AS d_fw   ON d_fw.id = p.firmware
-LEFT JOIN dictionary AS d_app  ON d_app.id = p.app_version
-LEFT JOIN dictionary AS d_ctab ON d_ctab.id = p.code_table;
+    d_tid.value                                                                         AS tid,
+    COALESCE(d_fw.value, 'unknown')                                                     AS firmware,
+    COALESCE(d_app.value, 'unknown')                                                    AS app_version,
+    COALESCE(d_ctab.value, 'unknown')                                                   AS code_table,
+    strftime('%Y-%m-%dT%H:%M:%fZ', c.ts / 1000.0, 'unixepoch')                          AS from_ts,
+    strftime('%Y-%m-%dT%H:%M:%fZ', (lead(c.ts) OVER (PARTITION BY c.tid ORDER BY c.ts)) / 1000.0, 'unixepoch') AS to_ts
+FROM firmware_changes AS c
+LEFT JOIN dictionary AS d_tid  ON d_tid.id = c.tid
+LEFT JOIN dictionary AS d_fw   ON d_fw.id = c.firmware
+LEFT JOIN dictionary AS d_app  ON d_app.id = c.app_version
+LEFT JOIN dictionary AS d_ctab ON d_ctab.id = c.code_table;
 
+-- The latest analysis run's findings, most important first, with the window of days they cover.
 DROP VIEW IF EXISTS findings;
 CREATE VIEW findings AS
-SELECT rank, kind, pattern, outcome, n_txns, n_unknown, rate, rate_lo, rate_hi, baseline_rate, risk_ratio, rr_lo, rr_hi,
-       p_value, q_value, excess_unknown, share_of_unknown, top_cause, top_codes, confounded_by, evidence
-FROM analysis_findings;
+SELECT f.rank, f.kind, f.pattern, f.outcome, f.n_txns, f.n_unknown, f.rate, f.rate_lo, f.rate_hi, f.baseline_rate,
+       f.risk_ratio, f.rr_lo, f.rr_hi, f.p_value, f.q_value, f.excess_unknown, f.share_of_unknown, f.top_cause,
+       f.top_codes, f.confounded_by, f.evidence, r.window_since, r.window_until
+FROM run_findings AS f
+JOIN analysis_runs AS r ON r.id = f.run_id
+WHERE f.run_id = (SELECT max(id) FROM analysis_runs);
+
+-- Every run's findings, with when the run was and its window.
+DROP VIEW IF EXISTS findings_history;
+CREATE VIEW findings_history AS
+SELECT f.run_id, strftime('%Y-%m-%dT%H:%M:%fZ', r.started_at / 1000.0, 'unixepoch') AS analysed_at,
+       r.window_since, r.window_until, f.rank, f.kind, f.pattern, f.outcome, f.n_txns, f.n_unknown, f.rate, f.rate_lo,
+       f.rate_hi, f.baseline_rate, f.risk_ratio, f.rr_lo, f.rr_hi, f.p_value, f.q_value, f.excess_unknown,
+       f.share_of_unknown, f.top_cause, f.top_codes, f.confounded_by, f.evidence
+FROM run_findings AS f
+JOIN analysis_runs AS r ON r.id = f.run_id;
+
+-- Analysis runs: when, over which window of local days, with which options.
+DROP VIEW IF EXISTS analysis_history;
+CREATE VIEW analysis_history AS
+SELECT id AS run_id, strftime('%Y-%m-%dT%H:%M:%fZ', started_at / 1000.0, 'unixepoch') AS analysed_at, seconds,
+       window_since, window_until, uncovered_days, transactions, findings, recomputed AS recomputed_terminal_days, options
+FROM analysis_runs;
+
+-- Daily aggregates, one view per grouping; `day` is the local date, counts are transactions.
+DROP VIEW IF EXISTS daily_outcomes;
+CREATE VIEW daily_outcomes AS SELECT day, outcome, cause, transactions, terminals FROM agg_outcomes;
+DROP VIEW IF EXISTS daily_terminals;
+CREATE VIEW daily_terminals AS
+SELECT day, tid, brand, model, channel, agent, fee_tier, region, transactions, approved, declined, unknown, timeout, error,
+       strftime('%Y-%m-%dT%H:%M:%fZ', first_ts / 1000.0, 'unixepoch') AS first_ts,
+       strftime('%Y-%m-%dT%H:%M:%fZ', last_ts / 1000.0, 'unixepoch') AS last_ts, firmware, code_table
+FROM agg_terminals;
+DROP VIEW IF EXISTS daily_terminal_causes;
+CREATE VIEW daily_terminal_causes AS SELECT day, tid, outcome, cause, transactions FROM agg_terminal_causes;
+DROP VIEW IF EXISTS daily_profiles;
+CREATE VIEW daily_profiles AS
+SELECT day, brand, model, channel, agent, fee_tier, region, outcome, cause, transactions FROM agg_profiles;
+DROP VIEW IF EXISTS daily_software;
+CREATE VIEW daily_software AS SELECT day, firmware, app_version, code_table, outcome, cause, transactions FROM agg_software;
+DROP VIEW IF EXISTS daily_network;
+CREATE VIEW daily_network AS
+SELECT day, net_event_60s, rssi_band, net_type, acquirer, outcome, cause, transactions FROM agg_network;
+DROP VIEW IF EXISTS daily_codes;
+CREATE VIEW daily_codes AS
+SELECT day, code, code_table, firmware, acquirer, outcome, cause, transactions, acquirer_sent_same FROM agg_codes;
+DROP VIEW IF EXISTS daily_code_terminals;
+CREATE VIEW daily_code_terminals AS SELECT day, code, tid, unknown FROM agg_code_terminals;
+DROP VIEW IF EXISTS daily_network_windows;
+CREATE VIEW daily_network_windows AS SELECT day, window_s, event, transactions, failures FROM agg_network_windows;
+DROP VIEW IF EXISTS daily_acquirer;
+CREATE VIEW daily_acquirer AS
+SELECT day, realm, pairs, matched, no_response, response_without_request, max_lifespan_ms FROM agg_acquirer;
+DROP VIEW IF EXISTS daily_acquirer_lifespans;
+CREATE VIEW daily_acquirer_lifespans AS SELECT day, realm, lifespan_s, pairs FROM agg_acquirer_lifespans;

@@ -3,6 +3,7 @@ import Foundation
 import POSAnalysis
 import POSReports
 import POSStore
+import POSFormats
 
 extension ExplainTarget: ExpressibleByArgument {}
 
@@ -42,10 +43,28 @@ extension POSRCA {
         @Option(name: .long, help: "How many findings to print. (env POSRCA_TOP)")
         var top: Int?
 
+        @Option(name: .long, help: "Analyse the last N local days, ending at the latest day with data. (env POSRCA_DAYS; default 28)")
+        var days: Int?
+
+        @Option(name: .long, help: "Analyse from this local day (YYYY-MM-DD) instead of the last --days. (env POSRCA_SINCE)")
+        var since: String?
+
+        @Option(name: .long, help: "Analyse up to this local day (YYYY-MM-DD). (env POSRCA_UNTIL)")
+        var until: String?
+
+        @Flag(name: .long, help: "Analyse every day the database holds. (env POSRCA_ALL=1)")
+        var all = false
+
         func validate() throws {
             if let matchWindow, matchWindow <= 0 { throw ValidationError("--match-window must be positive.") }
             if let minSupport, minSupport < 1 { throw ValidationError("--min-support must be at least 1.") }
             if let permutations, permutations < 0 { throw ValidationError("--permutations cannot be negative.") }
+            if let days, days < 1 { throw ValidationError("--days must be at least 1.") }
+            for (name, value) in [("--since", since), ("--until", until)] {
+                if let value, LocalDay.number(value) == nil { throw ValidationError("\(name) \(value) is not a date YYYY-MM-DD.") }
+            }
+            if all && (days != nil || since != nil || until != nil) { throw ValidationError("--all takes no --days, --since or --until.") }
+            if days != nil && (since != nil || until != nil) { throw ValidationError("Give --days or --since/--until, not both.") }
         }
 
         func run() throws {
@@ -63,6 +82,15 @@ extension POSRCA {
             if let findings = maxFindings ?? environment("MAX_FINDINGS").flatMap(Int.init) { options.explain.maxFindings = findings }
             if let shifts = permutations ?? environment("PERMUTATIONS").flatMap(Int.init) { options.network.permutations = shifts }
             if let seed = seed ?? environment("SEED").flatMap(UInt64.init) { options.network.seed = seed }
+            let since = (self.since ?? environment("SINCE")).flatMap(LocalDay.number)
+            let until = (self.until ?? environment("UNTIL")).flatMap(LocalDay.number)
+            if all || environment("ALL").map({ $0 != "0" }) == true {
+                options.window = .all
+            } else if since != nil || until != nil {
+                options.window = .range(since: since, until: until)
+            } else if let days = days ?? environment("DAYS").flatMap(Int.init) {
+                options.window = .lastDays(days)
+            }
             return options
         }
     }
@@ -71,8 +99,18 @@ extension POSRCA {
 /// The text `posrca analyze` prints: totals, then the top findings with their evidence.
 enum AnalysisPrinter {
     static func summary(_ result: AnalysisResult, options: AnalysisOptions, top: Int) -> String {
-        let total = result.table.count
-        var text = "Analysed \(total) transactions; \(result.matchedTransactions) matched to \(result.acquirerPairs) acquirer request/response pairs.\n"
+        let total = result.transactions
+        var text = "Window \(result.window.text): analysed \(total) transactions; \(result.matchedTransactions) matched to \(result.acquirerPairs) acquirer request/response pairs.\n"
+        if !result.window.uncoveredDays.isEmpty {
+            text += "Not analysed, acquirer logs missing: \(result.window.uncoveredDays.map(LocalDay.text).joined(separator: ", ")).\n"
+        }
+        if result.window.terminalSideOnly && total > 0 {
+            text += "No acquirer log in the database: causes are from the terminals' side alone (unmatched).\n"
+        }
+        let r = result.recompute
+        text += r.batches == 0
+            ? "Nothing new since the last analysis" + (result.reused ? "; findings as the last run left them.\n" : ".\n")
+            : "Recomputed \(r.terminalDays) terminal-days on \(r.days) days (\(r.transactions) transactions) in \(String(format: "%.2f", r.seconds)) s.\n"
         let outcomes = Outcome.allCases.map { "\($0): \(result.outcomes[$0] ?? 0)" }.joined(separator: ", ")
         text += "Outcomes: \(outcomes).\n"
         let explained = result.causes.values.reduce(0, +)

@@ -121,8 +121,8 @@ struct NightlyRun {
             return 2
         }
         timings.append(("analyze", Date().timeIntervalSince(lap)))
-        log.event("analyzed", "analysis: \(result.table.count) transactions, \(result.findings.count) findings", [
-            "transactions": .integer(Int64(result.table.count)), "findings": .integer(Int64(result.findings.count)),
+        log.event("analyzed", "analysis: \(result.transactions) transactions, \(result.findings.count) findings", [
+            "transactions": .integer(Int64(result.transactions)), "findings": .integer(Int64(result.findings.count)),
         ])
 
         // Reports: into a hidden folder, then swapped in whole.

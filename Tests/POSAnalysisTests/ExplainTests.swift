@@ -298,7 +298,7 @@ struct ExplainTests {
             for subset in layout.subsets {
                 for row in rows {
                     var cell = 0
-                    for (k, a) in subset.attributes.enumerated() { cell += Int(columns.codes[a][Int(row)]) * subset.strides[k] }
+                    for (k, a) in subset.attributes.enumerated() { cell += Int(columns.compactOfRaw[a][Int(table.attributes[a][Int(row)])]) * subset.strides[k] }
                     if subset.offset >= 0 { counts.dense[subset.offset + cell] += 1 } else { counts.sparse[subset.sparseSlot][cell, default: 0] += 1 }
                 }
             }
@@ -378,12 +378,10 @@ struct ExplainTests {
             }
             table.outcome.append(outcome)
             table.cause.append(cause)
-            table.responseCode.append(code)
-            table.acquirerResponseCode.append(code)
+            table.responseCode.append(table.codeIndex(code))
+            table.acquirerResponseCode.append(table.codeIndex(code))
             table.terminal.append(UInt32(terminal))
             table.time.append(Int64(row))
-            table.localDay.append(0)
-            table.rowID.append(Int64(row + 1))
         }
         table.terminals = (0..<terminals).map { "T\($0)" }
         table.count = rows

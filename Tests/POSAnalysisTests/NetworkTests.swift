@@ -41,12 +41,10 @@ struct HandBuiltTable {
         }
         table.outcome.append(outcome)
         table.cause.append(cause)
-        table.responseCode.append(code)
-        table.acquirerResponseCode.append(code)
+        table.responseCode.append(table.codeIndex(code))
+        table.acquirerResponseCode.append(table.codeIndex(code))
         table.terminal.append(terminal)
         table.time.append(time)
-        table.localDay.append(Int32(time / 86_400_000))
-        table.rowID.append(Int64(table.count + 1))
         table.count += 1
         return table.count - 1
     }
@@ -56,7 +54,9 @@ struct HandBuiltTable {
         let order = (0..<table.count).sorted { (table.time[$0], $0) < (table.time[$1], $1) }
         var sorted = table
         for attribute in 0..<TransactionTable.attributeCount {
-            sorted.attributes[attribute] = order.map { table.attributes[attribute][$0] }
+            var column = AttributeColumn()
+            for row in order { column.append(table.attributes[attribute][row]) }
+            sorted.attributes[attribute] = column
         }
         sorted.outcome = order.map { table.outcome[$0] }
         sorted.cause = order.map { table.cause[$0] }
@@ -64,8 +64,6 @@ struct HandBuiltTable {
         sorted.acquirerResponseCode = order.map { table.acquirerResponseCode[$0] }
         sorted.terminal = order.map { table.terminal[$0] }
         sorted.time = order.map { table.time[$0] }
-        sorted.localDay = order.map { table.localDay[$0] }
-        sorted.rowID = order.map { table.rowID[$0] }
         return sorted
     }
 }

@@ -28,12 +28,10 @@ struct TransactionTableBuilder {
             }
             table.outcome.append(outcome)
             table.cause.append(cause)
-            table.responseCode.append(code)
-            table.acquirerResponseCode.append(code)
+            table.responseCode.append(table.codeIndex(code))
+            table.acquirerResponseCode.append(table.codeIndex(code))
             table.terminal.append(0)
             table.time.append(Int64(table.count))
-            table.localDay.append(0)
-            table.rowID.append(Int64(table.count + 1))
             table.count += 1
         }
         if table.terminals.isEmpty { table.terminals = ["10000001"] }

@@ -1,0 +1,184 @@
+public import POSStore
+
+/// Which local days the explain, network, firmware and code passes look at.
+public enum WindowSelection: Sendable, Hashable, CustomStringConvertible {
+    /// The last N days, ending at the latest day with data (`--days N`, default 28).
+    case lastDays(Int)
+    /// From `since` to `until` (day numbers), either end open (`--since`, `--until`).
+    case range(since: Int64?, until: Int64?)
+    /// Every day with data (`--all`).
+    case all
+
+    public var description: String {
+        switch self {
+        case .lastDays(let n): "days=\(n)"
+        case .range(let since, let until): "since=\(since.map(LocalDay.text) ?? "-") until=\(until.map(LocalDay.text) ?? "-")"
+        case .all: "all"
+        }
+    }
+}
+
+/// The days an analysis covers: the window it was given, resolved against the data.
+public struct AnalysisWindow: Sendable, Hashable {
+    /// First and last day of the window (nil when the database holds no day).
+    public var since: Int64?
+    public var until: Int64?
+    /// Days with transactions in the window that the passes read.
+    public var analysedDays: [Int64]
+    /// Days in the window with transactions whose acquirer logs have not arrived: left out of the
+    /// passes (their transactions would all read as unmatched) and reported.
+    public var uncoveredDays: [Int64]
+    /// True when no acquirer log is in the database at all: every day is analysed from the
+    /// terminals' side alone.
+    public var terminalSideOnly: Bool
+
+    /// `2026-11-20…2026-12-17`, or "no data".
+    public var text: String {
+        guard let since, let until else { return "no data" }
+        return since == until ? LocalDay.text(since) : "\(LocalDay.text(since))…\(LocalDay.text(until))"
+    }
+
+    /// Resolves `selection` against the days `analysis_days` holds.
+    public static func resolve(_ selection: WindowSelection, database: Database) throws -> AnalysisWindow {
+        var days: [(day: Int64, covered: Bool)] = []
+        let statement = try database.prepare("SELECT day, covered FROM analysis_days WHERE transactions > 0 ORDER BY day")
+        while try statement.step() { days.append((statement.int64(0), statement.int64(1) != 0)) }
+        let anyAcquirer = try database.scalarInt("SELECT count(*) FROM (SELECT 1 FROM file_days WHERE table_name = 'acquirer_msgs' LIMIT 1)") ?? 0 > 0
+        var window = AnalysisWindow(since: nil, until: nil, analysedDays: [], uncoveredDays: [], terminalSideOnly: !anyAcquirer)
+        guard let latest = days.last?.day, let earliest = days.first?.day else { return window }
+        switch selection {
+        case .lastDays(let n):
+            window.since = latest - Int64(max(n, 1)) + 1
+            window.until = latest
+        case .range(let since, let until):
+            window.since = since ?? earliest
+            window.until = until ?? latest
+        case .all:
+            window.since = earliest
+            window.until = latest
+        }
+        for entry in days where entry.day >= window.since! && entry.day <= window.until! {
+            if entry.covered || !anyAcquirer { window.analysedDays.append(entry.day) } else { window.uncoveredDays.append(entry.day) }
+        }
+        return window
+    }
+}
+
+/// The window's transactions and events, read from the day snapshots into the passes' columns.
+struct WindowData {
+    var table = TransactionTable()
+    var network = NetworkEvents(terminalEvents: [], realmEvents: [], periodStart: 0, periodEnd: 0)
+    var upgrades: [FirmwareUpgrade] = []
+    /// Acquirer pairs in the window, and those a transaction matched.
+    var pairs = 0
+    var matchedPairs = 0
+
+    /// Reads the snapshots of `days`, one at a time, re-coding each day's values to the window's.
+    static func load(_ database: Database, days: [Int64]) throws -> WindowData {
+        var window = WindowData()
+        guard !days.isEmpty else { return window }
+        var sizes: [Int64: Int] = [:]
+        let count = try database.prepare("SELECT day, transactions FROM analysis_days WHERE day BETWEEN ? AND ?")
+        count.bind(days.first!, at: 1)
+        count.bind(days.last!, at: 2)
+        while try count.step() { sizes[count.int64(0)] = Int(count.int64(1)) }
+        let total = days.reduce(0) { $0 + (sizes[$1] ?? 0) }
+        var loader = WindowLoader(capacity: total)
+        let read = try database.prepare("SELECT snapshot FROM analysis_days WHERE day = ?")
+        for day in days {
+            read.bind(day, at: 1)
+            if try read.step(), let snapshot = read.withBlob(0, { DaySnapshot(decoding: $0) }) {
+                loader.add(snapshot)
+            }
+            read.reset()
+        }
+        return loader.finish()
+    }
+}
+
+/// Appends day snapshots to the window's columns.
+struct WindowLoader {
+    private var window = WindowData()
+    private var valueCode: [[String: UInt32]] = Array(repeating: ["unknown": 0], count: TransactionTable.attributeCount)
+    private var terminalIndex: [String: UInt32] = [:]
+    private var terminalEvents: [(terminal: UInt32, time: Int64)] = []
+    private var linkEvents: [(realm: String, time: Int64)] = []
+
+    init(capacity: Int) {
+        window.table.outcome.reserveCapacity(capacity)
+        window.table.cause.reserveCapacity(capacity)
+        window.table.responseCode.reserveCapacity(capacity)
+        window.table.acquirerResponseCode.reserveCapacity(capacity)
+        window.table.terminal.reserveCapacity(capacity)
+        window.table.time.reserveCapacity(capacity)
+        for a in 0..<TransactionTable.attributeCount { window.table.attributes[a].reserveCapacity(capacity) }
+    }
+
+    mutating func add(_ s: DaySnapshot) {
+        var table = window.table
+        window.table = TransactionTable()
+        defer { window.table = table }
+        // Local codes → window codes, per attribute and for response codes.
+        for a in 0..<TransactionTable.attributeCount {
+            let remap: [UInt32] = s.attributeValues[a].enumerated().map { code, string in
+                if code == 0 { return 0 }
+                let text = s.string(string)
+                if let known = valueCode[a][text] { return known }
+                let new = UInt32(table.values[a].count)
+                table.values[a].append(text)
+                valueCode[a][text] = new
+                return new
+            }
+            let column = s.attributes[a]
+            for r in 0..<s.rowCount { table.attributes[a].append(remap[Int(column[r])]) }
+        }
+        let codeRemap: [UInt16] = s.codeValues.enumerated().map { code, string in code == 0 ? 0 : table.codeIndex(s.string(string)) }
+        for r in 0..<s.rowCount {
+            table.outcome.append(Outcome(rawValue: s.outcome[r]) ?? .approved)
+            table.cause.append(Cause(rawValue: s.cause[r]))
+            table.responseCode.append(codeRemap[Int(s.responseCode[r])])
+            table.acquirerResponseCode.append(codeRemap[Int(s.acquirerResponseCode[r])])
+        }
+        for block in s.blocks {
+            let tid = s.string(block.tid)
+            let terminal: UInt32
+            if let known = terminalIndex[tid] {
+                terminal = known
+            } else {
+                terminal = UInt32(table.terminals.count)
+                table.terminals.append(tid)
+                terminalIndex[tid] = terminal
+            }
+            for r in block.rows {
+                table.terminal.append(terminal)
+                table.time.append(s.ts[r] + block.clockOffset)
+            }
+            for d in block.disruptions where !block.rows.isEmpty { terminalEvents.append((terminal, s.disruptions[d] + block.clockOffset)) }
+            for u in block.upgrades where !block.rows.isEmpty {
+                window.upgrades.append(FirmwareUpgrade(
+                    terminal: terminal, time: s.upgrades[u].ts + block.clockOffset, from: s.string(s.upgrades[u].from), to: s.string(s.upgrades[u].to)))
+            }
+            for p in block.pairs {
+                window.pairs += 1
+                if s.pairFlags[p] & DaySnapshot.matched != 0 { window.matchedPairs += 1 }
+            }
+        }
+        for event in s.linkEvents { linkEvents.append((s.string(event.realm), event.ts)) }
+        table.count += s.rowCount
+    }
+
+    mutating func finish() -> WindowData {
+        let acquirer = TransactionTable.attributeIndex("acquirer")!
+        var realmEvents: [(realm: UInt32, time: Int64)] = []
+        for event in linkEvents {
+            guard let code = valueCode[acquirer][event.realm] else { continue }
+            realmEvents.append((code, event.time))
+        }
+        realmEvents.sort { $0.realm != $1.realm ? $0.realm < $1.realm : $0.time < $1.time }
+        terminalEvents.sort { $0.terminal != $1.terminal ? $0.terminal < $1.terminal : $0.time < $1.time }
+        let times = window.table.time
+        window.network = NetworkEvents(
+            terminalEvents: terminalEvents, realmEvents: realmEvents, periodStart: times.min() ?? 0, periodEnd: (times.max() ?? 0) + 1)
+        return window
+    }
+}

@@ -1,0 +1,213 @@
+import POSStore
+
+/// The daily aggregates of one day (the `daily_*` views), counted from its snapshot and written in
+/// place of the day's earlier rows: what the canned queries and the report read, so that their
+/// cost follows the days they ask about, not the transactions stored.
+enum DailyAggregates {
+    /// Tables rewritten per day.
+    static let tables = [
+        "agg_outcomes", "agg_terminals", "agg_terminal_causes", "agg_profiles", "agg_software", "agg_network", "agg_codes",
+        "agg_code_terminals", "agg_network_windows", "agg_acquirer", "agg_acquirer_lifespans",
+    ]
+
+    private struct Codes: Hashable {
+        var a: UInt16 = 0, b: UInt16 = 0, c: UInt16 = 0, d: UInt16 = 0, e: UInt16 = 0, f: UInt16 = 0
+        var outcome: UInt8 = 0, cause: UInt8 = 0
+    }
+
+    private struct TerminalDay {
+        var counts = [Int](repeating: 0, count: Outcome.allCases.count)
+        var firstTs = Int64.max
+        var lastTs = Int64.min
+        var lastRow = 0
+    }
+
+    /// Deletes the day's aggregate rows and writes those of `s` (nothing for a day without data).
+    static func write(_ s: DaySnapshot, into db: Database) throws {
+        try delete(day: s.day, from: db)
+        let day = LocalDay.text(s.day)
+        let A = DayClassifier.A.self
+        func attr(_ a: Int, _ code: UInt16) -> String { s.string(s.attributeValues[a][Int(code)]) }
+        func code(_ c: UInt16) -> String { c == 0 ? "(none)" : s.string(s.codeValues[Int(c)]) }
+        let outcomeNames = Outcome.allCases.map(\.description)
+        func causeName(_ c: UInt8) -> String { Cause(rawValue: c)?.description ?? "none" }
+
+        var outcomes: [Codes: (n: Int, terminals: Set<Int32>)] = [:]
+        var terminals: [Int32: TerminalDay] = [:]
+        var terminalCauses: [Codes: Int] = [:]
+        var profiles: [Codes: Int] = [:]
+        var software: [Codes: Int] = [:]
+        var network: [Codes: Int] = [:]
+        var codes: [Codes: (n: Int, same: Int)] = [:]
+        var codeTerminals: [Codes: Int] = [:]
+        var windows: [Codes: (n: Int, failures: Int)] = [:]
+
+        let unknown = Outcome.unknown.rawValue
+        let timeout = Outcome.timeout.rawValue
+        for block in s.blocks {
+            let tid = block.tid
+            for r in block.rows {
+                let o = s.outcome[r]
+                let c = s.cause[r]
+                let at = { (a: Int) in s.attributes[a][r] }
+                var entry = outcomes[Codes(outcome: o, cause: c), default: (0, [])]
+                entry.n += 1
+                entry.terminals.insert(tid)
+                outcomes[Codes(outcome: o, cause: c)] = entry
+                var t = terminals[tid, default: TerminalDay()]
+                t.counts[Int(o)] += 1
+                t.firstTs = min(t.firstTs, s.ts[r])
+                if s.ts[r] >= t.lastTs {
+                    t.lastTs = s.ts[r]
+                    t.lastRow = r
+                }
+                terminals[tid] = t
+                let failed = o == unknown || o == timeout
+                if failed { terminalCauses[Codes(a: UInt16(truncatingIfNeeded: tid), b: UInt16(truncatingIfNeeded: tid >> 16), outcome: o, cause: c), default: 0] += 1 }
+                profiles[Codes(a: at(A.brand), b: at(A.model), c: at(A.channel), d: at(A.agent), e: at(A.feeTier), f: at(A.region), outcome: o, cause: c), default: 0] += 1
+                software[Codes(a: at(A.firmware), b: at(A.app), c: at(A.codeTable), outcome: o, cause: c), default: 0] += 1
+                network[Codes(a: at(A.netEvent), b: at(A.rssiBand), c: at(A.netType), d: at(A.acquirer), outcome: o, cause: c), default: 0] += 1
+                let rc = s.responseCode[r]
+                var codeEntry = codes[Codes(a: rc, b: at(A.codeTable), c: at(A.firmware), d: at(A.acquirer), outcome: o, cause: c), default: (0, 0)]
+                codeEntry.n += 1
+                if rc != 0 && s.acquirerResponseCode[r] == rc { codeEntry.same += 1 }
+                codes[Codes(a: rc, b: at(A.codeTable), c: at(A.firmware), d: at(A.acquirer), outcome: o, cause: c)] = codeEntry
+                if o == unknown {
+                    codeTerminals[Codes(a: rc, b: UInt16(truncatingIfNeeded: tid), c: UInt16(truncatingIfNeeded: tid >> 16)), default: 0] += 1
+                }
+                let set = s.eventSets[Int(s.eventSet[r])]
+                for w in 0..<DayClassifier.eventWindows.count {
+                    let kinds = set[w]
+                    if kinds.isEmpty {
+                        windows[Codes(a: UInt16(w), b: UInt16.max, c: UInt16.max), default: (0, 0)].n += 1
+                        if failed { windows[Codes(a: UInt16(w), b: UInt16.max, c: UInt16.max)]!.failures += 1 }
+                    } else {
+                        for kind in kinds {
+                            let key = Codes(a: UInt16(w), b: UInt16(truncatingIfNeeded: kind), c: UInt16(truncatingIfNeeded: kind >> 16))
+                            windows[key, default: (0, 0)].n += 1
+                            if failed { windows[key]!.failures += 1 }
+                        }
+                    }
+                }
+            }
+        }
+        func tidOf(_ key: Codes, low: UInt16, high: UInt16) -> String { s.string(Int32(bitPattern: UInt32(low) | UInt32(high) << 16)) }
+
+        let insertOutcome = try db.prepare("INSERT INTO agg_outcomes(day, outcome, cause, transactions, terminals) VALUES (?1, ?2, ?3, ?4, ?5)")
+        for (k, v) in outcomes {
+            try run(insertOutcome, [.text(day), .text(outcomeNames[Int(k.outcome)]), .text(causeName(k.cause)), .integer(Int64(v.n)), .integer(Int64(v.terminals.count))])
+        }
+        let insertTerminal = try db.prepare("""
+            INSERT INTO agg_terminals(day, tid, brand, model, channel, agent, fee_tier, region, transactions, approved, declined, unknown,
+                timeout, error, first_ts, last_ts, firmware, code_table)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+            """)
+        for (tid, t) in terminals {
+            let r = t.lastRow
+            var values: [DatabaseValue] = [.text(day), .text(s.string(tid))]
+            for a in [A.brand, A.model, A.channel, A.agent, A.feeTier, A.region] { values.append(.text(attr(a, s.attributes[a][r]))) }
+            values.append(.integer(Int64(t.counts.reduce(0, +))))
+            for o in Outcome.allCases { values.append(.integer(Int64(t.counts[Int(o.rawValue)]))) }
+            values += [.integer(t.firstTs), .integer(t.lastTs), .text(attr(A.firmware, s.attributes[A.firmware][r])),
+                       .text(attr(A.codeTable, s.attributes[A.codeTable][r]))]
+            try run(insertTerminal, values)
+        }
+        let insertTerminalCause = try db.prepare("INSERT INTO agg_terminal_causes(day, tid, outcome, cause, transactions) VALUES (?1, ?2, ?3, ?4, ?5)")
+        for (k, n) in terminalCauses {
+            try run(insertTerminalCause, [.text(day), .text(tidOf(k, low: k.a, high: k.b)), .text(outcomeNames[Int(k.outcome)]), .text(causeName(k.cause)), .integer(Int64(n))])
+        }
+        let insertProfile = try db.prepare("""
+            INSERT INTO agg_profiles(day, brand, model, channel, agent, fee_tier, region, outcome, cause, transactions)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+            """)
+        for (k, n) in profiles {
+            try run(insertProfile, [
+                .text(day), .text(attr(A.brand, k.a)), .text(attr(A.model, k.b)), .text(attr(A.channel, k.c)), .text(attr(A.agent, k.d)),
+                .text(attr(A.feeTier, k.e)), .text(attr(A.region, k.f)), .text(outcomeNames[Int(k.outcome)]), .text(causeName(k.cause)), .integer(Int64(n)),
+            ])
+        }
+        let insertSoftware = try db.prepare("""
+            INSERT INTO agg_software(day, firmware, app_version, code_table, outcome, cause, transactions) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            """)
+        for (k, n) in software {
+            try run(insertSoftware, [
+                .text(day), .text(attr(A.firmware, k.a)), .text(attr(A.app, k.b)), .text(attr(A.codeTable, k.c)),
+                .text(outcomeNames[Int(k.outcome)]), .text(causeName(k.cause)), .integer(Int64(n)),
+            ])
+        }
+        let insertNetwork = try db.prepare("""
+            INSERT INTO agg_network(day, net_event_60s, rssi_band, net_type, acquirer, outcome, cause, transactions)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            """)
+        for (k, n) in network {
+            try run(insertNetwork, [
+                .text(day), .text(attr(A.netEvent, k.a)), .text(attr(A.rssiBand, k.b)), .text(attr(A.netType, k.c)), .text(attr(A.acquirer, k.d)),
+                .text(outcomeNames[Int(k.outcome)]), .text(causeName(k.cause)), .integer(Int64(n)),
+            ])
+        }
+        let insertCode = try db.prepare("""
+            INSERT INTO agg_codes(day, code, code_table, firmware, acquirer, outcome, cause, transactions, acquirer_sent_same)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+            """)
+        for (k, v) in codes {
+            try run(insertCode, [
+                .text(day), .text(code(k.a)), .text(attr(A.codeTable, k.b)), .text(attr(A.firmware, k.c)), .text(attr(A.acquirer, k.d)),
+                .text(outcomeNames[Int(k.outcome)]), .text(causeName(k.cause)), .integer(Int64(v.n)), .integer(Int64(v.same)),
+            ])
+        }
+        let insertCodeTerminal = try db.prepare("INSERT INTO agg_code_terminals(day, code, tid, unknown) VALUES (?1, ?2, ?3, ?4)")
+        for (k, n) in codeTerminals {
+            try run(insertCodeTerminal, [.text(day), .text(code(k.a)), .text(tidOf(k, low: k.b, high: k.c)), .integer(Int64(n))])
+        }
+        let insertWindow = try db.prepare("INSERT INTO agg_network_windows(day, window_s, event, transactions, failures) VALUES (?1, ?2, ?3, ?4, ?5)")
+        for (k, v) in windows {
+            let event = k.b == UInt16.max && k.c == UInt16.max ? "" : s.string(Int32(bitPattern: UInt32(k.b) | UInt32(k.c) << 16))
+            try run(insertWindow, [.text(day), .integer(DayClassifier.eventWindows[Int(k.a)]), .text(event), .integer(Int64(v.n)), .integer(Int64(v.failures))])
+        }
+
+        // Acquirer pairs per realm, and how long their responses took.
+        var realms: [Int32: (pairs: Int, matched: Int, noResponse: Int, noRequest: Int, maxLifespan: Int32)] = [:]
+        var lifespans: [Int64: Int] = [:]
+        for p in s.pairRealm.indices {
+            let realm = s.pairRealm[p]
+            let flags = s.pairFlags[p]
+            var entry = realms[realm, default: (0, 0, 0, 0, -1)]
+            entry.pairs += 1
+            if flags & DaySnapshot.matched != 0 { entry.matched += 1 }
+            if flags & DaySnapshot.hasRequest != 0 && flags & DaySnapshot.hasResponse == 0 { entry.noResponse += 1 }
+            if flags & DaySnapshot.hasRequest == 0 { entry.noRequest += 1 }
+            entry.maxLifespan = max(entry.maxLifespan, s.pairLifespan[p])
+            realms[realm] = entry
+            if s.pairLifespan[p] >= 0 { lifespans[Int64(realm) << 32 | Int64(s.pairLifespan[p] / 1000), default: 0] += 1 }
+        }
+        let insertAcquirer = try db.prepare("""
+            INSERT INTO agg_acquirer(day, realm, pairs, matched, no_response, response_without_request, max_lifespan_ms)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            """)
+        for (realm, v) in realms {
+            try run(insertAcquirer, [
+                .text(day), .text(s.string(realm)), .integer(Int64(v.pairs)), .integer(Int64(v.matched)), .integer(Int64(v.noResponse)),
+                .integer(Int64(v.noRequest)), v.maxLifespan >= 0 ? .integer(Int64(v.maxLifespan)) : .null,
+            ])
+        }
+        let insertLifespan = try db.prepare("INSERT INTO agg_acquirer_lifespans(day, realm, lifespan_s, pairs) VALUES (?1, ?2, ?3, ?4)")
+        for (key, n) in lifespans {
+            try run(insertLifespan, [.text(day), .text(s.string(Int32(key >> 32))), .integer(key & 0xFFFF_FFFF), .integer(Int64(n))])
+        }
+    }
+
+    /// Deletes a day's aggregate rows.
+    static func delete(day: Int64, from db: Database) throws {
+        let text = LocalDay.text(day)
+        for table in tables {
+            let statement = try db.prepare("DELETE FROM \(table) WHERE day = ?")
+            statement.bind(text, at: 1)
+            try statement.run()
+        }
+    }
+
+    private static func run(_ statement: Statement, _ values: [DatabaseValue]) throws {
+        try statement.bind(values)
+        try statement.run()
+    }
+}

@@ -1,0 +1,550 @@
+import Glibc
+public import POSStore
+
+/// What the incremental part of an analysis did.
+public struct RecomputeReport: Sendable {
+    /// (day, terminal) pairs recomputed, counting a whole day as its terminals.
+    public var terminalDays = 0
+    /// Distinct local days touched.
+    public var days = 0
+    public var transactions = 0
+    public var batches = 0
+    public var seconds = 0.0
+    /// Pairs sent back for recomputing because what they start from changed (edges, carries).
+    public var cascades = 0
+}
+
+/// Recomputes the (day, terminal) pairs of `dirty_marks`: matching, outcome, cause and attributes
+/// of their transactions, their unmatched acquirer pairs, end-of-day states, firmware changes, the
+/// snapshots and the daily aggregates of their days.
+///
+/// Marks are taken in day order, in batches of bounded size, each batch in one transaction: a
+/// killed run keeps the batches it finished and leaves the rest marked. Within a batch the
+/// transactions take acquirer pairs in the canonical order (day, terminal, time), and a batch
+/// whose result changes what a later or earlier (day, terminal) pair started from marks that pair,
+/// so the loop ends where a recompute from scratch would.
+enum Recompute {
+    /// Transactions read per batch, at most (memory follows the batch, not the history).
+    static let batchTransactions = 1_500_000
+    /// Days per batch, at most.
+    static let batchDays = 4
+
+    static func run(database: Database, options: MatchOptions, progress: (String) -> Void = { _ in }) throws -> RecomputeReport {
+        let started = monotonicSeconds()
+        var report = RecomputeReport()
+        try markEverythingWhenOptionsChanged(database, options: options)
+        let dictionary = try DictionaryTexts.load(database)
+        var rounds: [DayTerminal: Int] = [:]
+        var daysTouched = Set<Int64>()
+        while true {
+            let scope = try nextBatch(database)
+            guard !scope.isEmpty else { break }
+            let days = scope.keys.sorted()
+            progress("recomputing \(days.count == 1 ? LocalDay.text(days[0]) : "\(LocalDay.text(days.first!))…\(LocalDay.text(days.last!))")")
+            let data = try AnalysisData.load(database, scope: scope, dictionary: dictionary, options: options)
+            var pairs = Correlation.pairMessages(data, options: options)
+            let match = Correlation.match(data, pairs: &pairs, options: options)
+            let classified = DayClassifier(data: data, pairs: pairs, match: match, options: options, scope: scope).run()
+            var cascade = BatchWriter(database: database, data: data, pairs: pairs, match: match, classified: classified, scope: scope, options: options)
+            let marks = try cascade.write()
+            // A pair recomputed again and again would be a bug: stop following it after a few rounds.
+            let followed = marks.filter { mark in
+                rounds[mark, default: 0] += 1
+                return rounds[mark]! <= 4
+            }
+            try cascade.commit(cascadeMarks: followed)
+            report.cascades += followed.count
+            report.batches += 1
+            report.transactions += data.transactions.count
+            for (day, filter) in scope {
+                daysTouched.insert(day)
+                switch filter {
+                case .all: report.terminalDays += Set(classified.terminalDays.filter { $0.key.day == day }.map(\.key.tid)).count
+                case .some(let tids): report.terminalDays += tids.count
+                }
+            }
+        }
+        report.days = daysTouched.count
+        report.seconds = monotonicSeconds() - started
+        return report
+    }
+
+    /// When the matching options differ from those the stored results were computed with, every
+    /// day is marked: nothing stored can be kept.
+    static func markEverythingWhenOptionsChanged(_ database: Database, options: MatchOptions) throws {
+        let summary = "window_ms=\(options.windowMilliseconds) pairing_ms=\(options.pairingWindowMilliseconds) "
+            + "late_ms=\(options.lateToleranceMilliseconds) timeout_ms=\(options.defaultTimeoutMilliseconds)"
+        let stored = try database.scalarText("SELECT value FROM meta WHERE key = 'match_options'")
+        guard stored != summary else { return }
+        try database.execute("BEGIN IMMEDIATE")
+        do {
+            let computed = try database.scalarInt("SELECT count(*) FROM (SELECT 1 FROM terminal_days LIMIT 1)") ?? 0
+            if stored != nil || computed > 0 {
+                try database.execute("INSERT OR IGNORE INTO dirty_marks(day, tid) SELECT DISTINCT day, -1 FROM file_days")
+            }
+            let meta = try database.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)")
+            meta.bind("match_options", at: 1)
+            meta.bind(summary, at: 2)
+            try meta.run()
+            meta.bind("mark_reach_ms", at: 1)
+            meta.bind(String(AnalysisData.messageMargin(options)), at: 2)
+            try meta.run()
+            try database.execute("COMMIT")
+        } catch {
+            try? database.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// The next batch: the earliest marked days, up to the budget of transactions and days.
+    static func nextBatch(_ database: Database) throws -> BatchScope {
+        let marks = try database.prepare("SELECT day, tid FROM dirty_marks ORDER BY day, tid")
+        var scope: BatchScope = [:]
+        var order: [Int64] = []
+        while try marks.step() {
+            let day = marks.int64(0)
+            let tid = marks.int64(1)
+            if scope[day] == nil {
+                guard order.count < batchDays else { break }
+                order.append(day)
+                scope[day] = .some([])
+            }
+            scope[day]!.merge(tid == DirtyMark.everyTerminal ? .all : .some([tid]))
+        }
+        // Keep within the budget of transactions (a whole day counts all its rows).
+        let rows = try database.prepare("SELECT coalesce(sum(rows), 0) FROM file_days WHERE table_name = 'terminal_txns' AND day = ?")
+        var total = 0
+        var kept: BatchScope = [:]
+        for day in order {
+            rows.bind(day, at: 1)
+            _ = try rows.step()
+            let dayRows = Int(rows.int64(0))
+            rows.reset()
+            let estimate: Int
+            switch scope[day]! {
+            case .all: estimate = dayRows
+            case .some(let tids): estimate = min(dayRows, tids.count * 100)
+            }
+            if !kept.isEmpty && total + estimate > batchTransactions { break }
+            total += estimate
+            kept[day] = scope[day]
+        }
+        return kept
+    }
+
+    static func monotonicSeconds() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+}
+
+/// Writes one batch's results in one transaction, and works out which other (day, terminal) pairs
+/// the changes reach.
+struct BatchWriter {
+    let database: Database
+    let data: AnalysisData
+    let pairs: [AcquirerPair]
+    let match: MatchResult
+    let classified: ClassifiedBatch
+    let scope: BatchScope
+    let options: MatchOptions
+    /// Rows per INSERT statement: multi-row inserts spend less per row in the VDBE.
+    static let rowsPerStatement = 64
+
+    /// Opens the transaction and writes everything but the marks; returns the cascade marks.
+    mutating func write() throws -> Set<DayTerminal> {
+        try database.execute("BEGIN IMMEDIATE")
+        do {
+            try writeFacts()
+            var cascade = try writePairs()
+            cascade.formUnion(match.stolenFrom)
+            cascade.formUnion(try writeTerminalDays())
+            try writeFirmwareChanges()
+            try writeSnapshots()
+            return cascade.filter { !scope.covers(day: $0.day, tid: $0.tid) }
+        } catch {
+            try? database.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Removes the batch's marks, adds the cascade's, and commits.
+    func commit(cascadeMarks: Set<DayTerminal>) throws {
+        do {
+            let deleteDay = try database.prepare("DELETE FROM dirty_marks WHERE day = ?")
+            let deleteOne = try database.prepare("DELETE FROM dirty_marks WHERE day = ? AND tid = ?")
+            for (day, filter) in scope {
+                switch filter {
+                case .all:
+                    deleteDay.bind(day, at: 1)
+                    try deleteDay.run()
+                case .some(let tids):
+                    for tid in tids {
+                        deleteOne.bind(day, at: 1)
+                        deleteOne.bind(tid, at: 2)
+                        try deleteOne.run()
+                    }
+                }
+            }
+            let insert = try database.prepare("INSERT OR IGNORE INTO dirty_marks(day, tid) VALUES (?, ?)")
+            for mark in cascadeMarks {
+                insert.bind(mark.day, at: 1)
+                insert.bind(mark.tid, at: 2)
+                try insert.run()
+            }
+            try database.execute("COMMIT")
+        } catch {
+            try? database.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    // MARK: - Facts
+
+    private func writeFacts() throws {
+        let facts = classified.facts
+        let order = facts.indices.sorted { facts[$0].rowID < facts[$1].rowID }
+        let columns = 14
+        func statement(rows: Int) throws -> Statement {
+            let one = "(" + (1...columns).map { _ in "?" }.joined(separator: ",") + ")"
+            return try database.prepare("""
+                INSERT OR REPLACE INTO txn_facts(txn_id, outcome, cause, acquirer_rc, request_id, response_id, clock_offset_ms, firmware,
+                    app_version, code_table, realm, net_type, rssi_band, net_event_60s)
+                VALUES \(Array(repeating: one, count: rows).joined(separator: ","))
+                """)
+        }
+        let outcomeText = Outcome.allCases.map(\.description)
+        var causeText = [String?](repeating: nil, count: 256)
+        for cause in Cause.allCases { causeText[Int(cause.rawValue)] = cause.description }
+        func id(_ value: Int32) -> Int64? { value == 0 ? nil : Int64(value) }
+        let full = try statement(rows: Self.rowsPerStatement)
+        var start = 0
+        while start < facts.count {
+            let count = min(Self.rowsPerStatement, facts.count - start)
+            let s = count == Self.rowsPerStatement ? full : try statement(rows: count)
+            for k in 0..<count {
+                let f = facts[order[start + k]]
+                let base = Int32(k * columns)
+                s.bind(f.rowID, at: base + 1)
+                s.bind(outcomeText[Int(f.outcome.rawValue)], at: base + 2)
+                s.bind(f.cause.flatMap { causeText[Int($0.rawValue)] }, at: base + 3)
+                s.bind(id(f.acquirerRC), at: base + 4)
+                s.bind(f.requestID == 0 ? nil : f.requestID, at: base + 5)
+                s.bind(f.responseID == 0 ? nil : f.responseID, at: base + 6)
+                s.bind(f.clockOffset, at: base + 7)
+                s.bind(id(f.firmware), at: base + 8)
+                s.bind(id(f.app), at: base + 9)
+                s.bind(id(f.codeTable), at: base + 10)
+                s.bind(id(f.realm), at: base + 11)
+                s.bind(id(f.netType), at: base + 12)
+                s.bind(DayClassifier.rssiBands[Int(f.rssiBand)], at: base + 13)
+                s.bind(f.netEvent60s ? "yes" : "no", at: base + 14)
+            }
+            try s.run()
+            start += count
+        }
+    }
+
+    // MARK: - Pairs
+
+    /// The local day a pair belongs to: its first message's, in that message's offset.
+    func pairDay(_ pair: AcquirerPair) -> Int64 {
+        let message = pair.request ?? pair.response ?? 0
+        return LocalDay.of(utcMilliseconds: pair.time, offsetMinutes: Int(data.messages.tz[message]))
+    }
+
+    /// Replaces the unmatched pairs the batch owns; returns the pairs of other (day, terminal)s whose
+    /// matched state the batch changed, and the neighbours of owned pairs near a day's edge whose
+    /// claim changed.
+    private func writePairs() throws -> Set<DayTerminal> {
+        let deleteDay = try database.prepare("DELETE FROM acquirer_pairs WHERE day = ?")
+        let deleteOne = try database.prepare("DELETE FROM acquirer_pairs WHERE day = ? AND tid = ?")
+        for (day, filter) in scope {
+            switch filter {
+            case .all:
+                deleteDay.bind(day, at: 1)
+                try deleteDay.run()
+            case .some(let tids):
+                for tid in tids {
+                    deleteOne.bind(day, at: 1)
+                    deleteOne.bind(tid, at: 2)
+                    try deleteOne.run()
+                }
+            }
+        }
+        let oldClaims = Set(data.previousClaims.values)
+        let insert = try database.prepare("INSERT INTO acquirer_pairs(day, tid, request_id, response_id) VALUES (?1, ?2, ?3, ?4)")
+        var cascade = Set<DayTerminal>()
+        let margin = AnalysisData.messageMargin(options)
+        for pair in pairs {
+            let key = Correlation.pairKey(pair, data)
+            let day = pairDay(pair)
+            let claimedNow = pair.matchedTransaction != nil
+            let claimedBefore = oldClaims.contains(key)
+            if scope.covers(day: day, tid: pair.tid) {
+                let stolen = data.outsideClaims[key].map { claim in match.stolenFrom.contains(DayTerminal(day: claim.day, tid: pair.tid)) && claimedNow } ?? false
+                let matched = claimedNow || (data.outsideClaims[key] != nil && !stolen)
+                if !matched {
+                    insert.bind(day, at: 1)
+                    insert.bind(pair.tid, at: 2)
+                    insert.bind(pair.request.map { data.messages.id[$0] }, at: 3)
+                    insert.bind(pair.response.map { data.messages.id[$0] }, at: 4)
+                    try insert.run()
+                }
+                if claimedNow != claimedBefore {
+                    // Near midnight another day's transactions may want it now, or no longer can.
+                    let offset = Int64(data.messages.tz[pair.request ?? pair.response ?? 0]) * 60_000
+                    let local = pair.time + offset
+                    if local - day * LocalDay.milliseconds < margin { cascade.insert(DayTerminal(day: day - 1, tid: pair.tid)) }
+                    if (day + 1) * LocalDay.milliseconds - local <= margin { cascade.insert(DayTerminal(day: day + 1, tid: pair.tid)) }
+                }
+            } else if claimedNow != claimedBefore {
+                cascade.insert(DayTerminal(day: day, tid: pair.tid))
+            }
+        }
+        return cascade
+    }
+
+    // MARK: - End-of-day states
+
+    /// Replaces the batch's end-of-day states; returns the next day of each terminal whose state
+    /// at the end of a batch day changed (that day starts from it).
+    private func writeTerminalDays() throws -> Set<DayTerminal> {
+        let deleteDay = try database.prepare("DELETE FROM terminal_days WHERE day = ?")
+        let deleteOne = try database.prepare("DELETE FROM terminal_days WHERE day = ? AND tid = ?")
+        for (day, filter) in scope {
+            switch filter {
+            case .all:
+                deleteDay.bind(day, at: 1)
+                try deleteDay.run()
+            case .some(let tids):
+                for tid in tids {
+                    deleteOne.bind(day, at: 1)
+                    deleteOne.bind(tid, at: 2)
+                    try deleteOne.run()
+                }
+            }
+        }
+        let insert = try database.prepare("""
+            INSERT OR REPLACE INTO terminal_days(tid, day, transactions, firmware, app_version, code_table, net_type, rssi, last_disruption,
+                realm, clock_offset_ms)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+            """)
+        func nonzero(_ v: Int64) -> Int64? { v == 0 ? nil : v }
+        var changed = Set<Int64>()
+        var changedDay: [Int64: Int64] = [:]
+        var computed = Set<DayTerminal>()
+        for terminalDay in classified.terminalDays {
+            let c = terminalDay.carry
+            computed.insert(terminalDay.key)
+            insert.bind(terminalDay.key.tid, at: 1)
+            insert.bind(terminalDay.key.day, at: 2)
+            insert.bind(Int64(c.transactions), at: 3)
+            insert.bind(nonzero(c.firmware), at: 4)
+            insert.bind(nonzero(c.app), at: 5)
+            insert.bind(nonzero(c.codeTable), at: 6)
+            insert.bind(nonzero(c.netType), at: 7)
+            insert.bind(c.rssi, at: 8)
+            insert.bind(c.lastDisruption, at: 9)
+            insert.bind(nonzero(c.realm), at: 10)
+            insert.bind(c.clockOffset, at: 11)
+            try insert.run()
+            let before = data.previousCarry[terminalDay.key.tid]?[terminalDay.key.day]
+            if before.map({ !$0.sameState(as: c) }) ?? true {
+                changed.insert(terminalDay.key.tid)
+                changedDay[terminalDay.key.tid] = max(changedDay[terminalDay.key.tid] ?? .min, terminalDay.key.day)
+            }
+        }
+        // Pairs of the scope that had a state and have none now: their data is gone.
+        for (tid, days) in data.previousCarry {
+            for day in days.keys where !computed.contains(DayTerminal(day: day, tid: tid)) {
+                changed.insert(tid)
+                changedDay[tid] = max(changedDay[tid] ?? .min, day)
+            }
+        }
+        var cascade = Set<DayTerminal>()
+        let next = try database.prepare("SELECT min(day) FROM terminal_days WHERE tid = ? AND day > ?")
+        for tid in changed {
+            next.bind(tid, at: 1)
+            next.bind(changedDay[tid]!, at: 2)
+            if try next.step(), !next.isNull(0) { cascade.insert(DayTerminal(day: next.int64(0), tid: tid)) }
+            next.reset()
+        }
+        return cascade
+    }
+
+    private func writeFirmwareChanges() throws {
+        let deleteDay = try database.prepare("DELETE FROM firmware_changes WHERE day = ?")
+        let deleteOne = try database.prepare("DELETE FROM firmware_changes WHERE day = ? AND tid = ?")
+        for (day, filter) in scope {
+            switch filter {
+            case .all:
+                deleteDay.bind(day, at: 1)
+                try deleteDay.run()
+            case .some(let tids):
+                for tid in tids {
+                    deleteOne.bind(day, at: 1)
+                    deleteOne.bind(tid, at: 2)
+                    try deleteOne.run()
+                }
+            }
+        }
+        let insert = try database.prepare("""
+            INSERT OR REPLACE INTO firmware_changes(tid, ts, day, firmware, app_version, code_table) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            """)
+        for change in classified.firmwareChanges {
+            insert.bind(change.tid, at: 1)
+            insert.bind(change.ts, at: 2)
+            insert.bind(change.day, at: 3)
+            insert.bind(change.firmware == 0 ? nil : change.firmware, at: 4)
+            insert.bind(change.app == 0 ? nil : change.app, at: 5)
+            insert.bind(change.codeTable == 0 ? nil : change.codeTable, at: 6)
+            try insert.run()
+        }
+    }
+
+    // MARK: - Snapshots and aggregates
+
+    private func writeSnapshots() throws {
+        let read = try database.prepare("SELECT snapshot FROM analysis_days WHERE day = ?")
+        let covered = try database.prepare("SELECT 1 FROM file_days WHERE table_name = 'acquirer_msgs' AND day = ? LIMIT 1")
+        let write = try database.prepare("INSERT OR REPLACE INTO analysis_days(day, transactions, covered, snapshot) VALUES (?1, ?2, ?3, ?4)")
+        let remove = try database.prepare("DELETE FROM analysis_days WHERE day = ?")
+        // The batch's pairs by the (day, terminal) that owns them.
+        var ownedPairs: [DayTerminal: [Int]] = [:]
+        for (index, pair) in pairs.enumerated() {
+            let key = DayTerminal(day: pairDay(pair), tid: pair.tid)
+            if scope.covers(day: key.day, tid: key.tid) { ownedPairs[key, default: []].append(index) }
+        }
+        var terminalDaysByDay: [Int64: [ClassifiedTerminalDay]] = [:]
+        for terminalDay in classified.terminalDays { terminalDaysByDay[terminalDay.key.day, default: []].append(terminalDay) }
+
+        for (day, filter) in scope.sorted(by: { $0.key < $1.key }) {
+            covered.bind(day, at: 1)
+            let isCovered = try covered.step()
+            covered.reset()
+            var builder = DaySnapshotBuilder(day: day, covered: isCovered)
+            // Blocks to write: fresh ones for the scope's terminals, kept ones for the others.
+            var blocks: [(tid: String, fresh: ClassifiedTerminalDay?, pairTid: Int64?, kept: DaySnapshot.Block?)] = []
+            var old: DaySnapshot?
+            if case .some(let tids) = filter {
+                read.bind(day, at: 1)
+                if try read.step() { old = read.withBlob(0) { DaySnapshot(decoding: $0) } }
+                read.reset()
+                let replaced = Set(tids.map { data.text($0) ?? "" })
+                for block in old?.blocks ?? [] where !replaced.contains(old!.string(block.tid)) {
+                    blocks.append((old!.string(block.tid), nil, nil, block))
+                }
+                for link in old?.linkEvents ?? [] { builder.addLinkEvent(realm: old!.string(link.realm), ts: link.ts, kind: old!.string(link.kind)) }
+            } else {
+                for event in data.realmLinkEvents where event.day == day {
+                    builder.addLinkEvent(realm: data.text(event.realm) ?? "", ts: event.ts, kind: data.text(event.kind) ?? "")
+                }
+            }
+            var withBlock = Set<Int64>()
+            for terminalDay in terminalDaysByDay[day] ?? [] {
+                blocks.append((data.text(terminalDay.key.tid) ?? "", terminalDay, terminalDay.key.tid, nil))
+                withBlock.insert(terminalDay.key.tid)
+            }
+            for key in ownedPairs.keys where key.day == day && !withBlock.contains(key.tid) {
+                blocks.append((data.text(key.tid) ?? "", nil, key.tid, nil))
+            }
+            // One canonical order, however the day was split into recomputes.
+            blocks.sort { $0.tid < $1.tid }
+            var remap = SnapshotRemap()
+            var attributeCodes = AttributeCodeCache(dictionary: data.dictionary)
+            var eventSetCodes: [Int32: UInt16] = [:]
+            var responseCodes: [Int64: UInt16] = [:]
+            func responseCode(_ id: Int64) -> UInt16 {
+                if let known = responseCodes[id] { return known }
+                let code = builder.responseCode(data.text(id))
+                responseCodes[id] = code
+                return code
+            }
+            for entry in blocks {
+                if let kept = entry.kept, let old {
+                    builder.copy(kept, of: old, remap: &remap)
+                    continue
+                }
+                builder.beginBlock(tid: entry.tid, clockOffset: entry.fresh?.clockOffset ?? 0)
+                if let fresh = entry.fresh {
+                    var codes = [UInt16](repeating: 0, count: TransactionTable.attributeCount)
+                    for r in fresh.rows {
+                        for a in 0..<TransactionTable.attributeCount { codes[a] = attributeCodes.code(a, classified.attributes[a][r], &builder) }
+                        let f = classified.facts[r]
+                        let setIndex = classified.eventSet[r]
+                        let eventSet: UInt16
+                        if let known = eventSetCodes[setIndex] {
+                            eventSet = known
+                        } else {
+                            let kinds = classified.eventSets[Int(setIndex)].map { kinds in
+                                kinds.map { $0 >= 0 ? "terminal " + (data.text($0) ?? "unknown") : "acquirer " + (data.text(-$0) ?? "unknown") }
+                            }
+                            eventSet = builder.eventSet(kinds)
+                            eventSetCodes[setIndex] = eventSet
+                        }
+                        let rc = responseCode(data.transactions.rc[r])
+                        let arc = responseCode(Int64(f.acquirerRC))
+                        builder.addRow(
+                            attributes: codes, outcome: f.outcome, cause: f.cause, responseCode: rc, acquirerResponseCode: arc,
+                            ts: data.transactions.ts[r], eventSet: eventSet)
+                    }
+                    for ts in fresh.disruptions { builder.addDisruption(ts) }
+                    for u in fresh.upgrades { builder.addUpgrade(ts: u.ts, from: data.text(u.from) ?? "unknown", to: data.text(u.to) ?? "unknown") }
+                }
+                if let tid = entry.pairTid {
+                    for index in ownedPairs[DayTerminal(day: day, tid: tid)] ?? [] {
+                        let pair = pairs[index]
+                        var flags: UInt8 = 0
+                        if pair.request != nil { flags |= DaySnapshot.hasRequest }
+                        if pair.response != nil { flags |= DaySnapshot.hasResponse }
+                        let key = Correlation.pairKey(pair, data)
+                        let stolen = data.outsideClaims[key].map { match.stolenFrom.contains(DayTerminal(day: $0.day, tid: pair.tid)) } ?? false
+                        if pair.matchedTransaction != nil || (data.outsideClaims[key] != nil && !stolen) { flags |= DaySnapshot.matched }
+                        let lifespan = pair.lifespanMs ?? pair.responseTime.flatMap { response in pair.requestTime.map { response - $0 } }
+                        builder.addPair(realm: data.text(pair.realm) ?? "unknown", flags: flags, lifespan: lifespan)
+                    }
+                }
+                builder.endBlock()
+            }
+            let snapshot = builder.snapshot
+            if snapshot.blocks.isEmpty && snapshot.linkEvents.isEmpty {
+                remove.bind(day, at: 1)
+                try remove.run()
+            } else {
+                write.bind(day, at: 1)
+                write.bind(Int64(snapshot.rowCount), at: 2)
+                write.bind(Int64(isCovered ? 1 : 0), at: 3)
+                write.bind(blob: snapshot.encoded(), at: 4)
+                try write.run()
+            }
+            try DailyAggregates.write(snapshot, into: database)
+        }
+    }
+}
+
+/// The snapshot code of a classified attribute value (a dictionary id, or the band index of
+/// rssi_band, 1/0 of net_event_60s, the hour of hour), remembered per attribute.
+struct AttributeCodeCache {
+    let dictionary: DictionaryTexts
+    private var known: [[Int64: UInt16]] = Array(repeating: [:], count: TransactionTable.attributeCount)
+
+    init(dictionary: DictionaryTexts) {
+        self.dictionary = dictionary
+    }
+
+    mutating func code(_ a: Int, _ value: Int64, _ builder: inout DaySnapshotBuilder) -> UInt16 {
+        if let code = known[a][value] { return code }
+        let text: String?
+        switch a {
+        case DayClassifier.A.rssiBand: text = DayClassifier.rssiBands[Int(value)]
+        case DayClassifier.A.netEvent: text = value == 1 ? "yes" : "no"
+        case DayClassifier.A.hour: text = value < 10 ? "0\(value)" : "\(value)"
+        default: text = dictionary.text(value)
+        }
+        let code = builder.code(a, text)
+        known[a][value] = code
+        return code
+    }
+}

@@ -1,0 +1,192 @@
+/// Local calendar days as the store and the analysis count them.
+public enum LocalDay {
+    public static let milliseconds: Int64 = 86_400_000
+
+    /// The local date of a UTC time written with `offsetMinutes`, as days since 1970-01-01.
+    @inline(__always)
+    public static func of(utcMilliseconds: Int64, offsetMinutes: Int) -> Int64 {
+        let local = utcMilliseconds + Int64(offsetMinutes) * 60_000
+        return local >= 0 ? local / milliseconds : (local - milliseconds + 1) / milliseconds
+    }
+
+    /// `YYYY-MM-DD` of a day number (proleptic Gregorian, Howard Hinnant's civil_from_days).
+    public static func text(_ day: Int64) -> String {
+        let (y, m, d) = civil(day)
+        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let year = String(y)
+        return String(repeating: "0", count: max(0, 4 - year.count)) + year + "-" + two(m) + "-" + two(d)
+    }
+
+    /// The day number of a `YYYY-MM-DD` date, nil when it is not one.
+    public static func number(_ text: String) -> Int64? {
+        let b = Array(text.utf8)
+        guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
+        func digits(_ range: Range<Int>) -> Int64? {
+            var value: Int64 = 0
+            for i in range {
+                guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
+                value = value * 10 + Int64(b[i] - 0x30)
+            }
+            return value
+        }
+        guard let y = digits(0..<4), let m = digits(5..<7), let d = digits(8..<10), (1...12).contains(m), d >= 1 else { return nil }
+        let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+        let length: Int64 = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][Int(m) - 1]
+        guard d <= length else { return nil }
+        return days(year: y, month: m, day: d)
+    }
+
+    /// Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil).
+    public static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// (year, month, day) of a day number.
+    public static func civil(_ days: Int64) -> (Int64, Int64, Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+}
+
+/// What one file adds, day by day, while it is written: the rowid range of each (table, day), the
+/// time each acquirer realm covers, and the (day, terminal) pairs the next analysis must redo.
+///
+/// Kept in memory for the file's transaction and written at its commit. Consecutive rows mostly
+/// share their table, day and terminal, so each keeps the last key in hand before hashing.
+struct FileDayTracker {
+    struct Range {
+        var first: Int64
+        var last: Int64
+        var rows: Int64
+        var minTime: Int64
+        var maxTime: Int64
+    }
+
+    /// By table index (in `IngestStore.segmentedTables`) << 32 | day.
+    private(set) var ranges: [Int64: Range] = [:]
+    /// By realm << 32 | day.
+    private(set) var coverage: [Int64: (minTime: Int64, maxTime: Int64)] = [:]
+    /// `DirtyMark.key(day, tid)` of every pair the file touches.
+    private(set) var marks: Set<Int64> = []
+    /// UTC offsets of the file's terminal rows.
+    private(set) var terminalOffsets: Set<Int16> = []
+
+    /// How far either side of a row a change can reach (matching and pairing windows with the
+    /// largest clock offset they allow), in milliseconds.
+    let reach: Int64
+    /// Offsets of the terminal logs already in the database: an acquirer message's day is counted in
+    /// each, since the matching terminal's day is what it can change.
+    let knownTerminalOffsets: [Int16]
+
+    private var lastRangeKey: Int64 = -1
+    private var lastMarkKey: Int64 = .min
+
+    init(reach: Int64, knownTerminalOffsets: [Int16]) {
+        self.reach = reach
+        self.knownTerminalOffsets = knownTerminalOffsets
+    }
+
+    mutating func reset() {
+        ranges.removeAll(keepingCapacity: true)
+        coverage.removeAll(keepingCapacity: true)
+        marks.removeAll(keepingCapacity: true)
+        terminalOffsets.removeAll(keepingCapacity: true)
+        lastRangeKey = -1
+        lastMarkKey = .min
+    }
+
+    /// Notes row `id` of table `table` at `time`.
+    @inline(__always)
+    mutating func noteRow(table: Int, id: Int64, utc: Int64, offset: Int16) -> Int64 {
+        let day = LocalDay.of(utcMilliseconds: utc, offsetMinutes: Int(offset))
+        let key = Int64(table) << 32 | (day & 0xFFFF_FFFF)
+        if key == lastRangeKey, var range = ranges[key] {
+            range.last = id
+            range.rows += 1
+            range.minTime = min(range.minTime, utc)
+            range.maxTime = max(range.maxTime, utc)
+            ranges[key] = range
+        } else if var range = ranges[key] {
+            range.first = min(range.first, id)
+            range.last = max(range.last, id)
+            range.rows += 1
+            range.minTime = min(range.minTime, utc)
+            range.maxTime = max(range.maxTime, utc)
+            ranges[key] = range
+        } else {
+            ranges[key] = Range(first: id, last: id, rows: 1, minTime: utc, maxTime: utc)
+        }
+        lastRangeKey = key
+        return day
+    }
+
+    /// A terminal row: its own day, and the neighbouring day when it lies within `reach` of it.
+    @inline(__always)
+    mutating func markTerminal(tid: Int64, utc: Int64, offset: Int16, day: Int64) {
+        terminalOffsets.insert(offset)
+        mark(day: day, tid: tid)
+        let local = utc + Int64(offset) * 60_000
+        let start = day * LocalDay.milliseconds
+        if local - start < reach { mark(day: day - 1, tid: tid) }
+        if start + LocalDay.milliseconds - local <= reach { mark(day: day + 1, tid: tid) }
+    }
+
+    /// An acquirer message: the days within `reach` of it in its own offset and in each terminal offset.
+    mutating func markMessage(tid: Int64, realm: Int64, utc: Int64, offset: Int16, day: Int64) {
+        let key = realm << 32 | (day & 0xFFFF_FFFF)
+        if let span = coverage[key] {
+            coverage[key] = (min(span.minTime, utc), max(span.maxTime, utc))
+        } else {
+            coverage[key] = (utc, utc)
+        }
+        mark(day: day, tid: tid)
+        for o in [offset] + knownTerminalOffsets {
+            let low = LocalDay.of(utcMilliseconds: utc - reach, offsetMinutes: Int(o))
+            let high = LocalDay.of(utcMilliseconds: utc + reach, offsetMinutes: Int(o))
+            for d in low...high { mark(day: d, tid: tid) }
+        }
+    }
+
+    /// An acquirer link event changes `net_event_60s` of every terminal of its realm for 60 s.
+    mutating func markLinkEvent(utc: Int64, offset: Int16) {
+        for o in [offset] + knownTerminalOffsets {
+            let low = LocalDay.of(utcMilliseconds: utc, offsetMinutes: Int(o))
+            let high = LocalDay.of(utcMilliseconds: utc + 60_000, offsetMinutes: Int(o))
+            for d in low...high { mark(day: d, tid: DirtyMark.everyTerminal) }
+        }
+    }
+
+    @inline(__always)
+    private mutating func mark(day: Int64, tid: Int64) {
+        let key = DirtyMark.key(day: day, tid: tid)
+        if key != lastMarkKey {
+            marks.insert(key)
+            lastMarkKey = key
+        }
+    }
+}
+
+/// A (local day, terminal) pair the next analysis must recompute.
+public enum DirtyMark {
+    /// The terminal id that stands for every terminal of the day.
+    public static let everyTerminal: Int64 = -1
+
+    @inline(__always)
+    static func key(day: Int64, tid: Int64) -> Int64 { day << 32 | (tid & 0xFFFF_FFFF) }
+
+    static func day(_ key: Int64) -> Int64 { key >> 32 }
+
+    static func tid(_ key: Int64) -> Int64 { Int64(Int32(truncatingIfNeeded: key)) }
+}
