@@ -470,9 +470,21 @@ extension AnalysisData {
     /// The messages in the order pairing walks them: by realm, STAN, terminal, then time.
     static func sortedMessages(_ m: Messages) -> Messages {
         var realmIndex: [Int64: Int] = [:]
-        for realm in m.realm where realmIndex[realm] == nil { realmIndex[realm] = realmIndex.count }
+        var realmOfRow = [Int](repeating: 0, count: m.count)
+        var lastRealm: Int64 = -1
+        var lastIndex = 0
+        for (row, realm) in m.realm.enumerated() {
+            if realm != lastRealm {
+                lastRealm = realm
+                if let known = realmIndex[realm] { lastIndex = known } else {
+                    lastIndex = realmIndex.count
+                    realmIndex[realm] = lastIndex
+                }
+            }
+            realmOfRow[row] = lastIndex
+        }
         let stanSpan = Int(m.stan.max() ?? 0) + 2
-        let order = groupedOrder(m.count, key: { realmIndex[m.realm[$0]]! * stanSpan + Int(m.stan[$0]) + 1 }, keyCount: realmIndex.count * stanSpan) { a, b in
+        let order = groupedOrder(m.count, key: { realmOfRow[$0] * stanSpan + Int(m.stan[$0]) + 1 }, keyCount: realmIndex.count * stanSpan) { a, b in
             if m.tid[a] != m.tid[b] { return m.tid[a] < m.tid[b] }
             return m.ts[a] != m.ts[b] ? m.ts[a] < m.ts[b] : m.id[a] < m.id[b]
         }
@@ -490,18 +502,15 @@ extension AnalysisData {
     /// a comparison sort of millions of rows would cost a second. Falls back to a full comparison
     /// sort when the key space is much larger than the rows.
     static func groupedOrder(_ count: Int, key: (Int) -> Int, keyCount: Int, before: (Int, Int) -> Bool) -> [Int] {
+        var keys = [Int](repeating: 0, count: count)
+        for row in 0..<count { keys[row] = key(row) }
         guard keyCount <= max(4 * count, 1 << 16) else {
             var order = Array(0..<count)
-            order.sort { key($0) != key($1) ? key($0) < key($1) : before($0, $1) }
+            order.sort { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : before($0, $1) }
             return order
         }
         var starts = [Int](repeating: 0, count: keyCount + 1)
-        var keys = [Int](repeating: 0, count: count)
-        for row in 0..<count {
-            let k = key(row)
-            keys[row] = k
-            starts[k + 1] += 1
-        }
+        for row in 0..<count { starts[keys[row] + 1] += 1 }
         for k in 0..<keyCount { starts[k + 1] += starts[k] }
         var next = starts
         var order = [Int](repeating: 0, count: count)

@@ -33,11 +33,11 @@ enum DailyAggregates {
         func causeName(_ c: UInt8) -> String { Cause(rawValue: c)?.description ?? "none" }
 
         var outcomes: [Codes: (n: Int, terminals: Set<Int32>)] = [:]
-        var terminals: [Int32: TerminalDay] = [:]
+        var terminals: [(tid: Int32, day: TerminalDay)] = []
         var terminalCauses: [Codes: Int] = [:]
         var profiles: [Codes: Int] = [:]
-        var software: [Codes: Int] = [:]
-        var network: [Codes: Int] = [:]
+        var software: [UInt64: Int] = [:]
+        var network: [UInt64: Int] = [:]
         var codes: [Codes: (n: Int, same: Int)] = [:]
         var codeTerminals: [Codes: Int] = [:]
         var windows: [Codes: (n: Int, failures: Int)] = [:]
@@ -46,32 +46,30 @@ enum DailyAggregates {
         let timeout = Outcome.timeout.rawValue
         for block in s.blocks {
             let tid = block.tid
+            var t = TerminalDay()
+            // The block's rows by (outcome, cause): the per-terminal groupings count these.
+            var byOutcome: [UInt16: Int] = [:]
             for r in block.rows {
                 let o = s.outcome[r]
                 let c = s.cause[r]
-                let at = { (a: Int) in s.attributes[a][r] }
-                var entry = outcomes[Codes(outcome: o, cause: c), default: (0, [])]
-                entry.n += 1
-                entry.terminals.insert(tid)
-                outcomes[Codes(outcome: o, cause: c)] = entry
-                var t = terminals[tid, default: TerminalDay()]
+                byOutcome[UInt16(o) << 8 | UInt16(c), default: 0] += 1
                 t.counts[Int(o)] += 1
                 t.firstTs = min(t.firstTs, s.ts[r])
                 if s.ts[r] >= t.lastTs {
                     t.lastTs = s.ts[r]
                     t.lastRow = r
                 }
-                terminals[tid] = t
                 let failed = o == unknown || o == timeout
-                if failed { terminalCauses[Codes(a: UInt16(truncatingIfNeeded: tid), b: UInt16(truncatingIfNeeded: tid >> 16), outcome: o, cause: c), default: 0] += 1 }
-                profiles[Codes(a: at(A.brand), b: at(A.model), c: at(A.channel), d: at(A.agent), e: at(A.feeTier), f: at(A.region), outcome: o, cause: c), default: 0] += 1
-                software[Codes(a: at(A.firmware), b: at(A.app), c: at(A.codeTable), outcome: o, cause: c), default: 0] += 1
-                network[Codes(a: at(A.netEvent), b: at(A.rssiBand), c: at(A.netType), d: at(A.acquirer), outcome: o, cause: c), default: 0] += 1
+                let fw = s.attributes[A.firmware][r]
+                let ctab = s.attributes[A.codeTable][r]
+                let realm = s.attributes[A.acquirer][r]
+                software[UInt64(fw) << 48 | UInt64(s.attributes[A.app][r]) << 32 | UInt64(ctab) << 16 | UInt64(o) << 8 | UInt64(c), default: 0] += 1
+                network[UInt64(s.attributes[A.netEvent][r]) << 56 | UInt64(s.attributes[A.rssiBand][r]) << 48 | UInt64(s.attributes[A.netType][r]) << 32
+                    | UInt64(realm) << 16 | UInt64(o) << 8 | UInt64(c), default: 0] += 1
                 let rc = s.responseCode[r]
-                var codeEntry = codes[Codes(a: rc, b: at(A.codeTable), c: at(A.firmware), d: at(A.acquirer), outcome: o, cause: c), default: (0, 0)]
-                codeEntry.n += 1
-                if rc != 0 && s.acquirerResponseCode[r] == rc { codeEntry.same += 1 }
-                codes[Codes(a: rc, b: at(A.codeTable), c: at(A.firmware), d: at(A.acquirer), outcome: o, cause: c)] = codeEntry
+                let codeKey = Codes(a: rc, b: ctab, c: fw, d: realm, outcome: o, cause: c)
+                codes[codeKey, default: (0, 0)].n += 1
+                if rc != 0 && s.acquirerResponseCode[r] == rc { codes[codeKey]!.same += 1 }
                 if o == unknown {
                     codeTerminals[Codes(a: rc, b: UInt16(truncatingIfNeeded: tid), c: UInt16(truncatingIfNeeded: tid >> 16)), default: 0] += 1
                 }
@@ -79,8 +77,9 @@ enum DailyAggregates {
                 for w in 0..<DayClassifier.eventWindows.count {
                     let kinds = set[w]
                     if kinds.isEmpty {
-                        windows[Codes(a: UInt16(w), b: UInt16.max, c: UInt16.max), default: (0, 0)].n += 1
-                        if failed { windows[Codes(a: UInt16(w), b: UInt16.max, c: UInt16.max)]!.failures += 1 }
+                        let key = Codes(a: UInt16(w), b: UInt16.max, c: UInt16.max)
+                        windows[key, default: (0, 0)].n += 1
+                        if failed { windows[key]!.failures += 1 }
                     } else {
                         for kind in kinds {
                             let key = Codes(a: UInt16(w), b: UInt16(truncatingIfNeeded: kind), c: UInt16(truncatingIfNeeded: kind >> 16))
@@ -89,6 +88,21 @@ enum DailyAggregates {
                         }
                     }
                 }
+            }
+            guard !block.rows.isEmpty else { continue }
+            terminals.append((tid, t))
+            // A terminal's inventory attributes are the same on every row of its day.
+            let first = block.rows.lowerBound
+            let at = { (a: Int) in s.attributes[a][first] }
+            for (key, n) in byOutcome {
+                let o = UInt8(key >> 8)
+                let c = UInt8(key & 0xFF)
+                outcomes[Codes(outcome: o, cause: c), default: (0, [])].n += n
+                outcomes[Codes(outcome: o, cause: c)]!.terminals.insert(tid)
+                if o == unknown || o == timeout {
+                    terminalCauses[Codes(a: UInt16(truncatingIfNeeded: tid), b: UInt16(truncatingIfNeeded: tid >> 16), outcome: o, cause: c), default: 0] += n
+                }
+                profiles[Codes(a: at(A.brand), b: at(A.model), c: at(A.channel), d: at(A.agent), e: at(A.feeTier), f: at(A.region), outcome: o, cause: c), default: 0] += n
             }
         }
         func tidOf(_ key: Codes, low: UInt16, high: UInt16) -> String { s.string(Int32(bitPattern: UInt32(low) | UInt32(high) << 16)) }
@@ -131,8 +145,9 @@ enum DailyAggregates {
             """)
         for (k, n) in software {
             try run(insertSoftware, [
-                .text(day), .text(attr(A.firmware, k.a)), .text(attr(A.app, k.b)), .text(attr(A.codeTable, k.c)),
-                .text(outcomeNames[Int(k.outcome)]), .text(causeName(k.cause)), .integer(Int64(n)),
+                .text(day), .text(attr(A.firmware, UInt16(k >> 48 & 0xFFFF))), .text(attr(A.app, UInt16(k >> 32 & 0xFFFF))),
+                .text(attr(A.codeTable, UInt16(k >> 16 & 0xFFFF))), .text(outcomeNames[Int(k >> 8 & 0xFF)]), .text(causeName(UInt8(k & 0xFF))),
+                .integer(Int64(n)),
             ])
         }
         let insertNetwork = try db.prepare("""
@@ -141,8 +156,9 @@ enum DailyAggregates {
             """)
         for (k, n) in network {
             try run(insertNetwork, [
-                .text(day), .text(attr(A.netEvent, k.a)), .text(attr(A.rssiBand, k.b)), .text(attr(A.netType, k.c)), .text(attr(A.acquirer, k.d)),
-                .text(outcomeNames[Int(k.outcome)]), .text(causeName(k.cause)), .integer(Int64(n)),
+                .text(day), .text(attr(A.netEvent, UInt16(k >> 56 & 0xFF))), .text(attr(A.rssiBand, UInt16(k >> 48 & 0xFF))),
+                .text(attr(A.netType, UInt16(k >> 32 & 0xFFFF))), .text(attr(A.acquirer, UInt16(k >> 16 & 0xFFFF))),
+                .text(outcomeNames[Int(k >> 8 & 0xFF)]), .text(causeName(UInt8(k & 0xFF))), .integer(Int64(n)),
             ])
         }
         let insertCode = try db.prepare("""

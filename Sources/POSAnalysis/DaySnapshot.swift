@@ -132,10 +132,14 @@ struct DaySnapshotBuilder {
 
     /// Opens a terminal's block; rows, pairs and events added next belong to it until the next.
     mutating func beginBlock(tid: String, clockOffset: Int64) {
-        let s = snapshot
+        let rows = snapshot.rowCount
+        let pairs = snapshot.pairFlags.count
+        let disruptions = snapshot.disruptions.count
+        let upgrades = snapshot.upgrades.count
+        let tidString = string(tid)
         snapshot.blocks.append(DaySnapshot.Block(
-            tid: string(tid), clockOffset: clockOffset, rows: s.rowCount..<s.rowCount, pairs: s.pairFlags.count..<s.pairFlags.count,
-            disruptions: s.disruptions.count..<s.disruptions.count, upgrades: s.upgrades.count..<s.upgrades.count))
+            tid: tidString, clockOffset: clockOffset, rows: rows..<rows, pairs: pairs..<pairs, disruptions: disruptions..<disruptions,
+            upgrades: upgrades..<upgrades))
     }
 
     /// Closes the open block at the current ends of the columns.
@@ -162,7 +166,12 @@ struct DaySnapshotBuilder {
     }
 
     mutating func addPair(realm: String, flags: UInt8, lifespan: Int64?) {
-        snapshot.pairRealm.append(string(realm))
+        addPair(realmString: string(realm), flags: flags, lifespan: lifespan)
+    }
+
+    /// A pair whose realm is already a string of the snapshot.
+    mutating func addPair(realmString: Int32, flags: UInt8, lifespan: Int64?) {
+        snapshot.pairRealm.append(realmString)
         snapshot.pairFlags.append(flags)
         snapshot.pairLifespan.append(Int32(clamping: lifespan ?? -1))
     }
@@ -184,7 +193,8 @@ struct DaySnapshotBuilder {
                 ts: old.ts[r], eventSet: remap.eventSet[Int(old.eventSet[r])])
         }
         for p in block.pairs {
-            addPair(realm: old.string(old.pairRealm[p]), flags: old.pairFlags[p], lifespan: old.pairLifespan[p] < 0 ? nil : Int64(old.pairLifespan[p]))
+            let realm = remap.string(old.pairRealm[p], old: old, builder: &self)
+            addPair(realmString: realm, flags: old.pairFlags[p], lifespan: old.pairLifespan[p] < 0 ? nil : Int64(old.pairLifespan[p]))
         }
         for d in block.disruptions { addDisruption(old.disruptions[d]) }
         for u in block.upgrades { addUpgrade(ts: old.upgrades[u].ts, from: old.string(old.upgrades[u].from), to: old.string(old.upgrades[u].to)) }
@@ -197,7 +207,16 @@ struct SnapshotRemap {
     var attribute: [[UInt16]] = []
     var code: [UInt16] = []
     var eventSet: [UInt16] = []
+    private var strings: [Int32: Int32] = [:]
     private var prepared = false
+
+    /// A string of the old snapshot as a string of the builder.
+    mutating func string(_ index: Int32, old: DaySnapshot, builder: inout DaySnapshotBuilder) -> Int32 {
+        if let known = strings[index] { return known }
+        let new = builder.string(old.string(index))
+        strings[index] = new
+        return new
+    }
 
     mutating func prepare(old: DaySnapshot, builder: inout DaySnapshotBuilder) {
         guard !prepared else { return }

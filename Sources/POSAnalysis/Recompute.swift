@@ -12,6 +12,12 @@ public struct RecomputeReport: Sendable {
     public var seconds = 0.0
     /// Pairs sent back for recomputing because what they start from changed (edges, carries).
     public var cascades = 0
+    /// Seconds per step, summed over the batches, in order.
+    public var phases: [(phase: String, seconds: Double)] = []
+
+    mutating func add(_ phase: String, _ seconds: Double) {
+        if let index = phases.firstIndex(where: { $0.phase == phase }) { phases[index].seconds += seconds } else { phases.append((phase, seconds)) }
+    }
 }
 
 /// Recomputes the (day, terminal) pairs of `dirty_marks`: matching, outcome, cause and attributes
@@ -41,18 +47,29 @@ enum Recompute {
             guard !scope.isEmpty else { break }
             let days = scope.keys.sorted()
             progress("recomputing \(days.count == 1 ? LocalDay.text(days[0]) : "\(LocalDay.text(days.first!))…\(LocalDay.text(days.last!))")")
+            var clock = monotonicSeconds()
+            func lap(_ phase: String) {
+                let now = monotonicSeconds()
+                report.add(phase, now - clock)
+                clock = now
+            }
             let data = try AnalysisData.load(database, scope: scope, dictionary: dictionary, options: options)
+            lap("read")
             var pairs = Correlation.pairMessages(data, options: options)
             let match = Correlation.match(data, pairs: &pairs, options: options)
+            lap("match")
             let classified = DayClassifier(data: data, pairs: pairs, match: match, options: options, scope: scope).run()
+            lap("classify")
             var cascade = BatchWriter(database: database, data: data, pairs: pairs, match: match, classified: classified, scope: scope, options: options)
-            let marks = try cascade.write()
+            let marks = try cascade.write { report.add($0, $1) }
             // A pair recomputed again and again would be a bug: stop following it after a few rounds.
             let followed = marks.filter { mark in
                 rounds[mark, default: 0] += 1
                 return rounds[mark]! <= 4
             }
+            clock = monotonicSeconds()
             try cascade.commit(cascadeMarks: followed)
+            lap("commit")
             report.cascades += followed.count
             report.batches += 1
             report.transactions += data.transactions.count
@@ -153,15 +170,23 @@ struct BatchWriter {
     static let rowsPerStatement = 64
 
     /// Opens the transaction and writes everything but the marks; returns the cascade marks.
-    mutating func write() throws -> Set<DayTerminal> {
+    mutating func write(timing: (String, Double) -> Void) throws -> Set<DayTerminal> {
         try database.execute("BEGIN IMMEDIATE")
         do {
+            var clock = Recompute.monotonicSeconds()
+            func lap(_ phase: String) {
+                let now = Recompute.monotonicSeconds()
+                timing(phase, now - clock)
+                clock = now
+            }
             try writeFacts()
+            lap("write facts")
             var cascade = try writePairs()
             cascade.formUnion(match.stolenFrom)
             cascade.formUnion(try writeTerminalDays())
             try writeFirmwareChanges()
-            try writeSnapshots()
+            lap("write pairs and states")
+            try writeSnapshots(timing: timing)
             return cascade.filter { !scope.covers(day: $0.day, tid: $0.tid) }
         } catch {
             try? database.execute("ROLLBACK")
@@ -406,7 +431,7 @@ struct BatchWriter {
 
     // MARK: - Snapshots and aggregates
 
-    private func writeSnapshots() throws {
+    private func writeSnapshots(timing: (String, Double) -> Void) throws {
         let read = try database.prepare("SELECT snapshot FROM analysis_days WHERE day = ?")
         let covered = try database.prepare("SELECT 1 FROM file_days WHERE table_name = 'acquirer_msgs' AND day = ? LIMIT 1")
         let write = try database.prepare("INSERT OR REPLACE INTO analysis_days(day, transactions, covered, snapshot) VALUES (?1, ?2, ?3, ?4)")
@@ -455,6 +480,7 @@ struct BatchWriter {
             var remap = SnapshotRemap()
             var attributeCodes = AttributeCodeCache(dictionary: data.dictionary)
             var eventSetCodes: [Int32: UInt16] = [:]
+            var realmStrings: [Int64: Int32] = [:]
             var responseCodes: [Int64: UInt16] = [:]
             func responseCode(_ id: Int64) -> UInt16 {
                 if let known = responseCodes[id] { return known }
@@ -503,12 +529,20 @@ struct BatchWriter {
                         let stolen = data.outsideClaims[key].map { match.stolenFrom.contains(DayTerminal(day: $0.day, tid: pair.tid)) } ?? false
                         if pair.matchedTransaction != nil || (data.outsideClaims[key] != nil && !stolen) { flags |= DaySnapshot.matched }
                         let lifespan = pair.lifespanMs ?? pair.responseTime.flatMap { response in pair.requestTime.map { response - $0 } }
-                        builder.addPair(realm: data.text(pair.realm) ?? "unknown", flags: flags, lifespan: lifespan)
+                        let realm: Int32
+                        if let known = realmStrings[pair.realm] {
+                            realm = known
+                        } else {
+                            realm = builder.string(data.text(pair.realm) ?? "unknown")
+                            realmStrings[pair.realm] = realm
+                        }
+                        builder.addPair(realmString: realm, flags: flags, lifespan: lifespan)
                     }
                 }
                 builder.endBlock()
             }
             let snapshot = builder.snapshot
+            var clock = Recompute.monotonicSeconds()
             if snapshot.blocks.isEmpty && snapshot.linkEvents.isEmpty {
                 remove.bind(day, at: 1)
                 try remove.run()
@@ -519,7 +553,10 @@ struct BatchWriter {
                 write.bind(blob: snapshot.encoded(), at: 4)
                 try write.run()
             }
+            timing("write snapshots", Recompute.monotonicSeconds() - clock)
+            clock = Recompute.monotonicSeconds()
             try DailyAggregates.write(snapshot, into: database)
+            timing("aggregates", Recompute.monotonicSeconds() - clock)
         }
     }
 }
@@ -528,14 +565,21 @@ struct BatchWriter {
 /// rssi_band, 1/0 of net_event_60s, the hour of hour), remembered per attribute.
 struct AttributeCodeCache {
     let dictionary: DictionaryTexts
-    private var known: [[Int64: UInt16]] = Array(repeating: [:], count: TransactionTable.attributeCount)
+    /// By attribute and value: the code plus one, 0 while unknown.
+    private var known: [[UInt32]]
 
     init(dictionary: DictionaryTexts) {
         self.dictionary = dictionary
+        known = Array(repeating: [UInt32](repeating: 0, count: max(dictionary.size, 24)), count: TransactionTable.attributeCount)
     }
 
+    @inline(__always)
     mutating func code(_ a: Int, _ value: Int64, _ builder: inout DaySnapshotBuilder) -> UInt16 {
-        if let code = known[a][value] { return code }
+        if value >= 0, Int(value) < known[a].count, known[a][Int(value)] != 0 { return UInt16(known[a][Int(value)] - 1) }
+        return slowCode(a, value, &builder)
+    }
+
+    private mutating func slowCode(_ a: Int, _ value: Int64, _ builder: inout DaySnapshotBuilder) -> UInt16 {
         let text: String?
         switch a {
         case DayClassifier.A.rssiBand: text = DayClassifier.rssiBands[Int(value)]
@@ -544,7 +588,7 @@ struct AttributeCodeCache {
         default: text = dictionary.text(value)
         }
         let code = builder.code(a, text)
-        known[a][value] = code
+        if value >= 0, Int(value) < known[a].count { known[a][Int(value)] = UInt32(code) + 1 }
         return code
     }
 }

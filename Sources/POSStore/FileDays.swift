@@ -74,10 +74,10 @@ struct FileDayTracker {
         var maxTime: Int64
     }
 
-    /// By table index (in `IngestStore.segmentedTables`) << 32 | day.
-    private(set) var ranges: [Int64: Range] = [:]
-    /// By realm << 32 | day.
-    private(set) var coverage: [Int64: (minTime: Int64, maxTime: Int64)] = [:]
+    /// By table index (in `IngestStore.segmentedTables`) << 32 | day; the range in hand is in `current`.
+    private var storedRanges: [Int64: Range] = [:]
+    /// By realm << 32 | day; the span in hand is in `currentSpan`.
+    private var storedCoverage: [Int64: (minTime: Int64, maxTime: Int64)] = [:]
     /// `DirtyMark.key(day, tid)` of every pair the file touches.
     private(set) var marks: Set<Int64> = []
     /// UTC offsets of the file's terminal rows.
@@ -90,52 +90,66 @@ struct FileDayTracker {
     /// each, since the matching terminal's day is what it can change.
     let knownTerminalOffsets: [Int16]
 
-    private var lastRangeKey: Int64 = -1
+    private var currentKey: Int64 = -1
+    private var current = Range(first: 0, last: 0, rows: 0, minTime: 0, maxTime: 0)
+    private var currentSpanKey: Int64 = -1
+    private var currentSpan: (minTime: Int64, maxTime: Int64) = (0, 0)
     private var lastMarkKey: Int64 = .min
+    /// The offsets a message's days are counted in: its own and the known terminal ones.
+    private var messageOffsets: [Int16] = []
+    private var messageOffsetsFor: Int16 = .min
 
     init(reach: Int64, knownTerminalOffsets: [Int16]) {
         self.reach = reach
         self.knownTerminalOffsets = knownTerminalOffsets
     }
 
-    mutating func reset() {
-        ranges.removeAll(keepingCapacity: true)
-        coverage.removeAll(keepingCapacity: true)
-        marks.removeAll(keepingCapacity: true)
-        terminalOffsets.removeAll(keepingCapacity: true)
-        lastRangeKey = -1
-        lastMarkKey = .min
+    /// Every (table, day) range, the one in hand included.
+    var ranges: [Int64: Range] {
+        var all = storedRanges
+        if currentKey >= 0 { all[currentKey] = merged(all[currentKey], current) }
+        return all
     }
 
-    /// Notes row `id` of table `table` at `time`.
+    /// Every (realm, day) span, the one in hand included.
+    var coverage: [Int64: (minTime: Int64, maxTime: Int64)] {
+        var all = storedCoverage
+        if currentSpanKey >= 0 {
+            let span = all[currentSpanKey].map { (min($0.minTime, currentSpan.minTime), max($0.maxTime, currentSpan.maxTime)) } ?? currentSpan
+            all[currentSpanKey] = span
+        }
+        return all
+    }
+
+    private func merged(_ a: Range?, _ b: Range) -> Range {
+        guard let a else { return b }
+        return Range(
+            first: min(a.first, b.first), last: max(a.last, b.last), rows: a.rows + b.rows, minTime: min(a.minTime, b.minTime),
+            maxTime: max(a.maxTime, b.maxTime))
+    }
+
+    /// Notes row `id` of table `table` at `time`; returns its local day.
     @inline(__always)
     mutating func noteRow(table: Int, id: Int64, utc: Int64, offset: Int16) -> Int64 {
         let day = LocalDay.of(utcMilliseconds: utc, offsetMinutes: Int(offset))
         let key = Int64(table) << 32 | (day & 0xFFFF_FFFF)
-        if key == lastRangeKey, var range = ranges[key] {
-            range.last = id
-            range.rows += 1
-            range.minTime = min(range.minTime, utc)
-            range.maxTime = max(range.maxTime, utc)
-            ranges[key] = range
-        } else if var range = ranges[key] {
-            range.first = min(range.first, id)
-            range.last = max(range.last, id)
-            range.rows += 1
-            range.minTime = min(range.minTime, utc)
-            range.maxTime = max(range.maxTime, utc)
-            ranges[key] = range
+        if key == currentKey {
+            current.last = id
+            current.rows += 1
+            if utc < current.minTime { current.minTime = utc }
+            if utc > current.maxTime { current.maxTime = utc }
         } else {
-            ranges[key] = Range(first: id, last: id, rows: 1, minTime: utc, maxTime: utc)
+            if currentKey >= 0 { storedRanges[currentKey] = merged(storedRanges[currentKey], current) }
+            currentKey = key
+            current = Range(first: id, last: id, rows: 1, minTime: utc, maxTime: utc)
         }
-        lastRangeKey = key
         return day
     }
 
     /// A terminal row: its own day, and the neighbouring day when it lies within `reach` of it.
     @inline(__always)
     mutating func markTerminal(tid: Int64, utc: Int64, offset: Int16, day: Int64) {
-        terminalOffsets.insert(offset)
+        if !terminalOffsets.contains(offset) { terminalOffsets.insert(offset) }
         mark(day: day, tid: tid)
         let local = utc + Int64(offset) * 60_000
         let start = day * LocalDay.milliseconds
@@ -144,18 +158,35 @@ struct FileDayTracker {
     }
 
     /// An acquirer message: the days within `reach` of it in its own offset and in each terminal offset.
+    @inline(__always)
     mutating func markMessage(tid: Int64, realm: Int64, utc: Int64, offset: Int16, day: Int64) {
         let key = realm << 32 | (day & 0xFFFF_FFFF)
-        if let span = coverage[key] {
-            coverage[key] = (min(span.minTime, utc), max(span.maxTime, utc))
+        if key == currentSpanKey {
+            if utc < currentSpan.minTime { currentSpan.minTime = utc }
+            if utc > currentSpan.maxTime { currentSpan.maxTime = utc }
         } else {
-            coverage[key] = (utc, utc)
+            if currentSpanKey >= 0 {
+                let span = storedCoverage[currentSpanKey].map { (min($0.minTime, currentSpan.minTime), max($0.maxTime, currentSpan.maxTime)) } ?? currentSpan
+                storedCoverage[currentSpanKey] = span
+            }
+            currentSpanKey = key
+            currentSpan = (utc, utc)
         }
-        mark(day: day, tid: tid)
-        for o in [offset] + knownTerminalOffsets {
+        if offset != messageOffsetsFor {
+            messageOffsetsFor = offset
+            messageOffsets = Array(Set([offset] + knownTerminalOffsets)).sorted()
+        }
+        for o in messageOffsets {
             let low = LocalDay.of(utcMilliseconds: utc - reach, offsetMinutes: Int(o))
             let high = LocalDay.of(utcMilliseconds: utc + reach, offsetMinutes: Int(o))
-            for d in low...high { mark(day: d, tid: tid) }
+            mark(day: low, tid: tid)
+            if high != low {
+                var d = low + 1
+                while d <= high {
+                    mark(day: d, tid: tid)
+                    d += 1
+                }
+            }
         }
     }
 

@@ -137,7 +137,10 @@ enum AnalysisPrinter {
             text += "\n"
             for (index, f) in shown.enumerated() { text += "\(index + 1). \(f.evidence)\n" }
         }
-        let timing = result.timings.map { $0.phase + String(format: " %.2f s", $0.seconds) }.joined(separator: ", ")
+        var timing = result.timings.map { $0.phase + String(format: " %.2f s", $0.seconds) }.joined(separator: ", ")
+        if !result.recompute.phases.isEmpty {
+            timing += " (recompute: " + result.recompute.phases.map { $0.phase + String(format: " %.2f s", $0.seconds) }.joined(separator: ", ") + ")"
+        }
         text += "\nTimings: \(timing).\n"
         return text
     }
