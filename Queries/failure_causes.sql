@@ -1,17 +1,24 @@
 -- title: Unknown and timed-out transactions by cause
--- description: What each unknown or timed-out transaction came to when both sides were matched (code_table_gap, nonstandard_code, garbled_response, late_response, no_response, request_lost, …), with its share of that outcome.
--- param: since date 2000-01-01   The first local day to include.
--- param: until date 2999-12-31   The last local day to include.
+-- description: What each unknown or timed-out transaction came to when both sides were matched (code_table_gap, nonstandard_code, garbled_response, late_response, no_response, request_lost, …), with its share of that outcome and the terminals it happened on.
+-- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
+-- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
 WITH failed AS (
-    SELECT outcome, coalesce(cause, 'none') AS cause, tid
-    FROM transactions
+    SELECT outcome, cause, sum(transactions) AS transactions
+    FROM daily_outcomes
     WHERE day BETWEEN :since AND :until AND outcome IN ('unknown', 'timeout')
+    GROUP BY outcome, cause
+),
+terminals AS (
+    SELECT outcome, cause, count(DISTINCT tid) AS terminals
+    FROM daily_terminal_causes
+    WHERE day BETWEEN :since AND :until
+    GROUP BY outcome, cause
 )
-SELECT outcome,
-       cause,
-       count(*) AS transactions,
-       1.0 * count(*) / (SELECT count(*) FROM failed AS f WHERE f.outcome = failed.outcome) AS share_of_outcome,
-       count(DISTINCT tid) AS terminals
-FROM failed
-GROUP BY outcome, cause
-ORDER BY outcome DESC, transactions DESC, cause;
+SELECT f.outcome,
+       f.cause,
+       f.transactions,
+       1.0 * f.transactions / (SELECT sum(transactions) FROM failed AS o WHERE o.outcome = f.outcome) AS share_of_outcome,
+       coalesce(t.terminals, 0) AS terminals
+FROM failed AS f
+LEFT JOIN terminals AS t ON t.outcome = f.outcome AND t.cause = f.cause
+ORDER BY f.outcome DESC, f.transactions DESC, f.cause;

@@ -1,30 +1,29 @@
 -- title: Effect of each firmware upgrade
--- description: For each from → to firmware change in the terminals' history, the unknown-code rate of the upgraded terminals in the days before and after the change (Wilson 95% bounds), the ratio after/before, and the analysis's difference-in-differences ratio against terminals not yet upgraded when it found one.
--- param: days int 14             Days before and after each upgrade compared.
+-- description: For each from → to firmware change in the terminals' history, the unknown-code rate of the upgraded terminals in the days before and after the day of the change (Wilson 95% bounds), the ratio after/before, and the analysis's difference-in-differences ratio against terminals not yet upgraded when it found one.
+-- param: days int 14             Whole local days before and after the day of each change compared (the day of the change itself is left out).
 WITH periods AS (
-    SELECT tid, firmware, from_ts,
+    SELECT tid, firmware, from_ts, day,
            lag(firmware) OVER (PARTITION BY tid ORDER BY from_ts) AS previous
     FROM firmware_history
 ),
 changes AS (
-    SELECT tid, previous AS from_firmware, firmware AS to_firmware, julianday(from_ts) AS t
+    SELECT tid, previous AS from_firmware, firmware AS to_firmware, day
     FROM periods
     WHERE previous IS NOT NULL AND previous <> 'unknown' AND previous <> firmware
 ),
 sides AS (
-    SELECT c.from_firmware, c.to_firmware, c.tid,
-           julianday(x.ts) >= c.t AS after,
-           x.outcome = 'unknown' AS is_unknown
+    SELECT c.from_firmware, c.to_firmware, c.tid, d.day > c.day AS after, d.transactions, d.unknown
     FROM changes AS c
-    JOIN transactions AS x ON x.tid = c.tid AND julianday(x.ts) >= c.t - :days AND julianday(x.ts) < c.t + :days
+    JOIN daily_terminals AS d ON d.tid = c.tid AND d.day BETWEEN date(c.day, '-' || :days || ' days') AND date(c.day, '+' || :days || ' days')
+    WHERE d.day <> c.day
 ),
 counts AS (
     SELECT from_firmware, to_firmware,
            count(DISTINCT tid) AS terminals,
-           count(CASE WHEN NOT after THEN 1 END) AS n0,
-           count(CASE WHEN NOT after AND is_unknown THEN 1 END) AS o0,
-           count(CASE WHEN after THEN 1 END) AS n1,
-           count(CASE WHEN after AND is_unknown THEN 1 END) AS o1
+           sum(CASE WHEN NOT after THEN transactions ELSE 0 END) AS n0,
+           sum(CASE WHEN NOT after THEN unknown ELSE 0 END) AS o0,
+           sum(CASE WHEN after THEN transactions ELSE 0 END) AS n1,
+           sum(CASE WHEN after THEN unknown ELSE 0 END) AS o1
     FROM sides
     GROUP BY from_firmware, to_firmware
 ),

@@ -1,46 +1,18 @@
 -- title: Network events before failures
 -- description: For each kind of network event (a terminal's state change, an acquirer realm's link event), the transactions that followed it within the window and the share of them that failed (unknown or timeout), with Wilson 95% bounds, against the failure rate of transactions that followed no event.
--- param: since date 2000-01-01   The first local day to include.
--- param: until date 2999-12-31   The last local day to include.
--- param: window_s int 60         How many seconds before a transaction an event counts.
--- Times are compared as integer milliseconds (from julianday), so that a window's edge is exact.
-WITH txns AS (
-    SELECT file, line, tid, acquirer,
-           CAST(round((julianday(ts) - 2440587.5) * 86400000.0) AS INTEGER) AS t,
-           outcome IN ('unknown', 'timeout') AS failed
-    FROM transactions
-    WHERE day BETWEEN :since AND :until
-),
-terminal_events AS (
-    SELECT tid AS subject, 'terminal ' || coalesce(state, 'unknown') AS event,
-           CAST(round((julianday(ts) - 2440587.5) * 86400000.0) AS INTEGER) AS t
-    FROM network_events
-    WHERE source = 'terminal'
-),
-realm_events AS (
-    SELECT realm AS subject, 'acquirer ' || coalesce(state, 'unknown') AS event,
-           CAST(round((julianday(ts) - 2440587.5) * 86400000.0) AS INTEGER) AS t
-    FROM network_events
-    WHERE source = 'acquirer'
-),
-preceded AS (
-    SELECT e.event, x.file, x.line, x.failed
-    FROM txns AS x
-    JOIN terminal_events AS e ON e.subject = x.tid AND e.t BETWEEN x.t - :window_s * 1000 AND x.t
-    UNION
-    SELECT e.event, x.file, x.line, x.failed
-    FROM txns AS x
-    JOIN realm_events AS e ON e.subject = x.acquirer AND e.t BETWEEN x.t - :window_s * 1000 AND x.t
+-- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
+-- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
+-- param: window_s int 60         How many seconds before a transaction an event counts: 10, 60 or 300 (the windows the daily aggregates keep).
+WITH counts AS (
+    SELECT event, sum(transactions) AS transactions, sum(failures) AS failures
+    FROM daily_network_windows
+    WHERE day BETWEEN :since AND :until AND window_s = :window_s
+    GROUP BY event
 ),
 baseline AS (
-    SELECT 1.0 * count(CASE WHEN failed THEN 1 END) / count(*) AS rate
-    FROM txns
-    WHERE NOT EXISTS (SELECT 1 FROM preceded AS p WHERE p.file = txns.file AND p.line = txns.line)
-),
-counts AS (
-    SELECT event, count(*) AS transactions, count(CASE WHEN failed THEN 1 END) AS failures
-    FROM preceded
-    GROUP BY event
+    SELECT CASE WHEN sum(transactions) > 0 THEN 1.0 * sum(failures) / sum(transactions) END AS rate
+    FROM counts
+    WHERE event = ''
 ),
 bounded AS (
     SELECT *,
@@ -50,6 +22,7 @@ bounded AS (
                               / (2.0 * (transactions + 3.841458820694124)))
            END AS rate_hi
     FROM counts
+    WHERE event <> '' AND transactions > 0
 )
 SELECT event,
        transactions,

@@ -1,28 +1,27 @@
 -- title: Terminals with the most unknown codes
 -- description: Terminals ranked by their number of unknown results, with maker, channel, the firmware and code table of their latest transaction, and the rate with Wilson 95% bounds.
--- param: since date 2000-01-01   The first local day to include.
--- param: until date 2999-12-31   The last local day to include.
+-- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
+-- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
 -- param: limit int 50            The most terminals listed.
 WITH counts AS (
-    -- firmware and code_table come from the row holding max(ts): SQLite's bare-column rule.
+    -- the maker and software come from the row holding max(last_ts): SQLite's bare-column rule.
     SELECT tid, brand, model, channel, agent, fee_tier,
-           max(ts) AS last_seen,
+           max(last_ts) AS last_seen,
            firmware, code_table,
-           count(*) AS transactions,
-           count(CASE WHEN outcome = 'unknown' THEN 1 END) AS unknown
-    FROM transactions
+           sum(transactions) AS transactions,
+           sum(unknown) AS unknown
+    FROM daily_terminals
     WHERE day BETWEEN :since AND :until
     GROUP BY tid
 ),
 bounded AS (
     SELECT *,
-           CASE WHEN unknown = transactions THEN 1.0
+           CASE WHEN transactions = 0 THEN NULL WHEN unknown = transactions THEN 1.0
                 ELSE min(1.0, (2.0 * unknown + 3.841458820694124
                                + 1.959963984540054 * sqrt(3.841458820694124 + 4.0 * unknown * (transactions - unknown) / transactions))
                               / (2.0 * (transactions + 3.841458820694124)))
            END AS rate_hi
     FROM counts
-    WHERE unknown > 0
 )
 SELECT tid, brand, model, channel, agent, fee_tier, firmware, code_table, last_seen,
        transactions,
@@ -31,5 +30,6 @@ SELECT tid, brand, model, channel, agent, fee_tier, firmware, code_table, last_s
        1.0 * unknown * unknown / (transactions * (transactions + 3.841458820694124) * rate_hi) AS rate_lo,
        rate_hi
 FROM bounded
+WHERE unknown > 0
 ORDER BY unknown DESC, rate DESC, tid
 LIMIT :limit;

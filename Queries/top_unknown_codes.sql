@@ -1,20 +1,24 @@
 -- title: Top unknown codes and the code tables that lack them
 -- description: Response codes behind unknown results, most frequent first: how often, on how many terminals, how often the acquirer sent that very code, which code tables showed it as unknown and which knew it.
--- param: since date 2000-01-01   The first local day to include.
--- param: until date 2999-12-31   The last local day to include.
+-- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
+-- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
 -- param: limit int 20            The most codes listed.
 WITH seen AS (
-    SELECT coalesce(rc, '(none)') AS code, outcome, code_table, tid, acquirer_rc
-    FROM transactions
+    SELECT code, code_table, outcome, sum(transactions) AS transactions, sum(acquirer_sent_same) AS acquirer_sent_same
+    FROM daily_codes
     WHERE day BETWEEN :since AND :until
+    GROUP BY code, code_table, outcome
 ),
 unknown AS (
-    SELECT code,
-           count(*) AS unknown,
-           count(DISTINCT tid) AS terminals,
-           count(CASE WHEN acquirer_rc = code THEN 1 END) AS acquirer_sent_same
+    SELECT code, sum(transactions) AS unknown, sum(acquirer_sent_same) AS acquirer_sent_same
     FROM seen
     WHERE outcome = 'unknown'
+    GROUP BY code
+),
+terminals AS (
+    SELECT code, count(DISTINCT tid) AS terminals
+    FROM daily_code_terminals
+    WHERE day BETWEEN :since AND :until
     GROUP BY code
 ),
 lacking AS (
@@ -28,17 +32,18 @@ knowing AS (
     GROUP BY code
 ),
 total AS (
-    SELECT count(*) AS unknown FROM seen WHERE outcome = 'unknown'
+    SELECT sum(unknown) AS unknown FROM unknown
 )
 SELECT u.code,
        u.unknown,
        1.0 * u.unknown / total.unknown AS share_of_unknown,
-       u.terminals,
+       coalesce(t.terminals, 0) AS terminals,
        u.acquirer_sent_same,
        l.code_tables AS lacking_code_tables,
        k.code_tables AS knowing_code_tables
 FROM unknown AS u
 CROSS JOIN total
+LEFT JOIN terminals AS t ON t.code = u.code
 LEFT JOIN lacking AS l ON l.code = u.code
 LEFT JOIN knowing AS k ON k.code = u.code
 ORDER BY u.unknown DESC, u.code

@@ -1,20 +1,20 @@
 -- title: Unknown-code rate by fee tier
 -- description: Merchant fee tiers ranked by unknown-code rate, with Wilson 95% bounds.
--- param: since date 2000-01-01   The first local day to include.
--- param: until date 2999-12-31   The last local day to include.
+-- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
+-- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
 -- param: min_txns int 1          Fee tiers with fewer transactions are left out.
 WITH counts AS (
     SELECT fee_tier,
-           count(*) AS transactions,
-           count(CASE WHEN outcome = 'unknown' THEN 1 END) AS unknown
-    FROM transactions
+           sum(transactions) AS transactions,
+           sum(CASE WHEN outcome = 'unknown' THEN transactions ELSE 0 END) AS unknown
+    FROM daily_profiles
     WHERE day BETWEEN :since AND :until
     GROUP BY fee_tier
-    HAVING count(*) >= :min_txns
+    HAVING sum(transactions) >= :min_txns
 ),
 bounded AS (
     SELECT *,
-           CASE WHEN unknown = transactions THEN 1.0
+           CASE WHEN transactions = 0 THEN NULL WHEN unknown = transactions THEN 1.0
                 ELSE min(1.0, (2.0 * unknown + 3.841458820694124
                                + 1.959963984540054 * sqrt(3.841458820694124 + 4.0 * unknown * (transactions - unknown) / transactions))
                               / (2.0 * (transactions + 3.841458820694124)))

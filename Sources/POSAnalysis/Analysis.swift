@@ -316,29 +316,4 @@ public enum AnalysisRuns {
             throw error
         }
     }
-
-    /// How the latest run's findings compare with the previous run's, by kind and pattern.
-    public struct Change: Sendable {
-        public var new: [Finding] = []
-        public var persisting: [Finding] = []
-        /// In the previous run, not in the latest.
-        public var gone: [Finding] = []
-        /// False when there is no previous run to compare with.
-        public var hasPrevious = false
-    }
-
-    /// The latest run's findings against the previous run's.
-    public static func change(_ database: Database) throws -> Change {
-        let runs = try runs(database, limit: 2)
-        guard let latest = runs.first else { return Change() }
-        let now = try findings(database, run: latest.id)
-        guard runs.count == 2 else { return Change(new: now, hasPrevious: false) }
-        let before = try findings(database, run: runs[1].id)
-        func key(_ f: Finding) -> String { f.kind + "\u{1}" + f.pattern }
-        let previous = Set(before.map(key))
-        let current = Set(now.map(key))
-        return Change(
-            new: now.filter { !previous.contains(key($0)) }, persisting: now.filter { previous.contains(key($0)) },
-            gone: before.filter { !current.contains(key($0)) }, hasPrevious: true)
-    }
 }

@@ -117,7 +117,10 @@ public struct CannedQuery: Sendable, Hashable {
     /// `database` should be opened `.readOnly`; the statement itself is compiled read-only as well.
     /// Throws `QueryError` for parameter problems and `DatabaseError` for SQL ones.
     public func run(on database: Database, parameters given: [String: String] = [:]) throws -> ResultTable {
-        let values = try bindings(given)
+        var values = try bindings(given)
+        for (name, value) in values {
+            if case .text(let text) = value, let token = WindowDefault(rawValue: text) { values[name] = .text(try token.resolve(database)) }
+        }
         let statement = try database.prepareReadOnlyQuery(text)
         if statement.parameterCount > 0 {
             for index in 1...statement.parameterCount {
@@ -198,7 +201,9 @@ public struct CannedQuery: Sendable, Hashable {
             guard let value = Double(text), value.isFinite else { throw QueryError("\(about) must be a number, got \(text)") }
             return .real(value)
         case .date:
-            guard isCalendarDate(text) else { throw QueryError("\(about) must be a date YYYY-MM-DD, got \(text)") }
+            guard isCalendarDate(text) || WindowDefault(rawValue: text) != nil else {
+                throw QueryError("\(about) must be a date YYYY-MM-DD, got \(text)")
+            }
             return .text(text)
         }
     }
@@ -235,5 +240,34 @@ extension StringProtocol {
     /// The trimmed rest after `prefix`, when the text starts with it.
     func value(after prefix: String) -> String? {
         hasPrefix(prefix) ? dropFirst(prefix.count).trimmingBlanks() : nil
+    }
+}
+
+/// A date default that follows the data: the first or last day of the last analysis window, so
+/// that a canned query and the report cover what the findings cover, and cost the same on night
+/// 90 as on night 10. Without an analysis run, the last 28 days with data; without data, all days.
+public enum WindowDefault: String, Sendable, CaseIterable {
+    case windowStart = "window_start"
+    case windowEnd = "window_end"
+
+    /// The day this default stands for in `database`, as `YYYY-MM-DD`.
+    public func resolve(_ database: Database) throws -> String {
+        let window = try Self.window(database)
+        switch self {
+        case .windowStart: return window.since
+        case .windowEnd: return window.until
+        }
+    }
+
+    /// The last analysis run's window, or the last 28 days with data, or everything.
+    public static func window(_ database: Database) throws -> (since: String, until: String) {
+        if let statement = try? database.prepare("SELECT window_since, window_until FROM analysis_runs ORDER BY id DESC LIMIT 1"),
+           try statement.step(), let since = statement.text(0), let until = statement.text(1) {
+            return (since, until)
+        }
+        if let last = try database.scalarText("SELECT max(day) FROM daily_outcomes"), let day = LocalDay.number(last) {
+            return (LocalDay.text(day - 27), last)
+        }
+        return ("0001-01-01", "9999-12-31")
     }
 }

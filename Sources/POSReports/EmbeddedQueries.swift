@@ -7,84 +7,96 @@ enum EmbeddedQueries {
         ("acquirer_unmatched_late", #"""
 -- title: Unmatched and late acquirer responses
 -- description: Per acquirer realm, the request/response pairs the host logged: how many no terminal transaction matched, requests it never answered, responses without a request, and responses slower than the late threshold, with the terminal transactions that timed out before a late answer came.
--- param: since date 2000-01-01   The first UTC day to include (of the request, else the response).
--- param: until date 2999-12-31   The last UTC day to include.
--- param: late_ms int 30000       A response this many milliseconds or more after its request counts as late.
+-- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
+-- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
+-- param: late_ms int 30000       A response this many milliseconds or more after its request counts as late (counted in whole seconds).
 WITH pairs AS (
-    SELECT coalesce(realm, 'unknown') AS realm, matched, request_ts, response_ts,
-           coalesce(lifespan_ms,
-                    CAST(round((julianday(response_ts) - julianday(request_ts)) * 86400000.0) AS INTEGER)) AS lifespan_ms
-    FROM acquirer_messages
-    WHERE substr(coalesce(request_ts, response_ts), 1, 10) BETWEEN :since AND :until
+    SELECT realm, sum(pairs) AS pairs, sum(pairs - matched) AS unmatched, sum(no_response) AS no_response,
+           sum(response_without_request) AS response_without_request, max(max_lifespan_ms) AS max_lifespan_ms
+    FROM daily_acquirer
+    WHERE day BETWEEN :since AND :until
+    GROUP BY realm
+),
+late AS (
+    SELECT realm, sum(pairs) AS late
+    FROM daily_acquirer_lifespans
+    WHERE day BETWEEN :since AND :until AND lifespan_s * 1000 >= :late_ms
+    GROUP BY realm
 ),
 late_terminal AS (
-    SELECT acquirer AS realm, count(*) AS transactions
-    FROM transactions
+    SELECT acquirer AS realm, sum(transactions) AS transactions
+    FROM daily_network
     WHERE cause = 'late_response' AND day BETWEEN :since AND :until
     GROUP BY acquirer
 )
 SELECT p.realm,
-       count(*) AS pairs,
-       count(CASE WHEN p.matched = 'no' THEN 1 END) AS unmatched,
-       count(CASE WHEN p.request_ts IS NOT NULL AND p.response_ts IS NULL THEN 1 END) AS no_response,
-       count(CASE WHEN p.request_ts IS NULL THEN 1 END) AS response_without_request,
-       count(CASE WHEN p.lifespan_ms >= :late_ms THEN 1 END) AS late,
-       max(p.lifespan_ms) AS max_lifespan_ms,
-       coalesce(l.transactions, 0) AS terminal_gave_up_before_response
+       p.pairs,
+       p.unmatched,
+       p.no_response,
+       p.response_without_request,
+       coalesce(l.late, 0) AS late,
+       p.max_lifespan_ms,
+       coalesce(t.transactions, 0) AS terminal_gave_up_before_response
 FROM pairs AS p
-LEFT JOIN late_terminal AS l ON l.realm = p.realm
-GROUP BY p.realm
-ORDER BY unmatched + no_response + late DESC, p.realm;
+LEFT JOIN late AS l ON l.realm = p.realm
+LEFT JOIN late_terminal AS t ON t.realm = p.realm
+ORDER BY p.unmatched + p.no_response + coalesce(l.late, 0) DESC, p.realm;
 
 """#),
         ("failure_causes", #"""
 -- title: Unknown and timed-out transactions by cause
--- description: What each unknown or timed-out transaction came to when both sides were matched (code_table_gap, nonstandard_code, garbled_response, late_response, no_response, request_lost, …), with its share of that outcome.
--- param: since date 2000-01-01   The first local day to include.
--- param: until date 2999-12-31   The last local day to include.
+-- description: What each unknown or timed-out transaction came to when both sides were matched (code_table_gap, nonstandard_code, garbled_response, late_response, no_response, request_lost, …), with its share of that outcome and the terminals it happened on.
+-- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
+-- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
 WITH failed AS (
-    SELECT outcome, coalesce(cause, 'none') AS cause, tid
-    FROM transactions
+    SELECT outcome, cause, sum(transactions) AS transactions
+    FROM daily_outcomes
     WHERE day BETWEEN :since AND :until AND outcome IN ('unknown', 'timeout')
+    GROUP BY outcome, cause
+),
+terminals AS (
+    SELECT outcome, cause, count(DISTINCT tid) AS terminals
+    FROM daily_terminal_causes
+    WHERE day BETWEEN :since AND :until
+    GROUP BY outcome, cause
 )
-SELECT outcome,
-       cause,
-       count(*) AS transactions,
-       1.0 * count(*) / (SELECT count(*) FROM failed AS f WHERE f.outcome = failed.outcome) AS share_of_outcome,
-       count(DISTINCT tid) AS terminals
-FROM failed
-GROUP BY outcome, cause
-ORDER BY outcome DESC, transactions DESC, cause;
+SELECT f.outcome,
+       f.cause,
+       f.transactions,
+       1.0 * f.transactions / (SELECT sum(transactions) FROM failed AS o WHERE o.outcome = f.outcome) AS share_of_outcome,
+       coalesce(t.terminals, 0) AS terminals
+FROM failed AS f
+LEFT JOIN terminals AS t ON t.outcome = f.outcome AND t.cause = f.cause
+ORDER BY f.outcome DESC, f.transactions DESC, f.cause;
 
 """#),
         ("firmware_upgrade_effect", #"""
 -- title: Effect of each firmware upgrade
--- description: For each from → to firmware change in the terminals' history, the unknown-code rate of the upgraded terminals in the days before and after the change (Wilson 95% bounds), the ratio after/before, and the analysis's difference-in-differences ratio against terminals not yet upgraded when it found one.
--- param: days int 14             Days before and after each upgrade compared.
+-- description: For each from → to firmware change in the terminals' history, the unknown-code rate of the upgraded terminals in the days before and after the day of the change (Wilson 95% bounds), the ratio after/before, and the analysis's difference-in-differences ratio against terminals not yet upgraded when it found one.
+-- param: days int 14             Whole local days before and after the day of each change compared (the day of the change itself is left out).
 WITH periods AS (
-    SELECT tid, firmware, from_ts,
+    SELECT tid, firmware, from_ts, day,
            lag(firmware) OVER (PARTITION BY tid ORDER BY from_ts) AS previous
     FROM firmware_history
 ),
 changes AS (
-    SELECT tid, previous AS from_firmware, firmware AS to_firmware, julianday(from_ts) AS t
+    SELECT tid, previous AS from_firmware, firmware AS to_firmware, day
     FROM periods
     WHERE previous IS NOT NULL AND previous <> 'unknown' AND previous <> firmware
 ),
 sides AS (
-    SELECT c.from_firmware, c.to_firmware, c.tid,
-           julianday(x.ts) >= c.t AS after,
-           x.outcome = 'unknown' AS is_unknown
+    SELECT c.from_firmware, c.to_firmware, c.tid, d.day > c.day AS after, d.transactions, d.unknown
     FROM changes AS c
-    JOIN transactions AS x ON x.tid = c.tid AND julianday(x.ts) >= c.t - :days AND julianday(x.ts) < c.t + :days
+    JOIN daily_terminals AS d ON d.tid = c.tid AND d.day BETWEEN date(c.day, '-' || :days || ' days') AND date(c.day, '+' || :days || ' days')
+    WHERE d.day <> c.day
 ),
 counts AS (
     SELECT from_firmware, to_firmware,
            count(DISTINCT tid) AS terminals,
-           count(CASE WHEN NOT after THEN 1 END) AS n0,
-           count(CASE WHEN NOT after AND is_unknown THEN 1 END) AS o0,
-           count(CASE WHEN after THEN 1 END) AS n1,
-           count(CASE WHEN after AND is_unknown THEN 1 END) AS o1
+           sum(CASE WHEN NOT after THEN transactions ELSE 0 END) AS n0,
+           sum(CASE WHEN NOT after THEN unknown ELSE 0 END) AS o0,
+           sum(CASE WHEN after THEN transactions ELSE 0 END) AS n1,
+           sum(CASE WHEN after THEN unknown ELSE 0 END) AS o1
     FROM sides
     GROUP BY from_firmware, to_firmware
 ),
@@ -125,47 +137,19 @@ ORDER BY b.terminals DESC, b.from_firmware, b.to_firmware;
         ("network_events_before_failures", #"""
 -- title: Network events before failures
 -- description: For each kind of network event (a terminal's state change, an acquirer realm's link event), the transactions that followed it within the window and the share of them that failed (unknown or timeout), with Wilson 95% bounds, against the failure rate of transactions that followed no event.
--- param: since date 2000-01-01   The first local day to include.
--- param: until date 2999-12-31   The last local day to include.
--- param: window_s int 60         How many seconds before a transaction an event counts.
--- Times are compared as integer milliseconds (from julianday), so that a window's edge is exact.
-WITH txns AS (
-    SELECT file, line, tid, acquirer,
-           CAST(round((julianday(ts) - 2440587.5) * 86400000.0) AS INTEGER) AS t,
-           outcome IN ('unknown', 'timeout') AS failed
-    FROM transactions
-    WHERE day BETWEEN :since AND :until
-),
-terminal_events AS (
-    SELECT tid AS subject, 'terminal ' || coalesce(state, 'unknown') AS event,
-           CAST(round((julianday(ts) - 2440587.5) * 86400000.0) AS INTEGER) AS t
-    FROM network_events
-    WHERE source = 'terminal'
-),
-realm_events AS (
-    SELECT realm AS subject, 'acquirer ' || coalesce(state, 'unknown') AS event,
-           CAST(round((julianday(ts) - 2440587.5) * 86400000.0) AS INTEGER) AS t
-    FROM network_events
-    WHERE source = 'acquirer'
-),
-preceded AS (
-    SELECT e.event, x.file, x.line, x.failed
-    FROM txns AS x
-    JOIN terminal_events AS e ON e.subject = x.tid AND e.t BETWEEN x.t - :window_s * 1000 AND x.t
-    UNION
-    SELECT e.event, x.file, x.line, x.failed
-    FROM txns AS x
-    JOIN realm_events AS e ON e.subject = x.acquirer AND e.t BETWEEN x.t - :window_s * 1000 AND x.t
+-- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
+-- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
+-- param: window_s int 60         How many seconds before a transaction an event counts: 10, 60 or 300 (the windows the daily aggregates keep).
+WITH counts AS (
+    SELECT event, sum(transactions) AS transactions, sum(failures) AS failures
+    FROM daily_network_windows
+    WHERE day BETWEEN :since AND :until AND window_s = :window_s
+    GROUP BY event
 ),
 baseline AS (
-    SELECT 1.0 * count(CASE WHEN failed THEN 1 END) / count(*) AS rate
-    FROM txns
-    WHERE NOT EXISTS (SELECT 1 FROM preceded AS p WHERE p.file = txns.file AND p.line = txns.line)
-),
-counts AS (
-    SELECT event, count(*) AS transactions, count(CASE WHEN failed THEN 1 END) AS failures
-    FROM preceded
-    GROUP BY event
+    SELECT CASE WHEN sum(transactions) > 0 THEN 1.0 * sum(failures) / sum(transactions) END AS rate
+    FROM counts
+    WHERE event = ''
 ),
 bounded AS (
     SELECT *,
@@ -175,6 +159,7 @@ bounded AS (
                               / (2.0 * (transactions + 3.841458820694124)))
            END AS rate_hi
     FROM counts
+    WHERE event <> '' AND transactions > 0
 )
 SELECT event,
        transactions,
@@ -222,29 +207,28 @@ ORDER BY 5 DESC, 1, 4;
         ("terminals_most_unknown", #"""
 -- title: Terminals with the most unknown codes
 -- description: Terminals ranked by their number of unknown results, with maker, channel, the firmware and code table of their latest transaction, and the rate with Wilson 95% bounds.
--- param: since date 2000-01-01   The first local day to include.
--- param: until date 2999-12-31   The last local day to include.
+-- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
+-- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
 -- param: limit int 50            The most terminals listed.
 WITH counts AS (
-    -- firmware and code_table come from the row holding max(ts): SQLite's bare-column rule.
+    -- the maker and software come from the row holding max(last_ts): SQLite's bare-column rule.
     SELECT tid, brand, model, channel, agent, fee_tier,
-           max(ts) AS last_seen,
+           max(last_ts) AS last_seen,
            firmware, code_table,
-           count(*) AS transactions,
-           count(CASE WHEN outcome = 'unknown' THEN 1 END) AS unknown
-    FROM transactions
+           sum(transactions) AS transactions,
+           sum(unknown) AS unknown
+    FROM daily_terminals
     WHERE day BETWEEN :since AND :until
     GROUP BY tid
 ),
 bounded AS (
     SELECT *,
-           CASE WHEN unknown = transactions THEN 1.0
+           CASE WHEN transactions = 0 THEN NULL WHEN unknown = transactions THEN 1.0
                 ELSE min(1.0, (2.0 * unknown + 3.841458820694124
                                + 1.959963984540054 * sqrt(3.841458820694124 + 4.0 * unknown * (transactions - unknown) / transactions))
                               / (2.0 * (transactions + 3.841458820694124)))
            END AS rate_hi
     FROM counts
-    WHERE unknown > 0
 )
 SELECT tid, brand, model, channel, agent, fee_tier, firmware, code_table, last_seen,
        transactions,
@@ -253,6 +237,7 @@ SELECT tid, brand, model, channel, agent, fee_tier, firmware, code_table, last_s
        1.0 * unknown * unknown / (transactions * (transactions + 3.841458820694124) * rate_hi) AS rate_lo,
        rate_hi
 FROM bounded
+WHERE unknown > 0
 ORDER BY unknown DESC, rate DESC, tid
 LIMIT :limit;
 
@@ -260,21 +245,25 @@ LIMIT :limit;
         ("top_unknown_codes", #"""
 -- title: Top unknown codes and the code tables that lack them
 -- description: Response codes behind unknown results, most frequent first: how often, on how many terminals, how often the acquirer sent that very code, which code tables showed it as unknown and which knew it.
--- param: since date 2000-01-01   The first local day to include.
--- param: until date 2999-12-31   The last local day to include.
+-- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
+-- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
 -- param: limit int 20            The most codes listed.
 WITH seen AS (
-    SELECT coalesce(rc, '(none)') AS code, outcome, code_table, tid, acquirer_rc
-    FROM transactions
+    SELECT code, code_table, outcome, sum(transactions) AS transactions, sum(acquirer_sent_same) AS acquirer_sent_same
+    FROM daily_codes
     WHERE day BETWEEN :since AND :until
+    GROUP BY code, code_table, outcome
 ),
 unknown AS (
-    SELECT code,
-           count(*) AS unknown,
-           count(DISTINCT tid) AS terminals,
-           count(CASE WHEN acquirer_rc = code THEN 1 END) AS acquirer_sent_same
+    SELECT code, sum(transactions) AS unknown, sum(acquirer_sent_same) AS acquirer_sent_same
     FROM seen
     WHERE outcome = 'unknown'
+    GROUP BY code
+),
+terminals AS (
+    SELECT code, count(DISTINCT tid) AS terminals
+    FROM daily_code_terminals
+    WHERE day BETWEEN :since AND :until
     GROUP BY code
 ),
 lacking AS (
@@ -288,17 +277,18 @@ knowing AS (
     GROUP BY code
 ),
 total AS (
-    SELECT count(*) AS unknown FROM seen WHERE outcome = 'unknown'
+    SELECT sum(unknown) AS unknown FROM unknown
 )
 SELECT u.code,
        u.unknown,
        1.0 * u.unknown / total.unknown AS share_of_unknown,
-       u.terminals,
+       coalesce(t.terminals, 0) AS terminals,
        u.acquirer_sent_same,
        l.code_tables AS lacking_code_tables,
        k.code_tables AS knowing_code_tables
 FROM unknown AS u
 CROSS JOIN total
+LEFT JOIN terminals AS t ON t.code = u.code
 LEFT JOIN lacking AS l ON l.code = u.code
 LEFT JOIN knowing AS k ON k.code = u.code
 ORDER BY u.unknown DESC, u.code
@@ -308,21 +298,21 @@ LIMIT :limit;
         ("unknown_rate_by_brand_model", #"""
 -- title: Unknown-code rate by brand and model
 -- description: Terminal makers and models ranked by unknown-code rate, with Wilson 95% bounds.
--- param: since date 2000-01-01   The first local day to include.
--- param: until date 2999-12-31   The last local day to include.
+-- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
+-- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
 -- param: min_txns int 1          Brands and models with fewer transactions are left out.
 WITH counts AS (
     SELECT brand, model,
-           count(*) AS transactions,
-           count(CASE WHEN outcome = 'unknown' THEN 1 END) AS unknown
-    FROM transactions
+           sum(transactions) AS transactions,
+           sum(CASE WHEN outcome = 'unknown' THEN transactions ELSE 0 END) AS unknown
+    FROM daily_profiles
     WHERE day BETWEEN :since AND :until
     GROUP BY brand, model
-    HAVING count(*) >= :min_txns
+    HAVING sum(transactions) >= :min_txns
 ),
 bounded AS (
     SELECT *,
-           CASE WHEN unknown = transactions THEN 1.0
+           CASE WHEN transactions = 0 THEN NULL WHEN unknown = transactions THEN 1.0
                 ELSE min(1.0, (2.0 * unknown + 3.841458820694124
                                + 1.959963984540054 * sqrt(3.841458820694124 + 4.0 * unknown * (transactions - unknown) / transactions))
                               / (2.0 * (transactions + 3.841458820694124)))
@@ -344,21 +334,21 @@ ORDER BY rate DESC, transactions DESC, brand, model;
         ("unknown_rate_by_channel_agent", #"""
 -- title: Unknown-code rate by channel and agent
 -- description: Official (bank-issued) and third-party terminals by agent, ranked by unknown-code rate, with Wilson 95% bounds.
--- param: since date 2000-01-01   The first local day to include.
--- param: until date 2999-12-31   The last local day to include.
+-- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
+-- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
 -- param: min_txns int 1          Channels and agents with fewer transactions are left out.
 WITH counts AS (
     SELECT channel, agent,
-           count(*) AS transactions,
-           count(CASE WHEN outcome = 'unknown' THEN 1 END) AS unknown
-    FROM transactions
+           sum(transactions) AS transactions,
+           sum(CASE WHEN outcome = 'unknown' THEN transactions ELSE 0 END) AS unknown
+    FROM daily_profiles
     WHERE day BETWEEN :since AND :until
     GROUP BY channel, agent
-    HAVING count(*) >= :min_txns
+    HAVING sum(transactions) >= :min_txns
 ),
 bounded AS (
     SELECT *,
-           CASE WHEN unknown = transactions THEN 1.0
+           CASE WHEN transactions = 0 THEN NULL WHEN unknown = transactions THEN 1.0
                 ELSE min(1.0, (2.0 * unknown + 3.841458820694124
                                + 1.959963984540054 * sqrt(3.841458820694124 + 4.0 * unknown * (transactions - unknown) / transactions))
                               / (2.0 * (transactions + 3.841458820694124)))
@@ -380,21 +370,21 @@ ORDER BY rate DESC, transactions DESC, channel, agent;
         ("unknown_rate_by_channel_fee_tier", #"""
 -- title: Unknown-code rate by channel and fee tier
 -- description: Each channel split by merchant fee tier, with Wilson 95% bounds: whether a tier's rate is the channel's in disguise.
--- param: since date 2000-01-01   The first local day to include.
--- param: until date 2999-12-31   The last local day to include.
+-- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
+-- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
 -- param: min_txns int 1          Groups with fewer transactions are left out.
 WITH counts AS (
     SELECT channel, fee_tier,
-           count(*) AS transactions,
-           count(CASE WHEN outcome = 'unknown' THEN 1 END) AS unknown
-    FROM transactions
+           sum(transactions) AS transactions,
+           sum(CASE WHEN outcome = 'unknown' THEN transactions ELSE 0 END) AS unknown
+    FROM daily_profiles
     WHERE day BETWEEN :since AND :until
     GROUP BY channel, fee_tier
-    HAVING count(*) >= :min_txns
+    HAVING sum(transactions) >= :min_txns
 ),
 bounded AS (
     SELECT *,
-           CASE WHEN unknown = transactions THEN 1.0
+           CASE WHEN transactions = 0 THEN NULL WHEN unknown = transactions THEN 1.0
                 ELSE min(1.0, (2.0 * unknown + 3.841458820694124
                                + 1.959963984540054 * sqrt(3.841458820694124 + 4.0 * unknown * (transactions - unknown) / transactions))
                               / (2.0 * (transactions + 3.841458820694124)))
@@ -416,19 +406,19 @@ ORDER BY channel, fee_tier;
         ("unknown_rate_by_day", #"""
 -- title: Unknown-code rate by day
 -- description: Transactions and unknown return codes per local day, with the rate as a fraction and its Wilson 95% bounds.
--- param: since date 2000-01-01   The first local day to include.
--- param: until date 2999-12-31   The last local day to include.
+-- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
+-- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
 WITH counts AS (
     SELECT day,
-           count(*) AS transactions,
-           count(CASE WHEN outcome = 'unknown' THEN 1 END) AS unknown
-    FROM transactions
+           sum(transactions) AS transactions,
+           sum(CASE WHEN outcome = 'unknown' THEN transactions ELSE 0 END) AS unknown
+    FROM daily_outcomes
     WHERE day BETWEEN :since AND :until
     GROUP BY day
 ),
 bounded AS (
     SELECT *,
-           CASE WHEN unknown = transactions THEN 1.0
+           CASE WHEN transactions = 0 THEN NULL WHEN unknown = transactions THEN 1.0
                 ELSE min(1.0, (2.0 * unknown + 3.841458820694124
                                + 1.959963984540054 * sqrt(3.841458820694124 + 4.0 * unknown * (transactions - unknown) / transactions))
                               / (2.0 * (transactions + 3.841458820694124)))
@@ -450,21 +440,21 @@ ORDER BY day;
         ("unknown_rate_by_fee_tier", #"""
 -- title: Unknown-code rate by fee tier
 -- description: Merchant fee tiers ranked by unknown-code rate, with Wilson 95% bounds.
--- param: since date 2000-01-01   The first local day to include.
--- param: until date 2999-12-31   The last local day to include.
+-- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
+-- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
 -- param: min_txns int 1          Fee tiers with fewer transactions are left out.
 WITH counts AS (
     SELECT fee_tier,
-           count(*) AS transactions,
-           count(CASE WHEN outcome = 'unknown' THEN 1 END) AS unknown
-    FROM transactions
+           sum(transactions) AS transactions,
+           sum(CASE WHEN outcome = 'unknown' THEN transactions ELSE 0 END) AS unknown
+    FROM daily_profiles
     WHERE day BETWEEN :since AND :until
     GROUP BY fee_tier
-    HAVING count(*) >= :min_txns
+    HAVING sum(transactions) >= :min_txns
 ),
 bounded AS (
     SELECT *,
-           CASE WHEN unknown = transactions THEN 1.0
+           CASE WHEN transactions = 0 THEN NULL WHEN unknown = transactions THEN 1.0
                 ELSE min(1.0, (2.0 * unknown + 3.841458820694124
                                + 1.959963984540054 * sqrt(3.841458820694124 + 4.0 * unknown * (transactions - unknown) / transactions))
                               / (2.0 * (transactions + 3.841458820694124)))
@@ -486,21 +476,21 @@ ORDER BY rate DESC, transactions DESC, fee_tier;
         ("unknown_rate_by_firmware", #"""
 -- title: Unknown-code rate by firmware
 -- description: Firmware builds (as each transaction ran) ranked by unknown-code rate, with Wilson 95% bounds.
--- param: since date 2000-01-01   The first local day to include.
--- param: until date 2999-12-31   The last local day to include.
+-- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
+-- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
 -- param: min_txns int 1          Firmware with fewer transactions is left out.
 WITH counts AS (
     SELECT firmware,
-           count(*) AS transactions,
-           count(CASE WHEN outcome = 'unknown' THEN 1 END) AS unknown
-    FROM transactions
+           sum(transactions) AS transactions,
+           sum(CASE WHEN outcome = 'unknown' THEN transactions ELSE 0 END) AS unknown
+    FROM daily_software
     WHERE day BETWEEN :since AND :until
     GROUP BY firmware
-    HAVING count(*) >= :min_txns
+    HAVING sum(transactions) >= :min_txns
 ),
 bounded AS (
     SELECT *,
-           CASE WHEN unknown = transactions THEN 1.0
+           CASE WHEN transactions = 0 THEN NULL WHEN unknown = transactions THEN 1.0
                 ELSE min(1.0, (2.0 * unknown + 3.841458820694124
                                + 1.959963984540054 * sqrt(3.841458820694124 + 4.0 * unknown * (transactions - unknown) / transactions))
                               / (2.0 * (transactions + 3.841458820694124)))
@@ -522,21 +512,21 @@ ORDER BY rate DESC, transactions DESC, firmware;
         ("unknown_rate_by_firmware_code_table", #"""
 -- title: Unknown-code rate by firmware and code table
 -- description: Firmware builds with the response-code table they carried, ranked by unknown-code rate, with Wilson 95% bounds.
--- param: since date 2000-01-01   The first local day to include.
--- param: until date 2999-12-31   The last local day to include.
+-- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
+-- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
 -- param: min_txns int 1          Combinations with fewer transactions are left out.
 WITH counts AS (
     SELECT firmware, code_table,
-           count(*) AS transactions,
-           count(CASE WHEN outcome = 'unknown' THEN 1 END) AS unknown
-    FROM transactions
+           sum(transactions) AS transactions,
+           sum(CASE WHEN outcome = 'unknown' THEN transactions ELSE 0 END) AS unknown
+    FROM daily_software
     WHERE day BETWEEN :since AND :until
     GROUP BY firmware, code_table
-    HAVING count(*) >= :min_txns
+    HAVING sum(transactions) >= :min_txns
 ),
 bounded AS (
     SELECT *,
-           CASE WHEN unknown = transactions THEN 1.0
+           CASE WHEN transactions = 0 THEN NULL WHEN unknown = transactions THEN 1.0
                 ELSE min(1.0, (2.0 * unknown + 3.841458820694124
                                + 1.959963984540054 * sqrt(3.841458820694124 + 4.0 * unknown * (transactions - unknown) / transactions))
                               / (2.0 * (transactions + 3.841458820694124)))
@@ -558,19 +548,19 @@ ORDER BY rate DESC, transactions DESC, firmware, code_table;
         ("unknown_rate_by_network_window", #"""
 -- title: Unknown-code rate by network window
 -- description: Transactions with and without a network event (terminal down, weak or switch, or an acquirer link event) in the 60 s before, by signal band, with Wilson 95% bounds.
--- param: since date 2000-01-01   The first local day to include.
--- param: until date 2999-12-31   The last local day to include.
+-- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
+-- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
 WITH counts AS (
     SELECT net_event_60s, rssi_band,
-           count(*) AS transactions,
-           count(CASE WHEN outcome = 'unknown' THEN 1 END) AS unknown
-    FROM transactions
+           sum(transactions) AS transactions,
+           sum(CASE WHEN outcome = 'unknown' THEN transactions ELSE 0 END) AS unknown
+    FROM daily_network
     WHERE day BETWEEN :since AND :until
     GROUP BY net_event_60s, rssi_band
 ),
 bounded AS (
     SELECT *,
-           CASE WHEN unknown = transactions THEN 1.0
+           CASE WHEN transactions = 0 THEN NULL WHEN unknown = transactions THEN 1.0
                 ELSE min(1.0, (2.0 * unknown + 3.841458820694124
                                + 1.959963984540054 * sqrt(3.841458820694124 + 4.0 * unknown * (transactions - unknown) / transactions))
                               / (2.0 * (transactions + 3.841458820694124)))

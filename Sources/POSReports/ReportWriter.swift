@@ -92,9 +92,10 @@ public enum ReportWriter {
             sql: "SELECT path, sha256, kind, bytes, lines, rows, rejects, status, error, ingested_at FROM files ORDER BY path, ingested_at",
             on: database
         )
+        let change = try FindingsChange.read(database)
         let page = SummaryPage(
             overview: overview, findings: findings, results: results, inputs: inputs,
-            files: written.map(\.name) + ["manifest.json"], context: context, queries: queries
+            files: written.map(\.name) + ["manifest.json"], context: context, queries: queries, change: change
         )
         try emit("summary.html", page.html(), rows: 0)
         timings.append(("summary", monotonicSeconds() - lap))
@@ -110,6 +111,7 @@ public enum ReportWriter {
             ("run", context.run ?? .null),
             ("totals", overview.json),
             ("analysis", overview.analysis),
+            ("findings_change", change.json),
             ("inputs", rowsAsJSON(inputs)),
             ("queries", .array(queryEntries)),
             ("files", .array(written.map { file in
@@ -161,24 +163,36 @@ struct Overview {
     var filesByStatus: [String: Int] = [:]
     var rejects = 0
     var analysis: JSONValue = .null
+    /// The days the report covers.
+    var windowSince: String?
+    var windowUntil: String?
 
     var unknown: Int { outcomes["unknown"] ?? 0 }
     var analysed: Int { outcomes.values.reduce(0, +) }
     /// The unknown rate over analysed transactions, nil before any analysis.
     var unknownRate: Double? { analysed > 0 ? Double(unknown) / Double(analysed) : nil }
 
+    /// The totals of the report's window (the last analysis run's, see `WindowDefault`), read from
+    /// the daily aggregates: the same cost on night 90 as on night 10.
     static func read(_ database: Database) throws -> Overview {
         var overview = Overview()
-        let totals = try QueryRunner.run(sql: "SELECT count(*), count(DISTINCT tid), min(day), max(day) FROM transactions", on: database)
-        if let row = totals.rows.first {
-            overview.transactions = Int(row[0] ?? "0") ?? 0
-            overview.terminals = Int(row[1] ?? "0") ?? 0
-            overview.firstDay = row[2]
-            overview.lastDay = row[3]
+        let window = try WindowDefault.window(database)
+        let bounds: [DatabaseValue] = [.text(window.since), .text(window.until)]
+        let totals = try database.prepare("""
+            SELECT sum(transactions), count(DISTINCT tid), min(day), max(day) FROM daily_terminals WHERE day BETWEEN ?1 AND ?2
+            """)
+        try totals.bind(bounds)
+        if try totals.step() {
+            overview.transactions = Int(totals.int64(0))
+            overview.terminals = Int(totals.int64(1))
+            overview.firstDay = totals.text(2)
+            overview.lastDay = totals.text(3)
         }
-        for row in try QueryRunner.run(sql: "SELECT outcome, count(*) FROM transactions WHERE outcome IS NOT NULL GROUP BY outcome", on: database).rows {
-            overview.outcomes[row[0] ?? ""] = Int(row[1] ?? "0") ?? 0
-        }
+        let outcomes = try database.prepare("SELECT outcome, sum(transactions) FROM daily_outcomes WHERE day BETWEEN ?1 AND ?2 GROUP BY outcome")
+        try outcomes.bind(bounds)
+        while try outcomes.step() { overview.outcomes[outcomes.text(0) ?? ""] = Int(outcomes.int64(1)) }
+        overview.windowSince = window.since
+        overview.windowUntil = window.until
         for row in try QueryRunner.run(sql: "SELECT status, count(*), sum(rejects) FROM files GROUP BY status", on: database).rows {
             let count = Int(row[1] ?? "0") ?? 0
             overview.filesByStatus[row[0] ?? ""] = count
@@ -186,14 +200,21 @@ struct Overview {
             overview.rejects += Int(row[2] ?? "0") ?? 0
         }
         // The last analysis's options and size: an internal table, read directly, absent before the first analysis.
-        if let statement = try? database.prepare("SELECT started_at, seconds, options, transactions, findings FROM analysis_runs ORDER BY id DESC LIMIT 1"),
+        if let statement = try? database.prepare("""
+            SELECT started_at, seconds, options, transactions, findings, window_since, window_until, uncovered_days, id
+            FROM analysis_runs ORDER BY id DESC LIMIT 1
+            """),
            (try? statement.step()) == true {
             overview.analysis = .object([
+                ("run_id", .integer(statement.int64(8))),
                 ("started_at", .string(rfc3339(Int(statement.int64(0) / 1000)))),
                 ("seconds", .number(ReportWriter.rounded(statement.double(1)))),
                 ("options", .optional(statement.text(2))),
                 ("transactions", .integer(statement.int64(3))),
                 ("findings", .integer(statement.int64(4))),
+                ("window_since", .optional(statement.text(5))),
+                ("window_until", .optional(statement.text(6))),
+                ("uncovered_days", .array((statement.text(7) ?? "").split(separator: " ").map { .string(String($0)) })),
             ])
         }
         return overview

@@ -11,6 +11,8 @@ struct SummaryPage {
     var files: [String]
     var context: ReportContext
     var queries: QueryLibrary
+    /// The findings against the previous run's.
+    var change = FindingsChange()
 
     static let topFindings = 8
 
@@ -41,12 +43,13 @@ struct SummaryPage {
 
     func header() -> String {
         let range = overview.firstDay.map { first in first == overview.lastDay ? first : "\(first) – \(overview.lastDay ?? first)" } ?? "no transactions yet"
+        let window = overview.windowSince.map { since in " (analysis window \(since) – \(overview.windowUntil ?? since))" } ?? ""
         return """
             <header>
               <div class="brand">posrca</div>
               <div>
                 <h1>Why terminals show unknown return codes</h1>
-                <p class="sub">Transactions of \(e(range)) · generated \(e(Overview.rfc3339(context.generatedAt))) · posrca \(e(context.toolVersion))</p>
+                <p class="sub">Transactions of \(e(range))\(e(window)) · generated \(e(Overview.rfc3339(context.generatedAt))) · posrca \(e(context.toolVersion))</p>
               </div>
             </header>
             <main>
@@ -85,7 +88,9 @@ struct SummaryPage {
             let confounded = cell(row, "confounded_by").flatMap { $0.isEmpty ? nil : $0 }
             html += "<li class=\"finding\(confounded == nil ? "" : " confounded")\">"
             html += "<div class=\"rank\">\(e(cell(row, "rank") ?? ""))</div><div class=\"body\">"
-            html += "<div class=\"head\"><span class=\"kind \(e(kind))\">\(e(kind.replacingAll("_", with: " ")))</span><code>\(e(cell(row, "pattern") ?? ""))</code></div>"
+            let isNew = change.hasPrevious && change.isNew(kind: kind, pattern: cell(row, "pattern") ?? "")
+            html += "<div class=\"head\"><span class=\"kind \(e(kind))\">\(e(kind.replacingAll("_", with: " ")))</span><code>\(e(cell(row, "pattern") ?? ""))</code>"
+            html += (isNew ? "<span class=\"new\">new since the last run</span>" : "") + "</div>"
             html += "<p class=\"evidence\">\(e(cell(row, "evidence") ?? ""))</p><div class=\"facts\">"
             if let n = cell(row, "n_txns"), let o = cell(row, "n_unknown") {
                 html += fact("\(cell(row, "outcome") ?? "unknown")", "\(o) of \(n)")
@@ -108,10 +113,23 @@ struct SummaryPage {
             html += "</div></div></li>\n"
         }
         html += "</ol>\n"
+        html += changeNote()
         if findings.rows.count > Self.topFindings {
             html += "<p class=\"note\">\(findings.rows.count - Self.topFindings) more in <a href=\"findings.csv\">findings.csv</a>.</p>\n"
         }
         return html + "</section>\n"
+    }
+
+    /// New, persisting and gone findings against the previous run, by kind and pattern.
+    func changeNote() -> String {
+        guard change.hasPrevious else { return "<p class=\"note\">First analysis run: every finding is new.</p>\n" }
+        var parts = ["\(change.new.count) new", "\(change.persisting.count) still there", "\(change.gone.count) gone"]
+        if change.new.isEmpty && change.gone.isEmpty { parts = ["the same findings as the previous run"] }
+        var html = "<p class=\"note\">Since the previous run: \(e(parts.joined(separator: ", ")))."
+        if !change.gone.isEmpty {
+            html += " Gone: " + change.gone.map { "<code>\(e($0.pattern))</code> (\(e($0.kind.replacingAll("_", with: " "))))" }.joined(separator: ", ") + "."
+        }
+        return html + "</p>\n"
     }
 
     func chartsSection() -> String {
@@ -220,6 +238,8 @@ struct SummaryPage {
         .kind.network { background: #dcfce7; color: #166534; }
         .kind.firmware_change { background: #fef3c7; color: #92400e; }
         .kind.code { background: #fce7f3; color: #9d174d; }
+        .new { font-size: 11px; text-transform: uppercase; letter-spacing: .05em; padding: 2px 7px; border-radius: 999px;
+               background: #fee2e2; color: #991b1b; white-space: nowrap; }
         .evidence { margin: 6px 0 8px; font-size: 14.5px; }
         .facts { display: flex; flex-wrap: wrap; gap: 6px 16px; font-size: 12.5px; color: var(--soft); font-variant-numeric: tabular-nums; }
         .fact .label { text-transform: uppercase; font-size: 11px; letter-spacing: .04em; color: #64748b; }

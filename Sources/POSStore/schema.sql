@@ -553,7 +553,8 @@ SELECT
     COALESCE(d_app.value, 'unknown')                                                    AS app_version,
     COALESCE(d_ctab.value, 'unknown')                                                   AS code_table,
     strftime('%Y-%m-%dT%H:%M:%fZ', c.ts / 1000.0, 'unixepoch')                          AS from_ts,
-    strftime('%Y-%m-%dT%H:%M:%fZ', (lead(c.ts) OVER (PARTITION BY c.tid ORDER BY c.ts)) / 1000.0, 'unixepoch') AS to_ts
+    strftime('%Y-%m-%dT%H:%M:%fZ', (lead(c.ts) OVER (PARTITION BY c.tid ORDER BY c.ts)) / 1000.0, 'unixepoch') AS to_ts,
+    date(c.day * 86400, 'unixepoch')                                                    AS day
 FROM firmware_changes AS c
 LEFT JOIN dictionary AS d_tid  ON d_tid.id = c.tid
 LEFT JOIN dictionary AS d_fw   ON d_fw.id = c.firmware
