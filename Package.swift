@@ -33,7 +33,7 @@ let package = Package(
         ),
         .target(name: "POSIngest", dependencies: ["POSInput", "POSFormats", "POSStore"]),
         .target(name: "POSAnalysis", dependencies: ["POSStore", "POSFormats"]),
-        .target(name: "POSReports", dependencies: ["POSStore", "POSAnalysis"]),
+        .target(name: "POSReports", dependencies: ["POSStore", "POSAnalysis", "POSInput"]),
         .target(name: "POSSampleData", dependencies: ["CZlib"]),
         .target(name: "POSEvaluation", dependencies: ["POSSampleData", "POSIngest", "POSAnalysis", "POSStore"]),
 

@@ -72,7 +72,8 @@ public enum Analysis {
 
         if recompute.batches == 0, let last = try AnalysisRuns.latest(database), last.options == options.summary,
             last.windowSince == window.since.map(LocalDay.text), last.windowUntil == window.until.map(LocalDay.text),
-            last.uncoveredDays == window.uncoveredDays.map(LocalDay.text).joined(separator: " ")
+            last.uncoveredDays == window.uncoveredDays.map(LocalDay.text).joined(separator: " "),
+            last.transactions == totals.transactions
         {
             lap("reuse")
             return AnalysisResult(
@@ -213,6 +214,8 @@ public enum AnalysisRuns {
         public var windowSince: String?
         public var windowUntil: String?
         public var uncoveredDays: String
+        /// Transactions in the days the run analysed.
+        public var transactions: Int
     }
 
     /// The latest run, nil before the first.
@@ -223,14 +226,14 @@ public enum AnalysisRuns {
     /// The latest runs, newest first.
     public static func runs(_ database: Database, limit: Int) throws -> [Run] {
         let statement = try database.prepare("""
-            SELECT id, started_at, options, window_since, window_until, uncovered_days FROM analysis_runs ORDER BY id DESC LIMIT ?
+            SELECT id, started_at, options, window_since, window_until, uncovered_days, transactions FROM analysis_runs ORDER BY id DESC LIMIT ?
             """)
         statement.bind(Int64(limit), at: 1)
         var runs: [Run] = []
         while try statement.step() {
             runs.append(Run(
                 id: statement.int64(0), startedAt: statement.int64(1), options: statement.text(2) ?? "", windowSince: statement.text(3),
-                windowUntil: statement.text(4), uncoveredDays: statement.text(5) ?? ""))
+                windowUntil: statement.text(4), uncoveredDays: statement.text(5) ?? "", transactions: Int(statement.int64(6))))
         }
         return runs
     }

@@ -533,45 +533,6 @@ extension AnalysisData {
     }
 }
 
-/// Reads the rows of a table that lie on some days, by the rowid ranges `file_days` records:
-/// overlapping ranges are merged so that no row is read twice; the caller filters by day.
-struct RangeReader {
-    let db: Database
-
-    init(_ db: Database) {
-        self.db = db
-    }
-
-    /// The merged rowid ranges of `table`'s rows on `days`.
-    func ranges(table: String, days: ClosedRange<Int64>) throws -> [(first: Int64, last: Int64)] {
-        let statement = try db.prepare("SELECT first_id, last_id FROM file_days WHERE table_name = ? AND day BETWEEN ? AND ? ORDER BY first_id")
-        statement.bind(table, at: 1)
-        statement.bind(days.lowerBound, at: 2)
-        statement.bind(days.upperBound, at: 3)
-        var merged: [(first: Int64, last: Int64)] = []
-        while try statement.step() {
-            let first = statement.int64(0)
-            let last = statement.int64(1)
-            if let previous = merged.last, first <= previous.last + 1 {
-                merged[merged.count - 1].last = max(previous.last, last)
-            } else {
-                merged.append((first, last))
-            }
-        }
-        return merged
-    }
-
-    /// Runs `statement` (whose two parameters are a rowid range) over each range and calls `body` per row.
-    func forEachRow(table: String, days: ClosedRange<Int64>, statement: Statement, _ body: (Statement) throws -> Void) throws {
-        for range in try ranges(table: table, days: days) {
-            statement.bind(range.first, at: 1)
-            statement.bind(range.last, at: 2)
-            while try statement.step() { try body(statement) }
-            statement.reset()
-        }
-    }
-}
-
 /// Work started on a thread of its own, whose result is collected later.
 final class BackgroundTask<Value>: @unchecked Sendable {
     private var result: Result<Value, any Error>?

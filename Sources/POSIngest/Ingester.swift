@@ -25,6 +25,8 @@ public struct FileSummary: Sendable {
     public var detail: String?
     /// True when the rows replaced an earlier version of the same path.
     public var replaced = false
+    /// What the operator should know although the file went in (rows left out, assumptions made).
+    public var warnings: [String] = []
 }
 
 /// The totals of an ingest run.
@@ -199,12 +201,15 @@ struct FileWriter {
         )
         do {
             switch try store.commitFile(record) {
-            case .committed(_, let rows, let rejects, let replaced):
+            case .committed(_, let rows, let rejects, let replaced, let beforeCutoff):
                 summary.status = status
                 summary.rows = rows
                 summary.rejects = rejects
                 summary.replaced = replaced
                 summary.detail = parsed.truncation
+                if beforeCutoff > 0 {
+                    summary.warnings.append("\(beforeCutoff) rows before the retention cut-off were not stored (those days are archived)")
+                }
             case .duplicate(let existing):
                 summary.status = existing == parsed.path ? "unchanged" : "skipped_duplicate"
                 summary.detail = existing == parsed.path ? "already ingested, same content" : "same content as \(existing)"

@@ -1,7 +1,9 @@
 import Glibc
 
-/// The lock that keeps two nightly runs from working on one database at once: a file beside the
-/// database (`posrca.sqlite.lock`) holding the holder's PID, locked with `flock`.
+/// The lock that keeps one writer at a time on a database: a file beside the database
+/// (`posrca.sqlite.lock`) holding the exclusive holder's PID, locked with `flock`. Writers
+/// (`ingest`, `analyze`, `nightly`, `prune`) hold it exclusively; readers that must not see a
+/// half-written night (`report`, `export`) hold it shared.
 ///
 /// The kernel drops a `flock` when its process dies, however it dies, so a lock left by a killed
 /// run never blocks the next one: the next run takes it and reports the dead PID it found in the
@@ -21,26 +23,51 @@ public final class RunLock {
     public let previousHolder: Int32?
     private var descriptor: Int32
 
-    private init(path: String, descriptor: Int32, previousHolder: Int32?) {
+    private let shared: Bool
+
+    private init(path: String, descriptor: Int32, previousHolder: Int32?, shared: Bool = false) {
         self.path = path
         self.descriptor = descriptor
         self.previousHolder = previousHolder
+        self.shared = shared
     }
 
     deinit { release() }
 
+    /// Takes the lock, waiting while another process holds it when `wait` is true (`onWait` is
+    /// called at once and then every `reportEvery` seconds with the holder's PID, for a progress
+    /// line). A shared lock admits other shared holders (readers such as `report`) and keeps out
+    /// the exclusive ones (writers such as `ingest`, `analyze`, `nightly`, `prune`).
+    public static func acquire(
+        path: String, shared: Bool, wait: Bool, reportEvery: Double = 10, onWait: (Int32?) -> Void = { _ in }
+    ) throws -> Acquisition {
+        var waited = 0.0
+        var nextReport = 0.0
+        while true {
+            let attempt = try acquire(path: path, shared: shared)
+            guard wait, case .held(let holder) = attempt else { return attempt }
+            if waited >= nextReport {
+                onWait(holder)
+                nextReport = waited + reportEvery
+            }
+            usleep(200_000)
+            waited += 0.2
+        }
+    }
+
     /// Tries once, without waiting. Throws only when the lock file cannot be created or written.
-    public static func acquire(path: String) throws -> Acquisition {
+    public static func acquire(path: String, shared: Bool = false) throws -> Acquisition {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileOutputError.system(path, "cannot open the lock file") }
         let content = readAll(fd)
         let recorded = Int32(content.trimmingBlanks().split(separator: "\n").first.map(String.init) ?? "")
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+        guard flock(fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0 else {
             let busy = errno == EWOULDBLOCK
             close(fd)
             if busy { return .held(by: recorded) }
             throw FileOutputError.system(path, "cannot lock")
         }
+        if shared { return .acquired(RunLock(path: path, descriptor: fd, previousHolder: nil, shared: true)) }
         // Read again under the lock: the holder we raced with may have just released.
         let left = Int32(readAll(fd).trimmingBlanks().split(separator: "\n").first.map(String.init) ?? "")
         let text = "\(getpid())\n"
@@ -56,7 +83,7 @@ public final class RunLock {
     /// Empties the file and unlocks. Safe to call twice.
     public func release() {
         guard descriptor >= 0 else { return }
-        ftruncate(descriptor, 0)
+        if !shared { ftruncate(descriptor, 0) }
         flock(descriptor, LOCK_UN)
         close(descriptor)
         descriptor = -1

@@ -221,3 +221,49 @@ public enum DirtyMark {
 
     static func tid(_ key: Int64) -> Int64 { Int64(Int32(truncatingIfNeeded: key)) }
 }
+
+/// Reads the rows of a table that lie on some days, by the rowid ranges `file_days` records:
+/// overlapping ranges are merged so that no row is read twice; the caller filters by day.
+public struct RangeReader {
+    public let db: Database
+
+    public init(_ db: Database) {
+        self.db = db
+    }
+
+    /// The merged rowid ranges of `table`'s rows on `days`.
+    public func ranges(table: String, days: ClosedRange<Int64>) throws -> [(first: Int64, last: Int64)] {
+        let statement = try db.prepare("SELECT first_id, last_id FROM file_days WHERE table_name = ? AND day BETWEEN ? AND ? ORDER BY first_id")
+        statement.bind(table, at: 1)
+        statement.bind(days.lowerBound, at: 2)
+        statement.bind(days.upperBound, at: 3)
+        var merged: [(first: Int64, last: Int64)] = []
+        while try statement.step() {
+            let first = statement.int64(0)
+            let last = statement.int64(1)
+            if let previous = merged.last, first <= previous.last + 1 {
+                merged[merged.count - 1].last = max(previous.last, last)
+            } else {
+                merged.append((first, last))
+            }
+        }
+        return merged
+    }
+
+    /// Runs `statement` (whose two parameters are a rowid range) over each range and calls `body` per row.
+    public func forEachRow(table: String, days: ClosedRange<Int64>, statement: Statement, _ body: (Statement) throws -> Void) throws {
+        for range in try ranges(table: table, days: days) {
+            statement.bind(range.first, at: 1)
+            statement.bind(range.last, at: 2)
+            while try statement.step() { try body(statement) }
+            statement.reset()
+        }
+    }
+}
+
+extension RangeReader {
+    /// The merged rowid ranges of `table`'s rows on `day`.
+    public static func ranges(_ db: Database, table: String, day: Int64) throws -> [(first: Int64, last: Int64)] {
+        try RangeReader(db).ranges(table: table, days: day...day)
+    }
+}

@@ -49,7 +49,9 @@ public struct FileRecord: Sendable {
 /// How a file's commit ended.
 public enum FileCommitOutcome: Sendable, Equatable {
     /// The rows are in; `replaced` is true when they replaced an earlier version of the same path.
-    case committed(fileID: Int64, rows: Int, rejects: Int, replaced: Bool)
+    /// `beforeCutoff` rows were left out because their day is before the retention cut-off (those
+    /// days are archived and pruned; see `Retention`).
+    case committed(fileID: Int64, rows: Int, rejects: Int, replaced: Bool, beforeCutoff: Int)
     /// The same content was already in under `existingPath`: nothing was added.
     case duplicate(existingPath: String)
 }
@@ -91,6 +93,9 @@ public final class IngestStore {
     /// Terminals whose inventory row this file changed or added.
     private var inventoryChanged: Set<Int64> = []
     private var catalogueChanged = false
+    /// Days before this one were pruned: rows of them are not stored again.
+    private var prunedBefore: Int64 = .min
+    private var beforeCutoff = 0
     private let selectInventory: Statement
 
     /// Opens the store on `database`, creating the schema when needed.
@@ -226,6 +231,8 @@ public final class IngestStore {
             tracker = FileDayTracker(reach: try Self.markReach(database), knownTerminalOffsets: try Self.terminalOffsets(database))
             inventoryChanged.removeAll(keepingCapacity: true)
             catalogueChanged = false
+            prunedBefore = try Retention.prunedBefore(database) ?? .min
+            beforeCutoff = 0
         } catch {
             try? database.execute("ROLLBACK")
             throw error
@@ -255,11 +262,14 @@ public final class IngestStore {
             for entry in earlier {
                 try deleteRows(ofFile: entry.id)
             }
-            try finishFileRow(id: fileID, file, rows: rows, rejects: rejects, duplicateOf: nil)
+            var recorded = file
+            if beforeCutoff > 0 { recorded.counts["before_retention_cutoff"] = beforeCutoff }
+            try finishFileRow(id: fileID, recorded, rows: rows, rejects: rejects, duplicateOf: nil)
             try writeDays()
             try database.execute("COMMIT")
             addedInFile.removeAll(keepingCapacity: true)
-            return .committed(fileID: fileID, rows: rows, rejects: rejects, replaced: earlier.contains { $0.status != "failed" })
+            return .committed(
+                fileID: fileID, rows: rows, rejects: rejects, replaced: earlier.contains { $0.status != "failed" }, beforeCutoff: beforeCutoff)
         } catch {
             rollbackFile()
             throw error
@@ -463,8 +473,19 @@ public final class IngestStore {
         s.bind(Int64(time.offsetMinutes), at: 4)
     }
 
+    /// True (and counted) when a row's day is before the retention cut-off.
+    @inline(__always)
+    private func isBeforeCutoff(_ time: LoggedTime) -> Bool {
+        guard prunedBefore != .min, LocalDay.of(utcMilliseconds: time.utcMilliseconds, offsetMinutes: Int(time.offsetMinutes)) < prunedBefore else {
+            return false
+        }
+        beforeCutoff += 1
+        return true
+    }
+
     /// Adds one terminal-log record. `.ignored` adds nothing (it is counted by the parser).
     public func add(_ record: TerminalRecord) throws {
+        if let header = record.header, isBeforeCutoff(header.time) { return }
         switch record {
         case .transaction(let t):
             let s = insertTxn
@@ -541,6 +562,7 @@ public final class IngestStore {
 
     /// Adds one acquirer message.
     public func add(_ m: AcquirerMessage) throws {
+        if isBeforeCutoff(m.time) { return }
         let s = insertMessage
         let realm = try id(m.realm)
         let tid = try id(m.tid)
@@ -569,6 +591,7 @@ public final class IngestStore {
 
     /// Adds one acquirer link event as a network event of its realm.
     public func add(_ e: AcquirerLinkEvent) throws {
+        if isBeforeCutoff(e.time) { return }
         let s = insertNet
         bindHeader(s, line: e.line, time: e.time)
         s.bind("acquirer", at: 5)
@@ -650,5 +673,20 @@ public final class IngestStore {
             v = v * 10 + Int64(b - 0x30)
         }
         return v
+    }
+}
+
+extension TerminalRecord {
+    /// The line's common keys; nil for an ignored event.
+    fileprivate var header: TerminalEventHeader? {
+        switch self {
+        case .transaction(let t): t.header
+        case .boot(let b): b.header
+        case .firmwareUpdate(let u): u.header
+        case .network(let n): n.header
+        case .signIn(let x): x.header
+        case .error(let e): e.header
+        case .ignored: nil
+        }
     }
 }

@@ -25,14 +25,19 @@ public enum Schema {
         if current > version {
             throw DatabaseError(code: SQLITE_ERROR, message: "the database was written by a newer posrca (schema \(current), this build knows \(version))")
         }
-        if current < version {
+        // The schema text's hash: a build whose views or indexes differ (same version, new views)
+        // installs them again; tables are created only when missing, so no row is touched.
+        let stored = current == 0 ? nil : try? database.scalarText("SELECT value FROM meta WHERE key = 'schema_hash'")
+        if current < version || stored != hash {
             try database.execute("BEGIN IMMEDIATE")
             do {
                 // Another process may have upgraded it while this one waited for the write lock.
                 let now = try database.scalarInt("PRAGMA user_version") ?? 0
+                let again = try? database.scalarText("SELECT value FROM meta WHERE key = 'schema_hash'")
                 if now == 1 { try database.execute(Self.beforeVersion2) }
-                if now < version { try database.execute(sql) }
+                if now < version || again != hash { try database.execute(sql) }
                 if now == 1 { try database.execute(Self.afterVersion2) }
+                try database.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_hash', '\(hash)')")
                 try database.execute("PRAGMA user_version = \(version)")
                 try database.execute("COMMIT")
             } catch {
@@ -41,6 +46,16 @@ public enum Schema {
             }
         }
     }
+
+    /// FNV-1a of the schema text, in hex.
+    static let hash: String = {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in PackageResources.schema_sql {
+            h ^= UInt64(byte)
+            h = h &* 0x0000_0100_0000_01B3
+        }
+        return String(h, radix: 16)
+    }()
 
     /// Schema 1 → 2, before the version-2 schema is installed: tables whose layout changed go
     /// (they hold only what the next analysis derives again), the ledger and the run table grow.

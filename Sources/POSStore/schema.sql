@@ -270,6 +270,8 @@ CREATE TABLE IF NOT EXISTS acquirer_pairs (
     response_id  INTEGER
 );
 CREATE INDEX IF NOT EXISTS acquirer_pairs_by_day ON acquirer_pairs(day, tid);
+CREATE INDEX IF NOT EXISTS acquirer_pairs_by_request ON acquirer_pairs(request_id);
+CREATE INDEX IF NOT EXISTS acquirer_pairs_by_response ON acquirer_pairs(response_id);
 
 -- Each terminal's state at the end of each local day it has data: what the next day starts from
 -- (software in force, last network state, last disruptive event, realm), and its clock offset.
@@ -440,8 +442,13 @@ JOIN input_files AS f ON f.id = r.file_id;
 -- uses: `SELECT brand, count(*) FROM transactions GROUP BY brand` looks up the inventory and
 -- nothing else (SQLite 3.40 does not drop unused LEFT JOINs from aggregate queries).
 DROP VIEW IF EXISTS transactions;
-CREATE VIEW transactions AS
+DROP VIEW IF EXISTS transaction_rows;
+-- The transactions view with each row's id and local day number: what an archive reads a day's
+-- rows from by rowid range. Internal; `transactions` below is the interface.
+CREATE VIEW transaction_rows AS
 SELECT
+    t.id                                                                                       AS txn_id,
+    (t.ts + t.tz * 60000) / 86400000                                                           AS day_number,
     (SELECT value FROM dictionary WHERE id = t.tid)                                            AS tid,
     strftime('%Y-%m-%dT%H:%M:%fZ', t.ts / 1000.0, 'unixepoch')                                 AS ts,
     date((t.ts + t.tz * 60000) / 1000, 'unixepoch')                                            AS day,
@@ -477,6 +484,12 @@ SELECT
     (SELECT path FROM input_files WHERE id = t.file_id)                                        AS file,
     t.line                                                                                     AS line
 FROM terminal_txns AS t;
+
+CREATE VIEW transactions AS
+SELECT tid, ts, day, type, stan, amount, currency, rc, disp, latency_ms, brand, model, channel, agent, fee_tier, region, mcc,
+       firmware, app_version, code_table, acquirer, net_type, rssi_band, net_event_60s, entry, txn_type, hour, outcome, cause,
+       acquirer_rc, file, line
+FROM transaction_rows;
 
 -- One row per acquirer request/response pair as the last analysis paired them; the messages of a
 -- day with input not yet analysed (dirty_marks) are listed one a row with `matched` NULL until
@@ -619,3 +632,85 @@ CREATE VIEW daily_acquirer AS
 SELECT day, realm, pairs, matched, no_response, response_without_request, max_lifespan_ms FROM agg_acquirer;
 DROP VIEW IF EXISTS daily_acquirer_lifespans;
 CREATE VIEW daily_acquirer_lifespans AS SELECT day, realm, lifespan_s, pairs FROM agg_acquirer_lifespans;
+
+-- ===================================================================================
+-- Archive views: a day's raw rows as `posrca prune` and `posrca export` write them, read by
+-- rowid range (`id`) and local day number (`day_number`). Internal; the archive's own
+-- `_schema.json` files describe the columns.
+-- ===================================================================================
+
+DROP VIEW IF EXISTS archive_acquirer_messages;
+CREATE VIEW archive_acquirer_messages AS
+SELECT
+    m.id                                                              AS id,
+    (m.ts + m.tz * 60000) / 86400000                                  AS day_number,
+    strftime('%Y-%m-%dT%H:%M:%fZ', m.ts / 1000.0, 'unixepoch')        AS ts,
+    (SELECT value FROM dictionary WHERE id = m.realm)                 AS realm,
+    m.direction                                                       AS direction,
+    (SELECT value FROM dictionary WHERE id = m.mti)                   AS mti,
+    CASE WHEN m.stan IS NULL THEN m.stan_text ELSE printf('%06d', m.stan) END AS stan,
+    (SELECT value FROM dictionary WHERE id = m.rc)                    AS rc,
+    (SELECT value FROM dictionary WHERE id = m.tid)                   AS tid,
+    (SELECT value FROM dictionary WHERE id = m.mid)                   AS mid,
+    m.amount                                                          AS amount,
+    (SELECT value FROM dictionary WHERE id = m.currency)              AS currency,
+    (SELECT value FROM dictionary WHERE id = m.proc_code)             AS proc_code,
+    m.rrn                                                             AS rrn,
+    m.local_time                                                      AS local_time,
+    m.local_date                                                      AS local_date,
+    m.pan                                                             AS pan,
+    m.lifespan_ms                                                     AS lifespan_ms,
+    CASE WHEN m.mti IS NULL THEN NULL
+         WHEN EXISTS (SELECT 1 FROM acquirer_pairs AS p WHERE p.request_id = m.id)
+           OR EXISTS (SELECT 1 FROM acquirer_pairs AS p WHERE p.response_id = m.id) THEN 'no'
+         ELSE 'yes' END                                               AS matched,
+    (SELECT path FROM input_files WHERE id = m.file_id)               AS file,
+    m.line                                                            AS line
+FROM acquirer_msgs AS m;
+
+DROP VIEW IF EXISTS archive_network_events;
+CREATE VIEW archive_network_events AS
+SELECT
+    e.id                                                              AS id,
+    (e.ts + e.tz * 60000) / 86400000                                  AS day_number,
+    e.source                                                          AS source,
+    CASE WHEN e.source = 'terminal' THEN (SELECT value FROM dictionary WHERE id = e.subject) END AS tid,
+    CASE WHEN e.source = 'acquirer' THEN (SELECT value FROM dictionary WHERE id = e.subject) END AS realm,
+    strftime('%Y-%m-%dT%H:%M:%fZ', e.ts / 1000.0, 'unixepoch')        AS ts,
+    (SELECT value FROM dictionary WHERE id = e.state)                 AS state,
+    (SELECT value FROM dictionary WHERE id = e.net_type)              AS net_type,
+    e.rssi                                                            AS rssi,
+    e.reason                                                          AS reason,
+    (SELECT path FROM input_files WHERE id = e.file_id)               AS file,
+    e.line                                                            AS line
+FROM net_events AS e;
+
+DROP VIEW IF EXISTS archive_terminal_events;
+CREATE VIEW archive_terminal_events AS
+SELECT 'boot' AS kind, b.id AS id, (b.ts + b.tz * 60000) / 86400000 AS day_number,
+       strftime('%Y-%m-%dT%H:%M:%fZ', b.ts / 1000.0, 'unixepoch') AS ts, (SELECT value FROM dictionary WHERE id = b.tid) AS tid,
+       (SELECT value FROM dictionary WHERE id = b.firmware) AS firmware, (SELECT value FROM dictionary WHERE id = b.app_version) AS app_version,
+       (SELECT value FROM dictionary WHERE id = b.code_table) AS code_table, NULL AS from_firmware, NULL AS to_firmware, NULL AS succeeded,
+       NULL AS rc, NULL AS err, NULL AS message, (SELECT path FROM input_files WHERE id = b.file_id) AS file, b.line AS line
+FROM terminal_boots AS b
+UNION ALL
+SELECT 'fw_update', u.id, (u.ts + u.tz * 60000) / 86400000, strftime('%Y-%m-%dT%H:%M:%fZ', u.ts / 1000.0, 'unixepoch'),
+       (SELECT value FROM dictionary WHERE id = u.tid), NULL, NULL, NULL, (SELECT value FROM dictionary WHERE id = u.from_fw),
+       (SELECT value FROM dictionary WHERE id = u.to_fw), u.succeeded, NULL, NULL, NULL, (SELECT path FROM input_files WHERE id = u.file_id), u.line
+FROM firmware_updates AS u
+UNION ALL
+SELECT 'signin', s.id, (s.ts + s.tz * 60000) / 86400000, strftime('%Y-%m-%dT%H:%M:%fZ', s.ts / 1000.0, 'unixepoch'),
+       (SELECT value FROM dictionary WHERE id = s.tid), NULL, NULL, NULL, NULL, NULL, NULL, (SELECT value FROM dictionary WHERE id = s.rc),
+       NULL, NULL, (SELECT path FROM input_files WHERE id = s.file_id), s.line
+FROM terminal_signins AS s
+UNION ALL
+SELECT 'error', r.id, (r.ts + r.tz * 60000) / 86400000, strftime('%Y-%m-%dT%H:%M:%fZ', r.ts / 1000.0, 'unixepoch'),
+       (SELECT value FROM dictionary WHERE id = r.tid), NULL, NULL, NULL, NULL, NULL, NULL, NULL, (SELECT value FROM dictionary WHERE id = r.err),
+       r.message, (SELECT path FROM input_files WHERE id = r.file_id), r.line
+FROM terminal_errors AS r;
+
+DROP VIEW IF EXISTS archive_rejects;
+CREATE VIEW archive_rejects AS
+SELECT r.file_id AS file_id, f.path AS file, r.line AS line, r.reason AS reason, r.text AS text
+FROM rejected_lines AS r
+JOIN input_files AS f ON f.id = r.file_id;

@@ -21,6 +21,7 @@ extension POSRCA {
         )
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var lock: LockOptions
 
         @Option(name: .long, help: "What to explain: unknown (default), timeout or failed (not approved). (env POSRCA_OUTCOME)")
         var outcome: ExplainTarget?
@@ -68,9 +69,14 @@ extension POSRCA {
         }
 
         func run() throws {
-            let store = try database.openStore()
+            try requireDatabase(database.path)
+            let runLock = try holdRunLock(database: database.path, shared: false, wait: lock.waits)
+            defer { runLock.release() }
+            let store = try failing { try database.openStore() }
             let options = analysisOptions()
-            let result = try Analysis.run(database: store.database, options: options)
+            let progress = ProgressLine(enabled: standardErrorIsTerminal)
+            let result = try failing { try Analysis.run(database: store.database, options: options, progress: progress.show) }
+            progress.clear()
             print(AnalysisPrinter.summary(result, options: options, top: top ?? environment("TOP").flatMap(Int.init) ?? 10))
         }
 

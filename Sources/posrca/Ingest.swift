@@ -63,7 +63,12 @@ struct IngestRun {
     var maxLineBytes: Int
     var maxInflateRatio: Double = 200
 
+    /// Holds the run lock itself unless the caller (nightly) holds it already.
+    var takeLock = true
+
     func run(_ inputs: [String]) throws -> IngestReport {
+        let runLock = takeLock ? try holdRunLock(database: databasePath, shared: false, wait: true) : nil
+        defer { runLock?.release() }
         let store: IngestStore
         do {
             store = try IngestStore(database: Database(path: databasePath))
@@ -125,6 +130,7 @@ extension FileSummary {
             if replaced { parts.append("(replaced the earlier version)") }
         }
         if let detail { parts.append("— \(detail)") }
+        for warning in warnings { parts.append("warning: \(warning)") }
         return parts.joined(separator: "  ")
     }
 
@@ -136,7 +142,8 @@ extension FileSummary {
             + "\"path\":\(TableRenderer.jsonString(path)),\"lines\":\(lines),\"rows\":\(rows),\"rejects\":\(rejects),"
             + "\"reject_reasons\":{\(reasons)},\"ignored_events\":\(ignoredEvents),\"unknown_keys\":\(unknownKeys),"
             + "\"skipped_elements\":\(skippedElements),\"masked_pans\":\(maskedPANs),\"invalid_utf8\":\(invalidUTF8),"
-            + "\"seconds\":\(String(format: "%.3f", seconds)),\"detail\":\(detail.map(TableRenderer.jsonString) ?? "null")}"
+            + "\"seconds\":\(String(format: "%.3f", seconds)),\"detail\":\(detail.map(TableRenderer.jsonString) ?? "null"),"
+            + "\"warnings\":[\(warnings.map(TableRenderer.jsonString).joined(separator: ","))]}"
     }
 }
 
@@ -164,6 +171,29 @@ final class ProgressBar {
             fileIndex, fileCount, bytes / 1e6, lines / 1e3, bytes / 1e6 / elapsed, lines / 1e3 / elapsed
         )
         FileHandle.standardError.write(Data(text.utf8))
+        drawn = true
+    }
+
+    func clear() {
+        guard enabled, drawn else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        drawn = false
+    }
+}
+
+/// One line of progress on standard error, rewritten in place, only when it is a terminal.
+final class ProgressLine: @unchecked Sendable {
+    // Unchecked: used from the thread that runs the command only.
+    let enabled: Bool
+    private var drawn = false
+
+    init(enabled: Bool) {
+        self.enabled = enabled
+    }
+
+    func show(_ text: String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data(("\r\u{1B}[K posrca: " + text).utf8))
         drawn = true
     }
 

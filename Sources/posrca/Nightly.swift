@@ -31,6 +31,15 @@ extension POSRCA {
         @Option(name: .long, help: "Keep this many days of report folders (today's included) and delete older ones. (env POSRCA_KEEP_DAYS; default keep all)")
         var keepDays: Int?
 
+        @Option(name: .long, help: "Keep this many local days of raw rows (ending at the latest day with data); older days are archived to --archive and removed. Daily aggregates and findings stay. (env POSRCA_KEEP_DATA_DAYS; default keep all)")
+        var keepDataDays: Int?
+
+        @Option(name: .long, help: "The folder of the Hive-layout archive that pruned days are written to first (TABLE/day=YYYY-MM-DD/part-0.csv.gz). (env POSRCA_ARCHIVE)")
+        var archive: String?
+
+        @Flag(name: .long, help: "With --keep-data-days: remove old days without archiving them.")
+        var noArchive = false
+
         @OptionGroup var output: OutputOptions
         @OptionGroup var timeZones: TimeZoneOptions
         @OptionGroup var queries: QueriesOptions
@@ -40,7 +49,17 @@ extension POSRCA {
             if let text = environment("KEEP_DAYS"), keepDays == nil, (Int(text) ?? 0) < 1 {
                 throw ValidationError("POSRCA_KEEP_DAYS must be a whole number of at least 1, got \(text).")
             }
+            if let keepDataDays, keepDataDays < 1 { throw ValidationError("--keep-data-days must be at least 1.") }
+            if let text = environment("KEEP_DATA_DAYS"), keepDataDays == nil, (Int(text) ?? 0) < 1 {
+                throw ValidationError("POSRCA_KEEP_DATA_DAYS must be a whole number of at least 1, got \(text).")
+            }
+            if resolvedKeepDataDays != nil && resolvedArchive == nil && !noArchive {
+                throw ValidationError("--keep-data-days archives the days it removes: give --archive DIR (or --no-archive to remove them without one).")
+            }
         }
+
+        var resolvedKeepDataDays: Int? { keepDataDays ?? environment("KEEP_DATA_DAYS").flatMap(Int.init) }
+        var resolvedArchive: String? { archive ?? environment("ARCHIVE") }
 
         func run() throws {
             // Everything the job says is a log line for the scheduler: send the ingest's per-file
@@ -92,10 +111,12 @@ struct NightlyRun {
         var lap = Date()
         let ingest: IngestReport
         do {
-            ingest = try IngestRun(
+            var run = IngestRun(
                 databasePath: databasePath, output: command.output, timeZones: command.timeZones, kind: nil,
                 maxLineBytes: environment("MAX_LINE_BYTES").flatMap(Int.init) ?? (1 << 20)
-            ).run([inbox])
+            )
+            run.takeLock = false
+            ingest = try run.run([inbox])
         } catch {
             log.event("failed", "ingest failed: \(error)", ["step": .string("ingest")], level: "error")
             return 2
@@ -116,14 +137,35 @@ struct NightlyRun {
             options = try POSRCA.Analyze.parse([]).analysisOptions()
             let store = try IngestStore(database: Database(path: databasePath))
             result = try Analysis.run(database: store.database, options: options)
+            if let keepDataDays = command.resolvedKeepDataDays {
+                try prune(store.database, keepDataDays: keepDataDays)
+            }
         } catch {
             log.event("failed", "analysis failed, the previous analysis is kept: \(error)", ["step": .string("analyze")], level: "error")
             return 2
         }
         timings.append(("analyze", Date().timeIntervalSince(lap)))
-        log.event("analyzed", "analysis: \(result.transactions) transactions, \(result.findings.count) findings", [
+        let r = result.recompute
+        log.event("analyzed", "analysis of \(result.window.text): \(result.transactions) transactions, \(result.findings.count) findings; recomputed \(r.terminalDays) terminal-days on \(r.days) days (\(r.transactions) transactions)", [
             "transactions": .integer(Int64(result.transactions)), "findings": .integer(Int64(result.findings.count)),
+            "window_since": result.window.since.map { .string(LocalDay.text($0)) } ?? .null,
+            "window_until": result.window.until.map { .string(LocalDay.text($0)) } ?? .null,
+            "uncovered_days": .array(result.window.uncoveredDays.map { .string(LocalDay.text($0)) }),
+            "recomputed_terminal_days": .integer(Int64(r.terminalDays)), "recomputed_transactions": .integer(Int64(r.transactions)),
         ])
+        if !result.window.uncoveredDays.isEmpty {
+            log.event("uncovered", "not analysed, their acquirer logs have not arrived: " + result.window.uncoveredDays.map(LocalDay.text).joined(separator: ", "),
+                      ["days": .array(result.window.uncoveredDays.map { .string(LocalDay.text($0)) })], level: "warning")
+        }
+        if let connection = try? Database(path: databasePath, mode: .readOnly), let change = try? FindingsChange.read(connection) {
+            let text = change.hasPrevious
+                ? "findings since the previous run: \(change.new.count) new, \(change.persisting.count) still there, \(change.gone.count) gone"
+                : "first analysis run: \(change.new.count) findings"
+            func names(_ items: [FindingsChange.Item]) -> JSONValue { .array(items.map { .string("\($0.kind) \($0.pattern)") }) }
+            log.event("findings", text + (change.new.isEmpty ? "" : "; new: " + change.new.map(\.pattern).joined(separator: ", "))
+                + (change.gone.isEmpty ? "" : "; gone: " + change.gone.map(\.pattern).joined(separator: ", ")),
+                ["new": names(change.new), "persisting": names(change.persisting), "gone": names(change.gone)])
+        }
 
         // Reports: into a hidden folder, then swapped in whole.
         let date = DatedReportFolders.localDate()
@@ -136,6 +178,8 @@ struct NightlyRun {
             context.options = [
                 ("command", .string("nightly")), ("inbox", .string(inbox)), ("db", .string(databasePath)), ("reports", .string(reportsRoot)),
                 ("keep_days", keepDays.map { .integer(Int64($0)) } ?? .null), ("queries", .string(library.origin)),
+                ("keep_data_days", command.resolvedKeepDataDays.map { .integer(Int64($0)) } ?? .null),
+                ("archive", command.resolvedArchive.map { .string($0) } ?? .null),
                 ("analysis", .string(options.summary)),
             ]
             context.timings = timings
@@ -181,6 +225,23 @@ struct NightlyRun {
             print(AnalysisPrinter.summary(result, options: options, top: 10), terminator: "")
         }
         return exit
+    }
+
+    /// Archives and removes the raw rows older than the last `keepDataDays` days with data.
+    private func prune(_ database: Database, keepDataDays: Int) throws {
+        guard let latest = try Retention.latestDay(database) else { return }
+        let cutoff = latest - Int64(keepDataDays) + 1
+        let archive = command.noArchive ? nil : command.resolvedArchive.map { DayArchive(root: $0) }
+        for day in try Retention.days(before: cutoff, database) {
+            let files = try Retention.filesEnding(on: day, database)
+            var counts: [String: Int] = [:]
+            if let archive { counts = try archive.write(day: day, database: database, rejectFiles: files) }
+            let removed = try Retention.remove(day: day, files: files, recordingCutoff: cutoff, database)
+            log.event("pruned_day", "\(archive == nil ? "removed" : "archived and removed") \(LocalDay.text(day)): \(removed.values.reduce(0, +)) rows",
+                      ["day": .string(LocalDay.text(day)), "removed": .object(removed.sorted { $0.key < $1.key }.map { ($0.key, .integer(Int64($0.value))) }),
+                       "archived": .object(counts.sorted { $0.key < $1.key }.map { ($0.key, .integer(Int64($0.value))) })])
+        }
+        try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     }
 
     private func queries() throws -> QueryLibrary {

@@ -1,6 +1,7 @@
 public import ArgumentParser
 import Foundation
 import POSFormats
+import POSReports
 import POSStore
 
 /// Reads `POSRCA_<NAME>` for an option the command line left out.
@@ -69,3 +70,30 @@ func printError(_ text: String) {
 
 /// True when standard error is a terminal (progress bars only then).
 var standardErrorIsTerminal: Bool { isatty(2) == 1 }
+
+/// Waiting for another run that writes the same database.
+struct LockOptions: ParsableArguments {
+    @Flag(name: .long, help: "Exit 75 at once when another posrca run is writing the database, instead of waiting for it. (env POSRCA_NO_WAIT=1)")
+    var noWait = false
+
+    var waits: Bool { !(noWait || environment("NO_WAIT").map { $0 != "0" } == true) }
+}
+
+/// Takes the database's run lock (`DB.lock`): exclusively to write, shared to read a settled
+/// database. While another run holds it, waits with a line on standard error every 10 s, or
+/// exits 75 when `wait` is false.
+func holdRunLock(database path: String, shared: Bool, wait: Bool) throws -> RunLock {
+    let lockPath = path + ".lock"
+    let acquisition = try failing {
+        try RunLock.acquire(path: lockPath, shared: shared, wait: wait) { holder in
+            printError("posrca: waiting for the posrca run\(holder.map { " (PID \($0))" } ?? "") that is writing \(path) to finish…")
+        }
+    }
+    switch acquisition {
+    case .acquired(let lock):
+        return lock
+    case .held(let holder):
+        printError("posrca: another posrca run\(holder.map { " (PID \($0))" } ?? "") is writing \(path); try again later")
+        throw ExitCode(75)
+    }
+}

@@ -13,7 +13,7 @@ struct POSRCA: ParsableCommand {
             (for example POSRCA_DB for --db).
             """,
         version: POSRCAVersion.current,
-        subcommands: [Ingest.self, Analyze.self, Query.self, SQL.self, Report.self, Nightly.self, Codes.self]
+        subcommands: [Ingest.self, Analyze.self, Query.self, SQL.self, Report.self, Nightly.self, Prune.self, Export.self, Codes.self]
     )
 }
 

@@ -123,11 +123,17 @@ struct ResultOutputOptions: ParsableArguments {
 
 /// Opens the database read-only, with a message that says what to do when it is missing.
 func openReadOnly(_ path: String) throws -> Database {
+    try requireDatabase(path)
+    return try failing { try Database(path: path, mode: .readOnly) }
+}
+
+/// Exits 2, creating nothing, when there is no database at `path`: a command that only reads must
+/// not make an empty one out of a typo.
+func requireDatabase(_ path: String) throws {
     guard FileManager.default.fileExists(atPath: path) else {
-        printError("posrca: no database at \(path); run `posrca ingest` (or `posrca nightly`) first, or pass --db.")
+        printError("posrca: no database at \(path): run `posrca ingest` first (or `posrca nightly`), or pass --db")
         throw ExitCode(2)
     }
-    return try failing { try Database(path: path, mode: .readOnly) }
 }
 
 /// Runs `body`; a runtime failure is printed and becomes exit status 2 (cli.md: nothing changed).

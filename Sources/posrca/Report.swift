@@ -18,6 +18,7 @@ extension POSRCA {
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var queries: QueriesOptions
+        @OptionGroup var lock: LockOptions
 
         @Option(name: .long, help: "The folder to write into; created when missing. (env POSRCA_OUT; default reports)")
         var out: String?
@@ -25,6 +26,9 @@ extension POSRCA {
         func run() throws {
             let folder = out ?? environment("OUT") ?? "reports"
             let library = try queries.library()
+            try requireDatabase(database.path)
+            let runLock = try holdRunLock(database: database.path, shared: true, wait: lock.waits)
+            defer { runLock.release() }
             let connection = try openReadOnly(database.path)
             var context = ReportContext(toolVersion: POSRCAVersion.current)
             context.options = [
