@@ -27,6 +27,28 @@ struct CannedQueryNumbersTests {
         expectRows(try run("unknown_rate_by_day", ["until": "2026-11-19"]), [])
     }
 
+    @Test func dateDefaultsFollowTheLatestAnalysisWindow() throws {
+        // The fixture's run covers both days; a later run over day 2 only moves every default.
+        let path = try ReadOnlyTests.writableCopy()
+        let database = try Database(path: path)
+        let query = try repositoryQueries.query(named: "unknown_rate_by_day")
+        #expect(try WindowDefault.window(database) == (Fixture.day1, Fixture.day2))
+        try database.execute("""
+            INSERT INTO analysis_runs(id, started_at, seconds, options, transactions, findings, window_since, window_until)
+            VALUES (2, 0, 0, 'later', 7, 0, '\(Fixture.day2)', '\(Fixture.day2)')
+            """)
+        expectRows(try query.run(on: database), [[.text(Fixture.day2)] + rate(3, of: 7)])
+        // Explicit dates still win over the window.
+        expectRows(try query.run(on: database, parameters: ["since": Fixture.day1]), [
+            [.text(Fixture.day1)] + rate(2, of: 9),
+            [.text(Fixture.day2)] + rate(3, of: 7),
+        ])
+        // Without any run: the last 28 days with data, which hold both days.
+        try database.execute("DELETE FROM run_findings; DELETE FROM analysis_runs")
+        #expect(try WindowDefault.window(database) == ("2026-10-25", Fixture.day2))
+        #expect(try query.run(on: database).rows.count == 2)
+    }
+
     @Test func unknownRateByBrandModel() throws {
         expectRows(try run("unknown_rate_by_brand_model"), [
             [.text("Landi"), .text("A8")] + rate(4, of: 8),
@@ -145,20 +167,40 @@ struct CannedQueryNumbersTests {
         // With a 10 s window, T2/4 (30 s after) and T3/1 (20 s after) fall out; T1/1 (10 s) stays.
         let narrow = try run("network_events_before_failures", ["window_s": "10"])
         #expect(narrow.rows.map { $0[0] } == ["terminal down"])
+        // With 300 s, T2/6 (exactly 300 s after the weak signal, a timeout) joins T2/4 and T2/5; the
+        // other 11 transactions followed no event, 2 of them failed (T1/6, T2/2).
+        let wide = 2.0 / 11.0
+        func wideRow(_ event: String, _ failures: Int, _ of: Int) -> [Cell] {
+            let r = rate(failures, of: of)
+            return [.text(event)] + [r[0], r[1], r[2], r[3], r[4]] + [.real(wide), .real(Double(failures) / Double(of) / wide)]
+        }
+        expectRows(try run("network_events_before_failures", ["window_s": "300"]), [
+            wideRow("terminal weak", 3, 3),
+            wideRow("acquirer peer-disconnect", 1, 1),
+            wideRow("terminal down", 0, 1),
+        ])
+        // Schema 2: the daily aggregate keeps the windows of 10, 60 and 300 s only; another window
+        // finds nothing rather than a wrong count.
+        #expect(try run("network_events_before_failures", ["window_s": "30"]).rows.isEmpty)
     }
 
     @Test func firmwareUpgradeEffect() throws {
-        // Only T1 changed firmware (T3 rebooted on the same one): 4 transactions before, none
-        // unknown; 2 after, one unknown. The analysis's DiD finding is joined in.
+        // Only T1 changed firmware (T3 rebooted on the same one). Schema 2 changed the query's
+        // semantics: it compares whole local days before and after the day of the change and leaves
+        // that day out. T1 upgraded at day 2 00:00, so day 1 (4 transactions, none unknown) is
+        // before, day 2 (T1/5, T1/6) is the day of the change and counts on neither side, and no
+        // later day has data: nothing after (it was 2 with 1 unknown when the sides were split at
+        // the change's time). The analysis's DiD finding is joined in.
         let before = WilsonInterval(outcomes: 0, trials: 4)
-        let after = WilsonInterval(outcomes: 1, trials: 2)
-        expectRows(try run("firmware_upgrade_effect"), [[
+        let expected: [[Cell]] = [[
             .text("A920_V1"), .text("A920_V2"), .int(1),
-            .int(4), .int(0), .real(0), .real(before.lower), .real(before.upper),
-            .int(2), .int(1), .real(0.5), .real(after.lower), .real(after.upper),
+            .int(4), .int(0), .real(0), .real(0), .real(before.upper),
+            .int(0), .int(0), .null, .null, .null,
             .null, .real(3.5), .real(1.2), .real(9.8),
-        ]])
-        // A window of no days holds no transaction, so no upgrade can be judged.
+        ]]
+        expectRows(try run("firmware_upgrade_effect"), expected)
+        expectRows(try run("firmware_upgrade_effect", ["days": "1"]), expected)
+        // A window of no days holds only the day of the change, which is left out: no upgrade can be judged.
         expectRows(try run("firmware_upgrade_effect", ["days": "0"]), [])
     }
 
@@ -170,6 +212,10 @@ struct CannedQueryNumbersTests {
         // A higher threshold makes neither late.
         let strict = try run("acquirer_unmatched_late", ["late_ms": "50000"])
         #expect(strict.rows.map { $0[5] } == ["0", "0"])
+        // Lateness is counted in whole seconds (schema 2, daily_acquirer_lifespans): cup's 500 ms
+        // answer is 0 s and stays on time even against a 1 ms threshold.
+        let strictest = try run("acquirer_unmatched_late", ["late_ms": "1"])
+        #expect(strictest.rows.map { [$0[0], $0[5]] } == [[Fixture.cup, "1"], [Fixture.agentpay, "1"]])
     }
 
     @Test func rejectsByFileAndReason() throws {

@@ -7,8 +7,10 @@ import POSStore
 /// Hand-written logs are ingested for real (inventory, terminal log with network events and
 /// rejected lines, an acquirer link event); what an analysis would derive (outcome, cause,
 /// firmware, code table, realm, network window of each transaction; acquirer pairs; firmware
-/// periods; findings) is inserted directly, so the queries are tested on known facts rather than
-/// on another pass's output.
+/// changes; an analysis run with its window and findings) is inserted directly, so the queries are
+/// tested on known facts rather than on another pass's output. The daily aggregates the canned
+/// queries read are then counted from those facts by `AggregateOracle` (SQL over the views), and
+/// the day marks ingest left are cleared, as after an analysis.
 ///
 /// Four terminals over two local days (+08:00), 16 transactions:
 ///
@@ -30,6 +32,7 @@ enum Fixture {
         var cause: String?
         var acquirerRC: String?
         var firmware: String
+        var app: String? = nil
         var codeTable: String
         var realm: String
         var rssiBand = ">=-85"
@@ -85,9 +88,10 @@ enum Fixture {
     /// Facts by (tid, stan).
     static let facts: [String: Facts] = {
         var f: [String: Facts] = [:]
-        for stan in 1...4 { f["T1/\(stan)"] = Facts(outcome: "approved", firmware: "A920_V1", codeTable: "CUP2015", realm: cup) }
-        f["T1/5"] = Facts(outcome: "approved", firmware: "A920_V2", codeTable: "CUP2015", realm: cup)
-        f["T1/6"] = Facts(outcome: "unknown", cause: "code_table_gap", acquirerRC: "P1", firmware: "A920_V2", codeTable: "CUP2015", realm: cup)
+        for stan in 1...4 { f["T1/\(stan)"] = Facts(outcome: "approved", firmware: "A920_V1", app: "epos-1", codeTable: "CUP2015", realm: cup) }
+        f["T1/5"] = Facts(outcome: "approved", firmware: "A920_V2", app: "epos-1", codeTable: "CUP2015", realm: cup)
+        f["T1/6"] = Facts(
+            outcome: "unknown", cause: "code_table_gap", acquirerRC: "P1", firmware: "A920_V2", app: "epos-1", codeTable: "CUP2015", realm: cup)
         f["T2/1"] = Facts(outcome: "approved", firmware: "A8_OLD", codeTable: "CUP2010", realm: agentpay)
         f["T2/2"] = Facts(outcome: "unknown", cause: "code_table_gap", acquirerRC: "A7", firmware: "A8_OLD", codeTable: "CUP2010", realm: agentpay)
         f["T2/3"] = Facts(outcome: "approved", firmware: "A8_OLD", codeTable: "CUP2010", realm: agentpay)
@@ -141,8 +145,8 @@ enum Fixture {
         while try rows.step() { txnID["\(rows.text(1)!)/\(rows.int64(2))"] = rows.int64(0) }
         precondition(txnID.count == facts.count, "expected \(facts.count) ingested transactions, got \(txnID.count)")
         let insert = try db.prepare("""
-            INSERT INTO txn_facts(txn_id, outcome, cause, acquirer_rc, firmware, code_table, realm, rssi_band, net_event_60s)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+            INSERT INTO txn_facts(txn_id, outcome, cause, acquirer_rc, firmware, code_table, realm, rssi_band, net_event_60s, app_version)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
             """)
         for (key, fact) in facts {
             insert.bind(txnID[key]!, at: 1)
@@ -154,6 +158,7 @@ enum Fixture {
             insert.bind(try id(fact.realm), at: 7)
             insert.bind(fact.rssiBand, at: 8)
             insert.bind(fact.netEvent, at: 9)
+            insert.bind(try fact.app.map(id), at: 10)
             try insert.run()
         }
 
@@ -181,7 +186,8 @@ enum Fixture {
             return db.lastInsertRowID
         }
         let link = try db.prepare("UPDATE txn_facts SET request_id = ?1, response_id = ?2 WHERE txn_id = ?3")
-        let unmatched = try db.prepare("INSERT INTO acquirer_pairs(request_id, response_id) VALUES (?1, ?2)")
+        // Unmatched pairs are kept by the local day of their first message and their terminal.
+        let unmatched = try db.prepare("INSERT INTO acquirer_pairs(day, tid, request_id, response_id) VALUES (?1, ?2, ?3, ?4)")
         let pairs: [(String, String, Int64, Int64?, Int64?, Int64?, Int64?)] = [
             (cup, "T1", 1, ms(20, 9, 0, 9), ms(20, 9, 0, 9) + 500, 500, txnID["T1/1"]),
             (cup, "T1", 7, ms(20, 17), ms(20, 17) + 40_000, 40_000, nil),
@@ -198,42 +204,55 @@ enum Fixture {
                 link.bind(txn, at: 3)
                 try link.run()
             } else {
-                unmatched.bind(request, at: 1)
-                unmatched.bind(response, at: 2)
+                unmatched.bind(LocalDay.of(utcMilliseconds: p.3 ?? p.4!, offsetMinutes: 480), at: 1)
+                unmatched.bind(try id(p.1), at: 2)
+                unmatched.bind(request, at: 3)
+                unmatched.bind(response, at: 4)
                 try unmatched.run()
             }
         }
 
-        // Firmware periods: T1 upgrades A920_V1 → A920_V2 at day 2 00:00 local; T3 reboots on the
-        // same firmware (no change); T2 and T4 have one period.
-        let period = try db.prepare("INSERT INTO firmware_periods(tid, firmware, code_table, from_ts, to_ts) VALUES (?1, ?2, ?3, ?4, ?5)")
-        let periods: [(String, String, String, Int64, Int64?)] = [
-            ("T1", "A920_V1", "CUP2015", ms(20, 8), ms(21, 0)),
-            ("T1", "A920_V2", "CUP2015", ms(21, 0), nil),
-            ("T2", "A8_OLD", "CUP2010", ms(20, 7), nil),
-            ("T3", "A8_OLD", "CUP2010", ms(20, 7), ms(20, 12)),
-            ("T3", "A8_OLD", "CUP2010", ms(20, 12), nil),
-            ("T4", "ME31_X", "CUP2015", ms(21, 7), nil),
+        // Firmware changes, one row where what a terminal runs changes: T1 boots on A920_V1 and
+        // upgrades to A920_V2 at day 2 00:00 local (app and code table unchanged); T2, T3 and T4
+        // booted before their first transaction (T3 rebooted at day 1 12:00 on the same software,
+        // which is no change and has no row).
+        let change = try db.prepare("""
+            INSERT INTO firmware_changes(tid, ts, day, firmware, app_version, code_table) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            """)
+        let changes: [(String, Int64, String, String?, String)] = [
+            ("T1", ms(20, 8), "A920_V1", "epos-1", "CUP2015"),
+            ("T1", ms(21, 0), "A920_V2", "epos-1", "CUP2015"),
+            ("T2", ms(20, 7), "A8_OLD", nil, "CUP2010"),
+            ("T3", ms(20, 7), "A8_OLD", nil, "CUP2010"),
+            ("T4", ms(21, 7), "ME31_X", nil, "CUP2015"),
         ]
-        for p in periods {
-            period.bind(try id(p.0), at: 1)
-            period.bind(try id(p.1), at: 2)
-            period.bind(try id(p.2), at: 3)
-            period.bind(p.3, at: 4)
-            period.bind(p.4, at: 5)
-            try period.run()
+        for c in changes {
+            change.bind(try id(c.0), at: 1)
+            change.bind(c.1, at: 2)
+            change.bind(LocalDay.of(utcMilliseconds: c.1, offsetMinutes: 480), at: 3)
+            change.bind(try id(c.2), at: 4)
+            change.bind(try c.3.map(id), at: 5)
+            change.bind(try id(c.4), at: 6)
+            try change.run()
         }
 
+        // One analysis run whose window is the fixture's two days (the canned queries' date
+        // defaults), with its two findings.
         try db.execute("""
-            INSERT INTO analysis_findings(rank, kind, pattern, outcome, n_txns, n_unknown, rate, rate_lo, rate_hi, baseline_rate,
+            INSERT INTO analysis_runs(id, started_at, seconds, options, transactions, findings, window_since, window_until, uncovered_days, recomputed)
+            VALUES (1, \(ms(22, 2)), 0.5, 'fixture', 16, 2, '\(day1)', '\(day2)', '', 6);
+            INSERT INTO run_findings(run_id, rank, kind, pattern, outcome, n_txns, n_unknown, rate, rate_lo, rate_hi, baseline_rate,
                 risk_ratio, rr_lo, rr_hi, p_value, q_value, excess_unknown, share_of_unknown, top_cause, top_codes, confounded_by, evidence)
             VALUES
-            (1, 'combination', 'brand=Landi&fee_tier=waived', 'unknown', 6, 3, 0.5, 0.1876, 0.8124, 0.2, 2.5, 1.6, 3.9, 0.01, 0.02,
+            (1, 1, 'combination', 'brand=Landi&fee_tier=waived', 'unknown', 6, 3, 0.5, 0.1876, 0.8124, 0.2, 2.5, 1.6, 3.9, 0.01, 0.02,
              1.8, 0.6, 'nonstandard_code:0.67', 'Q1:2|A7:1', NULL, 'Landi terminals on the waived tier showed "unknown" in 3 of 6, a rate of 50%.'),
-            (2, 'firmware_change', 'firmware=A920_V1→A920_V2', 'unknown', 2, 1, 0.5, 0.0945, 0.9055, 0.0, 3.5, 1.2, 9.8, 0.04, 0.05,
+            (1, 2, 'firmware_change', 'firmware=A920_V1→A920_V2', 'unknown', 2, 1, 0.5, 0.0945, 0.9055, 0.0, 3.5, 1.2, 9.8, 0.04, 0.05,
              1.0, 0.2, 'code_table_gap:1.00', 'P1:1', 'channel', 'After the upgrade, 1 of 2, with a comma, and a
             line break.');
             """)
+        // As after an analysis: nothing left to recompute, and the daily aggregates counted from the facts.
+        try db.execute("DELETE FROM dirty_marks")
+        try AggregateOracle.fill(db)
         // A truncated file with no rejected line still shows in the reject summary.
         try db.execute("""
             INSERT INTO input_files(path, sha256, kind, compression, bytes, lines, rows, rejects, status, error, ingested_at)

@@ -97,7 +97,8 @@ struct QueryParameterTests {
 
     @Test func listingShowsParametersWithDefaults() {
         let row = repositoryQueries.listing.rows.first { $0[0] == "unknown_rate_by_day" }
-        #expect(row?[2] == "since date = 2000-01-01; until date = 2999-12-31")
+        // Schema 2: the date defaults are the latest analysis window's first and last day.
+        #expect(row?[2] == "since date = window_start; until date = window_end")
     }
 }
 
@@ -150,7 +151,10 @@ struct ReadOnlyTests {
         let database = try fixture()
         expectRows(try QueryRunner.run(sql: "SELECT count(*) AS n FROM transactions", on: database), [[.int(16)]])
         expectRows(try QueryRunner.run(sql: "WITH x(v) AS (VALUES (1), (2)) SELECT sum(v) FROM x -- a trailing comment", on: database), [[.int(3)]])
-        #expect(try QueryRunner.run(sql: "PRAGMA table_info(files)", on: database).rows.count == 10)
+        // Schema 2's files view has 11 columns: `pruned_at` (when `posrca prune` archived the file) came last.
+        let columns = try QueryRunner.run(sql: "PRAGMA table_info(files)", on: database)
+        #expect(columns.rows.count == 11)
+        #expect(columns.rows.last?[1] == "pruned_at")
         #expect(try QueryRunner.run(sql: "SELECT 1;  \n -- done\n", on: database).rows == [["1"]])
     }
 

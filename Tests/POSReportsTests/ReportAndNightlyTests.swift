@@ -8,6 +8,8 @@ struct ReportFolderTests {
     static let findingsHeader = [
         "rank", "kind", "pattern", "outcome", "n_txns", "n_unknown", "rate", "rate_lo", "rate_hi", "baseline_rate", "risk_ratio",
         "rr_lo", "rr_hi", "p_value", "q_value", "excess_unknown", "share_of_unknown", "top_cause", "top_codes", "confounded_by", "evidence",
+        // Schema 2: the findings view adds the window of days the run's findings cover.
+        "window_since", "window_until",
     ]
 
     static func writeReport() throws -> (folder: String, outcome: ReportOutcome) {
@@ -38,6 +40,7 @@ struct ReportFolderTests {
         #expect(records[1][20] == "Landi terminals on the waived tier showed \"unknown\" in 3 of 6, a rate of 50%.")
         #expect(records[2][20] == "After the upgrade, 1 of 2, with a comma, and a\nline break.")
         #expect(records[2][19] == "channel" && records[1][19] == "")
+        #expect(records.dropFirst().allSatisfy { $0[21] == Fixture.day1 && $0[22] == Fixture.day2 })
     }
 
     @Test func eachQueryCSVLoadsBackWithItsRows() throws {
@@ -79,6 +82,14 @@ struct ReportFolderTests {
         #expect((totals["outcomes"] as? [String: Any])?["unknown"] as? Int == 5)
         let phases = (manifest["timings"] as? [[String: Any]])?.compactMap { $0["phase"] as? String }
         #expect(phases == ["ingest", "findings", "queries", "summary", "report"])
+        // The totals are those of the latest run's window, which holds the fixture's two days.
+        let analysis = try #require(manifest["analysis"] as? [String: Any])
+        #expect(analysis["run_id"] as? Int == 1)
+        #expect(analysis["window_since"] as? String == Fixture.day1 && analysis["window_until"] as? String == Fixture.day2)
+        let change = try #require(manifest["findings_change"] as? [String: Any])
+        #expect(change["compared_with_previous_run"] as? Bool == false)
+        #expect((change["new"] as? [[String: Any]])?.compactMap { $0["pattern"] as? String }
+            == ["brand=Landi&fee_tier=waived", "firmware=A920_V1→A920_V2"])
         #expect((manifest["options"] as? [String: Any])?["command"] as? String == "test")
     }
 
@@ -96,6 +107,9 @@ struct ReportFolderTests {
         // Evidence is escaped, not injected.
         #expect(html.contains("Landi terminals on the waived tier showed &quot;unknown&quot; in 3 of 6, a rate of 50%."))
         #expect(html.contains("brand=Landi&amp;fee_tier=waived"))
+        // The window of the latest analysis run, and no earlier run to compare its findings with.
+        #expect(html.contains("Transactions of 2026-11-20 – 2026-11-21 (analysis window 2026-11-20 – 2026-11-21)"))
+        #expect(html.contains("First analysis run: every finding is new."))
     }
 }
 
