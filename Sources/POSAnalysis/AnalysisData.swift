@@ -283,12 +283,17 @@ extension AnalysisData {
             let day = LocalDay.of(utcMilliseconds: ts, offsetMinutes: Int(s.int64(3)))
             if s.int64(0) == 1 {
                 let tid = s.int64(1)
-                let inBatch = scope.covers(day: day, tid: tid)
-                let before = scope.covers(day: day + 1, tid: tid) && ts >= (day + 1) * LocalDay.milliseconds - Int64(s.int64(3)) * 60_000 - 300_000
-                guard inBatch || before else { return }
-                data.terminalNet.append(TerminalNetEvent(
-                    tid: tid, ts: ts, day: inBatch ? day : day + 1, state: s.int64(4), netType: s.int64(5),
-                    rssi: s.optionalInt64(6), beforeDay: !inBatch))
+                let event = TerminalNetEvent(
+                    tid: tid, ts: ts, day: day, state: s.int64(4), netType: s.int64(5), rssi: s.optionalInt64(6), beforeDay: false)
+                if scope.covers(day: day, tid: tid) { data.terminalNet.append(event) }
+                // The last 300 s of a day count in the next day's network windows, whether or not
+                // this day is recomputed too.
+                if scope.covers(day: day + 1, tid: tid), ts >= (day + 1) * LocalDay.milliseconds - Int64(s.int64(3)) * 60_000 - 300_000 {
+                    var before = event
+                    before.day = day + 1
+                    before.beforeDay = true
+                    data.terminalNet.append(before)
+                }
             } else if ts >= linkLow && ts <= linkHigh {
                 data.realmLinkEvents.append((s.int64(1), ts, s.int64(4), day))
             }

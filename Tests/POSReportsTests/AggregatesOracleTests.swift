@@ -216,27 +216,13 @@ struct AggregatesOracleTests {
         #expect(try database.scalarInt("SELECT count(*) FROM acquirer_messages") == 10)
         #expect(try database.scalarInt("SELECT count(*) FROM acquirer_messages WHERE matched = 'yes'") == 6)
 
+        // 80000002's weak signal at 23:59:30 counts in the windows of its 00:00:10 (40 s) and
+        // 00:04:30 (300 s) transactions, though both days are recomputed in one batch.
         let differences = try Self.compare(database)
-        for view in Self.views where view != "daily_network_windows" {
+        for view in Self.views {
             #expect(differences[view] == nil, "\(view): \(differences[view]!)")
         }
-        // Known production discrepancy (POSAnalysis, not fixed here): when day D and D+1 are
-        // recomputed in the same batch, a terminal's network events of the last 300 s of D are
-        // not in the windows of its transactions early on D+1. 80000002's weak signal at 23:59:30
-        // is missing before its 00:00:10 (40 s) and 00:04:30 (300 s) transactions, although the
-        // same analysis marks the first `net_event_60s = yes`. AnalysisData.load appends such an
-        // event once, as a day-D event, and as a `beforeDay` event of D+1 only when D is outside
-        // the batch, so the result depends on how the days fall into batches.
-        let known = Difference(
-            production: [["2026-11-21", "300", "", "2", "0"], ["2026-11-21", "60", "", "2", "0"]],
-            oracle: [["2026-11-21", "300", "terminal weak", "2", "0"], ["2026-11-21", "60", "", "1", "0"], ["2026-11-21", "60", "terminal weak", "1", "0"]]
-        )
-        let windows = differences["daily_network_windows"] ?? Difference()
-        #expect(windows.isEmpty || windows == known, "daily_network_windows: \(windows)")
         #expect(try database.scalarText("SELECT net_event_60s FROM transactions WHERE stan = '000003'") == "yes")
-        withKnownIssue("previous-day terminal events are missing from the network windows when both days are in one batch") {
-            #expect(windows.isEmpty, "daily_network_windows: \(windows)")
-        }
 
         // Night 2: one more transaction of 80000002 on day 2 marks (day 2, 80000002) alone. Its
         // recompute reads the weak signal as an event of the 300 s before the day, and production
