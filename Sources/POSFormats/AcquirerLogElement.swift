@@ -155,6 +155,12 @@ struct AcquirerLogElement {
 
     private var realm = ""
     private var time = LoggedTime(utcMilliseconds: 0, offsetMinutes: 0)
+    /// The JVM zone the log stated (SystemMonitor), for times without an offset; set by the scanner.
+    var zone: JVMTimeZone?
+    /// Whether the element's `at` named no usable zone and `defaultOffsetMinutes` was taken.
+    private(set) var timeAssumed = false
+    /// Whether the realm is SystemMonitor's, whose text may state the JVM zone.
+    private(set) var mayStateZone = false
     private var lifespanMs: Int64?
     /// Why the element is rejected even if well formed (its `<log` attributes).
     private(set) var headerProblem: String?
@@ -200,6 +206,8 @@ struct AcquirerLogElement {
         time = LoggedTime(utcMilliseconds: 0, offsetMinutes: 0)
         lifespanMs = nil
         headerProblem = nil
+        timeAssumed = false
+        mayStateZone = false
         childYields = false
         logTextNonBlank = false
         exchangeHasMessage = false
@@ -632,19 +640,36 @@ struct AcquirerLogElement {
         scratch.removeAll(keepingCapacity: true)
         _ = AcquirerLogText.appendDecoded(UnsafeRawBufferPointer(start: p + at.lowerBound, count: at.count), to: &scratch)
         AcquirerLogText.trim(&scratch, padding: false)
-        let offset = defaultOffsetMinutes
-        let parsed: LoggedTime? = scratch.withUnsafeBytes { bytes in
-            guard let first = bytes.first else { return nil }
-            return first >= 0x30 && first <= 0x39
-                ? Timestamps.parseRFC3339(bytes, defaultOffsetMinutes: offset)
-                : Timestamps.parseJavaDate(bytes, defaultOffsetMinutes: offset)
-        }
-        guard let parsed else {
+        guard let written = scratch.withUnsafeBytes({ Timestamps.parseAcquirerTime($0) }) else {
             headerProblem = "bad at attribute"
             return
         }
-        time = parsed
+        if let offset = written.offsetMinutes {
+            time = written.at(offsetMinutes: offset)
+        } else if zone != nil {
+            time = written.at(offsetMinutes: zone!.offsetMinutes(forLocalMilliseconds: written.localMilliseconds))
+        } else {
+            time = written.at(offsetMinutes: defaultOffsetMinutes)
+            timeAssumed = true
+        }
         if let lifespan { lifespanMs = Self.milliseconds(p, lifespan) }
+        if let realmValue { mayStateZone = Self.isMonitorRealm(p, realmValue) }
+    }
+
+    /// Whether a realm is SystemMonitor's (`org.jpos.q2.qbean.SystemMonitor`, or a `sysmon` or
+    /// `system-monitor` a deploy file chose), whose text may state the JVM's zone.
+    private static func isMonitorRealm(_ p: UnsafePointer<UInt8>, _ range: Range<Int>) -> Bool {
+        guard range.count >= 6 else { return false }
+        var i = range.lowerBound
+        while i + 6 <= range.upperBound {
+            if p[i] | 0x20 == 0x6D, p[i + 1] | 0x20 == 0x6F, p[i + 2] | 0x20 == 0x6E {  // "mon"
+                if i >= range.lowerBound + 3, p[i - 3] | 0x20 == 0x73, p[i - 2] | 0x20 == 0x79, p[i - 1] | 0x20 == 0x73 { return true }  // sysmon
+                if i + 7 <= range.upperBound, p[i + 3] | 0x20 == 0x69, p[i + 4] | 0x20 == 0x74, p[i + 5] | 0x20 == 0x6F,
+                   p[i + 6] | 0x20 == 0x72 { return true }  // monitor
+            }
+            i += 1
+        }
+        return false
     }
 
     /// `10005ms`, `10005 ms` or `10005`; nil for anything else.

@@ -26,6 +26,19 @@ public struct AcquirerLogStatistics: Sendable, Hashable {
     public var invalidUTF8 = 0
     /// Card numbers masked in kept values, link details and reject texts.
     public var maskedPANs = 0
+    /// The JVM time zone the log states (SystemMonitor), the last one if several; nil if none.
+    public var jvmTimeZone: String?
+    /// Line of the `<log>` element where `jvmTimeZone` was first stated.
+    public var jvmTimeZoneLine: Int?
+    /// Messages and link events whose time named no usable zone and was read at
+    /// `--acquirer-tz` (no offset or an ambiguous abbreviation, and no JVM zone stated in time).
+    public var assumedZoneTimes = 0
+    /// What the file's reader must be told about its times: the offset assumed for them and why,
+    /// or a JVM zone that this system's tz database does not know. Set by `finish(_:)`.
+    public var zoneWarning: String?
+    /// Line of a `<log>` element still open at the end of the input (a log cut mid-element, or
+    /// one still being written); nil when the input ended between elements.
+    public var openElementAtEndLine: Int?
 
     /// All counts zero.
     public init() {}
@@ -105,6 +118,22 @@ public struct AcquirerLogScanner {
 
     private nonisolated(unsafe) static let noBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
 
+    /// `--acquirer-tz`, for times that name no usable zone while the log has stated none.
+    private let defaultOffsetMinutes: Int
+    /// The JVM zone the log stated, once it has.
+    private var zone: JVMTimeZone?
+    /// Entries held back, in order, while times wait for a zone the log may state further on
+    /// (SystemMonitor logs after Q2 has started); `true` beside those whose time was assumed.
+    private var held: [(entry: AcquirerLogEntry, assumed: Bool)] = []
+    /// Whether entries are being held.
+    private var holding = false
+    /// Set once holding has reached `holdLimit`: later times without a zone are not held again.
+    private var stoppedHolding = false
+    /// The most entries held while a file's times wait for a zone (about 4 MB, an hour of a
+    /// quiet acquirer link): past it, they and the times after them are read at `--acquirer-tz`
+    /// until the log states a zone.
+    public static let holdLimit = 16_384
+
     /// A scanner for one file.
     ///
     /// `defaultOffsetMinutes` applies to `at` values without an offset or with an ambiguous zone
@@ -112,6 +141,7 @@ public struct AcquirerLogScanner {
     /// `maxDepth` the nesting of elements inside it, `<log>` itself being depth 1.
     public init(defaultOffsetMinutes: Int, maxElementBytes: Int = 4 << 20, maxDepth: Int = 64) {
         self.maxElementBytes = max(64, maxElementBytes)
+        self.defaultOffsetMinutes = defaultOffsetMinutes
         parser = AcquirerLogElement(defaultOffsetMinutes: defaultOffsetMinutes, maxDepth: maxDepth)
     }
 
@@ -153,23 +183,122 @@ public struct AcquirerLogScanner {
         }
     }
 
-    /// Ends the input: a `<log>` still open is rejected (`log element not closed at end of file`),
-    /// a pending rejection is emitted, and the statistics are complete.
+    /// Ends the input: a `<log>` still open is rejected (`log element not closed at end of file`)
+    /// and noted in `openElementAtEndLine`, a pending rejection is emitted, entries held for a
+    /// zone are emitted at `--acquirer-tz`, and the statistics are complete.
     public mutating func finish(_ emit: (AcquirerLogEntry) -> Void) {
         switch mode {
         case .between:
             break
         case .inLog:
+            statistics.openElementAtEndLine = parser.logLine
             reject(upTo: element.count, line: parser.logLine, reason: "log element not closed at end of file", emit)
         case .skipping:
             if let pending = pendingReject {
+                statistics.openElementAtEndLine = pending.line
                 reject(upTo: element.count, line: pending.line, reason: pending.reason, emit)
             }
         }
+        releaseHeld(emit)
         outside.finish(skipped: &statistics.skipped)
         mode = .between
         pendingReject = nil
         element.removeAll()
+        statistics.zoneWarning = zoneWarning()
+    }
+
+    // MARK: Time zones
+
+    /// Emits an entry, or holds it while the file's times wait for a zone.
+    private mutating func deliver(_ entry: AcquirerLogEntry, assumed: Bool, _ emit: (AcquirerLogEntry) -> Void) {
+        if !holding, assumed, !stoppedHolding { holding = true }
+        if holding {
+            held.append((entry, assumed))
+            if held.count >= Self.holdLimit {
+                releaseHeld(emit)
+                stoppedHolding = true
+            }
+            return
+        }
+        if assumed { statistics.assumedZoneTimes += 1 }
+        emit(entry)
+    }
+
+    /// Emits what is held: times assumed are read in `zone` when there is one, else left at
+    /// `--acquirer-tz` and counted.
+    private mutating func releaseHeld(_ emit: (AcquirerLogEntry) -> Void) {
+        holding = false
+        guard !held.isEmpty else { return }
+        let entries = held
+        held.removeAll()
+        for (entry, assumed) in entries {
+            guard assumed else {
+                emit(entry)
+                continue
+            }
+            guard var zone else {
+                statistics.assumedZoneTimes += 1
+                emit(entry)
+                continue
+            }
+            emit(Self.retimed(entry, in: &zone))
+            self.zone = zone
+        }
+    }
+
+    /// An entry whose time was read at `--acquirer-tz`, read again in `zone`.
+    private static func retimed(_ entry: AcquirerLogEntry, in zone: inout JVMTimeZone) -> AcquirerLogEntry {
+        func moved(_ time: LoggedTime) -> LoggedTime {
+            let written = WrittenTime(localMilliseconds: time.utcMilliseconds + Int64(time.offsetMinutes) * 60_000, offsetMinutes: nil)
+            return written.at(offsetMinutes: zone.offsetMinutes(forLocalMilliseconds: written.localMilliseconds))
+        }
+        switch entry {
+        case .message(var message):
+            message.time = moved(message.time)
+            return .message(message)
+        case .linkEvent(var event):
+            event.time = moved(event.time)
+            return .linkEvent(event)
+        case .rejected:
+            return entry
+        }
+    }
+
+    /// A SystemMonitor element stated the JVM zone: it reads the times held and those to come.
+    private mutating func adopt(_ stated: JVMTimeZone, line: Int, _ emit: (AcquirerLogEntry) -> Void) {
+        if statistics.jvmTimeZoneLine == nil { statistics.jvmTimeZoneLine = line }
+        statistics.jvmTimeZone = stated.identifier
+        if zone?.identifier != stated.identifier || zone?.statedOffsetMinutes != stated.statedOffsetMinutes {
+            zone = stated
+            parser.zone = stated
+        }
+        releaseHeld(emit)
+    }
+
+    private func zoneWarning() -> String? {
+        let assumed = "UTC\(Self.formatOffset(defaultOffsetMinutes)) (--acquirer-tz)"
+        var parts: [String] = []
+        if statistics.assumedZoneTimes > 0 {
+            let times = statistics.assumedZoneTimes == 1 ? "1 time" : "\(statistics.assumedZoneTimes) times"
+            if let line = statistics.jvmTimeZoneLine, let name = statistics.jvmTimeZone {
+                parts.append("\(times) without a zone read at \(assumed): the JVM zone \(name) is stated only at line \(line)")
+            } else {
+                parts.append("\(times) without a zone read at \(assumed): the log states no JVM time zone (SystemMonitor)")
+            }
+        }
+        if let zone, !zone.followsDaylightSaving, !zone.isFixedOffset {
+            let offset = zone.statedOffsetMinutes.map { "UTC" + Self.formatOffset($0) } ?? "its stated offset"
+            parts.append("JVM zone \(zone.identifier) is not in this system's tz database: read at \(offset), daylight saving time not followed")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
+
+    /// `+08:00`, `-03:30`.
+    static func formatOffset(_ minutes: Int) -> String {
+        let magnitude = abs(minutes)
+        let hours = magnitude / 60
+        let rest = magnitude % 60
+        return (minutes < 0 ? "-" : "+") + (hours < 10 ? "0" : "") + "\(hours):" + (rest < 10 ? "0" : "") + "\(rest)"
     }
 
     // MARK: Element lifecycle
@@ -322,7 +451,11 @@ public struct AcquirerLogScanner {
             reject(upTo: end, line: parser.logLine, reason: problem, emit)
             return
         }
-        for entry in parser.entries { emit(entry) }
+        let assumed = parser.timeAssumed
+        for entry in parser.entries { deliver(entry, assumed: assumed, emit) }
+        if parser.mayStateZone, let stated = JVMTimeZone.stated(in: element.bytes(upTo: end)) {
+            adopt(stated, line: parser.logLine, emit)
+        }
         let tally = parser.tally
         statistics.messages += tally.messages
         statistics.linkEvents += tally.linkEvents
@@ -339,6 +472,6 @@ public struct AcquirerLogScanner {
         statistics.rejected += 1
         statistics.maskedPANs += cleaned.masked
         statistics.invalidUTF8 += cleaned.invalid
-        emit(.rejected(Rejection(line: line, reason: reason, text: cleaned.text)))
+        deliver(.rejected(Rejection(line: line, reason: reason, text: cleaned.text)), assumed: false, emit)
     }
 }
