@@ -51,27 +51,46 @@ public struct AcquirerLogStatistics: Sendable, Hashable {
 /// emits only its rejection. The rules, where the format leaves room:
 ///
 /// - **Elements.** A `<log` start tag is `<log` followed by whitespace, `>` or `/`. Its `realm`
-///   (non-empty) and `at` must be present and `at` must parse (ISO form, offset optional, or
-///   Java's `Date.toString()` plus `.millis`), else the element is rejected with `missing realm
+///   (non-empty) and `at` must be present and `at` must parse (every form jPOS has written, see
+///   `Timestamps.parseAcquirerTime`), else the element is rejected with `missing realm
 ///   attribute`, `missing at attribute` or `bad at attribute`. `lifespan` is `N`, `Nms` or `N ms`;
-///   any other value is ignored (nil), never a reason to reject.
+///   any other value is ignored (nil), never a reason to reject. Other attributes (`trace-id`)
+///   are ignored.
+/// - **Time zones.** An `at` without an offset, or with an ambiguous or unknown abbreviation,
+///   is read in the JVM zone that SystemMonitor's block states (`JVMTimeZone`), before or after
+///   that block: entries wait for it (at most `holdLimit`) and keep their order. Without one,
+///   `defaultOffsetMinutes` applies and `statistics.zoneWarning` says so.
 /// - **Messages.** Each `<send>`/`<receive>` directly in `<log>` yields one message from its first
 ///   direct `<isomsg>` child; the message is that isomsg's direct `<field>` children (nested
 ///   `<isomsg id="N">` blocks are subfields and are ignored). A field takes its `value` attribute,
 ///   else its content (text and CDATA, surrounding whitespace trimmed). When a field repeats, the
 ///   last one wins. An empty value is nil. Field 4 is an amount only when all digits.
-/// - **Link events** (`io-timeout`, `peer-disconnect`, `stale-connection`, `session-start`,
-///   `session-end`, `connect`, `exception`, `iso-exception`) are taken anywhere in `<log>` except
-///   inside an `<isomsg>` or inside another link event (an `<iso-exception>` nested in another is
-///   part of the outer one's text). Their line is the `<log>`'s line, like a message's.
+/// - **Link events** are link-level elements only: `connect`, `disconnect`, `connection-refused`,
+///   `peer-disconnect`, `io-timeout`, `stale-connection`, `session-start`, `session-end`, and
+///   channel exceptions. They are taken directly in `<log>`, in a `<send>`/`<receive>`, or in a
+///   `<session-error>`/`<session-warning>` (ISOServer), outside an `<isomsg>`; never inside any
+///   other element (`<warn>`, `<info>`, `<iso-server>`, `<error>`, `<abort>`… hold application
+///   content: deploy, bind and transaction-manager errors, ChannelAdaptor's echo of a channel
+///   failure). An `<exception>` or `<iso-exception>` there is a channel exception when the realm
+///   is a channel's or a mux's (it names `channel` or `mux`, is an ISOServer `….session/…`, or
+///   ends in `/host:port`) or its text names a socket, EOF, connect or timeout failure; else it
+///   is skipped like any child. An exception that ISOServer's session logs again for the peer
+///   whose channel just logged it (same `host:port`, same detail, within a second) is taken
+///   once. A link event nested in another is part of the outer one's text. The line is the
+///   `<log>`'s line, like a message's; the detail is the `name` attribute, else the text (hex
+///   dumps masked on the raw lines first), whitespace collapsed, at most 200 characters.
 /// - **Skipped** (counted by name, only for elements that are taken): each direct child of `<log>`
 ///   that yields no message and no link event; each run of non-blank text directly in `<log>`
 ///   (`#text`); comments, CDATA, processing instructions and declarations directly in `<log>`
 ///   (`#comment`, `#cdata`, `#pi`, `#declaration`). Between elements, only runs of non-blank
 ///   text count (`#text`); `<?xml?>`, `<logger>`, `</logger>`, DOCTYPE and comments do not.
 /// - **Leniency** for what jPOS prints unescaped: a lone `<` (not starting a tag) is text;
-///   `<name>(` is a Java stack frame (`Socket.<init>(`), text; a quote inside an attribute value
-///   ends it only when followed by whitespace, `/` or `>`; an undefined entity is kept as written.
+///   `<name>(` is a Java stack frame (`Socket.<init>(`), text; a `<` in the ASCII column of a hex
+///   dump line is text; a quote inside an attribute value ends it only when followed by
+///   whitespace, `/` or `>`, and, of those, the first after which the tag can go on (`>`, `/>`,
+///   another attribute) when there is one on the line (`name="… "channel" must …">`); an
+///   attribute without a value is taken when the tag ends right after it (`<queue closed/>`); an
+///   undefined entity is kept as written.
 /// - **Not well formed** — a mismatched or broken end tag, an unterminated tag or attribute, an
 ///   attribute without a quoted value, nesting deeper than `maxDepth` (`<log>` is depth 1), a
 ///   `<log` start tag anywhere inside an open element (even in a comment or value: that is
@@ -81,8 +100,9 @@ public struct AcquirerLogStatistics: Sendable, Hashable {
 ///   reject stops at `maxElementBytes`: an element that grows past it is rejected at once and
 ///   the rest skipped unbuffered. A well-formed element with a bad header is rejected for the
 ///   header; a malformed one for its structure.
-/// - **Cleaning.** Fields 35, 45 and 52 are never read; in reject texts their values become
-///   `[removed]`. Card numbers are masked in everything kept except fields 4, 11, 12, 13, 37, 41
+/// - **Cleaning.** Fields 35, 45, 52 and 55 are never read; in reject texts their values become
+///   `[removed]` and field 2 is masked whatever its Luhn check; hex dumps in reject texts and
+///   link details are masked in both columns (`CardNumbers.maskHexDumps`). Card numbers are masked in everything kept except fields 4, 11, 12, 13, 37, 41
 ///   and 42; field 2 is masked by `CardNumbers.maskCardField` whatever its Luhn check. NUL (raw or
 ///   `&#0;`) becomes U+FFFD and counts as invalid, except padding NULs trimmed from fields 41 and
 ///   42 (with blanks). Reject texts lose trailing whitespace and are shortened to 64 KiB; where
