@@ -204,7 +204,8 @@ public struct AcquirerLogScanner {
     }
 
     /// Ends the input: a `<log>` still open is rejected (`log element not closed at end of file`)
-    /// and noted in `openElementAtEndLine`, a pending rejection is emitted, entries held for a
+    /// and noted in `openElementAtEndLine` (not one already rejected as malformed, whose end
+    /// was being looked for), a pending rejection is emitted, entries held for a
     /// zone are emitted at `--acquirer-tz`, and the statistics are complete.
     public mutating func finish(_ emit: (AcquirerLogEntry) -> Void) {
         switch mode {
@@ -215,7 +216,6 @@ public struct AcquirerLogScanner {
             reject(upTo: element.count, line: parser.logLine, reason: "log element not closed at end of file", emit)
         case .skipping:
             if let pending = pendingReject {
-                statistics.openElementAtEndLine = pending.line
                 reject(upTo: element.count, line: pending.line, reason: pending.reason, emit)
             }
         }
