@@ -191,9 +191,8 @@ struct AcquirerLogElement {
     private var linkName: Range<Int>?
     /// Whether the open link event is inside a `<session-error>` or `<session-warning>`.
     private var linkInSession = false
-    /// Whether the realm is a channel's or a mux's (`…channel…`, `…mux…`, `….session/…`, or
-    /// `name/host:port`), where an exception is a link event whatever its text.
-    private var realmIsLink = false
+    /// Where the realm attribute's value lies, for the checks that only exceptions need.
+    private var realmRange = 0..<0
     /// The last exception a channel logged in a `<send>` or `<receive>`: jPOS's ISOServer logs
     /// the same exception again as a `<session-error>` of the session realm for that peer.
     private var lastChannelException: (peer: String, detail: String?, utc: Int64)?
@@ -237,7 +236,7 @@ struct AcquirerLogElement {
         childYields = false
         logTextNonBlank = false
         exchangeHasMessage = false
-        realmIsLink = false
+        realmRange = 0..<0
         dumpCheckLineStart = -1
         dumpCheckKnownTo = -1
         dumpCheckLine = nil
@@ -306,20 +305,27 @@ struct AcquirerLogElement {
     /// Cheap for the usual markup: a `<` within 56 bytes of its line start cannot be in an
     /// ASCII column, and the answer for a line is kept for its other `<`s.
     private mutating func inHexDumpText(_ p: UnsafePointer<UInt8>, _ pos: Int) -> Bool {
+        // The usual markup: a line start within 56 bytes before the `<`.
+        var k = pos
+        let near = max(0, pos - 56)
+        while k > near {
+            if p[k - 1] == Syntax.newline { return false }
+            k -= 1
+        }
+        if k == 0 { return false }
+        // Far into its line: the same line as the last one checked?
         if dumpCheckLineStart >= 0, pos >= dumpCheckKnownTo,
            Syntax.find(Syntax.newline, p, dumpCheckKnownTo, pos) == nil {
             dumpCheckKnownTo = pos
             return dumpCheckLine?.asciiContains(pos) ?? false
         }
-        var k = pos
         let lowest = max(0, pos - 160)
         while k > lowest, p[k - 1] != Syntax.newline { k -= 1 }
         dumpCheckLineStart = k
         dumpCheckKnownTo = pos
         dumpCheckLine = nil
-        // A dump line's ASCII column starts 56 bytes or more into it; a line longer than 160
-        // bytes before its `<` is no dump line.
-        guard pos - k >= 56, k == 0 || p[k - 1] == Syntax.newline else { return false }
+        // A line longer than 160 bytes before its `<` is no dump line.
+        guard k == 0 || p[k - 1] == Syntax.newline else { return false }
         dumpCheckLine = HexDumps.line(p, k, pos + 1)
         return dumpCheckLine?.asciiContains(pos) ?? false
     }
@@ -504,8 +510,11 @@ struct AcquirerLogElement {
     ///
     /// Lenient where jPOS writes unescaped text: a quote inside a value (jPOS prints exception
     /// messages as `name="…"` without escaping) ends the value only when followed by whitespace,
-    /// `/` or `>`. A `<` inside a value is text, unless it begins a `<log` start tag (interleaved
-    /// output) or a tag at the start of a line (the value was never closed).
+    /// `/` or `>`. When the rest of the tag then cannot be read (`name="Element type "channel"
+    /// must be followed by ">" or "/>".">`), the value is taken to the next such quote on its
+    /// line, and so on, before the tag is called malformed; well-formed tags never pay for this.
+    /// A `<` inside a value is text, unless it begins a `<log` start tag (interleaved output) or
+    /// a tag at the start of a line (the value was never closed).
     private static func scanAttributes(
         _ p: UnsafePointer<UInt8>, _ count: Int, from start: Int, tag: Range<Int>,
         _ attribute: (_ name: Range<Int>, _ value: Range<Int>) -> Void
@@ -514,6 +523,28 @@ struct AcquirerLogElement {
             .malformed("malformed log element: bad attribute in <\(Self.tagName(p, tag.lowerBound, tag.count))>")
         }
         var i = start
+        /// The last value read, to be read longer if the rest of the tag does not fit.
+        var last: (name: Range<Int>, valueStart: Int, quote: UInt8, end: Int)?
+        /// Takes the last value to its next closing quote on the same line; false when none.
+        func readLastValueLonger() -> Bool {
+            guard var value = last else { return false }
+            var k = value.end + 1
+            while k < count, let q = Syntax.find(value.quote, p, k, count) {
+                if Syntax.find(Syntax.newline, p, k, q) != nil { return false }
+                guard q + 1 < count else { return false }
+                let after = p[q + 1]
+                if Syntax.isSpace(after) || after == Syntax.slash || after == Syntax.greaterThan {
+                    if Syntax.findLogStart(p, from: value.end, to: q, endIsLineEnd: false) != nil { return false }
+                    value.end = q
+                    last = value
+                    attribute(value.name, value.valueStart..<q)
+                    i = q + 1
+                    return true
+                }
+                k = q + 1
+            }
+            return false
+        }
         while true {
             while i < count, Syntax.isSpace(p[i]) { i += 1 }
             guard i < count else { return .incomplete }
@@ -521,13 +552,18 @@ struct AcquirerLogElement {
             if b == Syntax.greaterThan { return .complete(end: i + 1, selfClosing: false) }
             if b == Syntax.slash {
                 guard i + 1 < count else { return .incomplete }
-                return p[i + 1] == Syntax.greaterThan ? .complete(end: i + 2, selfClosing: true) : badAttribute()
+                if p[i + 1] == Syntax.greaterThan { return .complete(end: i + 2, selfClosing: true) }
+                if readLastValueLonger() { continue }
+                return badAttribute()
             }
             if b == Syntax.lessThan {
                 if Syntax.isLogStart(p, i, count, endIsLineEnd: false) { return .nested(i) }
                 return .malformed("malformed log element: unterminated <\(Self.tagName(p, tag.lowerBound, tag.count))> tag")
             }
-            guard Syntax.isNameStart(b), i > start, Syntax.isSpace(p[i - 1]) else { return badAttribute() }
+            guard Syntax.isNameStart(b), i > start, Syntax.isSpace(p[i - 1]) else {
+                if readLastValueLonger() { continue }
+                return badAttribute()
+            }
             let nameStart = i
             while i < count, Syntax.isNameChar(p[i]) { i += 1 }
             let nameEnd = i
@@ -537,40 +573,26 @@ struct AcquirerLogElement {
                 // `<queue closed/>` (jPOS 2.0–2.1.1 at every clean shutdown): a name without a
                 // value, taken when the tag ends right after it.
                 if p[i] == Syntax.greaterThan || p[i] == Syntax.slash { continue }
+                if readLastValueLonger() { continue }
                 return badAttribute()
             }
             i += 1
             while i < count, Syntax.isSpace(p[i]) { i += 1 }
             guard i < count else { return .incomplete }
             let quote = p[i]
-            guard quote == 0x22 || quote == 0x27 else { return badAttribute() }
+            guard quote == 0x22 || quote == 0x27 else {
+                if readLastValueLonger() { continue }
+                return badAttribute()
+            }
             let valueStart = i + 1
             var k = valueStart
             var valueEnd = -1
-            // jPOS prints exception messages unescaped (`<exception name="Element type "channel"
-            // must be followed by ">" or "/>".">`): a quote ends the value when what follows it
-            // can go on a tag (`>`, `/>`, another `name="…"`); failing that, the first quote
-            // followed by whitespace, `/` or `>` does, as a plain reading would have it.
-            var firstCandidate = -1
             while let q = Syntax.find(quote, p, k, count) {
                 guard q + 1 < count else { break }
                 let after = p[q + 1]
                 if Syntax.isSpace(after) || after == Syntax.slash || after == Syntax.greaterThan {
-                    if firstCandidate < 0 { firstCandidate = q }
-                    switch Self.tagGoesOn(p, count, from: q + 1) {
-                    case true?:
-                        valueEnd = q
-                    case nil:
-                        return .incomplete
-                    case false?:
-                        break
-                    }
-                    if valueEnd >= 0 { break }
-                    // Only within the line: a value that runs on is judged by the first candidate.
-                    if let newline = Syntax.find(Syntax.newline, p, q + 1, count), Syntax.find(quote, p, q + 1, newline) == nil {
-                        valueEnd = firstCandidate
-                        break
-                    }
+                    valueEnd = q
+                    break
                 }
                 k = q + 1
             }
@@ -589,36 +611,9 @@ struct AcquirerLogElement {
             }
             guard valueEnd >= 0 else { return .incomplete }
             attribute(nameStart..<nameEnd, valueStart..<valueEnd)
+            last = (nameStart..<nameEnd, valueStart, quote, valueEnd)
             i = valueEnd + 1
         }
-    }
-
-    /// Whether the bytes from `i` (just past a quote that may close a value) can go on as the
-    /// rest of a start tag: blanks, then `>`, `/>`, or an attribute (`name=` and a quote, or a
-    /// bare name that ends the tag). Nil when the bytes end before it can be told.
-    private static func tagGoesOn(_ p: UnsafePointer<UInt8>, _ count: Int, from start: Int) -> Bool? {
-        var i = start
-        while i < count, Syntax.isSpace(p[i]) { i += 1 }
-        guard i < count else { return nil }
-        if p[i] == Syntax.greaterThan { return true }
-        if p[i] == Syntax.slash {
-            guard i + 1 < count else { return nil }
-            return p[i + 1] == Syntax.greaterThan
-        }
-        guard i > start, Syntax.isNameStart(p[i]) else { return false }
-        while i < count, Syntax.isNameChar(p[i]) { i += 1 }
-        while i < count, Syntax.isSpace(p[i]) { i += 1 }
-        guard i < count else { return nil }
-        if p[i] == Syntax.greaterThan { return true }
-        if p[i] == Syntax.slash {
-            guard i + 1 < count else { return nil }
-            return p[i + 1] == Syntax.greaterThan
-        }
-        guard p[i] == UInt8(ascii: "=") else { return false }
-        i += 1
-        while i < count, Syntax.isSpace(p[i]) { i += 1 }
-        guard i < count else { return nil }
-        return p[i] == 0x22 || p[i] == 0x27
     }
 
     // MARK: Elements
@@ -747,24 +742,23 @@ struct AcquirerLogElement {
         if let lifespan { lifespanMs = Self.milliseconds(p, lifespan) }
         if let realmValue {
             mayStateZone = Self.isMonitorRealm(p, realmValue)
-            realmIsLink = Self.isLinkRealm(p, realmValue)
+            realmRange = realmValue
         }
     }
 
-    /// Whether a realm is SystemMonitor's (`org.jpos.q2.qbean.SystemMonitor`, or a `sysmon` or
-    /// `system-monitor` a deploy file chose), whose text may state the JVM's zone.
+    /// Whether a realm is SystemMonitor's, whose text may state the JVM's zone: it ends in
+    /// `monitor` (`org.jpos.q2.qbean.SystemMonitor`, the only one seen in real logs, or a
+    /// `system-monitor` a deploy file chose) or is `sysmon`. Checked for every element, so only
+    /// the end of the realm is looked at.
     private static func isMonitorRealm(_ p: UnsafePointer<UInt8>, _ range: Range<Int>) -> Bool {
-        guard range.count >= 6 else { return false }
-        var i = range.lowerBound
-        while i + 6 <= range.upperBound {
-            if p[i] | 0x20 == 0x6D, p[i + 1] | 0x20 == 0x6F, p[i + 2] | 0x20 == 0x6E {  // "mon"
-                if i >= range.lowerBound + 3, p[i - 3] | 0x20 == 0x73, p[i - 2] | 0x20 == 0x79, p[i - 1] | 0x20 == 0x73 { return true }  // sysmon
-                if i + 7 <= range.upperBound, p[i + 3] | 0x20 == 0x69, p[i + 4] | 0x20 == 0x74, p[i + 5] | 0x20 == 0x6F,
-                   p[i + 6] | 0x20 == 0x72 { return true }  // monitor
-            }
-            i += 1
+        @inline(__always) func endsWith(_ word: StaticString) -> Bool {
+            let n = word.utf8CodeUnitCount
+            guard range.count >= n else { return false }
+            let start = range.upperBound - n
+            for k in 0..<n where p[start + k] | 0x20 != word.utf8Start[k] { return false }
+            return true
         }
-        return false
+        return endsWith("monitor") || endsWith("sysmon")
     }
 
     /// `10005ms`, `10005 ms` or `10005`; nil for anything else.
@@ -864,7 +858,7 @@ struct AcquirerLogElement {
         }
         let content = UnsafeRawBufferPointer(start: p + linkContentStart, count: max(0, contentEnd - linkContentStart))
         if detail.isEmpty { appendContentDetail(content) }
-        if linkKind.isException, !realmIsLink, !Self.namesLinkFailure(detail), !Self.namesLinkFailure(content) {
+        if linkKind.isException, !Self.isLinkRealm(p, realmRange), !Self.namesLinkFailure(detail), !Self.namesLinkFailure(content) {
             return nil
         }
         var text: String?
@@ -959,10 +953,13 @@ struct AcquirerLogElement {
             if lower == 0x6D, range.upperBound - i >= 3, p[i + 1] | 0x20 == 0x75, p[i + 2] | 0x20 == 0x78 { return true }  // mux
             i += 1
         }
-        if let peer = peer(of: String(decoding: UnsafeBufferPointer(start: p + range.lowerBound, count: range.count), as: UTF8.self)) {
-            return !peer.isEmpty
-        }
-        return false
+        // `name/host:port`: digits after the last `:`, which comes after the last `/`.
+        var k = range.upperBound
+        while k > range.lowerBound, p[k - 1] >= 0x30, p[k - 1] <= 0x39 { k -= 1 }
+        guard k < range.upperBound, k > range.lowerBound + 1, p[k - 1] == UInt8(ascii: ":") else { return false }
+        k -= 1
+        while k > range.lowerBound, p[k - 1] != UInt8(ascii: "/"), p[k - 1] != UInt8(ascii: ":") { k -= 1 }
+        return k > range.lowerBound && p[k - 1] == UInt8(ascii: "/") && k < range.upperBound - 1 && p[k] != UInt8(ascii: ":")
     }
 
     private static func equalsLowercased(_ p: UnsafePointer<UInt8>, _ word: StaticString) -> Bool {

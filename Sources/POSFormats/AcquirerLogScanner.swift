@@ -230,7 +230,7 @@ public struct AcquirerLogScanner {
     // MARK: Time zones
 
     /// Emits an entry, or holds it while the file's times wait for a zone.
-    private mutating func deliver(_ entry: AcquirerLogEntry, assumed: Bool, _ emit: (AcquirerLogEntry) -> Void) {
+    private mutating func deliver(_ entry: consuming AcquirerLogEntry, assumed: Bool, _ emit: (AcquirerLogEntry) -> Void) {
         if !holding, assumed, !stoppedHolding { holding = true }
         if holding {
             held.append((entry, assumed))
@@ -249,19 +249,24 @@ public struct AcquirerLogScanner {
     private mutating func releaseHeld(_ emit: (AcquirerLogEntry) -> Void) {
         holding = false
         guard !held.isEmpty else { return }
-        let entries = held
-        held.removeAll()
-        for (entry, assumed) in entries {
-            guard assumed else {
-                emit(entry)
+        var entries: [(entry: AcquirerLogEntry, assumed: Bool)] = []
+        swap(&entries, &held)
+        defer {
+            // Give the buffer back for the next hold, emptied.
+            entries.removeAll(keepingCapacity: true)
+            swap(&entries, &held)
+        }
+        for k in entries.indices {
+            guard entries[k].assumed else {
+                emit(entries[k].entry)
                 continue
             }
             guard var zone else {
                 statistics.assumedZoneTimes += 1
-                emit(entry)
+                emit(entries[k].entry)
                 continue
             }
-            emit(Self.retimed(entry, in: &zone))
+            emit(Self.retimed(entries[k].entry, in: &zone))
             self.zone = zone
         }
     }

@@ -34,6 +34,7 @@ public enum CardNumbers {
             }
             let start = i
             while i < n, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
+            guard i - start >= 12 else { continue }
             switch classify(bytes, start, i) {
             case .track2, .cardNumber: return true
             case .none: break
@@ -64,6 +65,7 @@ public enum CardNumbers {
             }
             let start = i
             while i < n, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
+            guard i - start >= 12 else { continue }
             switch classify(UnsafeRawBufferPointer(bytes), start, i) {
             case .track2(let end):
                 for k in start..<end where k != i { bytes[k] = 0x2A }
