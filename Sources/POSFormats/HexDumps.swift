@@ -129,9 +129,12 @@ enum HexDumps {
     /// card number's edges cannot be seen and the Luhn check cannot be trusted to find it. The
     /// rules, in order, each byte masked becoming `*` (0x2A):
     ///
-    /// 1. **Track 2**, ASCII or BCD: at least 12 decimal nibbles, the separator nibble `D` (the
-    ///    low nibble of ASCII `=`, 0x3D, or a BCD `D`), then at least 4 decimal nibbles: every
-    ///    byte of those runs is masked.
+    /// 1. **Track 2.** ASCII: 12 or more digits, `=` or `D`, 4 or more digits; the 19 digits
+    ///    before the separator (a PAN is at most 19) and every digit after it are masked, the
+    ///    separator kept. BCD: 12 or more decimal nibbles, the nibble `D`, 4 or more decimal
+    ///    nibbles, in a run that holds a byte outside printable ASCII (so that ASCII text, whose
+    ///    bytes have decimal nibbles too, is not read as BCD); the bytes of the 20 nibbles
+    ///    before the `D` and of those after it are masked.
     /// 2. **ASCII digits**: a run of 13 or more keeps its first 6 and last 4.
     /// 3. **BCD**: a run of 7 or more bytes whose nibbles are all decimal and which holds a byte
     ///    outside printable ASCII (a BCD length prefix such as 0x16 always is) keeps its first
@@ -139,10 +142,29 @@ enum HexDumps {
     static func maskData(_ data: inout [UInt8]) -> Int {
         var masked = 0
         let n = data.count
+        @inline(__always) func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+        @inline(__always) func isBinary(_ b: UInt8) -> Bool { b < 0x20 || b >= 0x7F }
         @inline(__always) func nibble(_ i: Int) -> UInt8 { i & 1 == 0 ? data[i >> 1] >> 4 : data[i >> 1] & 0x0F }
-        // 1. Track 2 on nibbles.
-        let nibbles = n * 2
+        // 1. Track 2, ASCII.
         var i = 0
+        while i < n {
+            guard isDigit(data[i]) else {
+                i += 1
+                continue
+            }
+            let runStart = i
+            while i < n, isDigit(data[i]) { i += 1 }
+            guard i - runStart >= 12, i < n, data[i] == 0x3D || data[i] == 0x44 else { continue }
+            var after = i + 1
+            while after < n, isDigit(data[after]) { after += 1 }
+            guard after - i - 1 >= 4 else { continue }
+            for k in max(runStart, i - 19)..<after where k != i { data[k] = 0x2A }
+            masked += 1
+            i = after
+        }
+        // 1. Track 2, BCD.
+        let nibbles = n * 2
+        i = 0
         while i < nibbles {
             guard nibble(i) <= 9 else {
                 i += 1
@@ -154,7 +176,9 @@ enum HexDumps {
             var after = i + 1
             while after < nibbles, nibble(after) <= 9 { after += 1 }
             guard after - (i + 1) >= 4 else { continue }
-            for byte in (runStart >> 1)...((after - 1) >> 1) { data[byte] = 0x2A }
+            let bytes = (max(runStart, i - 20) >> 1)...((after - 1) >> 1)
+            guard bytes.contains(where: { isBinary(data[$0]) }) else { continue }
+            for byte in bytes { data[byte] = 0x2A }
             masked += 1
             i = after
         }

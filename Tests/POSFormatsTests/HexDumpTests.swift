@@ -106,7 +106,8 @@ struct HexDumpTests {
         let back = readHexdumps(masked(dump).text)
         #expect(!spells(Self.pan, in: back))
         #expect(!spells("2512101", in: back))
-        #expect(!String(decoding: back.bytes, as: UTF8.self).contains("="))
+        // The separator stays, as in text: the 19 digits before it and all after it go.
+        #expect(String(decoding: back.bytes, as: UTF8.self) == "******************=********************?")
     }
 
     @Test("a BCD card number after its length byte is masked, keeping 6 and 4 digits")
@@ -146,6 +147,13 @@ struct HexDumpTests {
     ])
     func notDumps(_ text: String) {
         #expect(masked(text).text == text)
+    }
+
+    @Test("ASCII text around a track 2 is not read as BCD: only the track's digits go")
+    func asciiTextAroundTrack2() {
+        let data = Array("0200 pay 00000001250 t2 \(Self.pan)=2512101 end".utf8)
+        let back = readHexdumps(masked(jposHexdump(data)).text)
+        #expect(String(decoding: back.bytes, as: UTF8.self) == "0200 pay 00000001250 t2 ****************=******* end")
     }
 
     @Test("a dump's digits that make no card number stay as written")
