@@ -1,5 +1,5 @@
 // libFuzzer target: the timestamp parsers (`Timestamps.parseRFC3339`, `parseJavaDate`,
-// `parseOffset`, `zoneOffsetMinutes`).
+// `parseAcquirerTime`, `parseOffset`, `zoneOffsetMinutes`).
 //
 // Besides not crashing, what a parser accepts must mean what the text says: the parsed instant,
 // moved back to the writer's offset and printed by `formatUTC`, gives the date and clock of the
@@ -37,10 +37,20 @@ public func fuzzTimestamps(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             // Split the bytes: a combining mark after a space would join it in a Character split.
             let tokens = input.split(separator: 0x20)
             require(tokens.count == 6, "Java date of \(tokens.count) tokens accepted: \(text)")
-            var clock = String(decoding: tokens[3], as: UTF8.self)
+            // `17:14:12.659` (jPOS 2.0.0–2.0.2): the fraction is the milliseconds, not the clock.
+            var clock = String(decoding: tokens[3].prefix(8), as: UTF8.self)
             if clock.hasSuffix(":60") { clock = String(clock.dropLast(2)) + "59" }
             let localClock = local.split(separator: "T").last.map { String($0.prefix(8)) } ?? ""
             require(localClock == clock, "Java date \(text) read as local \(local)")
+        }
+    }
+    if let written = Timestamps.parseAcquirerTime(input) {
+        // The jPOS reader agrees with the strict ones wherever they read the text.
+        if let offset = written.offsetMinutes { require(offset > -24 * 60 && offset < 24 * 60, "at offset \(offset) from \(text)") }
+        for defaultOffset in [480, -180] {
+            if let strict = Timestamps.parseRFC3339(input, defaultOffsetMinutes: defaultOffset) ?? Timestamps.parseJavaDate(input, defaultOffsetMinutes: defaultOffset) {
+                require(written.resolved(defaultOffsetMinutes: defaultOffset) == strict, "\(text): jPOS reader and strict reader differ")
+            }
         }
     }
     if let minutes = Timestamps.parseOffset(text) {

@@ -30,6 +30,8 @@ struct AcquirerLogElement {
         case log
         /// `<send>` or `<receive>` directly in `<log>`.
         case exchange
+        /// `<session-error>` or `<session-warning>` directly in `<log>` (jPOS's ISOServer).
+        case linkContainer
         /// The first `<isomsg>` directly in an exchange: its direct fields are the message.
         case message
         /// A `<field>` directly in the message.
@@ -54,6 +56,8 @@ struct AcquirerLogElement {
     private enum ElementName: Equatable {
         case log, send, receive, isomsg, field
         case link(LinkKind)
+        /// `session-error`, `session-warning`.
+        case sessionContainer
         case other
     }
 
@@ -64,8 +68,14 @@ struct AcquirerLogElement {
         case sessionStart = "session-start"
         case sessionEnd = "session-end"
         case connect = "connect"
+        case disconnect = "disconnect"
+        case connectionRefused = "connection-refused"
         case exception = "exception"
         case isoException = "iso-exception"
+
+        /// An exception is a link event only in a link context (channel or mux realm, or a
+        /// socket-level message); the other kinds are link events wherever they are allowed.
+        var isException: Bool { self == .exception || self == .isoException }
     }
 
     private enum AttributeName {
@@ -155,6 +165,12 @@ struct AcquirerLogElement {
 
     private var realm = ""
     private var time = LoggedTime(utcMilliseconds: 0, offsetMinutes: 0)
+    /// The JVM zone the log stated (SystemMonitor), for times without an offset; set by the scanner.
+    var zone: JVMTimeZone?
+    /// Whether the element's `at` named no usable zone and `defaultOffsetMinutes` was taken.
+    private(set) var timeAssumed = false
+    /// Whether the realm is SystemMonitor's, whose text may state the JVM zone.
+    private(set) var mayStateZone = false
     private var lifespanMs: Int64?
     /// Why the element is rejected even if well formed (its `<log` attributes).
     private(set) var headerProblem: String?
@@ -169,10 +185,25 @@ struct AcquirerLogElement {
     private var slots = [FieldValue](repeating: FieldValue(), count: slotCount)
 
     private var linkKind = LinkKind.connect
-    /// Whether text inside the open link event is collected for its detail (no `name` attribute).
-    private var collectingDetail = false
+    /// Where the open link event's content starts; its detail is read from there at its end.
+    private var linkContentStart = 0
+    /// The open link event's `name` attribute (its detail when present).
+    private var linkName: Range<Int>?
+    /// Whether the open link event is inside a `<session-error>` or `<session-warning>`.
+    private var linkInSession = false
+    /// Where the realm attribute's value lies, for the checks that only exceptions need.
+    private var realmRange = 0..<0
+    /// The last exception a channel logged in a `<send>` or `<receive>`: jPOS's ISOServer logs
+    /// the same exception again as a `<session-error>` of the session realm for that peer.
+    private var lastChannelException: (peer: String, detail: String?, utc: Int64)?
     private var detail: [UInt8] = []
     private var detailSpacePending = false
+    private var contentScratch: [UInt8] = []
+    /// The last line checked for a hex dump by `inHexDumpText`: its start, how far it is known
+    /// to run without a newline, and its dump layout (nil when it is not a dump line).
+    private var dumpCheckLineStart = -1
+    private var dumpCheckKnownTo = -1
+    private var dumpCheckLine: HexDumps.Line?
     private static let detailByteLimit = 1024
 
     private var scratch: [UInt8] = []
@@ -200,10 +231,15 @@ struct AcquirerLogElement {
         time = LoggedTime(utcMilliseconds: 0, offsetMinutes: 0)
         lifespanMs = nil
         headerProblem = nil
+        timeAssumed = false
+        mayStateZone = false
         childYields = false
         logTextNonBlank = false
         exchangeHasMessage = false
-        collectingDetail = false
+        realmRange = 0..<0
+        dumpCheckLineStart = -1
+        dumpCheckKnownTo = -1
+        dumpCheckLine = nil
         entries.removeAll(keepingCapacity: true)
         tally.messages = 0
         tally.linkEvents = 0
@@ -259,17 +295,39 @@ struct AcquirerLogElement {
         switch role {
         case .log:
             if !logTextNonBlank, Syntax.containsNonBlank(p, from, to) { logTextNonBlank = true }
-        case .linkEvent, .insideLinkEvent:
-            if collectingDetail {
-                scratch.removeAll(keepingCapacity: true)
-                let invalid = AcquirerLogText.appendDecoded(UnsafeRawBufferPointer(start: p + from, count: to - from), to: &scratch)
-                tally.invalid += invalid
-                let decoded = scratch
-                decoded.withUnsafeBufferPointer { appendDetail($0.baseAddress, $0.count) }
-            }
         default:
             break
         }
+    }
+
+    /// Whether the `<` at `pos` lies in the ASCII column of a hex dump line.
+    ///
+    /// Cheap for the usual markup: a `<` within 56 bytes of its line start cannot be in an
+    /// ASCII column, and the answer for a line is kept for its other `<`s.
+    private mutating func inHexDumpText(_ p: UnsafePointer<UInt8>, _ pos: Int) -> Bool {
+        // The usual markup: a line start within 56 bytes before the `<`.
+        var k = pos
+        let near = max(0, pos - 56)
+        while k > near {
+            if p[k - 1] == Syntax.newline { return false }
+            k -= 1
+        }
+        if k == 0 { return false }
+        // Far into its line: the same line as the last one checked?
+        if dumpCheckLineStart >= 0, pos >= dumpCheckKnownTo,
+           Syntax.find(Syntax.newline, p, dumpCheckKnownTo, pos) == nil {
+            dumpCheckKnownTo = pos
+            return dumpCheckLine?.asciiContains(pos) ?? false
+        }
+        let lowest = max(0, pos - 160)
+        while k > lowest, p[k - 1] != Syntax.newline { k -= 1 }
+        dumpCheckLineStart = k
+        dumpCheckKnownTo = pos
+        dumpCheckLine = nil
+        // A line longer than 160 bytes before its `<` is no dump line.
+        guard k == 0 || p[k - 1] == Syntax.newline else { return false }
+        dumpCheckLine = HexDumps.line(p, k, pos + 1)
+        return dumpCheckLine?.asciiContains(pos) ?? false
     }
 
     /// Counts a run of text directly in `<log>` that markup has just ended.
@@ -282,6 +340,11 @@ struct AcquirerLogElement {
 
     private mutating func markup(_ p: UnsafePointer<UInt8>, _ count: Int, _ pos: Int) -> Step {
         guard pos + 1 < count else { return .incomplete }
+        if inHexDumpText(p, pos) {
+            // The ASCII column of a hex dump prints the bytes raw: `<field id="2"` there is data.
+            text(p, pos, pos + 1)
+            return .advance(pos + 1)
+        }
         let next = p[pos + 1]
         if next == Syntax.slash { return endTag(p, count, pos) }
         if next == UInt8(ascii: "!") {
@@ -341,8 +404,6 @@ struct AcquirerLogElement {
         if role == .log {
             endLogText()
             tally.skips.append(skip)
-        } else if skip == SkipNames.characterData, role == .linkEvent || role == .insideLinkEvent, collectingDetail {
-            appendDetail(p + bodyStart, end - bodyStart)
         }
         return .advance(end + length)
     }
@@ -449,8 +510,11 @@ struct AcquirerLogElement {
     ///
     /// Lenient where jPOS writes unescaped text: a quote inside a value (jPOS prints exception
     /// messages as `name="…"` without escaping) ends the value only when followed by whitespace,
-    /// `/` or `>`. A `<` inside a value is text, unless it begins a `<log` start tag (interleaved
-    /// output) or a tag at the start of a line (the value was never closed).
+    /// `/` or `>`. When the rest of the tag then cannot be read (`name="Element type "channel"
+    /// must be followed by ">" or "/>".">`), the value is taken to the next such quote on its
+    /// line, and so on, before the tag is called malformed; well-formed tags never pay for this.
+    /// A `<` inside a value is text, unless it begins a `<log` start tag (interleaved output) or
+    /// a tag at the start of a line (the value was never closed).
     private static func scanAttributes(
         _ p: UnsafePointer<UInt8>, _ count: Int, from start: Int, tag: Range<Int>,
         _ attribute: (_ name: Range<Int>, _ value: Range<Int>) -> Void
@@ -459,6 +523,28 @@ struct AcquirerLogElement {
             .malformed("malformed log element: bad attribute in <\(Self.tagName(p, tag.lowerBound, tag.count))>")
         }
         var i = start
+        /// The last value read, to be read longer if the rest of the tag does not fit.
+        var last: (name: Range<Int>, valueStart: Int, quote: UInt8, end: Int)?
+        /// Takes the last value to its next closing quote on the same line; false when none.
+        func readLastValueLonger() -> Bool {
+            guard var value = last else { return false }
+            var k = value.end + 1
+            while k < count, let q = Syntax.find(value.quote, p, k, count) {
+                if Syntax.find(Syntax.newline, p, k, q) != nil { return false }
+                guard q + 1 < count else { return false }
+                let after = p[q + 1]
+                if Syntax.isSpace(after) || after == Syntax.slash || after == Syntax.greaterThan {
+                    if Syntax.findLogStart(p, from: value.end, to: q, endIsLineEnd: false) != nil { return false }
+                    value.end = q
+                    last = value
+                    attribute(value.name, value.valueStart..<q)
+                    i = q + 1
+                    return true
+                }
+                k = q + 1
+            }
+            return false
+        }
         while true {
             while i < count, Syntax.isSpace(p[i]) { i += 1 }
             guard i < count else { return .incomplete }
@@ -466,24 +552,38 @@ struct AcquirerLogElement {
             if b == Syntax.greaterThan { return .complete(end: i + 1, selfClosing: false) }
             if b == Syntax.slash {
                 guard i + 1 < count else { return .incomplete }
-                return p[i + 1] == Syntax.greaterThan ? .complete(end: i + 2, selfClosing: true) : badAttribute()
+                if p[i + 1] == Syntax.greaterThan { return .complete(end: i + 2, selfClosing: true) }
+                if readLastValueLonger() { continue }
+                return badAttribute()
             }
             if b == Syntax.lessThan {
                 if Syntax.isLogStart(p, i, count, endIsLineEnd: false) { return .nested(i) }
                 return .malformed("malformed log element: unterminated <\(Self.tagName(p, tag.lowerBound, tag.count))> tag")
             }
-            guard Syntax.isNameStart(b), i > start, Syntax.isSpace(p[i - 1]) else { return badAttribute() }
+            guard Syntax.isNameStart(b), i > start, Syntax.isSpace(p[i - 1]) else {
+                if readLastValueLonger() { continue }
+                return badAttribute()
+            }
             let nameStart = i
             while i < count, Syntax.isNameChar(p[i]) { i += 1 }
             let nameEnd = i
             while i < count, Syntax.isSpace(p[i]) { i += 1 }
             guard i < count else { return .incomplete }
-            guard p[i] == UInt8(ascii: "=") else { return badAttribute() }
+            guard p[i] == UInt8(ascii: "=") else {
+                // `<queue closed/>` (jPOS 2.0–2.1.1 at every clean shutdown): a name without a
+                // value, taken when the tag ends right after it.
+                if p[i] == Syntax.greaterThan || p[i] == Syntax.slash { continue }
+                if readLastValueLonger() { continue }
+                return badAttribute()
+            }
             i += 1
             while i < count, Syntax.isSpace(p[i]) { i += 1 }
             guard i < count else { return .incomplete }
             let quote = p[i]
-            guard quote == 0x22 || quote == 0x27 else { return badAttribute() }
+            guard quote == 0x22 || quote == 0x27 else {
+                if readLastValueLonger() { continue }
+                return badAttribute()
+            }
             let valueStart = i + 1
             var k = valueStart
             var valueEnd = -1
@@ -511,6 +611,7 @@ struct AcquirerLogElement {
             }
             guard valueEnd >= 0 else { return .incomplete }
             attribute(nameStart..<nameEnd, valueStart..<valueEnd)
+            last = (nameStart..<nameEnd, valueStart, quote, valueEnd)
             i = valueEnd + 1
         }
     }
@@ -532,12 +633,13 @@ struct AcquirerLogElement {
                 direction = element == .send ? .send : .receive
                 exchangeHasMessage = false
             case .link: role = .linkEvent
+            case .sessionContainer: role = .linkContainer
             case .isomsg: role = .opaque
             default: role = .other
             }
-        case .exchange:
+        case .exchange, .linkContainer:
             switch element {
-            case .isomsg where !exchangeHasMessage:
+            case .isomsg where parent == .exchange && !exchangeHasMessage:
                 role = .message
                 exchangeHasMessage = true
                 for k in 0..<Self.slotCount { slots[k].start = -1 }
@@ -552,11 +654,9 @@ struct AcquirerLogElement {
         case .linkEvent, .insideLinkEvent:
             role = element == .isomsg ? .opaque : .insideLinkEvent
         case .other:
-            switch element {
-            case .isomsg: role = .opaque
-            case .link: role = .linkEvent
-            default: role = .other
-            }
+            // Inside `<warn>`, `<info>`, `<iso-server>`, `<error>`, `<abort>`…: application
+            // content (a ChannelAdaptor's warning, a deploy error), never a link event.
+            role = element == .isomsg ? .opaque : .other
         }
 
         var slot = -1
@@ -571,15 +671,9 @@ struct AcquirerLogElement {
             }
         case .linkEvent:
             if case .link(let kind) = element { linkKind = kind }
-            detail.removeAll(keepingCapacity: true)
-            detailSpacePending = false
-            if let name = first {
-                scratch.removeAll(keepingCapacity: true)
-                tally.invalid += AcquirerLogText.appendDecoded(UnsafeRawBufferPointer(start: p + name.lowerBound, count: name.count), to: &scratch)
-                let decoded = scratch
-                decoded.withUnsafeBufferPointer { appendDetail($0.baseAddress, $0.count) }
-            }
-            collectingDetail = detail.isEmpty
+            linkContentStart = contentStart
+            linkName = first
+            linkInSession = parent == .linkContainer
         default:
             break
         }
@@ -604,10 +698,11 @@ struct AcquirerLogElement {
             tally.messages += 1
             childYields = true
         case .linkEvent:
-            if headerProblem == nil { entries.append(.linkEvent(linkEvent())) }
-            tally.linkEvents += 1
-            childYields = true
-            collectingDetail = false
+            if let event = linkEvent(p, contentEnd: contentEnd) {
+                if headerProblem == nil { entries.append(.linkEvent(event)) }
+                tally.linkEvents += 1
+                childYields = true
+            }
         default:
             break
         }
@@ -632,19 +727,38 @@ struct AcquirerLogElement {
         scratch.removeAll(keepingCapacity: true)
         _ = AcquirerLogText.appendDecoded(UnsafeRawBufferPointer(start: p + at.lowerBound, count: at.count), to: &scratch)
         AcquirerLogText.trim(&scratch, padding: false)
-        let offset = defaultOffsetMinutes
-        let parsed: LoggedTime? = scratch.withUnsafeBytes { bytes in
-            guard let first = bytes.first else { return nil }
-            return first >= 0x30 && first <= 0x39
-                ? Timestamps.parseRFC3339(bytes, defaultOffsetMinutes: offset)
-                : Timestamps.parseJavaDate(bytes, defaultOffsetMinutes: offset)
-        }
-        guard let parsed else {
+        guard let written = scratch.withUnsafeBytes({ Timestamps.parseAcquirerTime($0) }) else {
             headerProblem = "bad at attribute"
             return
         }
-        time = parsed
+        if let offset = written.offsetMinutes {
+            time = written.at(offsetMinutes: offset)
+        } else if zone != nil {
+            time = written.at(offsetMinutes: zone!.offsetMinutes(forLocalMilliseconds: written.localMilliseconds))
+        } else {
+            time = written.at(offsetMinutes: defaultOffsetMinutes)
+            timeAssumed = true
+        }
         if let lifespan { lifespanMs = Self.milliseconds(p, lifespan) }
+        if let realmValue {
+            mayStateZone = Self.isMonitorRealm(p, realmValue)
+            realmRange = realmValue
+        }
+    }
+
+    /// Whether a realm is SystemMonitor's, whose text may state the JVM's zone: it ends in
+    /// `monitor` (`org.jpos.q2.qbean.SystemMonitor`, the only one seen in real logs, or a
+    /// `system-monitor` a deploy file chose) or is `sysmon`. Checked for every element, so only
+    /// the end of the realm is looked at.
+    private static func isMonitorRealm(_ p: UnsafePointer<UInt8>, _ range: Range<Int>) -> Bool {
+        @inline(__always) func endsWith(_ word: StaticString) -> Bool {
+            let n = word.utf8CodeUnitCount
+            guard range.count >= n else { return false }
+            let start = range.upperBound - n
+            for k in 0..<n where p[start + k] | 0x20 != word.utf8Start[k] { return false }
+            return true
+        }
+        return endsWith("monitor") || endsWith("sysmon")
     }
 
     /// `10005ms`, `10005 ms` or `10005`; nil for anything else.
@@ -731,7 +845,22 @@ struct AcquirerLogElement {
         return true
     }
 
-    private mutating func linkEvent() -> AcquirerLinkEvent {
+    /// The link event that the element closing at `contentEnd` is, or nil when it is an
+    /// exception that is not one (see `isLinkException`) or the echo of one already taken.
+    private mutating func linkEvent(_ p: UnsafePointer<UInt8>, contentEnd: Int) -> AcquirerLinkEvent? {
+        detail.removeAll(keepingCapacity: true)
+        detailSpacePending = false
+        if let name = linkName {
+            scratch.removeAll(keepingCapacity: true)
+            tally.invalid += AcquirerLogText.appendDecoded(UnsafeRawBufferPointer(start: p + name.lowerBound, count: name.count), to: &scratch)
+            let decoded = scratch
+            decoded.withUnsafeBufferPointer { appendDetail($0.baseAddress, $0.count) }
+        }
+        let content = UnsafeRawBufferPointer(start: p + linkContentStart, count: max(0, contentEnd - linkContentStart))
+        if detail.isEmpty { appendContentDetail(content) }
+        if linkKind.isException, !Self.isLinkRealm(p, realmRange), !Self.namesLinkFailure(detail), !Self.namesLinkFailure(content) {
+            return nil
+        }
         var text: String?
         if !detail.isEmpty {
             tally.invalid += AcquirerLogText.replaceNULs(&detail)
@@ -746,7 +875,107 @@ struct AcquirerLogElement {
                 text = decoded.text
             }
         }
+        if linkKind.isException, let peer = Self.peer(of: realm) {
+            if linkInSession {
+                // ISOServer's session logs again what the channel's receive just logged.
+                if let last = lastChannelException, last.peer == peer, last.detail == text,
+                   abs(last.utc - time.utcMilliseconds) <= 1000 {
+                    lastChannelException = nil
+                    return nil
+                }
+            } else {
+                lastChannelException = (peer, text, time.utcMilliseconds)
+            }
+        }
         return AcquirerLinkEvent(line: logLine, realm: realm, time: time, kind: linkKind.rawValue, detail: text)
+    }
+
+    /// Reads a link event's content into its detail: hex dumps masked on the raw lines first
+    /// (their layout is lost once whitespace collapses), then text and CDATA as
+    /// `AcquirerLogText.appendContent` reads them. At most 64 KiB are read: the detail keeps 1024
+    /// bytes of collapsed text, and digits running up to that cut become `*`.
+    private mutating func appendContentDetail(_ content: UnsafeRawBufferPointer) {
+        guard !content.isEmpty else { return }
+        let limit = 64 << 10
+        contentScratch.removeAll(keepingCapacity: true)
+        contentScratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: content.prefix(limit)))
+        if content.count > limit {
+            var k = contentScratch.count
+            while k > 0, contentScratch[k - 1] >= 0x30, contentScratch[k - 1] <= 0x39 {
+                k -= 1
+                contentScratch[k] = UInt8(ascii: "*")
+            }
+        }
+        tally.masked += contentScratch.withUnsafeMutableBytes { HexDumps.mask($0) }
+        scratch.removeAll(keepingCapacity: true)
+        tally.invalid += contentScratch.withUnsafeBytes { AcquirerLogText.appendContent($0, to: &scratch) }
+        let decoded = scratch
+        decoded.withUnsafeBufferPointer { appendDetail($0.baseAddress, $0.count) }
+    }
+
+    /// Exception texts that name a failure of the link itself (socket, EOF, connect, timeout),
+    /// whatever the realm: Java's exception classes and messages for them.
+    private static let linkFailures: [StaticString] = [
+        "SocketException", "EOFException", "ConnectException", "SocketTimeoutException", "NoRouteToHostException",
+        "UnknownHostException", "SSLException", "SSLHandshakeException", "ClosedChannelException",
+        "Connection reset", "Connection refused", "Connection timed out", "Read timed out", "connect timed out",
+        "Broken pipe", "Socket closed", "unconnected ISOChannel", "Remote host closed connection",
+    ]
+
+    /// Whether `text` names a link failure (see `linkFailures`).
+    private static func namesLinkFailure(_ text: [UInt8]) -> Bool {
+        text.withUnsafeBytes { namesLinkFailure($0) }
+    }
+
+    private static func namesLinkFailure(_ text: UnsafeRawBufferPointer) -> Bool {
+        guard let base = text.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+        let n = min(text.count, 16 << 10)
+        for pattern in linkFailures {
+            let length = pattern.utf8CodeUnitCount
+            let first = pattern.utf8Start[0]
+            var i = 0
+            while n - i >= length, let at = Syntax.find(first, base, i, n - length + 1) {
+                if memcmp(base + at, pattern.utf8Start, length) == 0 { return true }
+                i = at + 1
+            }
+        }
+        return false
+    }
+
+    /// Whether a realm is a channel's or a mux's: it names one (`cup-channel`, `jcard-mux`),
+    /// is an ISOServer session (`….session/…`), or ends in `/host:port` as the realms of
+    /// server-side channels and sessions do.
+    private static func isLinkRealm(_ p: UnsafePointer<UInt8>, _ range: Range<Int>) -> Bool {
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let lower = p[i] | 0x20
+            if lower == 0x63, range.upperBound - i >= 7, equalsLowercased(p + i, "channel") { return true }
+            if lower == 0x6D, range.upperBound - i >= 3, p[i + 1] | 0x20 == 0x75, p[i + 2] | 0x20 == 0x78 { return true }  // mux
+            i += 1
+        }
+        // `name/host:port`: digits after the last `:`, which comes after the last `/`.
+        var k = range.upperBound
+        while k > range.lowerBound, p[k - 1] >= 0x30, p[k - 1] <= 0x39 { k -= 1 }
+        guard k < range.upperBound, k > range.lowerBound + 1, p[k - 1] == UInt8(ascii: ":") else { return false }
+        k -= 1
+        while k > range.lowerBound, p[k - 1] != UInt8(ascii: "/"), p[k - 1] != UInt8(ascii: ":") { k -= 1 }
+        return k > range.lowerBound && p[k - 1] == UInt8(ascii: "/") && k < range.upperBound - 1 && p[k] != UInt8(ascii: ":")
+    }
+
+    private static func equalsLowercased(_ p: UnsafePointer<UInt8>, _ word: StaticString) -> Bool {
+        for k in 0..<word.utf8CodeUnitCount where p[k] | 0x20 != word.utf8Start[k] { return false }
+        return true
+    }
+
+    /// `host:port` after the last `/` of a realm (`channel/127.0.0.1:37676`), or nil.
+    static func peer(of realm: String) -> String? {
+        let utf8 = realm.utf8
+        guard let slash = utf8.lastIndex(of: UInt8(ascii: "/")) else { return nil }
+        let tail = utf8[utf8.index(after: slash)...]
+        guard let colon = tail.lastIndex(of: UInt8(ascii: ":")), colon != tail.startIndex else { return nil }
+        let port = tail[tail.index(after: colon)...]
+        guard !port.isEmpty, port.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return String(decoding: tail, as: UTF8.self)
     }
 
     /// Adds text to the link detail with whitespace runs collapsed to one space and the ends trimmed.
@@ -810,13 +1039,19 @@ struct AcquirerLogElement {
             if Syntax.equals(p, n, "receive") { return .receive }
             if Syntax.equals(p, n, "connect") { return .link(.connect) }
         case 9: if Syntax.equals(p, n, "exception") { return .link(.exception) }
-        case 10: if Syntax.equals(p, n, "io-timeout") { return .link(.ioTimeout) }
+        case 10:
+            if Syntax.equals(p, n, "io-timeout") { return .link(.ioTimeout) }
+            if Syntax.equals(p, n, "disconnect") { return .link(.disconnect) }
         case 11: if Syntax.equals(p, n, "session-end") { return .link(.sessionEnd) }
         case 13:
             if Syntax.equals(p, n, "session-start") { return .link(.sessionStart) }
             if Syntax.equals(p, n, "iso-exception") { return .link(.isoException) }
-        case 15: if Syntax.equals(p, n, "peer-disconnect") { return .link(.peerDisconnect) }
+            if Syntax.equals(p, n, "session-error") { return .sessionContainer }
+        case 15:
+            if Syntax.equals(p, n, "peer-disconnect") { return .link(.peerDisconnect) }
+            if Syntax.equals(p, n, "session-warning") { return .sessionContainer }
         case 16: if Syntax.equals(p, n, "stale-connection") { return .link(.staleConnection) }
+        case 18: if Syntax.equals(p, n, "connection-refused") { return .link(.connectionRefused) }
         default: break
         }
         return .other

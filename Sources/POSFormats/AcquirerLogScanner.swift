@@ -26,6 +26,19 @@ public struct AcquirerLogStatistics: Sendable, Hashable {
     public var invalidUTF8 = 0
     /// Card numbers masked in kept values, link details and reject texts.
     public var maskedPANs = 0
+    /// The JVM time zone the log states (SystemMonitor), the last one if several; nil if none.
+    public var jvmTimeZone: String?
+    /// Line of the `<log>` element where `jvmTimeZone` was first stated.
+    public var jvmTimeZoneLine: Int?
+    /// Messages and link events whose time named no usable zone and was read at
+    /// `--acquirer-tz` (no offset or an ambiguous abbreviation, and no JVM zone stated in time).
+    public var assumedZoneTimes = 0
+    /// What the file's reader must be told about its times: the offset assumed for them and why,
+    /// or a JVM zone that this system's tz database does not know. Set by `finish(_:)`.
+    public var zoneWarning: String?
+    /// Line of a `<log>` element still open at the end of the input (a log cut mid-element, or
+    /// one still being written); nil when the input ended between elements.
+    public var openElementAtEndLine: Int?
 
     /// All counts zero.
     public init() {}
@@ -38,27 +51,46 @@ public struct AcquirerLogStatistics: Sendable, Hashable {
 /// emits only its rejection. The rules, where the format leaves room:
 ///
 /// - **Elements.** A `<log` start tag is `<log` followed by whitespace, `>` or `/`. Its `realm`
-///   (non-empty) and `at` must be present and `at` must parse (ISO form, offset optional, or
-///   Java's `Date.toString()` plus `.millis`), else the element is rejected with `missing realm
+///   (non-empty) and `at` must be present and `at` must parse (every form jPOS has written, see
+///   `Timestamps.parseAcquirerTime`), else the element is rejected with `missing realm
 ///   attribute`, `missing at attribute` or `bad at attribute`. `lifespan` is `N`, `Nms` or `N ms`;
-///   any other value is ignored (nil), never a reason to reject.
+///   any other value is ignored (nil), never a reason to reject. Other attributes (`trace-id`)
+///   are ignored.
+/// - **Time zones.** An `at` without an offset, or with an ambiguous or unknown abbreviation,
+///   is read in the JVM zone that SystemMonitor's block states (`JVMTimeZone`), before or after
+///   that block: entries wait for it (at most `holdLimit`) and keep their order. Without one,
+///   `defaultOffsetMinutes` applies and `statistics.zoneWarning` says so.
 /// - **Messages.** Each `<send>`/`<receive>` directly in `<log>` yields one message from its first
 ///   direct `<isomsg>` child; the message is that isomsg's direct `<field>` children (nested
 ///   `<isomsg id="N">` blocks are subfields and are ignored). A field takes its `value` attribute,
 ///   else its content (text and CDATA, surrounding whitespace trimmed). When a field repeats, the
 ///   last one wins. An empty value is nil. Field 4 is an amount only when all digits.
-/// - **Link events** (`io-timeout`, `peer-disconnect`, `stale-connection`, `session-start`,
-///   `session-end`, `connect`, `exception`, `iso-exception`) are taken anywhere in `<log>` except
-///   inside an `<isomsg>` or inside another link event (an `<iso-exception>` nested in another is
-///   part of the outer one's text). Their line is the `<log>`'s line, like a message's.
+/// - **Link events** are link-level elements only: `connect`, `disconnect`, `connection-refused`,
+///   `peer-disconnect`, `io-timeout`, `stale-connection`, `session-start`, `session-end`, and
+///   channel exceptions. They are taken directly in `<log>`, in a `<send>`/`<receive>`, or in a
+///   `<session-error>`/`<session-warning>` (ISOServer), outside an `<isomsg>`; never inside any
+///   other element (`<warn>`, `<info>`, `<iso-server>`, `<error>`, `<abort>`… hold application
+///   content: deploy, bind and transaction-manager errors, ChannelAdaptor's echo of a channel
+///   failure). An `<exception>` or `<iso-exception>` there is a channel exception when the realm
+///   is a channel's or a mux's (it names `channel` or `mux`, is an ISOServer `….session/…`, or
+///   ends in `/host:port`) or its text names a socket, EOF, connect or timeout failure; else it
+///   is skipped like any child. An exception that ISOServer's session logs again for the peer
+///   whose channel just logged it (same `host:port`, same detail, within a second) is taken
+///   once. A link event nested in another is part of the outer one's text. The line is the
+///   `<log>`'s line, like a message's; the detail is the `name` attribute, else the text (hex
+///   dumps masked on the raw lines first), whitespace collapsed, at most 200 characters.
 /// - **Skipped** (counted by name, only for elements that are taken): each direct child of `<log>`
 ///   that yields no message and no link event; each run of non-blank text directly in `<log>`
 ///   (`#text`); comments, CDATA, processing instructions and declarations directly in `<log>`
 ///   (`#comment`, `#cdata`, `#pi`, `#declaration`). Between elements, only runs of non-blank
 ///   text count (`#text`); `<?xml?>`, `<logger>`, `</logger>`, DOCTYPE and comments do not.
 /// - **Leniency** for what jPOS prints unescaped: a lone `<` (not starting a tag) is text;
-///   `<name>(` is a Java stack frame (`Socket.<init>(`), text; a quote inside an attribute value
-///   ends it only when followed by whitespace, `/` or `>`; an undefined entity is kept as written.
+///   `<name>(` is a Java stack frame (`Socket.<init>(`), text; a `<` in the ASCII column of a hex
+///   dump line is text; a quote inside an attribute value ends it only when followed by
+///   whitespace, `/` or `>`, and, of those, the first after which the tag can go on (`>`, `/>`,
+///   another attribute) when there is one on the line (`name="… "channel" must …">`); an
+///   attribute without a value is taken when the tag ends right after it (`<queue closed/>`); an
+///   undefined entity is kept as written.
 /// - **Not well formed** — a mismatched or broken end tag, an unterminated tag or attribute, an
 ///   attribute without a quoted value, nesting deeper than `maxDepth` (`<log>` is depth 1), a
 ///   `<log` start tag anywhere inside an open element (even in a comment or value: that is
@@ -68,8 +100,9 @@ public struct AcquirerLogStatistics: Sendable, Hashable {
 ///   reject stops at `maxElementBytes`: an element that grows past it is rejected at once and
 ///   the rest skipped unbuffered. A well-formed element with a bad header is rejected for the
 ///   header; a malformed one for its structure.
-/// - **Cleaning.** Fields 35, 45 and 52 are never read; in reject texts their values become
-///   `[removed]`. Card numbers are masked in everything kept except fields 4, 11, 12, 13, 37, 41
+/// - **Cleaning.** Fields 35, 45, 52 and 55 are never read; in reject texts their values become
+///   `[removed]` and field 2 is masked whatever its Luhn check; hex dumps in reject texts and
+///   link details are masked in both columns (`CardNumbers.maskHexDumps`). Card numbers are masked in everything kept except fields 4, 11, 12, 13, 37, 41
 ///   and 42; field 2 is masked by `CardNumbers.maskCardField` whatever its Luhn check. NUL (raw or
 ///   `&#0;`) becomes U+FFFD and counts as invalid, except padding NULs trimmed from fields 41 and
 ///   42 (with blanks). Reject texts lose trailing whitespace and are shortened to 64 KiB; where
@@ -105,6 +138,22 @@ public struct AcquirerLogScanner {
 
     private nonisolated(unsafe) static let noBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
 
+    /// `--acquirer-tz`, for times that name no usable zone while the log has stated none.
+    private let defaultOffsetMinutes: Int
+    /// The JVM zone the log stated, once it has.
+    private var zone: JVMTimeZone?
+    /// Entries held back, in order, while times wait for a zone the log may state further on
+    /// (SystemMonitor logs after Q2 has started); `true` beside those whose time was assumed.
+    private var held: [(entry: AcquirerLogEntry, assumed: Bool)] = []
+    /// Whether entries are being held.
+    private var holding = false
+    /// Set once holding has reached `holdLimit`: later times without a zone are not held again.
+    private var stoppedHolding = false
+    /// The most entries held while a file's times wait for a zone (about 4 MB, an hour of a
+    /// quiet acquirer link): past it, they and the times after them are read at `--acquirer-tz`
+    /// until the log states a zone.
+    public static let holdLimit = 16_384
+
     /// A scanner for one file.
     ///
     /// `defaultOffsetMinutes` applies to `at` values without an offset or with an ambiguous zone
@@ -112,6 +161,7 @@ public struct AcquirerLogScanner {
     /// `maxDepth` the nesting of elements inside it, `<log>` itself being depth 1.
     public init(defaultOffsetMinutes: Int, maxElementBytes: Int = 4 << 20, maxDepth: Int = 64) {
         self.maxElementBytes = max(64, maxElementBytes)
+        self.defaultOffsetMinutes = defaultOffsetMinutes
         parser = AcquirerLogElement(defaultOffsetMinutes: defaultOffsetMinutes, maxDepth: maxDepth)
     }
 
@@ -153,23 +203,127 @@ public struct AcquirerLogScanner {
         }
     }
 
-    /// Ends the input: a `<log>` still open is rejected (`log element not closed at end of file`),
-    /// a pending rejection is emitted, and the statistics are complete.
+    /// Ends the input: a `<log>` still open is rejected (`log element not closed at end of file`)
+    /// and noted in `openElementAtEndLine` (not one already rejected as malformed, whose end
+    /// was being looked for), a pending rejection is emitted, entries held for a
+    /// zone are emitted at `--acquirer-tz`, and the statistics are complete.
     public mutating func finish(_ emit: (AcquirerLogEntry) -> Void) {
         switch mode {
         case .between:
             break
         case .inLog:
+            statistics.openElementAtEndLine = parser.logLine
             reject(upTo: element.count, line: parser.logLine, reason: "log element not closed at end of file", emit)
         case .skipping:
             if let pending = pendingReject {
                 reject(upTo: element.count, line: pending.line, reason: pending.reason, emit)
             }
         }
+        releaseHeld(emit)
         outside.finish(skipped: &statistics.skipped)
         mode = .between
         pendingReject = nil
         element.removeAll()
+        statistics.zoneWarning = zoneWarning()
+    }
+
+    // MARK: Time zones
+
+    /// Emits an entry, or holds it while the file's times wait for a zone.
+    private mutating func deliver(_ entry: consuming AcquirerLogEntry, assumed: Bool, _ emit: (AcquirerLogEntry) -> Void) {
+        if !holding, assumed, !stoppedHolding { holding = true }
+        if holding {
+            held.append((entry, assumed))
+            if held.count >= Self.holdLimit {
+                releaseHeld(emit)
+                stoppedHolding = true
+            }
+            return
+        }
+        if assumed { statistics.assumedZoneTimes += 1 }
+        emit(entry)
+    }
+
+    /// Emits what is held: times assumed are read in `zone` when there is one, else left at
+    /// `--acquirer-tz` and counted.
+    private mutating func releaseHeld(_ emit: (AcquirerLogEntry) -> Void) {
+        holding = false
+        guard !held.isEmpty else { return }
+        var entries: [(entry: AcquirerLogEntry, assumed: Bool)] = []
+        swap(&entries, &held)
+        defer {
+            // Give the buffer back for the next hold, emptied.
+            entries.removeAll(keepingCapacity: true)
+            swap(&entries, &held)
+        }
+        for k in entries.indices {
+            guard entries[k].assumed else {
+                emit(entries[k].entry)
+                continue
+            }
+            guard var zone else {
+                statistics.assumedZoneTimes += 1
+                emit(entries[k].entry)
+                continue
+            }
+            emit(Self.retimed(entries[k].entry, in: &zone))
+            self.zone = zone
+        }
+    }
+
+    /// An entry whose time was read at `--acquirer-tz`, read again in `zone`.
+    private static func retimed(_ entry: AcquirerLogEntry, in zone: inout JVMTimeZone) -> AcquirerLogEntry {
+        func moved(_ time: LoggedTime) -> LoggedTime {
+            let written = WrittenTime(localMilliseconds: time.utcMilliseconds + Int64(time.offsetMinutes) * 60_000, offsetMinutes: nil)
+            return written.at(offsetMinutes: zone.offsetMinutes(forLocalMilliseconds: written.localMilliseconds))
+        }
+        switch entry {
+        case .message(var message):
+            message.time = moved(message.time)
+            return .message(message)
+        case .linkEvent(var event):
+            event.time = moved(event.time)
+            return .linkEvent(event)
+        case .rejected:
+            return entry
+        }
+    }
+
+    /// A SystemMonitor element stated the JVM zone: it reads the times held and those to come.
+    private mutating func adopt(_ stated: JVMTimeZone, line: Int, _ emit: (AcquirerLogEntry) -> Void) {
+        if statistics.jvmTimeZoneLine == nil { statistics.jvmTimeZoneLine = line }
+        statistics.jvmTimeZone = stated.identifier
+        if zone?.identifier != stated.identifier || zone?.statedOffsetMinutes != stated.statedOffsetMinutes {
+            zone = stated
+            parser.zone = stated
+        }
+        releaseHeld(emit)
+    }
+
+    private func zoneWarning() -> String? {
+        let assumed = "UTC\(Self.formatOffset(defaultOffsetMinutes)) (--acquirer-tz)"
+        var parts: [String] = []
+        if statistics.assumedZoneTimes > 0 {
+            let times = statistics.assumedZoneTimes == 1 ? "1 time" : "\(statistics.assumedZoneTimes) times"
+            if let line = statistics.jvmTimeZoneLine, let name = statistics.jvmTimeZone {
+                parts.append("\(times) without a zone read at \(assumed): the JVM zone \(name) is stated only at line \(line)")
+            } else {
+                parts.append("\(times) without a zone read at \(assumed): the log states no JVM time zone (SystemMonitor)")
+            }
+        }
+        if let zone, !zone.followsDaylightSaving, !zone.isFixedOffset {
+            let offset = zone.statedOffsetMinutes.map { "UTC" + Self.formatOffset($0) } ?? "its stated offset"
+            parts.append("JVM zone \(zone.identifier) is not in this system's tz database: read at \(offset), daylight saving time not followed")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
+
+    /// `+08:00`, `-03:30`.
+    static func formatOffset(_ minutes: Int) -> String {
+        let magnitude = abs(minutes)
+        let hours = magnitude / 60
+        let rest = magnitude % 60
+        return (minutes < 0 ? "-" : "+") + (hours < 10 ? "0" : "") + "\(hours):" + (rest < 10 ? "0" : "") + "\(rest)"
     }
 
     // MARK: Element lifecycle
@@ -322,7 +476,11 @@ public struct AcquirerLogScanner {
             reject(upTo: end, line: parser.logLine, reason: problem, emit)
             return
         }
-        for entry in parser.entries { emit(entry) }
+        let assumed = parser.timeAssumed
+        for entry in parser.entries { deliver(entry, assumed: assumed, emit) }
+        if parser.mayStateZone, let stated = JVMTimeZone.stated(in: element.bytes(upTo: end)) {
+            adopt(stated, line: parser.logLine, emit)
+        }
         let tally = parser.tally
         statistics.messages += tally.messages
         statistics.linkEvents += tally.linkEvents
@@ -339,6 +497,6 @@ public struct AcquirerLogScanner {
         statistics.rejected += 1
         statistics.maskedPANs += cleaned.masked
         statistics.invalidUTF8 += cleaned.invalid
-        emit(.rejected(Rejection(line: line, reason: reason, text: cleaned.text)))
+        deliver(.rejected(Rejection(line: line, reason: reason, text: cleaned.text)), assumed: false, emit)
     }
 }

@@ -99,6 +99,10 @@ enum AcquirerLogText {
                 i = min(end + 3, n)
             } else if Syntax.hasPrefix("<!--", p, lt, n) == true {
                 i = (Syntax.find3(0x2D, 0x2D, 0x3E, p, lt + 4, n).map { $0 + 3 }) ?? n
+            } else if isStackFrame(p, lt, n) {
+                // `Socket.<init>(Socket.java:434)`: a Java stack frame, text as the parser reads it.
+                output.append(Syntax.lessThan)
+                i = lt + 1
             } else if lt + 1 < n, Syntax.isNameStart(p[lt + 1]) || p[lt + 1] == Syntax.slash || p[lt + 1] == 0x21 || p[lt + 1] == 0x3F {
                 i = (Syntax.find(Syntax.greaterThan, p, lt + 1, n).map { $0 + 1 }) ?? n
             } else {
@@ -107,6 +111,14 @@ enum AcquirerLogText {
             }
         }
         return invalid
+    }
+
+    /// Whether `<name>(` starts at `lt`: a constructor in a Java stack frame.
+    private static func isStackFrame(_ p: UnsafePointer<UInt8>, _ lt: Int, _ n: Int) -> Bool {
+        var i = lt + 1
+        guard i < n, Syntax.isNameStart(p[i]) else { return false }
+        while i < n, Syntax.isNameChar(p[i]) { i += 1 }
+        return i + 1 < n && p[i] == Syntax.greaterThan && p[i + 1] == UInt8(ascii: "(")
     }
 
     /// Removes leading and trailing whitespace and, when `padding`, NUL bytes too.
@@ -138,14 +150,18 @@ enum AcquirerLogText {
         return replaced
     }
 
-    /// The text of a rejected element as kept: track data and PIN blocks removed, card numbers
-    /// masked, trailing whitespace dropped, invalid UTF-8 replaced, shortened to 64 KiB.
+    /// The text of a rejected element as kept: hex dumps masked in both columns, track data, PIN
+    /// blocks and ICC data removed, card numbers masked, trailing whitespace dropped, invalid
+    /// UTF-8 replaced, shortened to 64 KiB.
     ///
     /// `cut` says the bytes stop inside a line (a size limit): digits running up to the cut become
     /// `*`, since they may be the start of a card number too short to be recognised.
     static func rejectText(_ raw: UnsafeRawBufferPointer, cut: Bool, scratch: inout [UInt8]) -> (text: String, masked: Int, invalid: Int) {
+        // Hex dumps first, on the lines as written: both columns, and numbers split across lines.
+        var dumps = Array(raw)
+        let dumpMasked = dumps.withUnsafeMutableBytes { HexDumps.mask($0) }
         scratch.removeAll(keepingCapacity: true)
-        removeTrackData(raw, into: &scratch)
+        let cardFields = dumps.withUnsafeBytes { removeTrackData($0, into: &scratch) }
         if cut {
             var k = scratch.count
             while k > 0, scratch[k - 1] >= 0x30, scratch[k - 1] <= 0x39 {
@@ -156,24 +172,38 @@ enum AcquirerLogText {
         while let last = scratch.last, Syntax.isSpace(last) { scratch.removeLast() }
         let masked = scratch.withUnsafeMutableBytes { CardNumbers.maskInPlace($0) }
         let decoded = scratch.withUnsafeBytes { LogText.decode($0) }
-        return (LogText.shorten(decoded.text, limit: 65536), masked, decoded.invalid)
+        return (LogText.shorten(decoded.text, limit: 65536), masked + dumpMasked + cardFields, decoded.invalid)
     }
 
     /// Copies `raw` to `output` with the value (attribute or content) of every `<field>` whose id is
-    /// 35, 45 or 52 (track 2, track 1, PIN block) replaced by `[removed]`.
+    /// 35, 45, 52 or 55 (track 2, track 1, PIN block, ICC data, which carries the PAN and a
+    /// track-2 equivalent in EMV tags 5A and 57) replaced by `[removed]`, and that of field 2
+    /// masked as a card number whatever its Luhn check (`CardNumbers.maskCardField`). Returns
+    /// how many field-2 values it masked.
     ///
     /// Works on text that may be cut or broken: a value that never ends is removed to the end.
-    static func removeTrackData(_ raw: UnsafeRawBufferPointer, into output: inout [UInt8]) {
-        guard let base = raw.baseAddress else { return }
+    @discardableResult
+    static func removeTrackData(_ raw: UnsafeRawBufferPointer, into output: inout [UInt8]) -> Int {
+        guard let base = raw.baseAddress else { return 0 }
         let p = base.assumingMemoryBound(to: UInt8.self)
         let n = raw.count
         output.reserveCapacity(n)
         var copied = 0
         var search = 0
         let removed: StaticString = "[removed]"
+        var cardField = false
+        var maskedCards = 0
         func replace(_ from: Int, _ to: Int) {
             output.append(contentsOf: UnsafeRawBufferPointer(start: p + copied, count: from - copied))
-            output.append(contentsOf: UnsafeRawBufferPointer(start: removed.utf8Start, count: removed.utf8CodeUnitCount))
+            if cardField {
+                // Field 2 is a card number by its meaning, Luhn or not: first 6 and last 4 kept.
+                let value = String(decoding: UnsafeRawBufferPointer(start: p + from, count: to - from), as: UTF8.self)
+                let masked = CardNumbers.maskCardField(value)
+                output.append(contentsOf: masked.text.utf8)
+                if masked.masked { maskedCards += 1 }
+            } else {
+                output.append(contentsOf: UnsafeRawBufferPointer(start: removed.utf8Start, count: removed.utf8CodeUnitCount))
+            }
             copied = to
         }
         while let lt = Syntax.find(Syntax.lessThan, p, search, n) {
@@ -183,10 +213,13 @@ enum AcquirerLogText {
             let nextTag = Syntax.find(Syntax.lessThan, p, lt + 1, n) ?? n
             let tagEnd = min(gt, nextTag)
             var secret = false
+            cardField = false
             forEachAttribute(p, from: lt + 6, to: tagEnd) { name, v in
-                if Syntax.equals(p + name.lowerBound, name.count, "id"), isSecretField(p + v.lowerBound, v.count) { secret = true }
+                guard Syntax.equals(p + name.lowerBound, name.count, "id") else { return }
+                if isSecretField(p + v.lowerBound, v.count) { secret = true }
+                if isCardField(p + v.lowerBound, v.count) { cardField = true }
             }
-            guard secret else { continue }
+            guard secret || cardField else { continue }
             // Every value attribute: a damaged tag may carry more than one.
             forEachAttribute(p, from: lt + 6, to: tagEnd) { name, v in
                 if Syntax.equals(p + name.lowerBound, name.count, "value"), v.lowerBound >= copied {
@@ -209,6 +242,15 @@ enum AcquirerLogText {
             }
         }
         output.append(contentsOf: UnsafeRawBufferPointer(start: p + copied, count: n - copied))
+        return maskedCards
+    }
+
+    private static func isCardField(_ p: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+        var start = 0
+        var end = length
+        while start < end, Syntax.isSpace(p[start]) { start += 1 }
+        while end > start, Syntax.isSpace(p[end - 1]) { end -= 1 }
+        return Syntax.equals(p + start, end - start, "2")
     }
 
     private static func isSecretField(_ p: UnsafePointer<UInt8>, _ length: Int) -> Bool {
@@ -218,7 +260,7 @@ enum AcquirerLogText {
         while end > start, Syntax.isSpace(p[end - 1]) { end -= 1 }
         let id = p + start
         let n = end - start
-        return Syntax.equals(id, n, "35") || Syntax.equals(id, n, "45") || Syntax.equals(id, n, "52")
+        return Syntax.equals(id, n, "35") || Syntax.equals(id, n, "45") || Syntax.equals(id, n, "52") || Syntax.equals(id, n, "55")
     }
 
     /// Reads `name="value"` pairs leniently (for damaged text): a value without its closing quote

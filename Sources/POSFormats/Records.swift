@@ -195,15 +195,18 @@ public struct AcquirerMessage: Sendable, Hashable {
     }
 }
 
-/// A link event of an acquirer realm: `io-timeout`, `peer-disconnect`, `stale-connection`,
-/// `session-start`, `session-end`, `connect`, `exception`, `iso-exception`.
+/// A link event of an acquirer realm: `connect`, `disconnect`, `connection-refused`,
+/// `peer-disconnect`, `io-timeout`, `stale-connection`, `session-start`, `session-end`, or a
+/// channel exception (`exception`, `iso-exception`); see `AcquirerLogScanner` for which
+/// elements are link-level.
 public struct AcquirerLinkEvent: Sendable, Hashable {
     public var line: Int
     public var realm: String
     public var time: LoggedTime
     /// The element name, e.g. `peer-disconnect`.
     public var kind: String
-    /// Its text or `name` attribute, whitespace collapsed, card numbers masked, at most 200 characters.
+    /// Its `name` attribute, else its text (hex dumps masked in both columns first), whitespace
+    /// collapsed, card numbers masked, at most 200 characters.
     public var detail: String?
 
     public init(line: Int, realm: String, time: LoggedTime, kind: String, detail: String?) {

@@ -41,8 +41,46 @@ public enum Timestamps {
     /// offset optional: without one, `defaultOffsetMinutes` applies (the `--terminal-tz` or
     /// `--acquirer-tz` option). A space may stand for the `T`. Digits past milliseconds are dropped.
     public static func parseRFC3339(_ bytes: UnsafeRawBufferPointer, defaultOffsetMinutes: Int) -> LoggedTime? {
+        parseISO(bytes, secondsOptional: false)?.resolved(defaultOffsetMinutes: defaultOffsetMinutes)
+    }
+
+    /// Convenience for tests and the command line.
+    public static func parseRFC3339(_ text: String, defaultOffsetMinutes: Int) -> LoggedTime? {
+        var text = text
+        return text.withUTF8 { parseRFC3339(UnsafeRawBufferPointer($0), defaultOffsetMinutes: defaultOffsetMinutes) }
+    }
+
+    /// Parses a jPOS `at` attribute in every form jPOS has written, leaving the zone open when the
+    /// text does not fix it.
+    ///
+    /// - jPOS 2.0.4 and later: Java's `LocalDateTime.toString()`, `2022-07-15T10:50:12.204247`:
+    ///   0, 3, 6 or 9 fraction digits (any 1–9 are read), and no seconds at all when seconds and
+    ///   fraction are zero (`2022-07-15T10:50`). An offset (`Z`, `+02:00`, `+0200`) is read when
+    ///   present, although jPOS writes none.
+    /// - jPOS 2.0.0–2.0.2: `SimpleDateFormat("EEE MMM dd HH:mm:ss.SSS z yyyy")`,
+    ///   `Thu Oct 08 17:14:12.659 EAT 2020`.
+    /// - jPOS 1.x: `Date.toString()` plus `.` and `millis % 1000` unpadded,
+    ///   `Thu Dec 18 15:12:37 UYST 2014.486` (`.43` is 43 ms); without the milliseconds in
+    ///   `RotateLogListener`'s elements.
+    ///
+    /// A zone abbreviation in `unambiguousZones` (or `GMT+03:00`) fixes the offset; one of
+    /// `ambiguousZones`, or an unknown one, leaves `offsetMinutes` nil for the caller to decide.
+    public static func parseAcquirerTime(_ bytes: UnsafeRawBufferPointer) -> WrittenTime? {
+        guard let first = bytes.first else { return nil }
+        return first >= 0x30 && first <= 0x39 ? parseISO(bytes, secondsOptional: true) : parseJavaDateForm(bytes)
+    }
+
+    /// Convenience for tests.
+    public static func parseAcquirerTime(_ text: String) -> WrittenTime? {
+        var text = text
+        return text.withUTF8 { parseAcquirerTime(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// ISO 8601 local date-time with optional fraction and offset; seconds may be left out only
+    /// when `secondsOptional` (Java's `LocalDateTime.toString()` drops `:00` seconds).
+    static func parseISO(_ bytes: UnsafeRawBufferPointer, secondsOptional: Bool) -> WrittenTime? {
         let n = bytes.count
-        guard n >= 19 else { return nil }
+        guard n >= 16 else { return nil }
         @inline(__always) func digit(_ i: Int) -> Int? {
             let b = bytes[i]
             return b >= 0x30 && b <= 0x39 ? Int(b - 0x30) : nil
@@ -57,16 +95,23 @@ public enum Timestamps {
         }
         guard let year = number(0, 4), bytes[4] == 0x2D, let month = number(5, 2), bytes[7] == 0x2D,
               let day = number(8, 2), bytes[10] == 0x54 || bytes[10] == 0x74 || bytes[10] == 0x20,
-              let hour = number(11, 2), bytes[13] == 0x3A, let minute = number(14, 2), bytes[16] == 0x3A,
-              var second = number(17, 2)
+              let hour = number(11, 2), bytes[13] == 0x3A, let minute = number(14, 2)
         else { return nil }
+        var i = 16
+        var second = 0
+        if i < n, bytes[i] == 0x3A {
+            guard n >= 19, let s = number(17, 2) else { return nil }
+            second = s
+            i = 19
+        } else if !secondsOptional {
+            return nil
+        }
         guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month),
               hour <= 23, minute <= 59, second <= 60
         else { return nil }
         if second == 60 { second = 59 }  // a leap second: keep it inside the minute
-        var i = 19
         var millis = 0
-        if i < n, bytes[i] == 0x2E || bytes[i] == 0x2C {
+        if i == 19, i < n, bytes[i] == 0x2E || bytes[i] == 0x2C {
             i += 1
             var digits = 0
             while i < n, let d = digit(i) {
@@ -77,7 +122,7 @@ public enum Timestamps {
             guard digits > 0 else { return nil }
             if digits < 3 { for _ in digits..<3 { millis *= 10 } }
         }
-        var offset = defaultOffsetMinutes
+        var offset: Int?
         if i < n {
             let b = bytes[i]
             if b == 0x5A || b == 0x7A {  // Z
@@ -105,24 +150,28 @@ public enum Timestamps {
         guard i == n else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
         let localSeconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
-        let utc = (localSeconds - Int64(offset) * 60) * 1000 + Int64(millis)
-        return LoggedTime(utcMilliseconds: utc, offsetMinutes: Int16(offset))
+        return WrittenTime(localMilliseconds: localSeconds * 1000 + Int64(millis), offsetMinutes: offset)
     }
 
-    /// Convenience for tests and the command line.
-    public static func parseRFC3339(_ text: String, defaultOffsetMinutes: Int) -> LoggedTime? {
-        var text = text
-        return text.withUTF8 { parseRFC3339(UnsafeRawBufferPointer($0), defaultOffsetMinutes: defaultOffsetMinutes) }
-    }
-
-    /// Parses the older jPOS form, Java's `Date.toString()` followed by `.` and the milliseconds:
-    /// `Thu Dec 18 15:12:37 UYST 2014.486`.
+    /// Parses the older jPOS forms, Java's `Date.toString()` followed by `.` and the milliseconds
+    /// (`Thu Dec 18 15:12:37 UYST 2014.486`), or with the milliseconds before the zone
+    /// (`Thu Oct 08 17:14:12.659 EAT 2020`, jPOS 2.0.0–2.0.2), or with none.
     ///
-    /// jPOS appends `System.currentTimeMillis() % 1000` without padding, so `2014.43` is 43 ms,
+    /// jPOS 1.x appends `System.currentTimeMillis() % 1000` without padding, so `2014.43` is 43 ms,
     /// not 430. Zone abbreviations that name one offset are mapped; the ambiguous ones (`CST`,
-    /// `IST`, `BST`, `AST`) and any unknown one take `defaultOffsetMinutes`. A year past 9999 is
+    /// `IST`, `BST`, `AST`, …) and any unknown one take `defaultOffsetMinutes`. A year past 9999 is
     /// not a time (nil), as in `parseRFC3339`.
     public static func parseJavaDate(_ bytes: UnsafeRawBufferPointer, defaultOffsetMinutes: Int) -> LoggedTime? {
+        parseJavaDateForm(bytes)?.resolved(defaultOffsetMinutes: defaultOffsetMinutes)
+    }
+
+    /// Convenience for tests.
+    public static func parseJavaDate(_ text: String, defaultOffsetMinutes: Int) -> LoggedTime? {
+        var text = text
+        return text.withUTF8 { parseJavaDate(UnsafeRawBufferPointer($0), defaultOffsetMinutes: defaultOffsetMinutes) }
+    }
+
+    static func parseJavaDateForm(_ bytes: UnsafeRawBufferPointer) -> WrittenTime? {
         var cursor = 0
         // The next space-separated token, as a slice of `bytes`.
         func nextToken() -> UnsafeRawBufferPointer? {
@@ -144,15 +193,28 @@ public enum Timestamps {
         guard let weekday = nextToken(), weekday.count == 3,
               let monthToken = nextToken(), let month = monthNumber(monthToken),
               let dayToken = nextToken(), let day = digits(dayToken),
-              let clock = nextToken(), clock.count == 8, clock[2] == 0x3A, clock[5] == 0x3A,
+              let clock = nextToken(), clock.count >= 8, clock[2] == 0x3A, clock[5] == 0x3A,
               let hour = digits(UnsafeRawBufferPointer(rebasing: clock[0..<2])),
               let minute = digits(UnsafeRawBufferPointer(rebasing: clock[3..<5])),
               let second = digits(UnsafeRawBufferPointer(rebasing: clock[6..<8])),
               let zoneToken = nextToken(), let yearToken = nextToken(), nextToken() == nil
         else { return nil }
-        var year: Int?
         var millis = 0
+        // `HH:mm:ss.SSS` (jPOS 2.0.0–2.0.2): a fraction of a second, read to the millisecond.
+        let clockHasFraction = clock.count > 8
+        if clockHasFraction {
+            guard clock[8] == 0x2E, clock.count > 9, clock.count <= 18,
+                  digits(UnsafeRawBufferPointer(rebasing: clock[9...])) != nil
+            else { return nil }
+            var scale = 100
+            for b in clock[9...] where scale > 0 {
+                millis += Int(b - 0x30) * scale
+                scale /= 10
+            }
+        }
+        var year: Int?
         if let dot = yearToken.firstIndex(of: 0x2E) {
+            guard !clockHasFraction else { return nil }
             year = digits(UnsafeRawBufferPointer(rebasing: yearToken[0..<dot]))
             guard let ms = digits(UnsafeRawBufferPointer(rebasing: yearToken[(dot + 1)...])), ms < 1000 else { return nil }
             millis = ms
@@ -163,16 +225,10 @@ public enum Timestamps {
         guard let year, year <= 9999, day >= 1, day <= daysInMonth(year: year, month: month), hour <= 23, minute <= 59, second <= 60 else {
             return nil
         }
-        let offset = zoneOffsetMinutes(String(decoding: zoneToken, as: UTF8.self)) ?? defaultOffsetMinutes
         let days = daysFromCivil(year: year, month: month, day: day)
         let localSeconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
-        return LoggedTime(utcMilliseconds: (localSeconds - Int64(offset) * 60) * 1000 + Int64(millis), offsetMinutes: Int16(offset))
-    }
-
-    /// Convenience for tests.
-    public static func parseJavaDate(_ text: String, defaultOffsetMinutes: Int) -> LoggedTime? {
-        var text = text
-        return text.withUTF8 { parseJavaDate(UnsafeRawBufferPointer($0), defaultOffsetMinutes: defaultOffsetMinutes) }
+        let local = localSeconds * 1000 + Int64(millis)
+        return WrittenTime(localMilliseconds: local, offsetMinutes: zoneOffsetMinutes(zoneToken, localMilliseconds: local))
     }
 
     static func monthNumber(_ t: UnsafeRawBufferPointer) -> Int? {
@@ -195,32 +251,111 @@ public enum Timestamps {
         }
     }
 
-    /// Zone abbreviations Java prints that stand for exactly one UTC offset, in minutes.
+    /// Zone abbreviations Java prints (`Date.toString()`, `SimpleDateFormat` `z`, Java 6 to 21)
+    /// that stand for one UTC offset, in minutes, for the zones where jPOS runs.
     ///
-    /// Left out on purpose, so that `--acquirer-tz` decides: `CST` (China +08:00, US Central
-    /// −06:00, Cuba −05:00), `IST` (India, Israel, Ireland), `BST` (British Summer, Bangladesh),
-    /// `AST` (Atlantic, Arabia).
+    /// Two are read by date, as the tz database has them: `MSK` is +04:00 from 2011-03-27 to
+    /// 2014-10-26 (+03:00 otherwise), `VET` −04:30 from 2007-12-09 to 2016-05-01 (−04:00
+    /// otherwise). Where an abbreviation had another meaning in an old Java or a zone no payment
+    /// host is in, the meaning jPOS installs print today is kept: `EST` is US Eastern (Java 6
+    /// printed it for Sydney too, Java 7 and later print `AEST`), `CDT` US Central (Cuba prints
+    /// it too), `GST` Gulf (South Georgia prints it too), `IRST` Iran Standard Time (Java 1.4's
+    /// summer time). The ambiguous ones are in `ambiguousZones`.
     public static let unambiguousZones: [String: Int] = [
+        // UTC and Europe
         "UTC": 0, "GMT": 0, "UT": 0, "Z": 0, "WET": 0, "WEST": 60,
-        "CET": 60, "CEST": 120, "MET": 60, "MEST": 120, "EET": 120, "EEST": 180, "MSK": 180,
-        "EST": -300, "EDT": -240, "CDT": -300, "MST": -420, "MDT": -360, "PST": -480, "PDT": -420,
-        "AKST": -540, "AKDT": -480, "HST": -600, "NST": -210, "NDT": -150, "ADT": -180,
-        "UYT": -180, "UYST": -120, "ART": -180, "BRT": -180, "BRST": -120, "CLT": -240, "CLST": -180,
-        "PET": -300, "COT": -300, "VET": -240, "BOT": -240, "PYT": -240, "PYST": -180,
-        "JST": 540, "KST": 540, "HKT": 480, "SGT": 480, "MYT": 480, "PHT": 480, "AWST": 480,
-        "WIB": 420, "ICT": 420, "PKT": 300, "NPT": 345, "GST": 240,
-        "AEST": 600, "AEDT": 660, "ACST": 570, "ACDT": 630, "NZST": 720, "NZDT": 780,
-        "SAST": 120, "WAT": 60, "CAT": 120, "EAT": 180,
+        "CET": 60, "CEST": 120, "MET": 60, "MEST": 120, "EET": 120, "EEST": 180,
+        "MSK": 180, "MSD": 240, "FET": 180, "TRT": 180, "SAMT": 240,
+        // Africa
+        "WAT": 60, "WAST": 120, "CAT": 120, "EAT": 180, "SAST": 120,
+        // Middle East, Central and South Asia
+        "GST": 240, "AZT": 240, "AZST": 300, "GET": 240, "IRST": 210, "IRDT": 270, "AFT": 270,
+        "PKT": 300, "PKST": 360, "UZT": 300, "TJT": 300, "TMT": 300, "YEKT": 300,
+        "NPT": 345, "BDT": 360, "BTT": 360, "KGT": 360, "ALMT": 360, "OMST": 360, "MMT": 390,
+        // East Asia
+        "ICT": 420, "WIB": 420, "KRAT": 420, "NOVT": 420, "HOVT": 420,
+        "HKT": 480, "SGT": 480, "MYT": 480, "PHT": 480, "PHST": 480, "BNT": 480, "WITA": 480,
+        "ULAT": 480, "IRKT": 480, "KST": 540, "JST": 540, "TLT": 540, "YAKT": 540, "VLAT": 600,
+        // Oceania
+        "AWST": 480, "ACWST": 525, "ACST": 570, "ACDT": 630, "AEST": 600, "AEDT": 660,
+        "LHST": 630, "LHDT": 660, "ChST": 600, "PGT": 600, "SBT": 660, "NCT": 660, "VUT": 660,
+        "NZST": 720, "NZDT": 780, "FJT": 720, "FJST": 780, "TOT": 780, "CHAST": 765, "CHADT": 825,
+        // North America
+        "NST": -210, "NDT": -150, "ADT": -180, "EST": -300, "EDT": -240, "CDT": -300,
+        "MST": -420, "MDT": -360, "PST": -480, "PDT": -420, "AKST": -540, "AKDT": -480,
+        "HST": -600, "HDT": -540, "HAST": -600, "HADT": -540,
+        // South America
+        "BRT": -180, "BRST": -120, "ART": -180, "ARST": -120, "UYT": -180, "UYST": -120,
+        "PYT": -240, "PYST": -180, "CLT": -240, "CLST": -180, "BOT": -240, "COT": -300, "PET": -300,
+        "VET": -240, "GYT": -240, "SRT": -180, "GFT": -180, "FNT": -120,
+        "EGT": -60, "EGST": 0, "WGT": -180, "WGST": -120, "PMST": -180, "PMDT": -120,
     ]
+
+    /// Zone abbreviations Java prints for zones of different offsets: they take the log's JVM
+    /// zone (SystemMonitor) or `--acquirer-tz`.
+    ///
+    /// `CST` China +08:00, US Central −06:00, Cuba −05:00 (and Java 6's Australian Central);
+    /// `IST` India +05:30, Israel +02:00, Ireland +01:00; `BST` British Summer +01:00,
+    /// Bougainville +11:00; `AST` Atlantic −04:00, Arabia +03:00; `ECT` Ecuador −05:00 and Java's
+    /// zone ID for Paris; `WIT` Jakarta +07:00 before Java 8, Jayapura +09:00 after; `WST` Western
+    /// Australia (Java 6) and Samoa; `AMT`/`AMST` Amazon and Armenia; `SST` Samoa and Singapore.
+    public static let ambiguousZones: Set<String> = ["CST", "IST", "BST", "AST", "ECT", "WIT", "WST", "AMT", "AMST", "SST"]
+
+    /// `unambiguousZones` keyed by the abbreviation's bytes packed into an integer, so that the
+    /// hot path looks one up without making a String.
+    private static let packedZones: [UInt64: Int16] = {
+        var table: [UInt64: Int16] = [:]
+        for (name, minutes) in unambiguousZones {
+            var key: UInt64 = 0
+            for b in name.utf8 { key = key << 8 | UInt64(b) }
+            table[key] = Int16(minutes)
+        }
+        return table
+    }()
 
     /// The offset of an unambiguous zone abbreviation, or a `GMT+08:00`-style zone; nil otherwise.
     public static func zoneOffsetMinutes(_ zone: String) -> Int? {
-        if let known = unambiguousZones[zone] { return known }
-        // Java prints custom zones as GMT+08:00.
-        if zone.hasPrefix("GMT") || zone.hasPrefix("UTC"), zone.count > 3 {
-            return parseOffset(String(zone.dropFirst(3)))
+        var zone = zone
+        return zone.withUTF8 { zoneOffsetMinutes(UnsafeRawBufferPointer($0), localMilliseconds: nil) }
+    }
+
+    /// The offset of a zone abbreviation at a local time (for the two that changed, `MSK` and
+    /// `VET`; today's offset when `localMilliseconds` is nil); nil when ambiguous or unknown.
+    static func zoneOffsetMinutes(_ token: UnsafeRawBufferPointer, localMilliseconds: Int64?) -> Int? {
+        let n = token.count
+        guard n >= 1 else { return nil }
+        if n <= 8 {
+            var key: UInt64 = 0
+            for b in token { key = key << 8 | UInt64(b) }
+            if let minutes = packedZones[key] {
+                guard let local = localMilliseconds else { return Int(minutes) }
+                switch key {
+                case 0x4D_534B:  // MSK
+                    if local >= moscowPlusFour.lowerBound, local < moscowPlusFour.upperBound { return 240 }
+                case 0x56_4554:  // VET
+                    if local >= caracasMinusFourThirty.lowerBound, local < caracasMinusFourThirty.upperBound { return -270 }
+                default:
+                    break
+                }
+                return Int(minutes)
+            }
+        }
+        // Java prints zones without an abbreviation as GMT+08:00 (or GMT-03:00).
+        if n > 3, token[0] == 0x47 && token[1] == 0x4D && token[2] == 0x54 || token[0] == 0x55 && token[1] == 0x54 && token[2] == 0x43 {
+            return parseOffset(String(decoding: UnsafeRawBufferPointer(rebasing: token[3...]), as: UTF8.self))
         }
         return nil
+    }
+
+    /// Local times (milliseconds) when Moscow's `MSK` was +04:00: 2011-03-27 03:00 to 2014-10-26 02:00.
+    static let moscowPlusFour: Range<Int64> =
+        localMilliseconds(2011, 3, 27, 3, 0)..<localMilliseconds(2014, 10, 26, 2, 0)
+    /// Local times when Caracas's `VET` was −04:30: 2007-12-09 02:30 to 2016-05-01 02:30.
+    static let caracasMinusFourThirty: Range<Int64> =
+        localMilliseconds(2007, 12, 9, 2, 30)..<localMilliseconds(2016, 5, 1, 2, 30)
+
+    static func localMilliseconds(_ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int) -> Int64 {
+        (Int64(daysFromCivil(year: year, month: month, day: day)) * 86_400 + Int64(hour * 3600 + minute * 60)) * 1000
     }
 
     /// Parses `+08:00`, `-0300`, `+8`, `Z`: the form of the `--terminal-tz` and `--acquirer-tz` options.
@@ -264,5 +399,31 @@ public enum Timestamps {
             return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
         }
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secondsOfDay / 3600, 2)):\(pad(secondsOfDay / 60 % 60, 2)):\(pad(secondsOfDay % 60, 2)).\(pad(ms, 3))Z"
+    }
+}
+
+/// A time as a log wrote it, before a zone is applied: the local date and clock, and the UTC
+/// offset when the text itself fixes one.
+public struct WrittenTime: Sendable, Hashable {
+    /// The local date and clock in milliseconds since 1970-01-01T00:00, read as if they were UTC.
+    public var localMilliseconds: Int64
+    /// Minutes east of UTC that the text states (an offset, `Z`, an unambiguous zone
+    /// abbreviation); nil when it names no zone, or an ambiguous or unknown one.
+    public var offsetMinutes: Int?
+
+    /// A written time.
+    public init(localMilliseconds: Int64, offsetMinutes: Int?) {
+        self.localMilliseconds = localMilliseconds
+        self.offsetMinutes = offsetMinutes
+    }
+
+    /// The instant, with `offsetMinutes` when the text states it, else the given offset.
+    public func resolved(defaultOffsetMinutes: Int) -> LoggedTime {
+        at(offsetMinutes: offsetMinutes ?? defaultOffsetMinutes)
+    }
+
+    /// The instant read at `offsetMinutes`, whatever the text states.
+    public func at(offsetMinutes offset: Int) -> LoggedTime {
+        LoggedTime(utcMilliseconds: localMilliseconds - Int64(offset) * 60_000, offsetMinutes: Int16(offset))
     }
 }

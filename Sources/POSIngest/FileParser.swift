@@ -133,6 +133,7 @@ struct FileParser {
         counts["invalid_utf8"] = stats.invalidUTF8
         counts["blank_lines"] = stats.blankLines
         counts["records:txn"] = recordCounts.txn
+        counts["records"] = end.lines - stats.blankLines
         return end
     }
 
@@ -140,7 +141,7 @@ struct FileParser {
         var scanner = AcquirerLogScanner(defaultOffsetMinutes: options.acquirerOffsetMinutes)
         var sinceReport = 0
         var rejectCleaner = TerminalLogParser(defaultOffsetMinutes: 0)
-        let end = try source.forEachLine { item in
+        var end = try source.forEachLine { item in
             sinceReport += 1
             if sinceReport == 8192 {
                 sinceReport = 0
@@ -165,8 +166,21 @@ struct FileParser {
         counts["invalid_utf8"] = stats.invalidUTF8
         counts["records:message"] = stats.messages
         counts["records:link_event"] = stats.linkEvents
+        counts["records"] = stats.logElements
+        counts["assumed_zone_times"] = stats.assumedZoneTimes
+        if let zone = stats.jvmTimeZone { counts["jvm_zone:\(zone)"] = stats.jvmTimeZoneLine ?? 0 }
+        if let warning = stats.zoneWarning { counts[Self.warningPrefix + warning] = 1 }
+        // A plain file cut inside an element (or one still being written): truncated, as a
+        // gzip stream that ends early is. The element itself is in the rejects.
+        if end.truncation == nil, let line = stats.openElementAtEndLine {
+            end.truncation = "log element not closed at end of file (line \(line))"
+        }
         return end
     }
+
+    /// Counts whose name starts with this carry a warning for the file's summary line (the value
+    /// is 1); they are stored with the other counts, so the ledger keeps them too.
+    static let warningPrefix = "warning:"
 
     /// The kept start of an overlong line, cleaned by `clean`, with the digits that run up to the
     /// cut turned to `*` first: they may be the start of a card number that the cut made too short

@@ -23,6 +23,10 @@ public struct FileSummary: Sendable {
     public var seconds: Double = 0
     /// Why it failed, was truncated, or is a duplicate.
     public var detail: String?
+    /// What the reader of an `ok` or `truncated` file should know although nothing failed: the
+    /// time zone assumed for its times, or that most of its records were rejected. Several are
+    /// joined by `; `. Nil when there is nothing to say.
+    public var warning: String?
     /// True when the rows replaced an earlier version of the same path.
     public var replaced = false
     /// What the operator should know although the file went in (rows left out, assumptions made).
@@ -127,6 +131,10 @@ struct FileWriter {
     private var current: FileSummary?
     /// Set when the store failed mid-file: the rest of that file's items are dropped.
     private var failure: String?
+    /// Rows added for the current file (before the commit says how many it kept).
+    private var added = 0
+    /// The first rejection of each reason in the current file, to name in its summary.
+    private var examples: [String: Rejection] = [:]
 
     init(store: IngestStore) {
         self.store = store
@@ -137,6 +145,8 @@ struct FileWriter {
         case .begin(let path, let kind):
             current = FileSummary(status: "ok", path: path, kind: kind.rawValue)
             failure = nil
+            added = 0
+            examples = [:]
             do { try store.beginFile(path: path) } catch { failure = "\(error)" }
             return nil
         case .end(let parsed):
@@ -164,8 +174,10 @@ struct FileWriter {
                 case .rejected(let rejection):
                     try store.add(rejection)
                     current!.rejectReasons[rejection.reason, default: 0] += 1
+                    if examples[rejection.reason] == nil, examples.count < 64 { examples[rejection.reason] = rejection }
                 default: break
                 }
+                if case .rejected = item {} else { added += 1 }
             } catch {
                 failure = "\(error)"
                 store.rollbackFile()
@@ -193,6 +205,22 @@ struct FileWriter {
         }
         var counts = parsed.counts
         for (reason, n) in summary.rejectReasons { counts["reject:\(reason)"] = n }
+        let verdict = Self.verdict(rejectReasons: summary.rejectReasons, examples: examples, added: added,
+                                   readWithoutRows: summary.skippedElements + summary.ignoredEvents, counts: counts)
+        if let nothingRead = verdict.failure {
+            // Nothing of the file could be read: it fails whole (exit 2) and is tried again next run.
+            store.rollbackFile()
+            summary.status = "failed"
+            summary.detail = nothingRead
+            summary.rows = 0
+            summary.rejects = 0
+            summary.rejectReasons = [:]
+            recordFailure(path: parsed.path, kind: parsed.kind.rawValue, reason: nothingRead, parsed: parsed)
+            return summary
+        }
+        summary.warning = verdict.warnings.isEmpty ? nil : verdict.warnings.joined(separator: "; ")
+        // The ledger keeps the warnings with the counts (the parser's are there already).
+        for warning in verdict.warnings { counts[FileParser.warningPrefix + warning] = 1 }
         let status = parsed.truncation == nil ? "ok" : "truncated"
         let record = FileRecord(
             path: parsed.path, sha256: parsed.sha256, kind: parsed.kind, compression: parsed.compression, bytes: parsed.bytes,
@@ -226,6 +254,53 @@ struct FileWriter {
             recordFailure(path: parsed.path, kind: parsed.kind.rawValue, reason: "\(error)", parsed: parsed)
         }
         return summary
+    }
+
+    /// What a parsed file's rejects and counts come to: a failure when nothing of it could be
+    /// read, else the warnings of its summary line.
+    ///
+    /// Nothing was read when there are rejects and no row, no skipped element and no ignored
+    /// event: the failure names the leading reason and its first example. A file is mostly
+    /// rejected when more than half of its records are (records: `<log>` elements, non-blank
+    /// lines, or rows and rejects). Warnings the parser left in `warning:` counts come first.
+    static func verdict(
+        rejectReasons: [String: Int], examples: [String: Rejection], added: Int, readWithoutRows: Int, counts: [String: Int]
+    ) -> (failure: String?, warnings: [String]) {
+        var warnings = counts.keys.filter { $0.hasPrefix(FileParser.warningPrefix) }.sorted()
+            .map { String($0.dropFirst(FileParser.warningPrefix.count)) }
+        let rejects = rejectReasons.values.reduce(0, +)
+        guard rejects > 0 else { return (nil, warnings) }
+        let leading = rejectReasons.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!
+        let records = max(counts["records"] ?? (added + rejects), rejects)
+        if added == 0, readWithoutRows == 0 {
+            var text = "nothing could be read: \(rejects) of \(records) records rejected, \(leading.value) as \(leading.key)"
+            if let example = examples[leading.key] {
+                text += ", e.g. line \(example.line): " + Self.excerpt(example.text)
+            }
+            return (text, warnings)
+        }
+        if rejects * 2 > records {
+            warnings.append("mostly rejected: \(rejects) of \(records) records, \(leading.value) as \(leading.key)")
+        }
+        return (nil, warnings)
+    }
+
+    /// The start of a reject text for a one-line message: its first line, at most 120 characters.
+    ///
+    /// Digits running up to a cut become `*`: the text was masked whole, and the start of a long
+    /// run of digits that was no card number may pass the Luhn check on its own.
+    private static func excerpt(_ text: String) -> String {
+        let firstLine = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        guard firstLine.count > 120 else { return firstLine.utf8.count < text.utf8.count ? firstLine + " …" : firstLine }
+        var kept = Array(firstLine.prefix(120))
+        if let next = firstLine.dropFirst(120).first, next.isASCII, next.isNumber {
+            var k = kept.count
+            while k > 0, kept[k - 1].isASCII, kept[k - 1].isNumber {
+                k -= 1
+                kept[k] = "*"
+            }
+        }
+        return String(kept) + "…"
     }
 
     /// Notes a failed file in the ledger (best effort: when the disk is full even this may fail).

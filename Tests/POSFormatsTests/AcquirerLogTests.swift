@@ -2,71 +2,6 @@ import Foundation
 import POSFormats
 import Testing
 
-/// What scanning a whole input gave.
-private struct Scan {
-    var entries: [AcquirerLogEntry] = []
-    var statistics = AcquirerLogStatistics()
-    /// For each entry, the line being consumed when it was emitted (0 for `finish`).
-    var emittedAt: [Int] = []
-
-    var messages: [AcquirerMessage] {
-        entries.compactMap { if case .message(let m) = $0 { m } else { nil } }
-    }
-    var linkEvents: [AcquirerLinkEvent] {
-        entries.compactMap { if case .linkEvent(let e) = $0 { e } else { nil } }
-    }
-    var rejections: [Rejection] {
-        entries.compactMap { if case .rejected(let r) = $0 { r } else { nil } }
-    }
-    /// Everything emitted, as text, to look for data that must never be kept.
-    var allText: String { entries.map { "\($0)" }.joined(separator: "\n") }
-}
-
-/// Feeds `bytes` line by line as the line reader does: LF ends a line, a CR before it is dropped,
-/// a final LF adds no empty line.
-private func scan(_ bytes: [UInt8], offset: Int = 480, maxElementBytes: Int = 4 << 20, maxDepth: Int = 64) -> Scan {
-    var scanner = AcquirerLogScanner(defaultOffsetMinutes: offset, maxElementBytes: maxElementBytes, maxDepth: maxDepth)
-    var result = Scan()
-    var number = 0
-    bytes.withUnsafeBytes { raw in
-        var start = 0
-        while start < raw.count {
-            var end = start
-            while end < raw.count, raw[end] != 0x0A { end += 1 }
-            var lineEnd = end
-            if lineEnd > start, raw[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-            number += 1
-            let line = UnsafeRawBufferPointer(rebasing: raw[start..<lineEnd])
-            scanner.consume(line: line, number: number) { entry in
-                result.entries.append(entry)
-                result.emittedAt.append(number)
-            }
-            start = end + 1
-        }
-    }
-    scanner.finish { entry in
-        result.entries.append(entry)
-        result.emittedAt.append(0)
-    }
-    result.statistics = scanner.statistics
-    return result
-}
-
-private func scan(_ text: String, offset: Int = 480, maxElementBytes: Int = 4 << 20, maxDepth: Int = 64) -> Scan {
-    scan(Array(text.utf8), offset: offset, maxElementBytes: maxElementBytes, maxDepth: maxDepth)
-}
-
-private func fixture(_ name: String) throws -> [UInt8] {
-    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/jpos-lagotto").appendingPathComponent(name)
-    return Array(try Data(contentsOf: url))
-}
-
-/// A `<log>` start tag with a valid header.
-private func logStart(_ realm: String = "cup-channel/10.1.2.3:5000", at: String = "2026-11-20T08:16:00.210") -> String {
-    "<log realm=\"\(realm)\" at=\"\(at)\">"
-}
-
 /// The formats.md §2 example.
 private let formatsSectionTwoExample = """
     <logger class="org.jpos.q2.qbean.LoggerAdaptor">
@@ -117,7 +52,8 @@ struct AcquirerLogFixtureTests {
         Expectation(file: "basic.xml", logElements: 2, messages: 1, linkEvents: 0, rejected: 0, skipped: ["#text": 1]),
         Expectation(file: "channel-birth.xml", logElements: 6, messages: 5, linkEvents: 1, rejected: 0),
         Expectation(file: "connection-reset.xml", logElements: 1, messages: 0, linkEvents: 1, rejected: 0),
-        Expectation(file: "exception-with-bad-xml.xml", logElements: 1, messages: 0, linkEvents: 1, rejected: 0),
+        // A BeanShell error in `<error>` of realm `client-simulator`: an application exception.
+        Expectation(file: "exception-with-bad-xml.xml", logElements: 1, messages: 0, linkEvents: 0, rejected: 0, skipped: ["error": 1]),
         Expectation(file: "exception.xml", logElements: 1, messages: 0, linkEvents: 1, rejected: 0),
         Expectation(file: "gzip.xml", logElements: 1, messages: 1, linkEvents: 0, rejected: 0),
         Expectation(file: "io-timeout.xml", logElements: 1, messages: 0, linkEvents: 1, rejected: 0),
@@ -130,8 +66,9 @@ struct AcquirerLogFixtureTests {
         Expectation(file: "peer-disconnect.xml", logElements: 1, messages: 0, linkEvents: 1, rejected: 0),
         Expectation(file: "pivot-set.xml", logElements: 6, messages: 6, linkEvents: 0, rejected: 0),
         Expectation(file: "pool-exhaustion.xml", logElements: 1, messages: 0, linkEvents: 0, rejected: 0, skipped: ["warn": 1]),
-        Expectation(file: "q2.log", logElements: 170, messages: 56, linkEvents: 5, rejected: 0, skipped: [
-            "abort": 12, "commit": 1, "debug": 13, "error": 9, "info": 39, "iso-server": 2,
+        Expectation(file: "q2.log", logElements: 170, messages: 56, linkEvents: 4, rejected: 0, skipped: [
+            // `error` 10: nine, and the client simulator's BeanShell exception (no link event since issue 9).
+            "abort": 12, "commit": 1, "debug": 13, "error": 10, "info": 39, "iso-server": 2,
             "jce-provider": 1, "local-master-keys": 1, "receive": 1, "trace": 30,
         ]),
         Expectation(file: "stale-connection.xml", logElements: 1, messages: 1, linkEvents: 1, rejected: 0),
@@ -230,18 +167,15 @@ struct AcquirerLogFixtureTests {
         let messages = result.messages
         #expect(messages.filter { $0.direction == .send }.count == 28)
         #expect(messages.filter { $0.direction == .receive }.count == 28)
-        #expect(result.linkEvents.map(\.kind) == ["connect", "session-start", "exception", "peer-disconnect", "session-end"])
-        #expect(result.linkEvents.map(\.detail) == [
-            "127.0.0.1:9001", nil,
-            "Sourced file: inline evaluation of: ``DATE=new Date(); MTI=\"2420\"; PCODE=\"000000\"; CURRENCY=\"858\"; "
-                + "AMOUNT=\"4000\"; . . . '' : Void assignment.",
-            nil, nil,
-        ])
+        // The BeanShell `<exception>` in the client simulator's `<error>` (line 5479) is an
+        // application error, not a link event (issue 9): skipped as `error`.
+        #expect(result.linkEvents.map(\.kind) == ["connect", "session-start", "peer-disconnect", "session-end"])
+        #expect(result.linkEvents.map(\.detail) == ["127.0.0.1:9001", nil, nil, nil])
         let connect = result.linkEvents[0]
         #expect(connect.line == 145)
         #expect(connect.realm == "channel/127.0.0.1:9001")
         #expect(connect.time == LoggedTime(utcMilliseconds: 1_418_922_760_043, offsetMinutes: -120))
-        #expect(result.linkEvents.map(\.line) == [145, 155, 5479, 5544, 5557])
+        #expect(result.linkEvents.map(\.line) == [145, 155, 5544, 5557])
 
         // The echo: field 2 of subfield 113 is not the PAN.
         let echo = try #require(messages.first)
@@ -425,7 +359,7 @@ struct AcquirerLogLayoutTests {
         #expect(result.statistics.messages == 0)
     }
 
-    @Test("a log that yields a message and link events; nested link events are one")
+    @Test("a log that yields a message and link events; nested link events are one; a <warn>'s exception is not one")
     func linkEventsAnywhere() {
         let text = """
             \(logStart())
@@ -442,11 +376,12 @@ struct AcquirerLogLayoutTests {
         let result = scan(text)
         #expect(result.rejections == [])
         #expect(result.messages.map(\.mti) == ["0800"])
-        #expect(result.linkEvents.map(\.kind) == ["io-timeout", "iso-exception", "exception"])
-        #expect(result.linkEvents.map(\.detail) == [nil, "outer inner tail", "Connection refused"])
+        #expect(result.linkEvents.map(\.kind) == ["io-timeout", "iso-exception"])
+        #expect(result.linkEvents.map(\.detail) == [nil, "outer inner tail"])
         #expect(result.linkEvents.allSatisfy { $0.line == 1 && $0.realm == "cup-channel/10.1.2.3:5000" })
-        #expect(result.statistics.skipped.isEmpty)
-        #expect(result.statistics.linkEvents == 3)
+        // ChannelAdaptor's `<warn>` repeats what the channel logged: application content.
+        #expect(result.statistics.skipped == ["warn": 1])
+        #expect(result.statistics.linkEvents == 2)
     }
 
     @Test("a stack trace with <init>( in a link event is text")
@@ -667,7 +602,7 @@ struct AcquirerLogMalformedTests {
         ("<send><field id=\"0\" value=\"1\"\n<info/>", "malformed log element: unterminated <field> tag"),
         ("<send><field id=\"0\" value=\"1\n  <info/>\"/>", "malformed log element: unterminated attribute in <field>"),
         ("<send><field id=0/>", "malformed log element: bad attribute in <field>"),
-        ("<send><field id=\"0\" value/>", "malformed log element: bad attribute in <field>"),
+        ("<send><field id=\"0\" value x/>", "malformed log element: bad attribute in <field>"),
         ("<send></send x>", "malformed log element: unterminated end tag </send"),
         ("<info></log>", "malformed log element: mismatched </log>"),
     ])
@@ -807,6 +742,9 @@ struct AcquirerLogMalformedTests {
         var second = first
         feed(&first, " value=\"0200\"/></isomsg></send></log>", 3)
         feed(&second, " value=\"0210\"/></isomsg></send></log>", 3)
+        // Times without a zone are held until the log states one or ends.
+        first.finish { found.append($0) }
+        second.finish { found.append($0) }
         let mtis = found.compactMap { if case .message(let m) = $0 { m.mti } else { nil } }
         #expect(mtis == ["0200", "0210"])
     }
@@ -830,5 +768,80 @@ struct AcquirerLogThroughputTests {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print("acquirer log: \(input.count >> 20) MiB in \(seconds) s = \(Double(input.count) / seconds / 1e6) MB/s, \(result.statistics.logElements) elements")
         #expect(result.statistics.rejected == 0)
+    }
+}
+
+@Suite("Acquirer log: what is a link event")
+struct AcquirerLogLinkClassificationTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let name: String
+        let realm: String
+        let body: String
+        let kinds: [String]
+        let skipped: [String: Int]
+        var testDescription: String { name }
+    }
+
+    /// The bodies are the forms jPOS's source writes (BaseChannel.connect/receive/disconnect,
+    /// ISOServer.Session.run); the realms are of the shapes seen in real logs.
+    @Test("by element, container and realm", arguments: [
+        Case(name: "BaseChannel.disconnect", realm: "cup-channel", body: "<disconnect>10.1.2.3:5000</disconnect>",
+             kinds: ["disconnect"], skipped: [:]),
+        Case(name: "BaseChannel.connect refused", realm: "cup-channel", body: "<connection-refused>10.1.2.3:5000</connection-refused>",
+             kinds: ["connection-refused"], skipped: [:]),
+        Case(name: "IOException in receive, channel realm", realm: "channel/10.1.2.3:5000",
+             body: "<receive><exception name=\"Stream closed\">java.io.IOException: Stream closed</exception></receive>",
+             kinds: ["exception"], skipped: [:]),
+        Case(name: "socket failure in receive, realm named freely", realm: "visa",
+             body: "<receive><exception name=\"Connection reset\">java.net.SocketException: Connection reset</exception></receive>",
+             kinds: ["exception"], skipped: [:]),
+        Case(name: "exception directly in <log>, mux realm", realm: "jcard-mux",
+             body: "<exception name=\"x\">org.jpos.iso.ISOException: unhandled</exception>", kinds: ["exception"], skipped: [:]),
+        Case(name: "application exception in a send, application realm", realm: "client-simulator",
+             body: "<send><exception name=\"null\">java.lang.NullPointerException</exception></send>",
+             kinds: [], skipped: ["send": 1]),
+        Case(name: "NullPointerException of a participant", realm: "txnmgr-main",
+             body: "<warn>PREPARE: 1<exception name=\"null\">java.lang.NullPointerException</exception></warn>",
+             kinds: [], skipped: ["warn": 1]),
+        Case(name: "socket words inside <warn> stay application content", realm: "org.jpos.q2.iso.ChannelAdaptor",
+             body: "<warn>channel-receiver-x<exception name=\"Connection reset\">java.net.SocketException</exception></warn>",
+             kinds: [], skipped: ["warn": 1]),
+        Case(name: "link elements inside <info> are not link events", realm: "channel/10.1.2.3:5000",
+             body: "<info><peer-disconnect/><io-timeout/></info>", kinds: [], skipped: ["info": 1]),
+        Case(name: "session-warning of ISOServer", realm: "server.session/10.1.2.3:5000",
+             body: "<session-warning><exception name=\"Broken pipe\">java.net.SocketException: Broken pipe</exception></session-warning>",
+             kinds: ["exception"], skipped: [:]),
+    ])
+    func classification(_ c: Case) {
+        let result = scan("<log realm=\"\(c.realm)\" at=\"2026-11-20T08:16:00.210\" trace-id=\"4f2a\">\(c.body)</log>")
+        #expect(result.rejections == [])
+        #expect(result.linkEvents.map(\.kind) == c.kinds)
+        #expect(result.statistics.linkEvents == c.kinds.count)
+        #expect(result.statistics.skipped == c.skipped)
+    }
+
+    @Test("a session error is another link event when the channel logged none, or another detail, or long after")
+    func sessionErrorsKeptWhenNotEchoes() {
+        let channel = "<log realm=\"channel/10.1.2.3:5000\" at=\"2026-11-20T08:16:00.210\"><receive><iso-exception>Invalid message length</iso-exception></receive></log>"
+        func session(_ at: String, _ text: String, peer: String = "10.1.2.3:5000") -> String {
+            "<log realm=\"srv.server.session/\(peer)\" at=\"\(at)\"><session-error><iso-exception>\(text)</iso-exception></session-error></log>"
+        }
+        #expect(scan(channel + session("2026-11-20T08:16:00.230", "Invalid message length")).linkEvents.count == 1)
+        #expect(scan(session("2026-11-20T08:16:00.230", "Invalid message length")).linkEvents.count == 1)
+        #expect(scan(channel + session("2026-11-20T08:16:00.230", "unconnected ISOChannel")).linkEvents.count == 2)
+        #expect(scan(channel + session("2026-11-20T08:16:05.000", "Invalid message length")).linkEvents.count == 2)
+        #expect(scan(channel + session("2026-11-20T08:16:00.230", "Invalid message length", peer: "10.1.2.4:5000")).linkEvents.count == 2)
+    }
+
+    @Test("a hex dump in a link event's own text is masked before its whitespace collapses")
+    func dumpInLinkDetail() throws {
+        let data = Array("0200xxxx164111111111111111000000".utf8)
+        let text = "<log realm=\"channel/10.1.2.3:5000\" at=\"2026-11-20T08:16:00.210\">\n  <receive>\n    <iso-exception>\n      bad\n    --- data ---\n"
+            + jposHexdump(data, indent: "    ") + "    </iso-exception>\n  </receive>\n</log>"
+        let result = scan(text)
+        let detail = try #require(result.linkEvents.first?.detail)
+        #expect(!detail.contains("4111111111111111"))
+        #expect(!detail.contains("31 31 31 31 31 31 31 31  31 31"))
+        #expect(detail.hasPrefix("bad --- data --- 0000 30 32 30 30"))
     }
 }

@@ -63,9 +63,22 @@ struct CardNumbersTests {
         // Several in one string, next to letters and separators.
         ("pan=4111111111111111 alt=378282246310005;", "pan=411111******1111 alt=378282*****0005;", 2),
         ("card4111111111111111x", "card411111******1111x", 1),
-        // Track-2 style: the PAN stops at `=`; the expiry and service code after it are not a PAN.
-        ("6228480000000001230=25121010000012300000", "622848*********1230=25121010000012300000", 1),
-        ("\(track2PAN)D2512101", "622848*********1230D2512101", 1),
+        // Track-2 equivalents (issue 9): PAN, expiry, service code and discretionary data all go.
+        ("6228480000000001230=25121010000012300000", "*******************=********************", 1),
+        ("\(track2PAN)D2512101", "*******************D*******", 1),
+        ("track2: 4111111111111111d25121010", "track2: ****************d********", 1),
+        // An EMV field 55 in hex: tag 5A (PAN) and tag 57 (track-2 equivalent) in one run of digits.
+        ("9F2608A1B2C3D4E5F607085A0841111111111111115713411111111111111D25122011234567890F",
+         "9F2608A1B2C3D4E5F607085A*************************************D*****************F", 1),
+        // Too short to be track 2 on either side: left to the card-number rule.
+        ("41111111111=2512", "41111111111=2512", 0),
+        ("4111111111111111=251", "411111******1111=251", 1),
+        // Digits of a decimal number are not a card number (a load average, an amount).
+        ("uptime (0.4111111111111111)", "uptime (0.4111111111111111)", 0),
+        ("4111111111111111.25", "4111111111111111.25", 0),
+        // A full stop that ends a sentence is not a decimal point.
+        ("card 4111111111111111.", "card 411111******1111.", 1),
+        ("v1.2 4111111111111111", "v1.2 411111******1111", 1),
         // Chinese around it, and an already masked value, stay as they are.
         ("卡号6228480402564890018已消费", "卡号622848*********0018已消费", 1),
         ("622848******1234", "622848******1234", 0),
@@ -78,7 +91,8 @@ struct CardNumbersTests {
     }
 
     @Test func containsCardNumberMatchesMask() {
-        for text in ["x 4111111111111111 y", "4111111111111112", "123456789015", "6228480000000001230=2512"] {
+        for text in ["x 4111111111111111 y", "4111111111111112", "123456789015", "6228480000000001230=2512",
+                     "0.4111111111111111", "41111111111=2512", "x4111111111111111D2512"] {
             var bytes = Array(text.utf8)
             let found = bytes.withUnsafeMutableBytes { CardNumbers.containsCardNumber(UnsafeRawBufferPointer($0)) }
             #expect(found == (CardNumbers.mask(text).masked > 0), "\(text)")
@@ -100,6 +114,13 @@ struct CardNumbersTests {
         // Already masked as the terminal logged it: nothing more to hide.
         ("622848******1234", "622848******1234", false),
         ("622848XXXXXX1234", "622848XXXXXX1234", false),
+        ("622848xxxxxx1234", "622848xxxxxx1234", false),
+        ("622848######1234", "622848######1234", false),
+        // jPOS's ISOUtil.protect (danilomauricio/authorizationSwitch q2.log:85), and spaces as marks.
+        ("447398______1381", "447398______1381", false),
+        ("447398      1381", "447398      1381", false),
+        ("4473981234__1381", "447398****__1381", true),
+        ("  4111111111111111  ", "  411111******1111  ", true),
         // Short values show no digit at all.
         ("1234567890", "**********", true),
         ("12345678901", "123456*8901", true),

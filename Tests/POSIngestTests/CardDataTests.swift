@@ -85,7 +85,8 @@ struct CardPlace: Sendable, CustomTestStringConvertible {
             secrets: [TestCards.visa16, TestCards.amex15, TestCards.visa13, TestCards.discover16]),
         CardPlace(
             name: "logfmt rejected lines", fileName: "a.log",
-            content: "\(ts) ev=txn amt=1.5 pan=\(TestCards.visa16) x=\(TestCards.amex15)\ntid=1 ev=error msg=\(TestCards.visa13)\n",
+            // A last line that can be read: a file of rejects alone fails whole (issue 9).
+            content: "\(ts) ev=txn amt=1.5 pan=\(TestCards.visa16) x=\(TestCards.amex15)\ntid=1 ev=error msg=\(TestCards.visa13)\n\(ts) ev=signin rc=00\n",
             query: "SELECT line, reason, text FROM rejects ORDER BY line",
             expected: [
                 ["1", "bad integer amt", "\(ts) ev=txn amt=1.5 pan=411111******1111 x=378282*****0005"],
@@ -112,8 +113,9 @@ struct CardPlace: Sendable, CustomTestStringConvertible {
             secrets: [TestCards.visa16, String(TestCards.unionpay19.dropLast()) + "7", TestCards.visa13, TestCards.amex15, TestCards.discover16]),
         CardPlace(
             name: "acquirer link events' text", fileName: "a.xml",
+            // A channel's realm: an exception elsewhere is no link event (issue 9).
             content: """
-                <log realm="r" at="2026-11-20T08:16:00.210">
+                <log realm="cup-channel" at="2026-11-20T08:16:00.210">
                   <receive><peer-disconnect>reset by \(TestCards.visa16)</peer-disconnect></receive>
                   <exception>card \(TestCards.amex15) at Socket.&lt;init&gt;(x)</exception>
                   <exception name="IOException: card \(TestCards.visa13)">trace \(TestCards.discover16)</exception>
@@ -135,6 +137,7 @@ struct CardPlace: Sendable, CustomTestStringConvertible {
                   </isomsg></send>
                   </oops>
                 </log>
+                <log realm="r" at="2026-11-20T08:16:01.000"><info/></log>
 
                 """,
             query: "SELECT reason, text FROM rejects",

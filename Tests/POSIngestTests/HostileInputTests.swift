@@ -157,9 +157,16 @@ struct HostileLineTests {
         try scratch.write("a.log", line)
         let report = try scratch.ingest()
         let file = try #require(report.files.first)
-        #expect(file.status == "ok")
-        #expect(file.lines == 1)
-        #expect(file.rows == 0)
+        // Nothing of it could be read: it fails (issue 9), naming the reason.
+        #expect(file.status == "failed")
+        #expect(file.detail?.hasPrefix("nothing could be read: 1 of 1 records rejected, 1 as line longer than 1048576 bytes, e.g. line 1: ts=2026") == true)
+        #expect(report.exitCode == 2)
+        // With a line that can be read after it, the file goes in and the long line is a reject.
+        try scratch.write("a.log", line + "\nts=2026-11-20T08:00:01Z tid=20481234 ev=signin rc=00\n")
+        let again = try #require(try scratch.ingest().files.first)
+        #expect(again.status == "ok")
+        #expect(again.lines == 2)
+        #expect(again.rows == 1)
         let suffix = "…[\(line.utf8.count) bytes in all]"
         #expect(try scratch.query("SELECT line, reason, substr(text, -30) FROM rejects") == [
             ["1", "line longer than 1048576 bytes", String(repeating: "z", count: 30 - suffix.count) + suffix],
@@ -471,9 +478,10 @@ struct HostileFileTests {
         #expect(byName["terminal.xml"]?.kind == "terminal_log")
         #expect(byName["terminal.xml"]?.rows == 1)
         #expect(byName["photo.log"]?.kind == "terminal_log")
-        #expect(byName["photo.log"]?.status == "ok")
+        // Nothing of it could be read: failed (issue 9), naming the leading reason and an example.
+        #expect(byName["photo.log"]?.status == "failed")
         #expect(byName["photo.log"]?.rows == 0)
-        #expect(byName["photo.log"]?.rejectReasons == ["missing key ts": 2, "not logfmt: = with no key": 1])
+        #expect(byName["photo.log"]?.detail?.hasPrefix("nothing could be read: 3 of 3 records rejected, 2 as missing key ts, e.g. line 1: ") == true)
         #expect(try scratch.query("SELECT path, compression FROM input_files WHERE path LIKE '%terminal.csv' OR path LIKE '%inventory.csv.gz' ORDER BY path") == [
             [scratch.inbox + "/inventory.csv.gz", "none"], [scratch.inbox + "/terminal.csv", "gzip"],
         ])
