@@ -23,13 +23,11 @@ public struct FileSummary: Sendable {
     public var seconds: Double = 0
     /// Why it failed, was truncated, or is a duplicate.
     public var detail: String?
-    /// What the reader of an `ok` or `truncated` file should know although nothing failed: the
-    /// time zone assumed for its times, or that most of its records were rejected. Several are
-    /// joined by `; `. Nil when there is nothing to say.
-    public var warning: String?
     /// True when the rows replaced an earlier version of the same path.
     public var replaced = false
-    /// What the operator should know although the file went in (rows left out, assumptions made).
+    /// What the reader of an `ok` or `truncated` file should know although nothing failed: the
+    /// time zone assumed for its times, that most of its records were rejected, rows left out
+    /// before the retention cut-off. Empty when there is nothing to say.
     public var warnings: [String] = []
 }
 
@@ -218,7 +216,7 @@ struct FileWriter {
             recordFailure(path: parsed.path, kind: parsed.kind.rawValue, reason: nothingRead, parsed: parsed)
             return summary
         }
-        summary.warning = verdict.warnings.isEmpty ? nil : verdict.warnings.joined(separator: "; ")
+        summary.warnings = verdict.warnings
         // The ledger keeps the warnings with the counts (the parser's are there already).
         for warning in verdict.warnings { counts[FileParser.warningPrefix + warning] = 1 }
         let status = parsed.truncation == nil ? "ok" : "truncated"
