@@ -15,6 +15,9 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "The SQLite database file. Created when missing. (env POSRCA_DB; default posrca.sqlite)")
     var db: String?
 
+    @Flag(name: .long, help: "Let the owner's group read what posrca creates (0640 files, 0750 folders) instead of the owner alone. (env POSRCA_GROUP_READABLE=1)")
+    var groupReadable = false
+
     var path: String { db ?? environment("DB") ?? "posrca.sqlite" }
 
     /// Opens the database for writing, with its schema.
