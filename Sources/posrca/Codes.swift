@@ -21,6 +21,8 @@ extension POSRCA {
         var format: OutputFormat = .table
 
         func run() throws {
+            // A reading command: a typo in --db must not leave an empty database behind.
+            try requireDatabase(database.path)
             let store = try database.openStore()
             let table = try CodeCatalogueReport.table(database: store.database)
             print(TableRenderer.render(table, as: format), terminator: "")
