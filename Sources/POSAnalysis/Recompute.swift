@@ -29,13 +29,13 @@ public struct RecomputeReport: Sendable {
 /// transactions take acquirer pairs in the canonical order (day, terminal, time), and a batch
 /// whose result changes what a later or earlier (day, terminal) pair started from marks that pair,
 /// so the loop ends where a recompute from scratch would.
-enum Recompute {
+public enum Recompute {
     /// Transactions read per batch, at most (memory follows the batch, not the history).
     static let batchTransactions = 1_500_000
     /// Days per batch, at most.
     static let batchDays = 4
 
-    static func run(database: Database, options: MatchOptions, progress: (String) -> Void = { _ in }) throws -> RecomputeReport {
+    public static func run(database: Database, options: MatchOptions, progress: (String) -> Void = { _ in }) throws -> RecomputeReport {
         let started = monotonicSeconds()
         var report = RecomputeReport()
         try markEverythingWhenOptionsChanged(database, options: options)
@@ -86,11 +86,17 @@ enum Recompute {
         return report
     }
 
+    /// Recomputes what is marked with the matching options the stored results were computed with
+    /// (the defaults before any analysis): what `prune` runs first, so that no day leaves the
+    /// database before its aggregates and facts exist.
+    public static func runPending(database: Database, progress: (String) -> Void = { _ in }) throws -> RecomputeReport {
+        try run(database: database, options: try MatchOptions.stored(in: database) ?? MatchOptions(), progress: progress)
+    }
+
     /// When the matching options differ from those the stored results were computed with, every
     /// day is marked: nothing stored can be kept.
     static func markEverythingWhenOptionsChanged(_ database: Database, options: MatchOptions) throws {
-        let summary = "window_ms=\(options.windowMilliseconds) pairing_ms=\(options.pairingWindowMilliseconds) "
-            + "late_ms=\(options.lateToleranceMilliseconds) timeout_ms=\(options.defaultTimeoutMilliseconds)"
+        let summary = options.stored
         let stored = try database.scalarText("SELECT value FROM meta WHERE key = 'match_options'")
         guard stored != summary else { return }
         try database.execute("BEGIN IMMEDIATE")
@@ -590,5 +596,30 @@ struct AttributeCodeCache {
         let code = builder.code(a, text)
         if value >= 0, Int(value) < known[a].count { known[a][Int(value)] = UInt32(code) + 1 }
         return code
+    }
+}
+
+extension MatchOptions {
+    /// The options as kept in `meta.match_options`.
+    var stored: String {
+        "window_ms=\(windowMilliseconds) pairing_ms=\(pairingWindowMilliseconds) late_ms=\(lateToleranceMilliseconds) timeout_ms=\(defaultTimeoutMilliseconds)"
+    }
+
+    /// The options the stored results were computed with, nil before the first analysis.
+    static func stored(in database: Database) throws -> MatchOptions? {
+        guard let text = try database.scalarText("SELECT value FROM meta WHERE key = 'match_options'") else { return nil }
+        var options = MatchOptions()
+        for part in text.split(separator: " ") {
+            let pair = part.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2, let value = Int64(pair[1]) else { continue }
+            switch pair[0] {
+            case "window_ms": options.windowMilliseconds = value
+            case "pairing_ms": options.pairingWindowMilliseconds = value
+            case "late_ms": options.lateToleranceMilliseconds = value
+            case "timeout_ms": options.defaultTimeoutMilliseconds = value
+            default: break
+            }
+        }
+        return options
     }
 }

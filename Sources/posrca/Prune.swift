@@ -1,4 +1,5 @@
 import ArgumentParser
+import POSAnalysis
 import POSReports
 import POSStore
 
@@ -48,6 +49,10 @@ extension POSRCA {
             defer { runLock.release() }
             let cutoff = LocalDay.number(resolvedBefore!)!
             let db = try failing { try database.openStore().database }
+            // Days ingested and not yet analysed are computed first: their facts go into the
+            // archive and their daily aggregates stay.
+            let pending = try failing { try Recompute.runPending(database: db) }
+            if pending.batches > 0 { print("Analysed \(pending.terminalDays) pending terminal-days first.") }
             let archive = noArchive ? nil : resolvedArchive.map { DayArchive(root: $0) }
             let days = try failing { try Retention.days(before: cutoff, db) }
             var total = 0
@@ -107,6 +112,10 @@ extension POSRCA {
             let last = (until ?? environment("UNTIL")).flatMap(LocalDay.number) ?? Int64.max
             let archive = DayArchive(root: (out ?? environment("OUT"))!)
             let days = try failing { try Retention.days(before: Int64.max, db).filter { $0 >= first && $0 <= last } }
+            let pending = try failing { try db.scalarInt("SELECT count(DISTINCT day) FROM dirty_marks WHERE day BETWEEN ?1 AND ?2", [.integer(first), .integer(last)]) ?? 0 }
+            if pending > 0 {
+                printError("posrca: warning: \(pending) of these days have input not analysed yet: their outcome, cause and matched columns are empty or stale; run `posrca analyze` first")
+            }
             var totals: [String: Int] = [:]
             for day in days {
                 let counts = try failing { try archive.write(day: day, database: db, rejectFiles: Retention.filesEnding(on: day, db)) }
