@@ -88,9 +88,11 @@ public enum Analysis {
         lap("load window")
         let target = options.target
         let isTarget: (Outcome) -> Bool = { target.matches($0) }
-        let rates = Rates.perAttributeValue(table, target: target)
+        var valueCounts = ValueCounts(table: table)
+        valueCounts.add(table, rows: nil)
+        let rates = Rates.perAttributeValue(table, target: target, transactionCounts: valueCounts)
         progress("explaining \(table.count) transactions")
-        var findings = Explainer.explain(table, target: target, options: options.explain)
+        var findings = Explainer.explain(table, target: target, options: options.explain, transactionCounts: valueCounts)
         lap("explain")
         let network = NetworkAnalysis.analyze(table, events: data.network, isTarget: isTarget, targetName: target.rawValue, options: options.network)
         findings += network.findings

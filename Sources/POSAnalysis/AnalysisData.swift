@@ -278,7 +278,14 @@ extension AnalysisData {
         // link events within a day of the batch's transactions (60 s windows, clock offsets).
         let linkLow = minTs - messageMargin(options) - 300_000
         let linkHigh = maxTs + messageMargin(options)
-        try reader.forEachRow(table: "net_events", days: (firstDay - 1)...(lastDay + 1), statement: net) { s in
+        let margin = messageMargin(options)
+        var offsets = Set(data.transactions.tz.map { Int64($0) })
+        offsets.formUnion(try IngestStore.knownTerminalOffsets(db).map { Int64($0) })
+        if offsets.isEmpty { offsets = [480] }
+        // The batch's days in UTC, in every offset its terminals write, widened by the margin:
+        // what the neighbouring days are read for.
+        let span = (firstDay * LocalDay.milliseconds - offsets.max()! * 60_000 - margin - 300_000)...((lastDay + 1) * LocalDay.milliseconds - offsets.min()! * 60_000 + margin)
+        try reader.forEachRow(table: "net_events", days: (firstDay - 1)...(lastDay + 1), within: span, statement: net) { s in
             let ts = s.int64(2)
             let day = LocalDay.of(utcMilliseconds: ts, offsetMinutes: Int(s.int64(3)))
             if s.int64(0) == 1 {
@@ -303,10 +310,6 @@ extension AnalysisData {
 
         // Acquirer messages within reach of the batch's days: each day's span in every UTC offset
         // its transactions use, widened by the margin. SQLite filters by time; here by terminal.
-        let margin = messageMargin(options)
-        var offsets = Set(data.transactions.tz.map { Int64($0) })
-        offsets.formUnion(try IngestStore.knownTerminalOffsets(db).map { Int64($0) })
-        if offsets.isEmpty { offsets = [480] }
         var intervals: [(low: Int64, high: Int64)] = []
         for day in days {
             let low = day * LocalDay.milliseconds - offsets.max()! * 60_000 - margin
@@ -337,7 +340,7 @@ extension AnalysisData {
             highDay = max(highDay, last)
             msgs.bind(interval.low, at: 3)
             msgs.bind(interval.high, at: 4)
-            try reader.forEachRow(table: "acquirer_msgs", days: first...last, statement: msgs) { s in
+            try reader.forEachRow(table: "acquirer_msgs", days: first...last, within: interval.low...interval.high, statement: msgs) { s in
                 let ts = s.int64(1)
                 let tid = s.int64(7)
                 guard tids.contains(tid) || wholeDays.contains(where: { ts >= $0.low && ts <= $0.high }) else { return }
@@ -375,7 +378,7 @@ extension AnalysisData {
         }
         data.catalogue = try loadCatalogue(db)
         try data.loadStates(db, scope: scope, firstDay: firstDay, lastDay: lastDay)
-        try data.loadClaims(db, scope: scope, reader: reader)
+        try data.loadClaims(db, scope: scope, reader: reader, span: span)
         return data
     }
 
@@ -444,7 +447,7 @@ extension AnalysisData {
 
     /// The pairs held by transactions outside the batch near it (the batch's terminals, the days
     /// either side), and what the batch's own transactions held before.
-    private mutating func loadClaims(_ db: Database, scope: BatchScope, reader: RangeReader) throws {
+    private mutating func loadClaims(_ db: Database, scope: BatchScope, reader: RangeReader, span: ClosedRange<Int64>) throws {
         let batchIDs = Set(transactions.id)
         let facts = try db.prepare("""
             SELECT t.id, t.ts, t.tz, t.tid, x.request_id, x.response_id
@@ -458,7 +461,7 @@ extension AnalysisData {
         for filter in scope.values {
             if case .some(let tids) = filter { terminals.formUnion(tids) } else { everyTerminal = true }
         }
-        try reader.forEachRow(table: "terminal_txns", days: (first - 1)...(last + 1), statement: facts) { s in
+        try reader.forEachRow(table: "terminal_txns", days: (first - 1)...(last + 1), within: span, statement: facts) { s in
             let id = s.int64(0)
             let key = s.optionalInt64(4) ?? -(s.optionalInt64(5) ?? 0)
             if batchIDs.contains(id) {

@@ -129,16 +129,13 @@ struct WindowLoader {
                 valueCode[a][text] = new
                 return new
             }
-            let column = s.attributes[a]
-            for r in 0..<s.rowCount { table.attributes[a].append(remap[Int(column[r])]) }
+            table.attributes[a].append(s.attributes[a], remappedBy: remap)
         }
         let codeRemap: [UInt16] = s.codeValues.enumerated().map { code, string in code == 0 ? 0 : table.codeIndex(s.string(string)) }
-        for r in 0..<s.rowCount {
-            table.outcome.append(Outcome(rawValue: s.outcome[r]) ?? .approved)
-            table.cause.append(Cause(rawValue: s.cause[r]))
-            table.responseCode.append(codeRemap[Int(s.responseCode[r])])
-            table.acquirerResponseCode.append(codeRemap[Int(s.acquirerResponseCode[r])])
-        }
+        table.outcome.append(contentsOf: s.outcome.lazy.map { Outcome(rawValue: $0) ?? .approved })
+        table.cause.append(contentsOf: s.cause.lazy.map { Cause(rawValue: $0) })
+        table.responseCode.append(contentsOf: s.responseCode.lazy.map { codeRemap[Int($0)] })
+        table.acquirerResponseCode.append(contentsOf: s.acquirerResponseCode.lazy.map { codeRemap[Int($0)] })
         for block in s.blocks {
             let tid = s.string(block.tid)
             let terminal: UInt32
@@ -149,10 +146,8 @@ struct WindowLoader {
                 table.terminals.append(tid)
                 terminalIndex[tid] = terminal
             }
-            for r in block.rows {
-                table.terminal.append(terminal)
-                table.time.append(s.ts[r] + block.clockOffset)
-            }
+            table.terminal.append(contentsOf: repeatElement(terminal, count: block.rows.count))
+            table.time.append(contentsOf: s.ts[block.rows].lazy.map { $0 + block.clockOffset })
             for d in block.disruptions where !block.rows.isEmpty { terminalEvents.append((terminal, s.disruptions[d] + block.clockOffset)) }
             for u in block.upgrades where !block.rows.isEmpty {
                 window.upgrades.append(FirmwareUpgrade(

@@ -21,6 +21,13 @@ public enum Explainer {
     public static func explain(
         _ table: TransactionTable, target: ExplainTarget, options: ExplainOptions = ExplainOptions()
     ) -> [Finding] {
+        explain(table, target: target, options: options, transactionCounts: nil)
+    }
+
+    /// The same, with the transactions per attribute value counted already.
+    static func explain(
+        _ table: TransactionTable, target: ExplainTarget, options: ExplainOptions, transactionCounts: ValueCounts?
+    ) -> [Finding] {
         let attributeCount = TransactionTable.attributeCount
         var isTarget = [Bool](repeating: false, count: table.count)
         var causeCounts = [Int](repeating: 0, count: Cause.allCases.count + 1)
@@ -53,8 +60,11 @@ public enum Explainer {
         }
 
         // Values that pass support on their own in some run: the only ones a combination can use.
-        var rawTransactions = ValueCounts(table: table)
-        rawTransactions.add(table, rows: nil)
+        let rawTransactions = transactionCounts ?? {
+            var counts = ValueCounts(table: table)
+            counts.add(table, rows: nil)
+            return counts
+        }()
         var keep = table.values.map { [Bool](repeating: false, count: $0.count) }
         for rows in outcomeRows {
             let minimum = options.supportThreshold(outcomes: rows.count)

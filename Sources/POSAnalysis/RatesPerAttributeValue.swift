@@ -37,27 +37,22 @@ public enum Rates {
     /// it gets p = 1 and q = 1 and does not count in the number of tests of the BH step.
     /// One pass over the rows; no allocation per row.
     public static func perAttributeValue(_ table: TransactionTable, target: ExplainTarget) -> [AttributeRate] {
+        var counts = ValueCounts(table: table)
+        counts.add(table, rows: nil)
+        return perAttributeValue(table, target: target, transactionCounts: counts)
+    }
+
+    /// The same, with the transactions per value counted already (the explain pass needs them too).
+    static func perAttributeValue(_ table: TransactionTable, target: ExplainTarget, transactionCounts: ValueCounts) -> [AttributeRate] {
         let attributeCount = TransactionTable.attributeCount
-        var transactions = table.values.map { [Int](repeating: 0, count: $0.count) }
-        var outcomes = transactions
         let isTarget = Outcome.allCases.map { target.matches($0) }
-        var totalOutcomes = 0
-        for row in 0..<table.count where isTarget[Int(table.outcome[row].rawValue)] {
-            totalOutcomes += 1
-        }
-        for a in 0..<attributeCount {
-            func count<C: FixedWidthInteger>(_ column: UnsafeBufferPointer<C>) {
-                transactions[a].withUnsafeMutableBufferPointer { n in
-                    for row in 0..<table.count { n[Int(column[row])] += 1 }
-                }
-                outcomes[a].withUnsafeMutableBufferPointer { o in
-                    for row in 0..<table.count where isTarget[Int(table.outcome[row].rawValue)] {
-                        o[Int(column[row])] += 1
-                    }
-                }
-            }
-            table.attributes[a].withCodes(narrow: { count($0) }, wide: { count($0) })
-        }
+        var targetRows: [Int32] = []
+        for row in 0..<table.count where isTarget[Int(table.outcome[row].rawValue)] { targetRows.append(Int32(row)) }
+        let totalOutcomes = targetRows.count
+        var outcomeCounts = ValueCounts(table: table)
+        outcomeCounts.add(table, rows: targetRows)
+        let transactions = (0..<attributeCount).map { a in table.values[a].indices.map { transactionCounts[a, $0] } }
+        let outcomes = (0..<attributeCount).map { a in table.values[a].indices.map { outcomeCounts[a, $0] } }
 
         var rates: [AttributeRate] = []
         var pValuesForBH: [Double] = []

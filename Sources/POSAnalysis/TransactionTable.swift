@@ -120,6 +120,33 @@ public struct AttributeColumn: Sendable {
         }
     }
 
+    /// Appends `source` re-coded through `remap` (`remap[source[i]]`), in one pass.
+    public mutating func append(_ source: [UInt16], remappedBy remap: [UInt32]) {
+        if remap.contains(where: { $0 > 0xFF }), case .narrow(let codes) = storage { storage = .wide(codes.map(UInt16.init)) }
+        switch storage {
+        case .narrow(var codes):
+            storage = .narrow([])
+            let start = codes.count
+            codes.append(contentsOf: repeatElement(0, count: source.count))
+            codes.withUnsafeMutableBufferPointer { out in
+                remap.withUnsafeBufferPointer { remap in
+                    for (i, code) in source.enumerated() { out[start + i] = UInt8(truncatingIfNeeded: remap[Int(code)]) }
+                }
+            }
+            storage = .narrow(codes)
+        case .wide(var codes):
+            storage = .wide([])
+            let start = codes.count
+            codes.append(contentsOf: repeatElement(0, count: source.count))
+            codes.withUnsafeMutableBufferPointer { out in
+                remap.withUnsafeBufferPointer { remap in
+                    for (i, code) in source.enumerated() { out[start + i] = UInt16(truncatingIfNeeded: remap[Int(code)]) }
+                }
+            }
+            storage = .wide(codes)
+        }
+    }
+
     /// Reserves room for `count` rows.
     public mutating func reserveCapacity(_ count: Int) {
         switch storage {

@@ -74,8 +74,15 @@ struct FileDayTracker {
         var maxTime: Int64
     }
 
-    /// By table index (in `IngestStore.segmentedTables`) << 32 | day; the range in hand is in `current`.
-    private var storedRanges: [Int64: Range] = [:]
+    /// Where a file's rows of a table are kept track of: per local day and UTC hour.
+    struct RangeKey: Hashable {
+        var table: Int
+        var day: Int64
+        var hour: Int64
+    }
+
+    /// The range in hand is in `current`.
+    private var storedRanges: [RangeKey: Range] = [:]
     /// By realm << 32 | day; the span in hand is in `currentSpan`.
     private var storedCoverage: [Int64: (minTime: Int64, maxTime: Int64)] = [:]
     /// `DirtyMark.key(day, tid)` of every pair the file touches.
@@ -90,7 +97,7 @@ struct FileDayTracker {
     /// each, since the matching terminal's day is what it can change.
     let knownTerminalOffsets: [Int16]
 
-    private var currentKey: Int64 = -1
+    private var currentKey = RangeKey(table: -1, day: 0, hour: 0)
     private var current = Range(first: 0, last: 0, rows: 0, minTime: 0, maxTime: 0)
     private var currentSpanKey: Int64 = -1
     private var currentSpan: (minTime: Int64, maxTime: Int64) = (0, 0)
@@ -104,10 +111,10 @@ struct FileDayTracker {
         self.knownTerminalOffsets = knownTerminalOffsets
     }
 
-    /// Every (table, day) range, the one in hand included.
-    var ranges: [Int64: Range] {
+    /// Every (table, day, hour) range, the one in hand included.
+    var ranges: [RangeKey: Range] {
         var all = storedRanges
-        if currentKey >= 0 { all[currentKey] = merged(all[currentKey], current) }
+        if currentKey.table >= 0 { all[currentKey] = merged(all[currentKey], current) }
         return all
     }
 
@@ -132,15 +139,15 @@ struct FileDayTracker {
     @inline(__always)
     mutating func noteRow(table: Int, id: Int64, utc: Int64, offset: Int16) -> Int64 {
         let day = LocalDay.of(utcMilliseconds: utc, offsetMinutes: Int(offset))
-        let key = Int64(table) << 32 | (day & 0xFFFF_FFFF)
-        if key == currentKey {
+        let hour = utc >= 0 ? utc / 3_600_000 : (utc - 3_599_999) / 3_600_000
+        if table == currentKey.table && day == currentKey.day && hour == currentKey.hour {
             current.last = id
             current.rows += 1
             if utc < current.minTime { current.minTime = utc }
             if utc > current.maxTime { current.maxTime = utc }
         } else {
-            if currentKey >= 0 { storedRanges[currentKey] = merged(storedRanges[currentKey], current) }
-            currentKey = key
+            if currentKey.table >= 0 { storedRanges[currentKey] = merged(storedRanges[currentKey], current) }
+            currentKey = RangeKey(table: table, day: day, hour: hour)
             current = Range(first: id, last: id, rows: 1, minTime: utc, maxTime: utc)
         }
         return day
@@ -231,12 +238,18 @@ public struct RangeReader {
         self.db = db
     }
 
-    /// The merged rowid ranges of `table`'s rows on `days`.
-    public func ranges(table: String, days: ClosedRange<Int64>) throws -> [(first: Int64, last: Int64)] {
-        let statement = try db.prepare("SELECT first_id, last_id FROM file_days WHERE table_name = ? AND day BETWEEN ? AND ? ORDER BY first_id")
+    /// The merged rowid ranges of `table`'s rows on `days`, only those of the hours that hold a
+    /// time in `within` when it is given.
+    public func ranges(table: String, days: ClosedRange<Int64>, within: ClosedRange<Int64>? = nil) throws -> [(first: Int64, last: Int64)] {
+        let statement = try db.prepare("""
+            SELECT first_id, last_id FROM file_days
+            WHERE table_name = ?1 AND day BETWEEN ?2 AND ?3 AND max_ts >= ?4 AND min_ts <= ?5 ORDER BY first_id
+            """)
         statement.bind(table, at: 1)
         statement.bind(days.lowerBound, at: 2)
         statement.bind(days.upperBound, at: 3)
+        statement.bind(within?.lowerBound ?? Int64.min, at: 4)
+        statement.bind(within?.upperBound ?? Int64.max, at: 5)
         var merged: [(first: Int64, last: Int64)] = []
         while try statement.step() {
             let first = statement.int64(0)
@@ -251,8 +264,10 @@ public struct RangeReader {
     }
 
     /// Runs `statement` (whose two parameters are a rowid range) over each range and calls `body` per row.
-    public func forEachRow(table: String, days: ClosedRange<Int64>, statement: Statement, _ body: (Statement) throws -> Void) throws {
-        for range in try ranges(table: table, days: days) {
+    public func forEachRow(
+        table: String, days: ClosedRange<Int64>, within: ClosedRange<Int64>? = nil, statement: Statement, _ body: (Statement) throws -> Void
+    ) throws {
+        for range in try ranges(table: table, days: days, within: within) {
             statement.bind(range.first, at: 1)
             statement.bind(range.last, at: 2)
             while try statement.step() { try body(statement) }

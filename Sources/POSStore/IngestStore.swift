@@ -288,7 +288,7 @@ public final class IngestStore {
     /// and its rows may have been matched across midnight), the terminals whose inventory row goes,
     /// every day when catalogue entries go. Facts derived from its transactions go with them.
     private func deleteRows(ofFile id: Int64) throws {
-        let ranges = try database.prepare("SELECT table_name, day, first_id, last_id FROM file_days WHERE file_id = ?")
+        let ranges = try database.prepare("SELECT table_name, day, min(first_id), max(last_id) FROM file_days WHERE file_id = ? GROUP BY table_name, day")
         ranges.bind(id, at: 1)
         var found: [(table: String, day: Int64, first: Int64, last: Int64)] = []
         while try ranges.step() { found.append((ranges.text(0) ?? "", ranges.int64(1), ranges.int64(2), ranges.int64(3))) }
@@ -330,18 +330,19 @@ public final class IngestStore {
     /// the (day, terminal) pairs to recompute, the offsets of its terminal rows.
     private func writeDays() throws {
         let range = try database.prepare("""
-            INSERT OR REPLACE INTO file_days(file_id, table_name, day, first_id, last_id, rows, min_ts, max_ts)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            INSERT OR REPLACE INTO file_days(file_id, table_name, day, hour, first_id, last_id, rows, min_ts, max_ts)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
             """)
         for (key, r) in tracker.ranges {
             range.bind(fileID, at: 1)
-            range.bind(Self.segmentedTables[Int(key >> 32)], at: 2)
-            range.bind(Int64(Int32(truncatingIfNeeded: key)), at: 3)
-            range.bind(r.first, at: 4)
-            range.bind(r.last, at: 5)
-            range.bind(r.rows, at: 6)
-            range.bind(r.minTime, at: 7)
-            range.bind(r.maxTime, at: 8)
+            range.bind(Self.segmentedTables[key.table], at: 2)
+            range.bind(key.day, at: 3)
+            range.bind(key.hour, at: 4)
+            range.bind(r.first, at: 5)
+            range.bind(r.last, at: 6)
+            range.bind(r.rows, at: 7)
+            range.bind(r.minTime, at: 8)
+            range.bind(r.maxTime, at: 9)
             try range.run()
         }
         let coverage = try database.prepare("INSERT OR REPLACE INTO acquirer_coverage(file_id, realm, day, min_ts, max_ts) VALUES (?1, ?2, ?3, ?4, ?5)")

@@ -46,7 +46,7 @@ public enum Retention {
         var removed: Removed = [:]
         try database.execute("BEGIN IMMEDIATE")
         do {
-            let ranges = try database.prepare("SELECT file_id, table_name, first_id, last_id FROM file_days WHERE day = ?")
+            let ranges = try database.prepare("SELECT file_id, table_name, min(first_id), max(last_id) FROM file_days WHERE day = ? GROUP BY file_id, table_name")
             ranges.bind(day, at: 1)
             var found: [(file: Int64, table: String, first: Int64, last: Int64)] = []
             while try ranges.step() { found.append((ranges.int64(0), ranges.text(1) ?? "", ranges.int64(2), ranges.int64(3))) }

@@ -79,9 +79,9 @@ public enum Schema {
         var text = ""
         for table in ["terminal_txns", "terminal_boots", "firmware_updates", "terminal_signins", "terminal_errors", "net_events", "acquirer_msgs"] {
             text += """
-                INSERT OR REPLACE INTO file_days(file_id, table_name, day, first_id, last_id, rows, min_ts, max_ts)
-                SELECT file_id, '\(table)', (ts + tz * 60000) / 86400000, min(id), max(id), count(*), min(ts), max(ts)
-                FROM \(table) GROUP BY file_id, (ts + tz * 60000) / 86400000;
+                INSERT OR REPLACE INTO file_days(file_id, table_name, day, hour, first_id, last_id, rows, min_ts, max_ts)
+                SELECT file_id, '\(table)', (ts + tz * 60000) / 86400000, ts / 3600000, min(id), max(id), count(*), min(ts), max(ts)
+                FROM \(table) GROUP BY file_id, (ts + tz * 60000) / 86400000, ts / 3600000;
 
                 """
         }

@@ -54,22 +54,24 @@ CREATE TABLE IF NOT EXISTS file_counts (
     PRIMARY KEY (file_id, name)
 ) WITHOUT ROWID;
 
--- Where each file's rows of each local day are: the rowid range and count per (file, table, day),
--- with the first and last time. A file's rows are inserted in one transaction, so a file's rows of
--- a table are contiguous and its days' ranges lie inside that span; replacing a file deletes by
--- range, and analysing a day reads its ranges, so the large tables need no index on file or day,
--- which keeps inserts at the speed of appends. `day` is the row's local date in its own UTC offset,
--- as days since 1970-01-01.
+-- Where each file's rows of each local day and hour are: the rowid range and count per (file,
+-- table, day, hour), with the first and last time. A file's rows are inserted in one transaction,
+-- so a file's rows of a table are contiguous and its ranges lie inside that span; replacing a
+-- file deletes by range, and analysing a day reads its ranges (only the hours it needs from a
+-- neighbouring day), so the large tables need no index on file, day or time, which keeps inserts
+-- at the speed of appends. `day` is the row's local date in its own UTC offset, as days since
+-- 1970-01-01; `hour` is the UTC hour, as hours since 1970-01-01.
 CREATE TABLE IF NOT EXISTS file_days (
     file_id    INTEGER NOT NULL,
     table_name TEXT NOT NULL,
     day        INTEGER NOT NULL,
+    hour       INTEGER NOT NULL,
     first_id   INTEGER NOT NULL,
     last_id    INTEGER NOT NULL,
     rows       INTEGER NOT NULL,
     min_ts     INTEGER NOT NULL,
     max_ts     INTEGER NOT NULL,
-    PRIMARY KEY (file_id, table_name, day)
+    PRIMARY KEY (file_id, table_name, day, hour)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS file_days_by_day ON file_days(table_name, day);
 
