@@ -88,8 +88,11 @@ public enum Analysis {
         lap("load window")
         let target = options.target
         let isTarget: (Outcome) -> Bool = { target.matches($0) }
-        var valueCounts = ValueCounts(table: table)
-        valueCounts.add(table, rows: nil)
+        let valueCounts = data.valueCounts ?? {
+            var counts = ValueCounts(table: table)
+            counts.add(table, rows: nil)
+            return counts
+        }()
         let rates = Rates.perAttributeValue(table, target: target, transactionCounts: valueCounts)
         progress("explaining \(table.count) transactions")
         var findings = Explainer.explain(table, target: target, options: options.explain, transactionCounts: valueCounts)

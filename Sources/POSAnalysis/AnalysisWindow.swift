@@ -72,6 +72,8 @@ struct WindowData {
     /// Acquirer pairs in the window, and those a transaction matched.
     var pairs = 0
     var matchedPairs = 0
+    /// Transactions per value of every attribute, counted while the days were read.
+    var valueCounts: ValueCounts?
 
     /// Reads the snapshots of `days`, one at a time, re-coding each day's values to the window's.
     static func load(_ database: Database, days: [Int64]) throws -> WindowData {
@@ -103,6 +105,8 @@ struct WindowLoader {
     private var terminalIndex: [String: UInt32] = [:]
     private var terminalEvents: [(terminal: UInt32, time: Int64)] = []
     private var linkEvents: [(realm: String, time: Int64)] = []
+    /// Per attribute and window code: transactions.
+    private var histogram: [[Int]] = Array(repeating: [0], count: TransactionTable.attributeCount)
 
     init(capacity: Int) {
         window.table.outcome.reserveCapacity(capacity)
@@ -130,6 +134,14 @@ struct WindowLoader {
                 return new
             }
             table.attributes[a].append(s.attributes[a], remappedBy: remap)
+            var local = [Int](repeating: 0, count: remap.count)
+            local.withUnsafeMutableBufferPointer { local in
+                for code in s.attributes[a] { local[Int(code)] += 1 }
+            }
+            if histogram[a].count < table.values[a].count {
+                histogram[a] += [Int](repeating: 0, count: table.values[a].count - histogram[a].count)
+            }
+            for (code, n) in local.enumerated() where n > 0 { histogram[a][Int(remap[code])] += n }
         }
         let codeRemap: [UInt16] = s.codeValues.enumerated().map { code, string in code == 0 ? 0 : table.codeIndex(s.string(string)) }
         table.outcome.append(contentsOf: s.outcome.lazy.map { Outcome(rawValue: $0) ?? .approved })
@@ -171,6 +183,11 @@ struct WindowLoader {
         }
         realmEvents.sort { $0.realm != $1.realm ? $0.realm < $1.realm : $0.time < $1.time }
         terminalEvents.sort { $0.terminal != $1.terminal ? $0.terminal < $1.terminal : $0.time < $1.time }
+        var counts = ValueCounts(table: window.table)
+        for a in 0..<TransactionTable.attributeCount {
+            for (code, n) in histogram[a].enumerated() where n > 0 { counts.counts[counts.offsets[a] + code] = n }
+        }
+        window.valueCounts = counts
         let times = window.table.time
         window.network = NetworkEvents(
             terminalEvents: terminalEvents, realmEvents: realmEvents, periodStart: times.min() ?? 0, periodEnd: (times.max() ?? 0) + 1)

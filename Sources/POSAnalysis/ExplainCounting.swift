@@ -252,12 +252,45 @@ struct CombinationCounter: Sendable {
     let layout: CombinationLayout
     private let denseSubsets: [Int]
     private let sparseSubsets: [Int]
+    /// The rows as weighted distinct packed tuples, when their compact codes fit in 64 bits.
+    let tuples: PackedTuples?
 
     init(columns: CompactColumns, layout: CombinationLayout) {
         self.columns = columns
         self.layout = layout
         denseSubsets = layout.subsets.indices.filter { layout.subsets[$0].offset >= 0 }
         sparseSubsets = layout.subsets.indices.filter { layout.subsets[$0].sparseSlot >= 0 }
+        tuples = PackedTuples(columns: columns)
+    }
+
+    /// Takes out of `counts` every row matching `items` (raw values) that `remaining` (a weight
+    /// per tuple, the rows not yet explained) still holds, and zeroes their weights; returns the
+    /// rows taken. Needs `tuples`.
+    func subtract(matching items: [(attribute: Int, value: UInt32)], remaining: inout [Int32], from counts: inout CombinationCounts) -> Int {
+        guard let tuples else { return 0 }
+        let wanted = items.map { (shift: tuples.shifts[$0.attribute], mask: tuples.masks[$0.attribute], code: UInt64(columns.compactOfRaw[$0.attribute][Int($0.value)])) }
+        var keys: [UInt64] = []
+        var weights: [Int32] = []
+        var taken = 0
+        tuples.keys.withUnsafeBufferPointer { all in
+            remaining.withUnsafeMutableBufferPointer { remaining in
+                for i in 0..<all.count where remaining[i] > 0 {
+                    let key = all[i]
+                    var matches = true
+                    for w in wanted where (key >> w.shift) & w.mask != w.code {
+                        matches = false
+                        break
+                    }
+                    guard matches else { continue }
+                    keys.append(key)
+                    weights.append(remaining[i])
+                    taken += Int(remaining[i])
+                    remaining[i] = 0
+                }
+            }
+        }
+        count(tuples: tuples.with(keys: keys, weights: weights), sign: -1, into: &counts)
+        return taken
     }
 
     /// Which pass counts: the cheaper one, or one forced (for tests).
@@ -266,10 +299,63 @@ struct CombinationCounter: Sendable {
     }
 
     /// Counts over every row of the table, read through the compact-code tables.
+    ///
+    /// When the compact codes of a row fit in 64 bits, the rows are first packed and sorted and
+    /// equal ones counted once with their weight (`PackedTuples`): the window's millions of rows
+    /// are a few times fewer distinct combinations of compact codes, and each pass over them
+    /// reads one word a tuple instead of a byte per attribute.
     func countAllRows(pass: Pass = .cheaper) -> CombinationCounts {
         var counts = CombinationCounts(layout: layout)
-        count(source: .table, rowCount: columns.rowCount, sign: 1, into: &counts, pass: pass)
+        if pass == .cheaper, let tuples {
+            count(tuples: tuples, sign: 1, into: &counts)
+        } else {
+            count(source: .table, rowCount: columns.rowCount, sign: 1, into: &counts, pass: pass)
+        }
         return counts
+    }
+
+    /// Adds `sign` × the weighted packed tuples to `counts`: each block's cube, then its subsets.
+    private func count(tuples: PackedTuples, sign: Int32, into counts: inout CombinationCounts) {
+        guard tuples.count > 0 else { return }
+        let jobs: [(index: Int, cost: Int)] = layout.blocks.indices.map {
+            ($0, tuples.count * (layout.blocks[$0].attributes.count + 2) + layout.blocks[$0].size * (layout.blocks[$0].members.count + 1))
+        }
+        let threads = tuples.count * layout.blocks.count >= 1_000_000 ? 2 : 1
+        var dealt = [[Int]](repeating: [], count: threads)
+        var load = [Int](repeating: 0, count: threads)
+        for job in jobs.sorted(by: { $0.cost > $1.cost }) {
+            let t = load.indices.min { load[$0] < load[$1] }!
+            dealt[t].append(job.index)
+            load[t] += job.cost
+        }
+        let jobsOfThread = dealt
+        counts.dense.withUnsafeMutableBufferPointer { dense in
+            let target = DisjointWrites(base: dense.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                var cube: [Int32] = []
+                for b in jobsOfThread[t] {
+                    let block = layout.blocks[b]
+                    if cube.count < block.size { cube = [Int32](repeating: 0, count: block.size) }
+                    cube.withUnsafeMutableBufferPointer { cube in
+                        for i in 0..<block.size { cube[i] = 0 }
+                        tuples.accumulate(attributes: block.attributes, strides: block.strides, into: cube.baseAddress!)
+                        for member in block.members {
+                            sumOut(cube: UnsafeBufferPointer(cube), block: block, subset: layout.subsets[member], sign: sign, into: target.base)
+                        }
+                    }
+                }
+            }
+        }
+        for s in sparseSubsets {
+            let subset = layout.subsets[s]
+            var map = counts.sparse[subset.sparseSlot]
+            for i in 0..<tuples.count {
+                var cell = 0
+                for (k, a) in subset.attributes.enumerated() { cell += tuples.code(a, i) * subset.strides[k] }
+                map[cell, default: 0] &+= sign &* tuples.weights[i]
+            }
+            counts.sparse[subset.sparseSlot] = map
+        }
     }
 
     /// Adds `sign` (1 or −1) for every row of `rows` to `counts`.
@@ -288,6 +374,8 @@ struct CombinationCounter: Sendable {
     private static let chunk = 2048
 
     /// The count array shared by the threads of a pass, which write disjoint subsets.
+    /// Unchecked: each thread writes only the subsets dealt to it, and the pass joins the threads
+    /// before the array is read.
     private struct DisjointWrites: @unchecked Sendable {
         let base: UnsafeMutablePointer<Int32>
     }
@@ -510,6 +598,11 @@ struct ValueCounts: Sendable {
 
     subscript(attribute: Int, value: Int) -> Int { counts[offsets[attribute] + value] }
 
+    /// Takes `other`'s counts (of the same table) away from these.
+    mutating func subtract(_ other: ValueCounts) {
+        for i in counts.indices { counts[i] -= other.counts[i] }
+    }
+
     /// Adds `sign` for each row of `rows` (every row when nil), one column at a time.
     mutating func add(_ table: TransactionTable, rows: [Int32]?, sign: Int = 1) {
         for a in 0..<TransactionTable.attributeCount {
@@ -524,6 +617,156 @@ struct ValueCounts: Sendable {
                 }
             }
             table.attributes[a].withCodes(narrow: { add($0) }, wide: { add($0) })
+        }
+    }
+}
+
+/// Every row's compact codes packed into one 64-bit word, sorted, and equal words counted once:
+/// the distinct combinations of a table's compact codes with how many rows each has.
+struct PackedTuples {
+    /// Distinct packed words, ascending, and their row counts.
+    private(set) var keys: [UInt64] = []
+    private(set) var weights: [Int32] = []
+    /// Per attribute: where its code sits in a word, and the mask of its bits.
+    let shifts: [UInt64]
+    let masks: [UInt64]
+
+    var count: Int { keys.count }
+
+    /// Nil when the codes need more than 64 bits together.
+    init?(columns: CompactColumns) {
+        var shifts: [UInt64] = []
+        var masks: [UInt64] = []
+        var shift: UInt64 = 0
+        for a in 0..<TransactionTable.attributeCount {
+            let largest = UInt64(max(columns.cardinality[a] - 1, 1))
+            let bits = UInt64(64 - largest.leadingZeroBitCount)
+            shifts.append(shift)
+            masks.append((1 << bits) - 1)
+            shift += bits
+        }
+        guard shift <= 64 else { return nil }
+        self.shifts = shifts
+        self.masks = masks
+        let rows = columns.rowCount
+        var packed = [UInt64](repeating: 0, count: rows)
+        packed.withUnsafeMutableBufferPointer { packed in
+            for a in 0..<TransactionTable.attributeCount where columns.cardinality[a] > 1 {
+                let shifted = columns.compactOfRaw[a].map { UInt64($0) << shifts[a] }
+                shifted.withUnsafeBufferPointer { table in
+                    func pack<C: FixedWidthInteger>(_ column: UnsafeBufferPointer<C>) {
+                        for r in 0..<rows { packed[r] |= table[Int(column[r])] }
+                    }
+                    columns.table.attributes[a].withCodes(narrow: { pack($0) }, wide: { pack($0) })
+                }
+            }
+        }
+        Self.radixSort(&packed, bits: Int(shift))
+        var keys: [UInt64] = []
+        var weights: [Int32] = []
+        keys.reserveCapacity(rows / 2)
+        weights.reserveCapacity(rows / 2)
+        for word in packed {
+            if let last = keys.last, last == word {
+                weights[weights.count - 1] += 1
+            } else {
+                keys.append(word)
+                weights.append(1)
+            }
+        }
+        self.keys = keys
+        self.weights = weights
+    }
+
+    @inline(__always)
+    func code(_ attribute: Int, _ tuple: Int) -> Int { Int((keys[tuple] >> shifts[attribute]) & masks[attribute]) }
+
+    private init(keys: [UInt64], weights: [Int32], shifts: [UInt64], masks: [UInt64]) {
+        self.keys = keys
+        self.weights = weights
+        self.shifts = shifts
+        self.masks = masks
+    }
+
+    /// Other tuples packed the same way.
+    func with(keys: [UInt64], weights: [Int32]) -> PackedTuples {
+        PackedTuples(keys: keys, weights: weights, shifts: shifts, masks: masks)
+    }
+
+    /// Adds each tuple's weight to `cells[Σ code(aᵢ)·strideᵢ]`.
+    func accumulate(attributes: [Int], strides: [Int], into cells: UnsafeMutablePointer<Int32>) {
+        let shift = attributes.map { shifts[$0] }
+        let mask = attributes.map { masks[$0] }
+        let stride = strides.map { UInt64($0) }
+        keys.withUnsafeBufferPointer { keys in
+            weights.withUnsafeBufferPointer { weights in
+                switch attributes.count {
+                case 1:
+                    for i in 0..<keys.count { cells[Int((keys[i] >> shift[0]) & mask[0])] &+= weights[i] }
+                case 2:
+                    for i in 0..<keys.count {
+                        let k = keys[i]
+                        cells[Int(((k >> shift[0]) & mask[0]) &* stride[0] &+ ((k >> shift[1]) & mask[1]))] &+= weights[i]
+                    }
+                case 3:
+                    let (s0, s1, s2) = (shift[0], shift[1], shift[2])
+                    let (m0, m1, m2) = (mask[0], mask[1], mask[2])
+                    let (t0, t1) = (stride[0], stride[1])
+                    for i in 0..<keys.count {
+                        let k = keys[i]
+                        cells[Int(((k >> s0) & m0) &* t0 &+ ((k >> s1) & m1) &* t1 &+ ((k >> s2) & m2))] &+= weights[i]
+                    }
+                default:
+                    // Wider blocks: the first four attributes by name, the rest in a short loop
+                    // over unchecked buffers.
+                    let (s0, s1, s2, s3) = (shift[0], shift[1], shift[2], shift[3])
+                    let (m0, m1, m2, m3) = (mask[0], mask[1], mask[2], mask[3])
+                    let (t0, t1, t2, t3) = (stride[0], stride[1], stride[2], stride[3])
+                    let rest = shift.count - 4
+                    shift.withUnsafeBufferPointer { shift in
+                        mask.withUnsafeBufferPointer { mask in
+                            stride.withUnsafeBufferPointer { stride in
+                                for i in 0..<keys.count {
+                                    let k = keys[i]
+                                    var cell = ((k >> s0) & m0) &* t0 &+ ((k >> s1) & m1) &* t1 &+ ((k >> s2) & m2) &* t2
+                                        &+ ((k >> s3) & m3) &* t3
+                                    var j = 4
+                                    while j < 4 + rest {
+                                        cell &+= ((k >> shift[j]) & mask[j]) &* stride[j]
+                                        j += 1
+                                    }
+                                    cells[Int(cell)] &+= weights[i]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Least-significant-digit radix sort, eight bits a pass over the `bits` low bits.
+    static func radixSort(_ values: inout [UInt64], bits: Int) {
+        guard values.count > 1, bits > 0 else { return }
+        var scratch = [UInt64](repeating: 0, count: values.count)
+        var shift: UInt64 = 0
+        while shift < UInt64(bits) {
+            var counts = [Int](repeating: 0, count: 257)
+            values.withUnsafeBufferPointer { source in
+                for v in source { counts[Int((v >> shift) & 0xFF) + 1] += 1 }
+            }
+            for d in 0..<256 { counts[d + 1] += counts[d] }
+            values.withUnsafeBufferPointer { source in
+                scratch.withUnsafeMutableBufferPointer { target in
+                    for v in source {
+                        let d = Int((v >> shift) & 0xFF)
+                        target[counts[d]] = v
+                        counts[d] += 1
+                    }
+                }
+            }
+            swap(&values, &scratch)
+            shift += 8
         }
     }
 }

@@ -11,18 +11,15 @@ extension ExplainRun {
 
     func finding(
         _ chosen: Tested, items: [(attribute: Int, value: UInt32)], rows: [Int32], population: Int,
-        remainingOutcomes: Int, rawPopulation: ValueCounts, rawOutcomes: ValueCounts, explainedBefore: Int
+        remainingOutcomes: Int, rawPopulation: ValueCounts, rawOutcomes: ValueCounts, explainedBefore: Int,
+        insideRows: ValueCounts, insideOutcomes: ValueCounts
     ) -> Finding {
         let n = chosen.transactions
         let o = chosen.outcomes
         let wilson = WilsonInterval(outcomes: o, trials: n)
         let baseline = Double(remainingOutcomes - o) / Double(population - n)
 
-        // Within the finding: per-value counts for the audit, causes and codes of its target rows.
-        var insideRows = ValueCounts(table: table)
-        insideRows.add(table, rows: rows)
-        var insideOutcomes = ValueCounts(table: table)
-        insideOutcomes.add(table, rows: rows.filter { runOfRow[Int($0)] == runIndex })
+        // Within the finding: causes and codes of its target rows.
         var causeCounts = [Int](repeating: 0, count: Cause.allCases.count + 1)
         var codeCounts: [String: Int] = [:]
         var targetRows = 0

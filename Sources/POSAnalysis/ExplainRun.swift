@@ -78,6 +78,8 @@ struct ExplainRun {
 
         var explained = [Bool](repeating: false, count: table.count)
         var explainedCount = 0
+        /// Per packed tuple, its rows not yet explained (when the counter packs tuples).
+        var remaining = counter.tuples?.weights ?? []
         var found: [Finding] = []
         while found.count < options.maxFindings {
             supported.removeAll { outcomes.count(layout.subsets[$0.subset], cell: $0.cell) < minimumOutcomes }
@@ -96,19 +98,30 @@ struct ExplainRun {
             let items = self.items(of: best.combination)
             let rows = unexplainedRows(matching: items, explained: explained)
             precondition(rows.count == best.transactions, "the counts and the rows of a combination disagree")
+            // Within the finding: per-value counts for the audit, which also leave the population.
+            let outcomeRowsOfFinding = rows.filter { runOfRow[Int($0)] == runIndex }
+            var insideRows = ValueCounts(table: table)
+            insideRows.add(table, rows: rows)
+            var insideOutcomes = ValueCounts(table: table)
+            insideOutcomes.add(table, rows: outcomeRowsOfFinding)
             found.append(finding(
                 best, items: items, rows: rows, population: population, remainingOutcomes: remainingOutcomes,
-                rawPopulation: rawPopulation, rawOutcomes: rawOutcomes, explainedBefore: explainedCount))
+                rawPopulation: rawPopulation, rawOutcomes: rawOutcomes, explainedBefore: explainedCount,
+                insideRows: insideRows, insideOutcomes: insideOutcomes))
 
             // Mark explained and take the rows out of every count.
-            let outcomeRowsOfFinding = rows.filter { runOfRow[Int($0)] == runIndex }
-            counter.add(rows: rows, sign: -1, to: &transactions)
+            if counter.tuples != nil {
+                let taken = counter.subtract(matching: items, remaining: &remaining, from: &transactions)
+                precondition(taken == rows.count, "the tuples and the rows of a finding disagree")
+            } else {
+                counter.add(rows: rows, sign: -1, to: &transactions)
+            }
             counter.add(rows: outcomeRowsOfFinding, sign: -1, to: &outcomes)
             explained.withUnsafeMutableBufferPointer { explained in
                 for row in rows { explained[Int(row)] = true }
             }
-            rawPopulation.add(table, rows: rows, sign: -1)
-            rawOutcomes.add(table, rows: outcomeRowsOfFinding, sign: -1)
+            rawPopulation.subtract(insideRows)
+            rawOutcomes.subtract(insideOutcomes)
             population -= rows.count
             remainingOutcomes -= outcomeRowsOfFinding.count
             explainedCount += rows.count

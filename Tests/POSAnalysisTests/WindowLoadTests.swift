@@ -1,0 +1,36 @@
+import Foundation
+import POSIngest
+import POSSampleData
+import POSStore
+import Testing
+
+@testable import POSAnalysis
+
+/// The window read from the day snapshots is the table the passes see: its per-value counts,
+/// gathered while reading, equal a count over its rows, and its rows are the analysed days'.
+@Suite("The analysis window read from day snapshots")
+struct WindowLoadTests {
+    @Test("per-value counts gathered while reading equal a count over the rows; the window holds every analysed transaction")
+    func valueCountsWhileReading() throws {
+        let folder = NSTemporaryDirectory() + "posrca-window-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var config = SampleConfiguration()
+        config.seed = 303
+        config.terminals = 150
+        config.days = 3
+        config.transactionsPerTerminalPerDay = 10
+        _ = try SampleGenerator(config).write(to: folder + "/logs")
+        let database = try Database(path: folder + "/db.sqlite")
+        _ = try Ingester(store: IngestStore(database: database), options: ParseOptions()).run(paths: [folder + "/logs"])
+        let result = try Analysis.run(database: database)
+        let window = try AnalysisWindow.resolve(.all, database: database)
+        #expect(window.analysedDays.count == 3)
+        let data = try WindowData.load(database, days: window.analysedDays)
+        #expect(data.table.count == result.transactions)
+        #expect(data.table.count == Int(try database.scalarInt("SELECT count(*) FROM terminal_txns") ?? -1))
+        var recount = ValueCounts(table: data.table)
+        recount.add(data.table, rows: nil)
+        #expect(data.valueCounts?.counts == recount.counts)
+        #expect(data.valueCounts?.counts.reduce(0, +) == data.table.count * TransactionTable.attributeCount)
+    }
+}
