@@ -58,10 +58,12 @@ public enum Analysis {
     ) throws -> AnalysisResult {
         var timings: [(String, Double)] = []
         var clock = seconds()
+        let traceMemory = getenv("POSRCA_TRACE_MEMORY") != nil
         func lap(_ phase: String) {
             let now = seconds()
             timings.append((phase, now - clock))
             clock = now
+            if traceMemory { print("memory after \(phase): \(Self.residentMemory())") }
         }
         let started = clock
         let startedAt = Int64(Glibc.time(nil)) * 1000
@@ -82,6 +84,8 @@ public enum Analysis {
                 window: window, recompute: recompute, reused: true, runID: last.id, timings: timings)
         }
 
+        // The page cache helped the recompute's writes; the window is read once, blob by blob.
+        try database.execute("PRAGMA cache_size = -8192; PRAGMA shrink_memory")
         progress("reading the window \(window.text)")
         let data = try WindowData.load(database, days: window.analysedDays)
         let table = data.table
@@ -166,6 +170,21 @@ public enum Analysis {
             if a.excess != b.excess { return a.excess > b.excess }
             return a.pattern < b.pattern
         }
+    }
+
+    /// `VmRSS` and `VmHWM` of this process (for POSRCA_TRACE_MEMORY).
+    static func residentMemory() -> String {
+        guard let file = fopen("/proc/self/status", "r") else { return "?" }
+        defer { fclose(file) }
+        var parts: [String] = []
+        var line = [CChar](repeating: 0, count: 256)
+        while fgets(&line, Int32(line.count), file) != nil {
+            let text = String(cString: line)
+            if text.hasPrefix("VmRSS") || text.hasPrefix("VmHWM") {
+                parts.append(text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).dropFirst().joined(separator: " "))
+            }
+        }
+        return parts.joined(separator: ", peak ")
     }
 
     static func seconds() -> Double {

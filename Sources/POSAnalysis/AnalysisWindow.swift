@@ -158,7 +158,7 @@ struct WindowLoader {
                 table.terminals.append(tid)
                 terminalIndex[tid] = terminal
             }
-            table.terminal.append(contentsOf: repeatElement(terminal, count: block.rows.count))
+            table.terminal.append(terminal, count: block.rows.count)
             table.time.append(contentsOf: s.ts[block.rows].lazy.map { $0 + block.clockOffset })
             for d in block.disruptions where !block.rows.isEmpty { terminalEvents.append((terminal, s.disruptions[d] + block.clockOffset)) }
             for u in block.upgrades where !block.rows.isEmpty {

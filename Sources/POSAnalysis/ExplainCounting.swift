@@ -648,34 +648,96 @@ struct PackedTuples {
         guard shift <= 64 else { return nil }
         self.shifts = shifts
         self.masks = masks
+        // A chunk of rows at a time (sorted and counted on its own), then the chunks' distinct
+        // tuples merged: the memory in hand is a chunk's, not the window's.
         let rows = columns.rowCount
-        var packed = [UInt64](repeating: 0, count: rows)
-        packed.withUnsafeMutableBufferPointer { packed in
-            for a in 0..<TransactionTable.attributeCount where columns.cardinality[a] > 1 {
-                let shifted = columns.compactOfRaw[a].map { UInt64($0) << shifts[a] }
-                shifted.withUnsafeBufferPointer { table in
-                    func pack<C: FixedWidthInteger>(_ column: UnsafeBufferPointer<C>) {
-                        for r in 0..<rows { packed[r] |= table[Int(column[r])] }
+        let shiftedTables = (0..<TransactionTable.attributeCount).map { a in columns.compactOfRaw[a].map { UInt64($0) << shifts[a] } }
+        var distinct: [(keys: [UInt64], weights: [Int32])] = []
+        var start = 0
+        while start < rows {
+            let end = min(rows, start + Self.chunkRows)
+            var packed = [UInt64](repeating: 0, count: end - start)
+            packed.withUnsafeMutableBufferPointer { packed in
+                for a in 0..<TransactionTable.attributeCount where columns.cardinality[a] > 1 {
+                    shiftedTables[a].withUnsafeBufferPointer { table in
+                        func pack<C: FixedWidthInteger>(_ column: UnsafeBufferPointer<C>) {
+                            for r in start..<end { packed[r - start] |= table[Int(column[r])] }
+                        }
+                        columns.table.attributes[a].withCodes(narrow: { pack($0) }, wide: { pack($0) })
                     }
-                    columns.table.attributes[a].withCodes(narrow: { pack($0) }, wide: { pack($0) })
                 }
             }
+            Self.radixSort(&packed, bits: Int(shift))
+            distinct.append(Self.runs(packed, weights: nil))
+            start = end
         }
-        Self.radixSort(&packed, bits: Int(shift))
+        // The chunks' sorted lists merged two by two, equal tuples adding their weights.
+        while distinct.count > 1 {
+            var merged: [(keys: [UInt64], weights: [Int32])] = []
+            var index = 0
+            while index < distinct.count {
+                if index + 1 < distinct.count {
+                    merged.append(Self.merge(distinct[index], distinct[index + 1]))
+                    distinct[index] = ([], [])
+                    distinct[index + 1] = ([], [])
+                } else {
+                    merged.append(distinct[index])
+                }
+                index += 2
+            }
+            distinct = merged
+        }
+        (keys, weights) = distinct.first ?? ([], [])
+    }
+
+    /// Two sorted distinct lists as one, equal keys adding their weights.
+    private static func merge(
+        _ a: (keys: [UInt64], weights: [Int32]), _ b: (keys: [UInt64], weights: [Int32])
+    ) -> (keys: [UInt64], weights: [Int32]) {
         var keys: [UInt64] = []
         var weights: [Int32] = []
-        keys.reserveCapacity(rows / 2)
-        weights.reserveCapacity(rows / 2)
-        for word in packed {
-            if let last = keys.last, last == word {
-                weights[weights.count - 1] += 1
+        keys.reserveCapacity(a.keys.count + b.keys.count)
+        weights.reserveCapacity(a.keys.count + b.keys.count)
+        var i = 0
+        var j = 0
+        while i < a.keys.count || j < b.keys.count {
+            if j == b.keys.count || (i < a.keys.count && a.keys[i] < b.keys[j]) {
+                keys.append(a.keys[i])
+                weights.append(a.weights[i])
+                i += 1
+            } else if i == a.keys.count || b.keys[j] < a.keys[i] {
+                keys.append(b.keys[j])
+                weights.append(b.weights[j])
+                j += 1
             } else {
-                keys.append(word)
-                weights.append(1)
+                keys.append(a.keys[i])
+                weights.append(a.weights[i] + b.weights[j])
+                i += 1
+                j += 1
             }
         }
-        self.keys = keys
-        self.weights = weights
+        return (keys, weights)
+    }
+
+    /// Rows per chunk when packing.
+    static let chunkRows = 1 << 20
+
+    /// Equal neighbours of a sorted array counted once, with their summed weights (1 each when nil).
+    private static func runs(_ sorted: [UInt64], weights: [Int32]?) -> (keys: [UInt64], weights: [Int32]) {
+        var keys: [UInt64] = []
+        var counts: [Int32] = []
+        keys.reserveCapacity(sorted.count / 2)
+        counts.reserveCapacity(sorted.count / 2)
+        for (i, word) in sorted.enumerated() {
+            let w = weights?[i] ?? 1
+            if let last = keys.last, last == word {
+                counts[counts.count - 1] += w
+            } else {
+                keys.append(word)
+                counts.append(w)
+            }
+        }
+        return (keys, counts)
     }
 
     @inline(__always)

@@ -252,9 +252,9 @@ public enum NetworkAnalysis {
 
             var first = events.periodStart
             var last = events.periodEnd
-            for time in table.time {
-                first = min(first, time)
-                last = max(last, time)
+            if let earliest = table.time.min(), let latest = table.time.max() {
+                first = min(first, earliest)
+                last = max(last, latest)
             }
             periodStart = first
             period = max(1, last - first + 1)

@@ -1,3 +1,4 @@
+import POSStore
 /// What a terminal transaction came to (analysis.md §1).
 public enum Outcome: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case approved, declined, unknown, timeout, error
@@ -180,6 +181,177 @@ public struct AttributeColumn: Sendable {
     }
 }
 
+/// Times in UTC milliseconds, four bytes a row while the column spans less than 49 days (as an
+/// offset from a base), eight beyond.
+public struct TimeColumn: Sendable, Sequence {
+    enum Storage: Sendable {
+        case relative(base: Int64, offsets: [UInt32])
+        case absolute([Int64])
+    }
+    private(set) var storage: Storage = .relative(base: 0, offsets: [])
+
+    public init() {}
+
+    public init(_ values: [Int64]) {
+        reserveCapacity(values.count)
+        for value in values { append(value) }
+    }
+
+    public var count: Int {
+        switch storage {
+        case .relative(_, let offsets): offsets.count
+        case .absolute(let values): values.count
+        }
+    }
+
+    public var isEmpty: Bool { count == 0 }
+
+    public subscript(row: Int) -> Int64 {
+        switch storage {
+        case .relative(let base, let offsets): base + Int64(offsets[row])
+        case .absolute(let values): values[row]
+        }
+    }
+
+    public mutating func append(_ value: Int64) {
+        switch storage {
+        case .relative(var base, var offsets):
+            if offsets.isEmpty { base = value - LocalDay.milliseconds }
+            let offset = value - base
+            guard offset >= 0, offset <= Int64(UInt32.max) else {
+                storage = .absolute(offsets.map { base + Int64($0) } + [value])
+                return
+            }
+            storage = .relative(base: 0, offsets: [])
+            offsets.append(UInt32(offset))
+            storage = .relative(base: base, offsets: offsets)
+        case .absolute(var values):
+            storage = .absolute([])
+            values.append(value)
+            storage = .absolute(values)
+        }
+    }
+
+    public mutating func append<S: Sequence>(contentsOf values: S) where S.Element == Int64 {
+        for value in values { append(value) }
+    }
+
+    public mutating func reserveCapacity(_ count: Int) {
+        switch storage {
+        case .relative(let base, var offsets):
+            storage = .relative(base: 0, offsets: [])
+            offsets.reserveCapacity(count)
+            storage = .relative(base: base, offsets: offsets)
+        case .absolute(var values):
+            storage = .absolute([])
+            values.reserveCapacity(count)
+            storage = .absolute(values)
+        }
+    }
+
+    public func min() -> Int64? {
+        switch storage {
+        case .relative(let base, let offsets): offsets.min().map { base + Int64($0) }
+        case .absolute(let values): values.min()
+        }
+    }
+
+    public func max() -> Int64? {
+        switch storage {
+        case .relative(let base, let offsets): offsets.max().map { base + Int64($0) }
+        case .absolute(let values): values.max()
+        }
+    }
+
+    public func makeIterator() -> AnyIterator<Int64> {
+        var row = 0
+        return AnyIterator {
+            guard row < self.count else { return nil }
+            defer { row += 1 }
+            return self[row]
+        }
+    }
+}
+
+/// Terminal indices, two bytes a row while there are at most 65,536 terminals, four beyond.
+public struct TerminalColumn: Sendable {
+    enum Storage: Sendable {
+        case narrow([UInt16])
+        case wide([UInt32])
+    }
+    private(set) var storage: Storage = .narrow([])
+
+    public init() {}
+
+    public init(_ values: [UInt32]) {
+        reserveCapacity(values.count)
+        for value in values { append(value) }
+    }
+
+    public var count: Int {
+        switch storage {
+        case .narrow(let values): values.count
+        case .wide(let values): values.count
+        }
+    }
+
+    public subscript(row: Int) -> UInt32 {
+        switch storage {
+        case .narrow(let values): UInt32(values[row])
+        case .wide(let values): values[row]
+        }
+    }
+
+    public mutating func append(_ value: UInt32) {
+        if value > 0xFFFF, case .narrow(let values) = storage { storage = .wide(values.map(UInt32.init)) }
+        switch storage {
+        case .narrow(var values):
+            storage = .narrow([])
+            values.append(UInt16(value))
+            storage = .narrow(values)
+        case .wide(var values):
+            storage = .wide([])
+            values.append(value)
+            storage = .wide(values)
+        }
+    }
+
+    /// Appends `value` `count` times.
+    public mutating func append(_ value: UInt32, count: Int) {
+        if value > 0xFFFF, case .narrow(let values) = storage { storage = .wide(values.map(UInt32.init)) }
+        switch storage {
+        case .narrow(var values):
+            storage = .narrow([])
+            values.append(contentsOf: repeatElement(UInt16(value), count: count))
+            storage = .narrow(values)
+        case .wide(var values):
+            storage = .wide([])
+            values.append(contentsOf: repeatElement(value, count: count))
+            storage = .wide(values)
+        }
+    }
+
+    public mutating func reserveCapacity(_ count: Int) {
+        switch storage {
+        case .narrow(var values):
+            storage = .narrow([])
+            values.reserveCapacity(count)
+            storage = .narrow(values)
+        case .wide(var values):
+            storage = .wide([])
+            values.reserveCapacity(count)
+            storage = .wide(values)
+        }
+    }
+
+    public func max() -> UInt32? {
+        switch storage {
+        case .narrow(let values): values.max().map(UInt32.init)
+        case .wide(let values): values.max()
+        }
+    }
+}
+
 /// The transactions of an analysis window, as columns held in memory for the analysis passes.
 ///
 /// Attributes (analysis.md §2) are dictionary-encoded per attribute: `attributes[a][row]` is a small
@@ -213,11 +385,11 @@ public struct TransactionTable: Sendable {
     /// Response code texts by index; index 0 is "no code".
     public var codes: [String]
     /// Terminal of each transaction (an index into `terminals`).
-    public var terminal: [UInt32]
+    public var terminal: TerminalColumn
     /// Terminal IDs by index.
     public var terminals: [String]
     /// When the terminal showed the result, in UTC milliseconds, corrected by the terminal's clock offset.
-    public var time: [Int64]
+    public var time: TimeColumn
 
     /// An empty table with the attribute dictionaries started (code 0 = `unknown`).
     public init() {
@@ -229,9 +401,9 @@ public struct TransactionTable: Sendable {
         responseCode = []
         acquirerResponseCode = []
         codes = [""]
-        terminal = []
+        terminal = TerminalColumn()
         terminals = []
-        time = []
+        time = TimeColumn()
     }
 
     /// The text of attribute `a` for row `row`.

@@ -210,16 +210,28 @@ ORDER BY 5 DESC, 1, 4;
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
 -- param: limit int 50            The most terminals listed.
-WITH counts AS (
-    -- the maker and software come from the row holding max(last_ts): SQLite's bare-column rule.
-    SELECT tid, brand, model, channel, agent, fee_tier,
-           max(last_ts) AS last_seen,
-           firmware, code_table,
-           sum(transactions) AS transactions,
-           sum(unknown) AS unknown
-    FROM daily_terminals
-    WHERE day BETWEEN :since AND :until
+WITH unknown AS (
+    -- Terminals by their unknown count, from the small per-terminal failure aggregate.
+    SELECT tid, sum(transactions) AS unknown
+    FROM daily_terminal_causes
+    WHERE day BETWEEN :since AND :until AND outcome = 'unknown'
     GROUP BY tid
+),
+candidates AS (
+    -- Those that can be among the first :limit: ties at the last place are kept for the rate to order.
+    SELECT tid FROM unknown
+    WHERE unknown >= coalesce((SELECT unknown FROM unknown ORDER BY unknown DESC LIMIT 1 OFFSET max(:limit, 1) - 1), 0)
+),
+counts AS (
+    -- the maker and software come from the row holding max(last_ts): SQLite's bare-column rule.
+    SELECT d.tid, d.brand, d.model, d.channel, d.agent, d.fee_tier,
+           max(d.last_ts) AS last_seen,
+           d.firmware, d.code_table,
+           sum(d.transactions) AS transactions,
+           sum(d.unknown) AS unknown
+    FROM candidates AS c
+    JOIN daily_terminals AS d ON d.tid = c.tid AND d.day BETWEEN :since AND :until
+    GROUP BY d.tid
 ),
 bounded AS (
     SELECT *,

@@ -62,8 +62,8 @@ struct HandBuiltTable {
         sorted.cause = order.map { table.cause[$0] }
         sorted.responseCode = order.map { table.responseCode[$0] }
         sorted.acquirerResponseCode = order.map { table.acquirerResponseCode[$0] }
-        sorted.terminal = order.map { table.terminal[$0] }
-        sorted.time = order.map { table.time[$0] }
+        sorted.terminal = TerminalColumn(order.map { table.terminal[$0] })
+        sorted.time = TimeColumn(order.map { table.time[$0] })
         return sorted
     }
 }
@@ -262,8 +262,8 @@ struct NetworkTests {
         return (
             table,
             NetworkEvents(
-                terminalEvents: terminalEvents, realmEvents: [], periodStart: table.time.first!,
-                periodEnd: table.time.last!)
+                terminalEvents: terminalEvents, realmEvents: [], periodStart: table.time[0],
+                periodEnd: table.time[table.time.count - 1])
         )
     }
 
@@ -326,8 +326,8 @@ struct NetworkTests {
         terminalEvents.sort { ($0.terminal, $0.time) < ($1.terminal, $1.time) }
         let table = builder.sortedByTime()
         let events = NetworkEvents(
-            terminalEvents: terminalEvents, realmEvents: realmEvents, periodStart: table.time.first!,
-            periodEnd: table.time.last!)
+            terminalEvents: terminalEvents, realmEvents: realmEvents, periodStart: table.time[0],
+            periodEnd: table.time[table.time.count - 1])
         let options = NetworkOptions(permutations: 299)
         let perShift = NetworkAnalysis.analyze(
             table, events: events, isTarget: isUnknown, targetName: "unknown", options: options, denseEventCount: 0)
