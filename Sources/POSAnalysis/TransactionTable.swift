@@ -494,13 +494,25 @@ public struct Finding: Sendable, Hashable {
     public var topCodes: String
     /// The attribute that explains the finding away, if any.
     public var confoundedBy: String?
+    /// The finding in words, in English (the `evidence` column) and in Chinese (`evidence_zh`).
     public var evidence: String
+    public var evidenceZH: String
+    /// What ops should do about it, for the finding's mechanism (`recommendation`, `recommendation_zh`).
+    public var recommendation: String
+    public var recommendationZH: String
+    /// Patterns of lower-ranked findings whose target transactions were mostly this one's, folded
+    /// into its evidence instead of ranked beside it (`folded`, joined by ` | `).
+    public var folded: [String]
+    /// The terminals the finding concerns, most target transactions first
+    /// (`findings/<rank>-terminals.csv`).
+    public var terminals: [FindingTerminal]
 
     public init(
         kind: String, pattern: String, outcome: String, transactions: Int, outcomes: Int, rate: Double, rateLow: Double,
         rateHigh: Double, baselineRate: Double, riskRatio: Double, riskRatioLow: Double, riskRatioHigh: Double,
         pValue: Double, qValue: Double, excess: Double, shareOfOutcome: Double, topCause: String, topCodes: String,
-        confoundedBy: String?, evidence: String
+        confoundedBy: String?, evidence: String, evidenceZH: String = "", recommendation: String = "",
+        recommendationZH: String = "", folded: [String] = [], terminals: [FindingTerminal] = []
     ) {
         self.kind = kind
         self.pattern = pattern
@@ -522,5 +534,49 @@ public struct Finding: Sendable, Hashable {
         self.topCodes = topCodes
         self.confoundedBy = confoundedBy
         self.evidence = evidence
+        self.evidenceZH = evidenceZH
+        self.recommendation = recommendation
+        self.recommendationZH = recommendationZH
+        self.folded = folded
+        self.terminals = terminals
+    }
+
+    /// The evidence sentence in `language`.
+    public func evidence(in language: Language) -> String {
+        language == .chinese && !evidenceZH.isEmpty ? evidenceZH : evidence
+    }
+
+    /// The recommendation in `language`.
+    public func recommendation(in language: Language) -> String {
+        language == .chinese && !recommendationZH.isEmpty ? recommendationZH : recommendation
+    }
+}
+
+/// One terminal a finding concerns: who it is and how many of its transactions in the finding
+/// (`n`) showed the target outcome (`unknown`).
+public struct FindingTerminal: Sendable, Hashable {
+    public var tid: String
+    public var brand: String
+    public var model: String
+    public var channel: String
+    public var agent: String
+    public var region: String
+    public var firmware: String
+    public var transactions: Int
+    public var outcomes: Int
+
+    public init(
+        tid: String, brand: String, model: String, channel: String, agent: String, region: String, firmware: String,
+        transactions: Int, outcomes: Int
+    ) {
+        self.tid = tid
+        self.brand = brand
+        self.model = model
+        self.channel = channel
+        self.agent = agent
+        self.region = region
+        self.firmware = firmware
+        self.transactions = transactions
+        self.outcomes = outcomes
     }
 }
