@@ -67,6 +67,8 @@ struct FileParser {
     mutating func parse(path: String, sequence: Int = 0) {
         let started = monotonicSeconds()
         var candidates: [IngestedContent]?
+        // Plain files an earlier build ingested at this path: only checked for being begun with.
+        var earlier: [IngestedContent] = []
         var ruledOut: Set<Int64> = []
         var knownLength: Int64?
         for reading in 1...3 {
@@ -92,9 +94,10 @@ struct FileParser {
                 let isLog = kind == .terminalLog || kind == .acquirerLog
                 if candidates == nil {
                     candidates = isLog ? try matcher?.candidates(kind: kind, source: source, sequence: sequence) ?? [] : []
+                    earlier = isLog ? try matcher?.ledger.earlierPlainFiles(kind: kind.rawValue, path: path) ?? [] : []
                 }
                 let possible = candidates!.filter { !ruledOut.contains($0.id) }
-                source.hashContent(at: possible.map(\.decodedBytes))
+                source.hashContent(at: (possible + earlier).map(\.decodedBytes))
                 if reading < 3 {
                     continued = ContentMatcher.continuation(among: possible, length: knownLength ?? (source.compression == .none ? source.rawSize : nil))
                 }
@@ -129,6 +132,7 @@ struct FileParser {
                     bytes: source.rawSize, decodedBytes: end.decodedBytes, modificationTimeNanoseconds: source.modificationTimeNanoseconds,
                     lines: end.lines, truncation: end.truncation, counts: counts, seconds: monotonicSeconds() - started
                 )
+                parsed.beginsWith = (possible + earlier).filter { source.contentDigest(at: $0.decodedBytes) == $0.sha256 }.map(\.id)
                 if let longer = try matcher?.ingestedFileThatBegins(with: parsed, among: possible) {
                     // Its content is already in, within a longer file: what was sent goes.
                     emit(.discard(path: path))

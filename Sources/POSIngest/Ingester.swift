@@ -301,7 +301,7 @@ struct FileWriter {
             path: parsed.path, sha256: parsed.sha256, kind: parsed.kind, compression: parsed.compression, bytes: parsed.bytes,
             decodedBytes: parsed.decodedBytes, modificationTimeNanoseconds: parsed.modificationTimeNanoseconds, lines: parsed.lines,
             status: status, error: error, seconds: parsed.seconds, counts: counts, rawSHA256: parsed.rawSHA256,
-            headSHA256: parsed.headSHA256, resume: parsed.resume, continues: parsed.continues
+            headSHA256: parsed.headSHA256, resume: parsed.resume, continues: parsed.continues, beginsWith: parsed.beginsWith
         )
     }
 

@@ -36,6 +36,8 @@ struct ParsedFile: Sendable {
     var resume: (bytes: Int64, line: Int)?
     /// The ingested file whose whole content this one begins with: only the rest was read.
     var continues: IngestedContent?
+    /// Ledger rows whose whole content this file's begins with.
+    var beginsWith: [Int64] = []
     /// Found before any row was sent: the content is already in, the same or a prefix of it.
     var duplicate: (of: IngestedContent, prefix: Bool)?
     var bytes: Int64

@@ -93,6 +93,27 @@ public final class ContentLedger {
         return found
     }
 
+    /// Plain files of `kind` at `path` ingested by a build before content identity (no head
+    /// hash, no resume point; their `sha256` is their content's, since a plain file's raw bytes
+    /// are its content): a new file at the path that begins with one of them replaces it, as it
+    /// cannot continue it.
+    public func earlierPlainFiles(kind: String, path: String) throws -> [IngestedContent] {
+        let statement = try database.prepare("""
+            SELECT id, path, sha256, decoded_bytes FROM input_files
+            WHERE path = ?1 AND kind = ?2 AND compression = 'none' AND head_sha256 IS NULL AND status IN ('ok', 'truncated') AND decoded_bytes > 0
+            """)
+        statement.bind(path, at: 1)
+        statement.bind(kind, at: 2)
+        var found: [IngestedContent] = []
+        while try statement.step() {
+            let length = statement.int64(3)
+            found.append(IngestedContent(
+                id: statement.int64(0), path: statement.text(1) ?? "", sha256: statement.text(2) ?? "", decodedBytes: length,
+                resumeBytes: length, resumeLine: 0))
+        }
+        return found
+    }
+
     /// Paths of ingested files whose content begins with all of `content`'s: its own, those of
     /// files that continue it (and continue those) and of files recorded as its duplicates. Any
     /// of them still on disk can show what `content` was.

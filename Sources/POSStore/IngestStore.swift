@@ -31,6 +31,10 @@ public struct FileRecord: Sendable {
     public var resume: (bytes: Int64, line: Int)?
     /// The ingested file whose whole content this one begins with: its rows are the rest only.
     public var continues: IngestedContent?
+    /// Ledger rows whose whole content this file's begins with: an earlier version of its path
+    /// among them, if not continued, gives way to it whatever else holds its content (this file
+    /// holds it all).
+    public var beginsWith: [Int64] = []
     public var kind: InputKind
     public var compression: String
     public var bytes: Int64
@@ -46,8 +50,10 @@ public struct FileRecord: Sendable {
     public init(
         path: String, sha256: String, kind: InputKind, compression: String, bytes: Int64, decodedBytes: Int64,
         modificationTimeNanoseconds: Int64, lines: Int, status: String, error: String?, seconds: Double, counts: [String: Int],
-        rawSHA256: String? = nil, headSHA256: String? = nil, resume: (bytes: Int64, line: Int)? = nil, continues: IngestedContent? = nil
+        rawSHA256: String? = nil, headSHA256: String? = nil, resume: (bytes: Int64, line: Int)? = nil, continues: IngestedContent? = nil,
+        beginsWith: [Int64] = []
     ) {
+        self.beginsWith = beginsWith
         self.path = path
         self.sha256 = sha256
         self.rawSHA256 = rawSHA256 ?? sha256
@@ -346,7 +352,8 @@ public final class IngestStore {
             }
             // Earlier versions of this path (and failed attempts) give way to this one, unless kept.
             let earlier = try entries("WHERE path = ? AND id <> ?", [.text(file.path), .integer(fileID)])
-            kept.formUnion(try livingOn(earlier, path: file.path, kept: kept))
+            let extended = Set(file.beginsWith).subtracting(kept)
+            kept.formUnion(try livingOn(earlier.filter { !extended.contains($0.id) }, path: file.path, kept: kept))
             var replaced = false
             for entry in earlier where !kept.contains(entry.id) {
                 try deleteRows(ofFile: entry.id)

@@ -364,3 +364,83 @@ extension Scratch {
         try Database(path: db).execute("DELETE FROM dirty_marks")
     }
 }
+
+@Suite("A database written before content identity", .serialized)
+struct LedgerMigrationTests {
+    /// Makes `scratch`'s database look as a build before content identity left it: no new
+    /// columns, `sha256` the hash of the raw bytes, the schema text of another build.
+    static func makeEarlier(_ scratch: Scratch) throws {
+        let database = try Database(path: scratch.db)
+        // The ledger table as schema 2 had it before (its text as written then, comments and all).
+        try database.execute("""
+            PRAGMA legacy_alter_table = ON;
+            DROP VIEW files;
+            CREATE TABLE earlier_input_files (
+                id             INTEGER PRIMARY KEY,
+                path           TEXT NOT NULL,
+                sha256         TEXT NOT NULL,
+                kind           TEXT NOT NULL,
+                compression    TEXT NOT NULL,
+                bytes          INTEGER NOT NULL,
+                decoded_bytes  INTEGER NOT NULL DEFAULT 0,
+                mtime_ns       INTEGER NOT NULL DEFAULT 0,
+                lines          INTEGER NOT NULL DEFAULT 0,
+                rows           INTEGER NOT NULL DEFAULT 0,
+                rejects        INTEGER NOT NULL DEFAULT 0,
+                status         TEXT NOT NULL CHECK (status IN ('ok', 'truncated', 'failed', 'skipped_duplicate')),
+                error          TEXT,
+                duplicate_of   INTEGER,
+                ingested_at    INTEGER NOT NULL,
+                seconds        REAL NOT NULL DEFAULT 0,
+                -- When `posrca prune` archived and removed the file's rows (its ledger row stays, so that the
+                -- same content is never ingested again).
+                pruned_at      INTEGER
+            );
+            INSERT INTO earlier_input_files
+            SELECT id, path, raw_sha256, kind, compression, bytes, decoded_bytes, mtime_ns, lines, rows, rejects, status, error,
+                duplicate_of, ingested_at, seconds, pruned_at
+            FROM input_files;
+            DROP TABLE input_files;
+            ALTER TABLE earlier_input_files RENAME TO input_files;
+            CREATE INDEX input_files_by_path ON input_files(path);
+            CREATE INDEX input_files_by_sha256 ON input_files(sha256);
+            PRAGMA legacy_alter_table = OFF;
+            UPDATE meta SET value = 'an earlier build' WHERE key = 'schema_hash';
+            """)
+        #expect(try database.scalarInt("SELECT count(*) FROM pragma_table_info('input_files') WHERE name = 'raw_sha256'") == 0)
+    }
+
+    @Test("it opens with the columns added and raw hashes copied; unchanged files stay unchanged, copies are duplicates, a grown file replaces")
+    func earlierDatabaseKeepsWorking() throws {
+        let scratch = Scratch()
+        let terminal = terminalDay(0..<50)
+        let acquirer = q2Day(0..<30)
+        let plain = try scratch.write("tms.log", terminal)
+        let gzip = try scratch.write("q2.log.gz", acquirer, gzip: true)
+        _ = try scratch.ingest()
+        try Self.makeEarlier(scratch)
+        let rawOfGzip = try scratch.query("SELECT sha256 FROM input_files WHERE path = '\(gzip)'")
+
+        // Opening it adds the columns; the quick check of unchanged files still holds.
+        let rerun = try scratch.ingest()
+        #expect(rerun.files.map(\.status) == ["unchanged", "unchanged"])
+        #expect(try scratch.query("SELECT raw_sha256, head_sha256 FROM input_files WHERE path = '\(gzip)'") == [[rawOfGzip[0][0], nil]])
+        #expect(try scratch.query("PRAGMA user_version") == [["2"]])
+        // A gzip copy of the plain file is the same content; a byte copy of the gzip is too.
+        let copies = try scratch.ingest([
+            try scratch.write("copy/tms.log.gz", terminal, gzip: true),
+            try scratch.write("copy/q2.log.gz", acquirer, gzip: true),
+        ])
+        #expect(copies.files.map(\.detail) == ["same content as \(plain)", "same content as \(gzip)"])
+        // The plain file grown: an earlier row is not continued, it is replaced (no row twice).
+        try scratch.write("tms.log", terminalDay(0..<70))
+        let grown = try scratch.ingest([plain])
+        #expect(grown.files.first?.replaced == true)
+        #expect(try ContentTotals(scratch) == ContentTotals.ofOneIngest([("tms.log", terminalDay(0..<70)), ("q2.log", acquirer)]))
+        // From then on it is known by its content: growing again continues it.
+        try scratch.write("tms.log", terminalDay(0..<90))
+        #expect(try scratch.ingest([plain]).files.first?.fromLine == 71)
+        #expect(try ContentTotals(scratch) == ContentTotals.ofOneIngest([("tms.log", terminalDay(0..<90)), ("q2.log", acquirer)]))
+        try expectLedgerConsistent(scratch)
+    }
+}
