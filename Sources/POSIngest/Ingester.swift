@@ -201,7 +201,9 @@ struct FileWriter {
     }
 
     private mutating func finish(_ parsed: ParsedFile) -> FileSummary? {
-        guard var summary = current else { return nil }
+        // Every file sent ends in one summary: the parsing side may be waiting for it.
+        var summary = current ?? FileSummary(status: "ok", path: parsed.path, kind: parsed.kind.rawValue)
+        if current == nil, failure == nil { failure = "read without its start (an ingest defect)" }
         current = nil
         summary.lines = parsed.lines
         summary.seconds = parsed.seconds

@@ -60,6 +60,8 @@ CREATE INDEX IF NOT EXISTS input_files_by_path ON input_files(path);
 CREATE INDEX IF NOT EXISTS input_files_by_sha256 ON input_files(sha256);
 CREATE INDEX IF NOT EXISTS input_files_by_raw_sha256 ON input_files(raw_sha256);
 CREATE INDEX IF NOT EXISTS input_files_by_head ON input_files(head_sha256);
+-- Files shorter than 4096 bytes are found by their length (ContentLedger.candidates).
+CREATE INDEX IF NOT EXISTS input_files_by_kind_length ON input_files(kind, decoded_bytes);
 
 -- Per-file counters: `reject:<reason>`, `ignored_event:<ev>`, `unknown_key:<key>`, `skipped:<element>`,
 -- `masked_pans`, `invalid_utf8`, `blank_lines`, `records:<table>`.

@@ -427,10 +427,10 @@ struct LedgerMigrationTests {
         #expect(try scratch.query("SELECT raw_sha256, head_sha256 FROM input_files WHERE path = '\(gzip)'") == [[rawOfGzip[0][0], nil]])
         #expect(try scratch.query("PRAGMA user_version") == [["2"]])
         // A gzip copy of the plain file is the same content; a byte copy of the gzip is too.
-        let copies = try scratch.ingest([
-            try scratch.write("copy/tms.log.gz", terminal, gzip: true),
-            try scratch.write("copy/q2.log.gz", acquirer, gzip: true),
-        ])
+        // (The earlier row of a gzip knows only its raw bytes: a byte copy, not a new gzip.)
+        try FileManager.default.createDirectory(atPath: scratch.inbox + "/copy", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: gzip, toPath: scratch.inbox + "/copy/q2.log.gz")
+        let copies = try scratch.ingest([try scratch.write("copy/tms.log.gz", terminal, gzip: true), scratch.inbox + "/copy/q2.log.gz"])
         #expect(copies.files.map(\.detail) == ["same content as \(plain)", "same content as \(gzip)"])
         // The plain file grown: an earlier row is not continued, it is replaced (no row twice).
         try scratch.write("tms.log", terminalDay(0..<70))
