@@ -104,13 +104,17 @@ public final class Ingester {
         // file may continue; without one (a database in memory) every file is read whole.
         let ledgerPath = store.database.path
         let producer = Thread {
-            let ledger = (try? Database(path: ledgerPath, mode: .readOnly)).map(ContentLedger.init)
-            var parser = FileParser(options: options, channel: channel, progress: progress, ledger: ledger)
-            for (index, path) in files.enumerated() {
-                progress.fileIndex.store(index + 1, ordering: .relaxed)
-                parser.parse(path: path, sequence: index + 1)
-                parser.flush()
+            do {
+                let ledger = (try? Database(path: ledgerPath, mode: .readOnly)).map(ContentLedger.init)
+                var parser = FileParser(options: options, channel: channel, progress: progress, ledger: ledger)
+                for (index, path) in files.enumerated() {
+                    progress.fileIndex.store(index + 1, ordering: .relaxed)
+                    parser.parse(path: path, sequence: index + 1)
+                    parser.flush()
+                }
             }
+            // The read connection is closed by now: the writer's, closed last, checkpoints the
+            // WAL into the database file and removes it, as a read-only connection cannot.
             channel.close()
         }
         producer.stackSize = 8 << 20
