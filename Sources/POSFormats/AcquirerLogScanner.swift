@@ -30,6 +30,9 @@ public struct AcquirerLogStatistics: Sendable, Hashable {
     public var jvmTimeZone: String?
     /// Line of the `<log>` element where `jvmTimeZone` was first stated.
     public var jvmTimeZoneLine: Int?
+    /// The offset stated beside `jvmTimeZone` (what stands in when this system's tz database
+    /// does not know the identifier), if any.
+    public var jvmTimeZoneStatedOffsetMinutes: Int?
     /// Messages and link events whose time named no usable zone and was read at
     /// `--acquirer-tz` (no offset or an ambiguous abbreviation, and no JVM zone stated in time).
     public var assumedZoneTimes = 0
@@ -203,6 +206,21 @@ public struct AcquirerLogScanner {
         }
     }
 
+    /// True while no `<log>` element is open or being skipped: reading a log again from the start
+    /// of a line where this held gives the same entries from there on.
+    public var isBetweenElements: Bool { mode == .between }
+
+    /// Reads times without a usable zone in `zone`, which the earlier part of the log, read
+    /// before this input continues it, stated at `line`: as if that SystemMonitor block had been
+    /// read here. Call it before the first line.
+    public mutating func continueLog(statedZone zone: JVMTimeZone, line: Int) {
+        statistics.jvmTimeZoneLine = line
+        statistics.jvmTimeZone = zone.identifier
+        statistics.jvmTimeZoneStatedOffsetMinutes = zone.statedOffsetMinutes
+        self.zone = zone
+        parser.zone = zone
+    }
+
     /// Ends the input: a `<log>` still open is rejected (`log element not closed at end of file`)
     /// and noted in `openElementAtEndLine` (not one already rejected as malformed, whose end
     /// was being looked for), a pending rejection is emitted, entries held for a
@@ -293,6 +311,7 @@ public struct AcquirerLogScanner {
     private mutating func adopt(_ stated: JVMTimeZone, line: Int, _ emit: (AcquirerLogEntry) -> Void) {
         if statistics.jvmTimeZoneLine == nil { statistics.jvmTimeZoneLine = line }
         statistics.jvmTimeZone = stated.identifier
+        statistics.jvmTimeZoneStatedOffsetMinutes = stated.statedOffsetMinutes
         if zone?.identifier != stated.identifier || zone?.statedOffsetMinutes != stated.statedOffsetMinutes {
             zone = stated
             parser.zone = stated

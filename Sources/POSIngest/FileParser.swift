@@ -2,6 +2,7 @@ import Glibc
 import Synchronization
 public import POSFormats
 import POSInput
+import POSStore
 
 /// Options of the parsing side of an ingest.
 public struct ParseOptions: Sendable {
@@ -20,17 +21,24 @@ public struct ParseOptions: Sendable {
 }
 
 /// Reads one file on the parsing thread and sends its items down the channel in batches.
+///
+/// A log file that begins with the whole content of one already ingested (a log that grew, a
+/// rotated copy with more lines) is read from where that one's last complete record ended; one
+/// that is that content or a prefix of it is a duplicate (see `ContentMatcher`).
 struct FileParser {
     let options: ParseOptions
     let channel: BatchChannel
     let progress: IngestProgress
     private var batch: [PipelineItem] = []
     static let batchSize = 4096
+    /// Finds the ingested files a file may continue or repeat; nil without a ledger to ask.
+    private var matcher: ContentMatcher?
 
-    init(options: ParseOptions, channel: BatchChannel, progress: IngestProgress) {
+    init(options: ParseOptions, channel: BatchChannel, progress: IngestProgress, ledger: ContentLedger? = nil) {
         self.options = options
         self.channel = channel
         self.progress = progress
+        matcher = ledger.map { ContentMatcher(ledger: $0, channel: channel) }
         batch.reserveCapacity(Self.batchSize)
     }
 
@@ -50,46 +58,131 @@ struct FileParser {
         if batch.count >= Self.batchSize { flush() }
     }
 
-    /// Parses `path` whole. Never throws: a file that cannot be read becomes a `.failed` item.
-    mutating func parse(path: String) {
+    /// Parses the file `path`, the `sequence`th sent (from 1). Never throws: a file that cannot be
+    /// read becomes a `.failed` item.
+    ///
+    /// Each reading starts afresh; a reading that finds the file does not continue the ingested
+    /// file it was read as continuing drops what it sent (`.discard`) and the next reading knows
+    /// better. The third reading reads it whole, whatever happens to it meanwhile.
+    mutating func parse(path: String, sequence: Int = 0) {
         let started = monotonicSeconds()
-        let source: LineSource
-        do {
-            source = try LineSource(path: path, maxLineBytes: options.maxLineBytes, maxInflateRatio: options.maxInflateRatio)
-        } catch {
-            emit(.failed(path: path, reason: "\(error)", file: nil))
-            return
-        }
-        var lastReported: Int64 = 0
-        let progress = self.progress
-        func reportBytes() {
-            let now = source.rawBytesRead
-            progress.bytesRead.add(now - lastReported, ordering: .relaxed)
-            lastReported = now
-        }
-        do {
-            let kind = try options.kind ?? InputKind.sniff(source.head())
-            emit(.begin(path: path, kind: kind))
-            var counts: [String: Int] = [:]
-            let end: SourceEnd
-            switch kind {
-            case .terminalLog: end = try parseTerminalLog(source, counts: &counts, report: reportBytes)
-            case .acquirerLog: end = try parseAcquirerLog(source, counts: &counts, report: reportBytes)
-            case .inventory, .catalogue: end = try parseCSV(source, kind: kind, counts: &counts, report: reportBytes)
+        var candidates: [IngestedContent]?
+        // Plain files an earlier build ingested at this path: only checked for being begun with.
+        var earlier: [IngestedContent] = []
+        var ruledOut: Set<Int64> = []
+        var knownLength: Int64?
+        for reading in 1...3 {
+            let source: LineSource
+            do {
+                source = try LineSource(path: path, maxLineBytes: options.maxLineBytes, maxInflateRatio: options.maxInflateRatio)
+            } catch {
+                emit(.failed(path: path, reason: "\(error)", file: nil))
+                return
             }
-            reportBytes()
-            let parsed = ParsedFile(
-                path: path, kind: kind, compression: source.compression.rawValue, sha256: try source.sha256(),
-                bytes: source.rawSize, decodedBytes: end.decodedBytes, modificationTimeNanoseconds: source.modificationTimeNanoseconds,
-                lines: end.lines, truncation: end.truncation, counts: counts, seconds: monotonicSeconds() - started
-            )
-            emit(.end(parsed))
-        } catch let failure as CSVFileFailure {
-            reportBytes()
-            emit(.failed(path: path, reason: failure.reason, file: nil))
-        } catch {
-            reportBytes()
-            emit(.failed(path: path, reason: "\(error)", file: nil))
+            var lastReported: Int64 = 0
+            let progress = self.progress
+            func reportBytes() {
+                let now = source.rawBytesRead
+                progress.bytesRead.add(now - lastReported, ordering: .relaxed)
+                lastReported = now
+            }
+            var begun = false
+            var continued: IngestedContent?
+            var kind = options.kind ?? .terminalLog
+            do {
+                kind = try options.kind ?? InputKind.sniff(source.head())
+                let isLog = kind == .terminalLog || kind == .acquirerLog
+                if candidates == nil {
+                    candidates = isLog ? try matcher?.candidates(kind: kind, source: source, sequence: sequence) ?? [] : []
+                    earlier = isLog ? try matcher?.ledger.earlierPlainFiles(kind: kind.rawValue, path: path) ?? [] : []
+                }
+                let possible = candidates!.filter { !ruledOut.contains($0.id) }
+                source.hashContent(at: (possible + earlier).map(\.decodedBytes))
+                if reading < 3 {
+                    continued = ContentMatcher.continuation(among: possible, length: knownLength ?? (source.compression == .none ? source.rawSize : nil))
+                }
+                if let continued {
+                    try source.expect(sha256: continued.sha256, at: continued.decodedBytes)
+                    guard try source.skip(to: continued.resumeBytes, linesBefore: continued.resumeLine) else {
+                        throw ShorterThanContinued()
+                    }
+                }
+                emit(.begin(path: path, kind: kind))
+                begun = true
+                var counts: [String: Int] = [:]
+                let end: SourceEnd
+                var resume: (bytes: Int64, line: Int)?
+                switch kind {
+                case .terminalLog:
+                    end = try parseTerminalLog(source, counts: &counts, report: reportBytes)
+                    resume = (end.completeLinesEnd, end.completeLines)
+                case .acquirerLog:
+                    (end, resume) = try parseAcquirerLog(source, continuing: continued, counts: &counts, report: reportBytes)
+                case .inventory, .catalogue:
+                    end = try parseCSV(source, kind: kind, counts: &counts, report: reportBytes)
+                }
+                if let continued, source.contentDigest(at: continued.decodedBytes) == nil {
+                    // Shorter than the file it seemed to continue: maybe a prefix of it.
+                    throw ShorterThanContinued()
+                }
+                reportBytes()
+                var parsed = ParsedFile(
+                    path: path, kind: kind, compression: source.compression.rawValue, sha256: try source.contentSHA256(),
+                    rawSHA256: try source.sha256(), headSHA256: source.headSHA256, resume: isLog ? resume : nil, continues: continued,
+                    bytes: source.rawSize, decodedBytes: end.decodedBytes, modificationTimeNanoseconds: source.modificationTimeNanoseconds,
+                    lines: end.lines, truncation: end.truncation, counts: counts, seconds: monotonicSeconds() - started
+                )
+                parsed.beginsWith = (possible + earlier).filter { source.contentDigest(at: $0.decodedBytes) == $0.sha256 }.map(\.id)
+                if let longer = try matcher?.ingestedFileThatBegins(with: parsed, among: possible) {
+                    // Its content is already in, within a longer file: what was sent goes.
+                    emit(.discard(path: path))
+                    parsed.duplicate = (longer, true)
+                }
+                emit(.end(parsed))
+                return
+            } catch where error is ContentMismatch || error is ShorterThanContinued {
+                // Not the continuation it seemed (or shorter than it): learn what the file is.
+                if begun { emit(.discard(path: path)) }
+                do {
+                    let sha256 = try source.contentSHA256()
+                    let length = source.decodedBytesRead
+                    knownLength = length
+                    let possible = candidates?.filter { !ruledOut.contains($0.id) } ?? []
+                    let matching = possible.filter { $0.decodedBytes <= length && source.contentDigest(at: $0.decodedBytes) == $0.sha256 }
+                    ruledOut.formUnion(possible.filter { !matching.contains($0) }.map(\.id))
+                    var parsed = ParsedFile(
+                        path: path, kind: kind, compression: source.compression.rawValue,
+                        sha256: sha256, rawSHA256: try source.sha256(), headSHA256: source.headSHA256, bytes: source.rawSize,
+                        decodedBytes: length, modificationTimeNanoseconds: source.modificationTimeNanoseconds, lines: 0, truncation: nil,
+                        counts: [:], seconds: monotonicSeconds() - started
+                    )
+                    if let same = matching.first(where: { $0.decodedBytes == length }) {
+                        reportBytes()
+                        parsed.duplicate = (same, false)
+                        emit(.end(parsed))
+                        return
+                    }
+                    if let longer = try matcher?.ingestedFileThatBegins(with: parsed, among: possible) {
+                        reportBytes()
+                        parsed.duplicate = (longer, true)
+                        emit(.end(parsed))
+                        return
+                    }
+                } catch {
+                    reportBytes()
+                    emit(.failed(path: path, reason: "\(error)", file: nil))
+                    return
+                }
+                reportBytes()
+            } catch let failure as CSVFileFailure {
+                reportBytes()
+                emit(.failed(path: path, reason: failure.reason, file: nil))
+                return
+            } catch {
+                reportBytes()
+                emit(.failed(path: path, reason: "\(error)", file: nil))
+                return
+            }
         }
     }
 
@@ -137,10 +230,22 @@ struct FileParser {
         return end
     }
 
-    private mutating func parseAcquirerLog(_ source: LineSource, counts: inout [String: Int], report: () -> Void) throws -> SourceEnd {
+    /// Parses an acquirer log, from the start or where the log it continues left off; returns how
+    /// it ended and where a log continuing it would resume: at its end when it ended between
+    /// elements (or, when its last line has no newline, at the start of that line if it began
+    /// between elements), else at the start of the last line that began between elements.
+    private mutating func parseAcquirerLog(
+        _ source: LineSource, continuing continued: IngestedContent?, counts: inout [String: Int], report: () -> Void
+    ) throws -> (SourceEnd, resume: (bytes: Int64, line: Int)) {
         var scanner = AcquirerLogScanner(defaultOffsetMinutes: options.acquirerOffsetMinutes)
+        if let stated = continued?.statedZone,
+           let zone = JVMTimeZone(identifier: stated.identifier, statedOffsetMinutes: stated.statedOffsetMinutes) {
+            scanner.continueLog(statedZone: zone, line: stated.line)
+        }
         var sinceReport = 0
         var rejectCleaner = TerminalLogParser(defaultOffsetMinutes: 0)
+        // The start of the last line read that began between elements, and the lines before it.
+        var between = (bytes: continued?.resumeBytes ?? 0, line: continued?.resumeLine ?? 0)
         var end = try source.forEachLine { item in
             sinceReport += 1
             if sinceReport == 8192 {
@@ -150,13 +255,23 @@ struct FileParser {
             }
             switch item {
             case .line(let bytes, let number):
+                if scanner.isBetweenElements { between = (source.lineOffset, number - 1) }
                 scanner.consume(line: bytes, number: number) { self.emit(Self.item($0)) }
             case .overlong(let prefix, let number, let length):
                 let text = Self.cutAtLimit(prefix) { rejectCleaner.rejectText($0) }
                 emit(.rejected(Rejection(line: number, reason: "line longer than \(options.maxLineBytes) bytes", text: text + "…[\(length) bytes in all]")))
             case .incomplete(let bytes, let number):
+                if scanner.isBetweenElements { between = (source.lineOffset, number - 1) }
                 scanner.consume(line: bytes, number: number) { self.emit(Self.item($0)) }
             }
+        }
+        let resume: (bytes: Int64, line: Int)
+        if !scanner.isBetweenElements || (end.completeLinesEnd < end.decodedBytes && between.bytes == end.completeLinesEnd) {
+            // An element still open (or skipped to its end), or a last line without a newline
+            // that began between elements: read again from that line.
+            resume = between
+        } else {
+            resume = (end.decodedBytes, end.completeLines)
         }
         scanner.finish { self.emit(Self.item($0)) }
         progress.lines.add(Int64(sinceReport), ordering: .relaxed)
@@ -169,13 +284,14 @@ struct FileParser {
         counts["records"] = stats.logElements
         counts["assumed_zone_times"] = stats.assumedZoneTimes
         if let zone = stats.jvmTimeZone { counts["jvm_zone:\(zone)"] = stats.jvmTimeZoneLine ?? 0 }
+        if let offset = stats.jvmTimeZoneStatedOffsetMinutes { counts[StatedZone.offsetCountName(offset)] = 1 }
         if let warning = stats.zoneWarning { counts[Self.warningPrefix + warning] = 1 }
         // A plain file cut inside an element (or one still being written): truncated, as a
         // gzip stream that ends early is. The element itself is in the rejects.
         if end.truncation == nil, let line = stats.openElementAtEndLine {
             end.truncation = "log element not closed at end of file (line \(line))"
         }
-        return end
+        return (end, resume)
     }
 
     /// Counts whose name starts with this carry a warning for the file's summary line (the value
@@ -223,6 +339,9 @@ struct FileParser {
         return end
     }
 }
+
+/// The file ended before the length of the ingested file it was read as continuing.
+struct ShorterThanContinued: Error {}
 
 /// A CSV file that cannot be taken at all (its header lacks a required column).
 struct CSVFileFailure: Error {

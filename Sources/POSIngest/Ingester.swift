@@ -25,6 +25,10 @@ public struct FileSummary: Sendable {
     public var detail: String?
     /// True when the rows replaced an earlier version of the same path.
     public var replaced = false
+    /// The ingested file whose whole content this one begins with (a log that grew, a rotated
+    /// copy): only the rest was read, from line `fromLine`.
+    public var continues: String?
+    public var fromLine: Int?
     /// What the reader of an `ok` or `truncated` file should know although nothing failed: the
     /// time zone assumed for its times, that most of its records were rejected, rows left out
     /// before the retention cut-off. Empty when there is nothing to say.
@@ -75,12 +79,13 @@ public final class Ingester {
         report.problems = problems.filter { !$0.isLoop }.map(\.description)
         report.skippedLoops = problems.filter(\.isLoop).map(\.description)
 
-        // Files whose path, size and time match the ledger are only hashed: same content, nothing to do.
+        // Files whose path, size and time match the ledger are only hashed (the raw bytes, not
+        // decoded): same content, nothing to do.
         var toParse: [String] = []
         for file in found {
             if let entry = try store.ledgerEntry(path: file.path), entry.status != "failed",
                entry.bytes == file.size, entry.modificationTimeNanoseconds == file.modificationTimeNanoseconds,
-               let source = try? LineSource(path: file.path), (try? source.sha256()) == entry.sha256 {
+               let source = try? LineSource(path: file.path), (try? source.sha256()) == entry.rawSHA256 {
                 let duplicate = entry.status == "skipped_duplicate"
                 var summary = FileSummary(status: duplicate ? "skipped_duplicate" : "unchanged", path: file.path)
                 summary.detail = duplicate ? "already recorded as a duplicate, same content" : "already ingested, same content"
@@ -95,13 +100,21 @@ public final class Ingester {
         let options = self.options
         let progress = self.progress
         let files = toParse
+        // The parsing side asks the ledger on a connection of its own which ingested files a
+        // file may continue; without one (a database in memory) every file is read whole.
+        let ledgerPath = store.database.path
         let producer = Thread {
-            var parser = FileParser(options: options, channel: channel, progress: progress)
-            for (index, path) in files.enumerated() {
-                progress.fileIndex.store(index + 1, ordering: .relaxed)
-                parser.parse(path: path)
-                parser.flush()
+            do {
+                let ledger = (try? Database(path: ledgerPath, mode: .readOnly)).map(ContentLedger.init)
+                var parser = FileParser(options: options, channel: channel, progress: progress, ledger: ledger)
+                for (index, path) in files.enumerated() {
+                    progress.fileIndex.store(index + 1, ordering: .relaxed)
+                    parser.parse(path: path, sequence: index + 1)
+                    parser.flush()
+                }
             }
+            // The read connection is closed by now: the writer's, closed last, checkpoints the
+            // WAL into the database file and removes it, as a read-only connection cannot.
             channel.close()
         }
         producer.stackSize = 8 << 20
@@ -112,6 +125,7 @@ public final class Ingester {
         while let batch = channel.receive() {
             for item in batch {
                 if let summary = writer.handle(item) {
+                    channel.fileDone()
                     report.files.append(summary)
                     onFile(summary)
                 }
@@ -148,7 +162,13 @@ struct FileWriter {
             do { try store.beginFile(path: path) } catch { failure = "\(error)" }
             return nil
         case .end(let parsed):
+            if let duplicate = parsed.duplicate { return recordDuplicate(parsed, of: duplicate.of, prefix: duplicate.prefix) }
             return finish(parsed)
+        case .discard:
+            store.rollbackFile()
+            current = nil
+            failure = nil
+            return nil
         case .failed(let path, let reason, _):
             store.rollbackFile()
             var summary = current ?? FileSummary(status: "failed", path: path)
@@ -185,7 +205,9 @@ struct FileWriter {
     }
 
     private mutating func finish(_ parsed: ParsedFile) -> FileSummary? {
-        guard var summary = current else { return nil }
+        // Every file sent ends in one summary: the parsing side may be waiting for it.
+        var summary = current ?? FileSummary(status: "ok", path: parsed.path, kind: parsed.kind.rawValue)
+        if current == nil, failure == nil { failure = "read without its start (an ingest defect)" }
         current = nil
         summary.lines = parsed.lines
         summary.seconds = parsed.seconds
@@ -205,7 +227,8 @@ struct FileWriter {
         for (reason, n) in summary.rejectReasons { counts["reject:\(reason)"] = n }
         let verdict = Self.verdict(rejectReasons: summary.rejectReasons, examples: examples, added: added,
                                    readWithoutRows: summary.skippedElements + summary.ignoredEvents, counts: counts)
-        if let nothingRead = verdict.failure {
+        // A file continuing another read its start before: the rest being unreadable is no failure.
+        if let nothingRead = verdict.failure, parsed.continues == nil {
             // Nothing of the file could be read: it fails whole (exit 2) and is tried again next run.
             store.rollbackFile()
             summary.status = "failed"
@@ -220,11 +243,7 @@ struct FileWriter {
         // The ledger keeps the warnings with the counts (the parser's are there already).
         for warning in verdict.warnings { counts[FileParser.warningPrefix + warning] = 1 }
         let status = parsed.truncation == nil ? "ok" : "truncated"
-        let record = FileRecord(
-            path: parsed.path, sha256: parsed.sha256, kind: parsed.kind, compression: parsed.compression, bytes: parsed.bytes,
-            decodedBytes: parsed.decodedBytes, modificationTimeNanoseconds: parsed.modificationTimeNanoseconds, lines: parsed.lines,
-            status: status, error: parsed.truncation, seconds: parsed.seconds, counts: counts
-        )
+        let record = Self.record(parsed, status: status, error: parsed.truncation, counts: counts)
         do {
             switch try store.commitFile(record) {
             case .committed(_, let rows, let rejects, let replaced, let beforeCutoff):
@@ -233,15 +252,13 @@ struct FileWriter {
                 summary.rejects = rejects
                 summary.replaced = replaced
                 summary.detail = parsed.truncation
+                summary.continues = parsed.continues?.path
+                summary.fromLine = parsed.continues.map { $0.resumeLine + 1 }
                 if beforeCutoff > 0 {
                     summary.warnings.append("\(beforeCutoff) rows before the retention cut-off were not stored (those days are archived)")
                 }
-            case .duplicate(let existing):
-                summary.status = existing == parsed.path ? "unchanged" : "skipped_duplicate"
-                summary.detail = existing == parsed.path ? "already ingested, same content" : "same content as \(existing)"
-                summary.rows = 0
-                summary.rejects = 0
-                summary.rejectReasons = [:]
+            case .duplicate(let existing), .prefix(let existing):
+                Self.describeDuplicate(&summary, existing: existing, prefix: false)
             }
         } catch {
             summary.status = "failed"
@@ -252,6 +269,46 @@ struct FileWriter {
             recordFailure(path: parsed.path, kind: parsed.kind.rawValue, reason: "\(error)", parsed: parsed)
         }
         return summary
+    }
+
+    /// A file found to be content already in before any row was read: recorded without rows.
+    private mutating func recordDuplicate(_ parsed: ParsedFile, of existing: IngestedContent, prefix: Bool) -> FileSummary {
+        store.rollbackFile()
+        current = nil
+        var summary = FileSummary(status: "skipped_duplicate", path: parsed.path, kind: parsed.kind.rawValue)
+        summary.seconds = parsed.seconds
+        do {
+            _ = try store.recordDuplicate(Self.record(parsed, status: "skipped_duplicate", error: nil, counts: [:]), of: existing, prefix: prefix)
+            Self.describeDuplicate(&summary, existing: existing.path, prefix: prefix)
+        } catch {
+            summary.status = "failed"
+            summary.detail = "\(error)"
+            recordFailure(path: parsed.path, kind: parsed.kind.rawValue, reason: "\(error)", parsed: parsed)
+        }
+        return summary
+    }
+
+    private static func describeDuplicate(_ summary: inout FileSummary, existing: String, prefix: Bool) {
+        if prefix {
+            summary.status = "skipped_duplicate"
+            summary.detail = "a prefix of \(existing), already ingested"
+        } else {
+            summary.status = existing == summary.path ? "unchanged" : "skipped_duplicate"
+            summary.detail = existing == summary.path ? "already ingested, same content" : "same content as \(existing)"
+        }
+        summary.rows = 0
+        summary.rejects = 0
+        summary.rejectReasons = [:]
+    }
+
+    /// The ledger's record of a parsed file.
+    private static func record(_ parsed: ParsedFile, status: String, error: String?, counts: [String: Int]) -> FileRecord {
+        FileRecord(
+            path: parsed.path, sha256: parsed.sha256, kind: parsed.kind, compression: parsed.compression, bytes: parsed.bytes,
+            decodedBytes: parsed.decodedBytes, modificationTimeNanoseconds: parsed.modificationTimeNanoseconds, lines: parsed.lines,
+            status: status, error: error, seconds: parsed.seconds, counts: counts, rawSHA256: parsed.rawSHA256,
+            headSHA256: parsed.headSHA256, resume: parsed.resume, continues: parsed.continues, beginsWith: parsed.beginsWith
+        )
     }
 
     /// What a parsed file's rejects and counts come to: a failure when nothing of it could be
@@ -307,7 +364,7 @@ struct FileWriter {
             path: path, sha256: parsed?.sha256 ?? "", kind: InputKind(rawValue: kind ?? "") ?? .terminalLog,
             compression: parsed?.compression ?? "none", bytes: parsed?.bytes ?? 0, decodedBytes: parsed?.decodedBytes ?? 0,
             modificationTimeNanoseconds: parsed?.modificationTimeNanoseconds ?? 0, lines: parsed?.lines ?? 0,
-            status: "failed", error: reason, seconds: parsed?.seconds ?? 0, counts: [:]
+            status: "failed", error: reason, seconds: parsed?.seconds ?? 0, counts: [:], rawSHA256: parsed?.rawSHA256 ?? ""
         )
         try? store.recordWithoutRows(record)
     }

@@ -35,19 +35,38 @@ public enum SourceLine {
 public struct SourceEnd: Sendable {
     /// Why the stream stopped early (corrupt gzip, unexpected end), or nil when it ended cleanly.
     public var truncation: String?
-    /// Lines handed out, complete or not.
+    /// The number of the last line handed out (lines skipped with `skip(to:linesBefore:)` count).
     public var lines: Int
     /// Bytes after decompression.
     public var decodedBytes: Int64
+    /// Lines that ended with a line feed, those skipped included.
+    public var completeLines: Int = 0
+    /// The decoded offset just after the last line feed read, or where reading began (the skip
+    /// target) when none was read after it.
+    public var completeLinesEnd: Int64 = 0
 }
 
-/// Streams a file's lines, plain or gzip, in a reusable buffer, hashing the raw bytes as they pass.
+/// The content did not hash to what the caller expected at an offset (`LineSource.expect`).
+public struct ContentMismatch: Error, Sendable {
+    /// The decoded offset at which the content's SHA-256 differed.
+    public var offset: Int64
+}
+
+/// Streams a file's lines, plain or gzip, in a reusable buffer, hashing the bytes as they pass.
 ///
 /// Memory stays at about `chunkSize` plus `maxLineBytes` whatever the file's size. Gzip may have one
 /// member or many (pigz, bgzip, concatenated files). A corrupt or cut-short gzip stream does not throw:
 /// every complete line before the fault is delivered, the partial one as `.incomplete`, and
 /// `SourceEnd.truncation` says why. Only failing to open or read the file throws.
+///
+/// Two hashes are kept: of the raw file bytes (`sha256()`, what a file on disk is), and of the
+/// decoded content (`contentSHA256()`, what the file says, the same plain or gzip). The content
+/// hash can also be taken at chosen offsets (`hashContent(at:)`), from a copy of the running
+/// state, so that a file can be recognised as beginning with another file's whole content.
 public final class LineSource {
+    /// The length of the content's head whose hash `headSHA256` gives (less for a shorter file).
+    public static let headLength: Int64 = 4096
+
     public let path: String
     public private(set) var compression: Compression = .none
     /// Raw bytes read so far (for progress).
@@ -59,8 +78,22 @@ public final class LineSource {
     private let fd: Int32
     private let chunkSize: Int
     private let maxLineBytes: Int
-    private var hasher = SHA256()
-    private var digest: String?
+    /// Hashes raw bytes while they may differ from the content (gzip, or not yet known); a plain
+    /// file's raw hash is its content hash.
+    private var rawHasher = SHA256()
+    private var hashingRaw = true
+    private var rawDigest: String?
+    /// Set when the raw bytes were read to the end without decoding: the content is not known.
+    private var rawDrainedUndecoded = false
+    private var content = ContentHasher()
+    /// A content hash the caller expects at an offset: reading throws `ContentMismatch` there if not.
+    private var expectation: (offset: Int64, sha256: String)?
+    /// Lines before the first one `forEachLine` hands out (set by `skip(to:linesBefore:)`).
+    private var linesBefore = 0
+    private var completeLines = 0
+    private var completeLinesEnd: Int64 = 0
+    /// The decoded offset where the line last handed out (`.line` or `.incomplete`) begins.
+    public private(set) var lineOffset: Int64 = 0
 
     private var raw: UnsafeMutableRawBufferPointer
     private var rawStart = 0
@@ -111,6 +144,7 @@ public final class LineSource {
         raw = .allocate(byteCount: chunkSize, alignment: 16)
         decoded = .allocate(byteCount: max(chunkSize, maxLineBytes) + chunkSize, alignment: 16)
         posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
+        content.checkpoints = [Self.headLength]
     }
 
     deinit {
@@ -121,22 +155,126 @@ public final class LineSource {
     }
 
     /// SHA-256 of the raw file bytes, lowercase hex. Reads the rest of the file if lines were not all consumed.
+    ///
+    /// Called before anything was decoded, it reads the raw bytes only (the quick check that a
+    /// file is unchanged), and the content hash is then unavailable.
     public func sha256() throws -> String {
-        if let digest { return digest }
+        if let rawDigest { return rawDigest }
+        if formatDecided {
+            // Decode the rest so that the content hash is whole too; a plain file's raw bytes are its content.
+            let contentDigest = try contentSHA256()
+            if compression == .none {
+                rawDigest = contentDigest
+                return contentDigest
+            }
+        }
         while !rawEOF {
             rawStart = 0
             rawEnd = 0
             try fillRaw()
         }
+        if !formatDecided { rawDrainedUndecoded = true }
+        let value = Self.hex(rawHasher.finalize())
+        rawDigest = value
+        return value
+    }
+
+    /// SHA-256 of the decoded content, lowercase hex: the same for a file and its gzip copy.
+    /// Decodes (and hashes) the rest of the content if lines were not all consumed.
+    public func contentSHA256() throws -> String {
+        precondition(!rawDrainedUndecoded, "contentSHA256() after sha256() read the raw bytes undecoded")
+        expectation = nil
+        while !decodedEOF {
+            decodedConsumed = decodedFilled
+            try fillDecoded()
+        }
+        return content.final()
+    }
+
+    /// SHA-256 of the first `headLength` bytes of the content (all of it when shorter); nil until
+    /// that much was decoded or the content ended.
+    public var headSHA256: String? {
+        if let head = content.digests[Self.headLength] { return head }
+        return decodedEOF ? content.final() : nil
+    }
+
+    /// Asks for the content's SHA-256 at each of `offsets` (decoded bytes from the start), read
+    /// from `contentDigest(at:)` once reading has passed them.
+    ///
+    /// Offsets already hashed are taken from the decoding buffer, which holds the content from its
+    /// start until lines are consumed: call this right after `head(limit:)`, before any reading.
+    public func hashContent(at offsets: [Int64]) {
+        for offset in Set(offsets) where offset >= 0 && content.digests[offset] == nil {
+            if offset <= content.offset {
+                precondition(
+                    decodedTotal == Int64(decodedFilled) && offset <= Int64(decodedFilled),
+                    "hashContent(at:) for an offset no longer in the buffer"
+                )
+                var hasher = SHA256()
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(start: decoded.baseAddress!, count: Int(offset)))
+                content.digests[offset] = Self.hex(hasher.finalize())
+            } else {
+                content.checkpoints.append(offset)
+            }
+        }
+        content.checkpoints.sort()
+    }
+
+    /// The content's SHA-256 at `offset` (asked for with `hashContent(at:)`), once reached; nil
+    /// when not asked for or not reached (the content is shorter).
+    public func contentDigest(at offset: Int64) -> String? {
+        content.digests[offset]
+    }
+
+    /// Makes reading throw `ContentMismatch` as soon as the content hashed up to `offset` is not
+    /// `sha256`: a file that was expected to begin with another's content does not, and what was
+    /// read of it must be read again another way. No check when the content ends before `offset`.
+    public func expect(sha256: String, at offset: Int64) throws {
+        hashContent(at: [offset])
+        expectation = (offset, sha256)
+        try checkExpectation()
+    }
+
+    private func checkExpectation() throws {
+        guard let (offset, sha256) = expectation, let digest = content.digests[offset] else { return }
+        expectation = nil
+        if digest != sha256 { throw ContentMismatch(offset: offset) }
+    }
+
+    /// Decoded bytes read so far (handed out, skipped or waiting in the buffer).
+    public var decodedBytesRead: Int64 { decodedTotal }
+
+    /// Consumes the content up to `offset` without handing out lines (it is still hashed), so that
+    /// `forEachLine` goes on from there numbering lines after `linesBefore`. False when the content
+    /// ends first. Call it before `forEachLine`.
+    public func skip(to offset: Int64, linesBefore: Int) throws -> Bool {
+        while true {
+            let position = decodedTotal - Int64(decodedFilled - decodedConsumed)
+            if position >= offset { break }
+            let available = decodedFilled - decodedConsumed
+            if available > 0 {
+                decodedConsumed += Int(min(Int64(available), offset - position))
+                continue
+            }
+            if decodedEOF { return false }
+            try fillDecoded()
+        }
+        self.linesBefore = linesBefore
+        completeLines = linesBefore
+        completeLinesEnd = offset
+        lineOffset = offset
+        return true
+    }
+
+    static func hex<Digest: Sequence<UInt8>>(_ digest: Digest) -> String {
         let hexDigits = Array("0123456789abcdef".utf8)
         var hex: [UInt8] = []
-        for byte in hasher.finalize() {
+        hex.reserveCapacity(64)
+        for byte in digest {
             hex.append(hexDigits[Int(byte >> 4)])
             hex.append(hexDigits[Int(byte & 0xF)])
         }
-        let value = String(decoding: hex, as: UTF8.self)
-        digest = value
-        return value
+        return String(decoding: hex, as: UTF8.self)
     }
 
     /// The first decoded bytes (up to `limit`), without consuming them: enough to tell the file's kind.
@@ -159,16 +297,20 @@ public final class LineSource {
     ///
     /// The buffer passed to `body` is valid only during the call.
     public func forEachLine(_ body: (SourceLine) throws -> Void) throws -> SourceEnd {
-        var number = 0
+        var number = linesBefore
         // A line past the limit: its first bytes and length so far, while the rest is skipped.
         var overlong: (prefix: [UInt8], length: Int)?
         while true {
             let base = decoded.baseAddress!
+            // The decoded offset of the buffer's first byte.
+            let bufferOffset = decodedTotal - Int64(decodedFilled)
             var cursor = decodedConsumed
+            var lineFeeds = false
             while cursor < decodedFilled {
                 guard let hit = memchr(base + cursor, 0x0A, decodedFilled - cursor) else { break }
                 let end = base.distance(to: hit)
                 number += 1
+                lineFeeds = true
                 if let skipped = overlong {
                     overlong = nil
                     try skipped.prefix.withUnsafeBytes {
@@ -177,9 +319,14 @@ public final class LineSource {
                 } else {
                     var lineEnd = end
                     if lineEnd > cursor, base.load(fromByteOffset: lineEnd - 1, as: UInt8.self) == 0x0D { lineEnd -= 1 }
+                    lineOffset = bufferOffset + Int64(cursor)
                     try body(.line(UnsafeRawBufferPointer(start: base + cursor, count: lineEnd - cursor), number: number))
                 }
                 cursor = end + 1
+            }
+            if lineFeeds {
+                completeLines = number
+                completeLinesEnd = bufferOffset + Int64(cursor)
             }
             decodedConsumed = cursor
             let partial = decodedFilled - decodedConsumed
@@ -202,11 +349,14 @@ public final class LineSource {
                     var restEnd = decodedFilled
                     if base.load(fromByteOffset: restEnd - 1, as: UInt8.self) == 0x0D { restEnd -= 1 }
                     let bytes = UnsafeRawBufferPointer(start: base + decodedConsumed, count: restEnd - decodedConsumed)
+                    lineOffset = bufferOffset + Int64(decodedConsumed)
                     // A clean end without a final newline still ends a complete line.
                     try body(truncation == nil ? .line(bytes, number: number) : .incomplete(bytes, number: number))
                 }
                 decodedConsumed = decodedFilled
-                return SourceEnd(truncation: truncation, lines: number, decodedBytes: decodedTotal)
+                return SourceEnd(
+                    truncation: truncation, lines: number, decodedBytes: decodedTotal, completeLines: completeLines,
+                    completeLinesEnd: completeLinesEnd)
             }
             try fillDecoded()
         }
@@ -228,8 +378,10 @@ public final class LineSource {
         guard room > 0 else { return }
         let target = UnsafeMutableRawBufferPointer(rebasing: decoded[decodedFilled..<(decodedFilled + room)])
         let produced = try decode(into: target)
+        content.update(UnsafeRawBufferPointer(start: target.baseAddress!, count: produced))
         decodedFilled += produced
         decodedTotal += Int64(produced)
+        if expectation != nil { try checkExpectation() }
         if let ratio = maxInflateRatio, decodedTotal > Self.inflateCheckFloor, Double(decodedTotal) > ratio * Double(max(rawBytesRead, 1)) {
             throw InputError(
                 path: path,
@@ -239,7 +391,7 @@ public final class LineSource {
         }
     }
 
-    /// Reads more raw bytes (hashing them). Sets `rawEOF` at end of file.
+    /// Reads more raw bytes (hashing them while they may not be the content). Sets `rawEOF` at end of file.
     private func fillRaw() throws {
         if rawStart > 0 {
             let tail = rawEnd - rawStart
@@ -257,7 +409,7 @@ public final class LineSource {
                 rawEOF = true
                 break
             }
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(start: raw.baseAddress! + rawEnd, count: n))
+            if hashingRaw { rawHasher.update(bufferPointer: UnsafeRawBufferPointer(start: raw.baseAddress! + rawEnd, count: n)) }
             rawEnd += n
             rawBytesRead += Int64(n)
             if rawEnd - rawStart >= chunkSize / 2 { break }
@@ -274,6 +426,9 @@ public final class LineSource {
                 compression = .gzip
                 inflating = true
                 try startInflate()
+            } else {
+                // Plain: the raw bytes are the content, hashed once as content.
+                hashingRaw = false
             }
         }
         if !inflating {
@@ -364,5 +519,43 @@ public final class LineSource {
             }
         }
         return produced
+    }
+}
+
+/// SHA-256 of a stream of bytes, with the digest kept at chosen offsets (a copy of the running
+/// state finalized there: `SHA256` is a value).
+struct ContentHasher {
+    private var hasher = SHA256()
+    /// Bytes hashed so far.
+    private(set) var offset: Int64 = 0
+    /// Offsets still to reach, ascending.
+    var checkpoints: [Int64] = []
+    /// Digests (lowercase hex) at the offsets reached.
+    var digests: [Int64: String] = [:]
+    private var finalDigest: String?
+
+    mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        var start = 0
+        while let next = checkpoints.first, next <= offset + Int64(bytes.count - start) {
+            let count = Int(next - offset)
+            if count > 0 { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + count)])) }
+            start += count
+            offset = next
+            let copy = hasher
+            digests[next] = LineSource.hex(copy.finalize())
+            checkpoints.removeFirst()
+        }
+        if start < bytes.count {
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[start...]))
+            offset += Int64(bytes.count - start)
+        }
+    }
+
+    /// The digest of everything hashed (call once the stream has ended).
+    mutating func final() -> String {
+        if let finalDigest { return finalDigest }
+        let value = LineSource.hex(hasher.finalize())
+        finalDigest = value
+        return value
     }
 }

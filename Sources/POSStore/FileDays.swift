@@ -179,6 +179,13 @@ struct FileDayTracker {
             currentSpanKey = key
             currentSpan = (utc, utc)
         }
+        markRemovedMessage(tid: tid, utc: utc, offset: offset)
+    }
+
+    /// The days an acquirer message reaches, as `markMessage` marks them, for a message that
+    /// goes (another file's withdrawn row): this file's coverage does not change.
+    @inline(__always)
+    mutating func markRemovedMessage(tid: Int64, utc: Int64, offset: Int16) {
         if offset != messageOffsetsFor {
             messageOffsetsFor = offset
             messageOffsets = Array(Set([offset] + knownTerminalOffsets)).sorted()

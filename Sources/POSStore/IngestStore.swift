@@ -5,16 +5,36 @@ public import POSFormats
 public struct LedgerEntry: Sendable, Hashable {
     public var id: Int64
     public var path: String
+    /// SHA-256 of the decoded content (of the raw bytes for rows written before content identity).
     public var sha256: String
     public var bytes: Int64
     public var modificationTimeNanoseconds: Int64
     public var status: String
+    /// SHA-256 of the raw bytes on disk.
+    public var rawSHA256: String = ""
+    public var duplicateOf: Int64?
+    public var continues: Int64?
 }
 
 /// What is recorded of a file when its rows are committed.
 public struct FileRecord: Sendable {
     public var path: String
+    /// SHA-256 of the decoded content.
     public var sha256: String
+    /// SHA-256 of the raw bytes (the same as `sha256` for a plain file).
+    public var rawSHA256: String
+    /// SHA-256 of the first 4096 bytes of content (all of it when shorter); nil for a file that
+    /// another may not continue (a failed one, a table).
+    public var headSHA256: String?
+    /// Where a file continuing this one resumes (`IngestedContent.resumeBytes`), with the lines
+    /// before it; nil when none may continue it.
+    public var resume: (bytes: Int64, line: Int)?
+    /// The ingested file whose whole content this one begins with: its rows are the rest only.
+    public var continues: IngestedContent?
+    /// Ledger rows whose whole content this file's begins with: an earlier version of its path
+    /// among them, if not continued, gives way to it whatever else holds its content (this file
+    /// holds it all).
+    public var beginsWith: [Int64] = []
     public var kind: InputKind
     public var compression: String
     public var bytes: Int64
@@ -29,10 +49,17 @@ public struct FileRecord: Sendable {
 
     public init(
         path: String, sha256: String, kind: InputKind, compression: String, bytes: Int64, decodedBytes: Int64,
-        modificationTimeNanoseconds: Int64, lines: Int, status: String, error: String?, seconds: Double, counts: [String: Int]
+        modificationTimeNanoseconds: Int64, lines: Int, status: String, error: String?, seconds: Double, counts: [String: Int],
+        rawSHA256: String? = nil, headSHA256: String? = nil, resume: (bytes: Int64, line: Int)? = nil, continues: IngestedContent? = nil,
+        beginsWith: [Int64] = []
     ) {
+        self.beginsWith = beginsWith
         self.path = path
         self.sha256 = sha256
+        self.rawSHA256 = rawSHA256 ?? sha256
+        self.headSHA256 = headSHA256
+        self.resume = resume
+        self.continues = continues
         self.kind = kind
         self.compression = compression
         self.bytes = bytes
@@ -54,6 +81,17 @@ public enum FileCommitOutcome: Sendable, Equatable {
     case committed(fileID: Int64, rows: Int, rejects: Int, replaced: Bool, beforeCutoff: Int)
     /// The same content was already in under `existingPath`: nothing was added.
     case duplicate(existingPath: String)
+    /// The content is a prefix of what `existingPath` had, already in: nothing was added.
+    case prefix(existingPath: String)
+}
+
+/// The ledger changed under a file between planning its reading and committing it (another
+/// process wrote to the database meanwhile): the file must be read again.
+public struct LedgerConflict: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var reason: String
+
+    public var description: String { "\(path): \(reason); run ingest again" }
 }
 
 /// Writes ingested records into the database, one transaction per file.
@@ -169,19 +207,26 @@ public final class IngestStore {
         try entries("WHERE path = ? ORDER BY id DESC LIMIT 1", [.text(path)]).first
     }
 
-    /// A file already in whose content has this hash.
-    public func fileWithContent(sha256: String) throws -> LedgerEntry? {
-        try entries("WHERE sha256 = ? AND status IN ('ok', 'truncated') ORDER BY id LIMIT 1", [.text(sha256)]).first
+    /// A file already in whose content has this hash, or whose raw bytes have `rawSHA256`.
+    public func fileWithContent(sha256: String, rawSHA256: String? = nil) throws -> LedgerEntry? {
+        try entries(
+            "WHERE (sha256 = ?1 OR raw_sha256 = ?2) AND status IN ('ok', 'truncated') ORDER BY id LIMIT 1",
+            [.text(sha256), .text(rawSHA256 ?? sha256)]
+        ).first
     }
 
     private func entries(_ whereClause: String, _ arguments: [DatabaseValue]) throws -> [LedgerEntry] {
-        let statement = try database.prepare("SELECT id, path, sha256, bytes, mtime_ns, status FROM input_files \(whereClause)")
+        let statement = try database.prepare("""
+            SELECT id, path, sha256, bytes, mtime_ns, status, coalesce(raw_sha256, sha256), duplicate_of, continues
+            FROM input_files \(whereClause)
+            """)
         try statement.bind(arguments)
         var result: [LedgerEntry] = []
         while try statement.step() {
             result.append(LedgerEntry(
                 id: statement.int64(0), path: statement.text(1) ?? "", sha256: statement.text(2) ?? "",
-                bytes: statement.int64(3), modificationTimeNanoseconds: statement.int64(4), status: statement.text(5) ?? ""
+                bytes: statement.int64(3), modificationTimeNanoseconds: statement.int64(4), status: statement.text(5) ?? "",
+                rawSHA256: statement.text(6) ?? "", duplicateOf: statement.optionalInt64(7), continues: statement.optionalInt64(8)
             ))
         }
         return result
@@ -207,11 +252,44 @@ public final class IngestStore {
         }
     }
 
+    /// Records `file` as a duplicate of an ingested file found before its rows were read: the
+    /// same content (`prefix` false), or a prefix of it. The same content at the same path is
+    /// that path unchanged: its entry takes the file's time and raw identity.
+    public func recordDuplicate(_ file: FileRecord, of existing: IngestedContent, prefix: Bool) throws -> FileCommitOutcome {
+        rollbackFile()
+        if !prefix, existing.path == file.path {
+            try touch(entryID: existing.id, file)
+            return .duplicate(existingPath: existing.path)
+        }
+        var duplicate = file
+        duplicate.status = "skipped_duplicate"
+        duplicate.error = prefix ? "a prefix of \(existing.path), already ingested" : "same content as \(existing.path)"
+        duplicate.lines = 0
+        duplicate.counts = [:]
+        duplicate.headSHA256 = nil
+        duplicate.resume = nil
+        duplicate.continues = nil
+        try recordWithoutRows(duplicate, duplicateOf: existing.id)
+        return prefix ? .prefix(existingPath: existing.path) : .duplicate(existingPath: existing.path)
+    }
+
     /// Updates a file's modification time in the ledger (same content, touched file).
     public func touch(entryID: Int64, modificationTimeNanoseconds: Int64) throws {
         let statement = try database.prepare("UPDATE input_files SET mtime_ns = ? WHERE id = ?")
         statement.bind(modificationTimeNanoseconds, at: 1)
         statement.bind(entryID, at: 2)
+        try statement.run()
+    }
+
+    /// Gives an entry the time and raw identity of the file now at its path, whose content is
+    /// the same (touched, or compressed again), so that the quick check knows it next time.
+    private func touch(entryID: Int64, _ file: FileRecord) throws {
+        let statement = try database.prepare("UPDATE input_files SET mtime_ns = ?1, raw_sha256 = ?2, bytes = ?3, compression = ?4 WHERE id = ?5")
+        statement.bind(file.modificationTimeNanoseconds, at: 1)
+        statement.bind(file.rawSHA256, at: 2)
+        statement.bind(file.bytes, at: 3)
+        statement.bind(file.compression, at: 4)
+        statement.bind(entryID, at: 5)
         try statement.run()
     }
 
@@ -239,11 +317,18 @@ public final class IngestStore {
         }
     }
 
-    /// Commits the file's rows, replacing those of an earlier version of the same path; or, when another
-    /// path with the same content is already in, rolls back and reports the duplicate.
+    /// Commits the file's rows; or, when a file with the same content is already in, rolls back
+    /// and reports the duplicate.
+    ///
+    /// A file that continues another (`FileRecord.continues`) holds only the rest of its content:
+    /// the rows and rejects of the continued file after its resume point give way, since this
+    /// file read them whole. Earlier versions of the same path give way to this one, except those
+    /// whose content lives on in another file, rotated or copied (a row elsewhere continues it or
+    /// is its duplicate), and those this file continues: that is rotation or growth, not a
+    /// corrected file.
     public func commitFile(_ file: FileRecord) throws -> FileCommitOutcome {
         do {
-            if let existing = try fileWithContent(sha256: file.sha256), existing.id != fileID {
+            if let existing = try fileWithContent(sha256: file.sha256, rawSHA256: file.rawSHA256), existing.id != fileID {
                 rollbackFile()
                 if existing.path != file.path {
                     var duplicate = file
@@ -251,16 +336,28 @@ public final class IngestStore {
                     duplicate.error = "same content as \(existing.path)"
                     duplicate.lines = 0
                     duplicate.counts = [:]
+                    duplicate.headSHA256 = nil
+                    duplicate.resume = nil
+                    duplicate.continues = nil
                     try recordWithoutRows(duplicate, duplicateOf: existing.id)
                 } else {
-                    try touch(entryID: existing.id, modificationTimeNanoseconds: file.modificationTimeNanoseconds)
+                    try touch(entryID: existing.id, file)
                 }
                 return .duplicate(existingPath: existing.path)
             }
-            // Earlier versions of this path (and failed attempts) give way to this one.
+            var kept: Set<Int64> = []
+            if let continued = file.continues {
+                kept = try continuedChain(continued, path: file.path)
+                if continued.hasTailToWithdraw { try withdrawTail(of: continued) }
+            }
+            // Earlier versions of this path (and failed attempts) give way to this one, unless kept.
             let earlier = try entries("WHERE path = ? AND id <> ?", [.text(file.path), .integer(fileID)])
-            for entry in earlier {
+            let extended = Set(file.beginsWith).subtracting(kept)
+            kept.formUnion(try livingOn(earlier.filter { !extended.contains($0.id) }, path: file.path, kept: kept))
+            var replaced = false
+            for entry in earlier where !kept.contains(entry.id) {
                 try deleteRows(ofFile: entry.id)
+                if entry.status == "ok" || entry.status == "truncated" { replaced = true }
             }
             var recorded = file
             if beforeCutoff > 0 { recorded.counts["before_retention_cutoff"] = beforeCutoff }
@@ -268,12 +365,66 @@ public final class IngestStore {
             try writeDays()
             try database.execute("COMMIT")
             addedInFile.removeAll(keepingCapacity: true)
-            return .committed(
-                fileID: fileID, rows: rows, rejects: rejects, replaced: earlier.contains { $0.status != "failed" }, beforeCutoff: beforeCutoff)
+            return .committed(fileID: fileID, rows: rows, rejects: rejects, replaced: replaced, beforeCutoff: beforeCutoff)
         } catch {
             rollbackFile()
             throw error
         }
+    }
+
+    /// The continued file and the files it continues in turn: checks that it is in the ledger as
+    /// the reading of this file found it (another process may have replaced it since).
+    private func continuedChain(_ continued: IngestedContent, path: String) throws -> Set<Int64> {
+        let check = try database.prepare("""
+            SELECT continues FROM input_files
+            WHERE id = ?1 AND sha256 = ?2 AND decoded_bytes = ?3 AND resume_bytes = ?4 AND resume_line = ?5 AND status IN ('ok', 'truncated')
+            """)
+        check.bind(continued.id, at: 1)
+        check.bind(continued.sha256, at: 2)
+        check.bind(continued.decodedBytes, at: 3)
+        check.bind(continued.resumeBytes, at: 4)
+        check.bind(Int64(continued.resumeLine), at: 5)
+        guard try check.step() else {
+            throw LedgerConflict(path: path, reason: "the file it continues (\(continued.path)) changed in the ledger while it was read")
+        }
+        var chain: Set<Int64> = [continued.id]
+        var next = check.optionalInt64(0)
+        check.reset()
+        let parent = try database.prepare("SELECT continues FROM input_files WHERE id = ?")
+        while let id = next, chain.insert(id).inserted {
+            parent.bind(id, at: 1)
+            next = try parent.step() ? parent.optionalInt64(0) : nil
+            parent.reset()
+        }
+        return chain
+    }
+
+    /// The entries of `earlier` (the path's other ledger rows) whose content lives on in another
+    /// file: a row of another path, or one kept already, continues it or is its duplicate (whole
+    /// or a prefix). Their rows stay when the path's new content is not theirs.
+    private func livingOn(_ earlier: [LedgerEntry], path: String, kept: Set<Int64>) throws -> Set<Int64> {
+        let links = try database.prepare("""
+            SELECT id, path FROM input_files WHERE (continues = ?1 OR duplicate_of = ?1) AND id <> ?2 AND status <> 'failed'
+            """)
+        var living = kept
+        var changed = true
+        while changed {
+            changed = false
+            for entry in earlier where !living.contains(entry.id) && (entry.status == "ok" || entry.status == "truncated") {
+                links.bind(entry.id, at: 1)
+                links.bind(fileID, at: 2)
+                var lives = false
+                while !lives, try links.step() {
+                    lives = links.text(1) != path || living.contains(links.int64(0))
+                }
+                links.reset()
+                if lives {
+                    living.insert(entry.id)
+                    changed = true
+                }
+            }
+        }
+        return living.subtracting(kept)
     }
 
     /// Abandons the file's rows, and forgets the dictionary entries they added.
@@ -324,6 +475,157 @@ public final class IngestStore {
         let statement = try database.prepare("DELETE FROM input_files WHERE id = ?")
         statement.bind(id, at: 1)
         try statement.run()
+    }
+
+    /// Withdraws the rows and rejects of `continued` after its resume point (its partial last
+    /// line, the reject of an element it cut short): the file continuing it reads them whole.
+    ///
+    /// A file's rows of a table are contiguous and in line order, so its trailing rows are found
+    /// walking back from its last. Their (day, terminal) pairs are marked as new rows' are, and
+    /// the continued file's day ranges, acquirer coverage and counts are brought up to date.
+    private func withdrawTail(of continued: IngestedContent) throws {
+        let id = continued.id
+        let afterLine = Int64(continued.resumeLine)
+        var withdrawnRows: Int64 = 0
+        for (index, table) in Self.segmentedTables.enumerated() {
+            let span = try database.prepare("SELECT min(first_id), max(last_id) FROM file_days WHERE file_id = ? AND table_name = ?")
+            span.bind(id, at: 1)
+            span.bind(table, at: 2)
+            guard try span.step(), !span.isNull(0) else { continue }
+            let (low, high) = (span.int64(0), span.int64(1))
+            span.reset()
+            let columns: String
+            switch table {
+            case "net_events": columns = "source, subject, NULL"
+            case "acquirer_msgs": columns = "NULL, tid, realm"
+            default: columns = "NULL, tid, NULL"
+            }
+            let walk = try database.prepare("""
+                SELECT id, line, ts, tz, \(columns) FROM \(table) WHERE id BETWEEN ?1 AND ?2 AND file_id = ?3 ORDER BY id DESC
+                """)
+            walk.bind(low, at: 1)
+            walk.bind(high, at: 2)
+            walk.bind(id, at: 3)
+            var lowest: Int64?
+            var ids: [Int64] = []
+            var days: Set<Int64> = []
+            while try walk.step(), walk.int64(1) > afterLine {
+                let rowID = walk.int64(0)
+                let utc = walk.int64(2)
+                let offset = Int16(truncatingIfNeeded: walk.int64(3))
+                let day = LocalDay.of(utcMilliseconds: utc, offsetMinutes: Int(offset))
+                lowest = rowID
+                ids.append(rowID)
+                days.insert(day)
+                switch (index, walk.text(4)) {
+                case (6, _): tracker.markRemovedMessage(tid: walk.optionalInt64(5) ?? 0, utc: utc, offset: offset)
+                case (5, "acquirer"): tracker.markLinkEvent(utc: utc, offset: offset)
+                case (3, _), (4, _): break  // sign-ins and errors mark nothing when added either
+                default: tracker.markTerminal(tid: walk.int64(5), utc: utc, offset: offset, day: day)
+                }
+            }
+            walk.reset()
+            guard let lowest else { continue }
+            let delete = try database.prepare("DELETE FROM \(table) WHERE id BETWEEN ?1 AND ?2 AND file_id = ?3 AND line > ?4")
+            delete.bind(lowest, at: 1)
+            delete.bind(high, at: 2)
+            delete.bind(id, at: 3)
+            delete.bind(afterLine, at: 4)
+            try delete.run()
+            withdrawnRows += Int64(database.changes)
+            if table == "terminal_txns" {
+                let facts = try database.prepare("DELETE FROM txn_facts WHERE txn_id = ?")
+                for rowID in ids {
+                    facts.bind(rowID, at: 1)
+                    try facts.run()
+                }
+            }
+            for day in days { try refreshDay(ofFile: id, table: table, day: day) }
+        }
+        let reasons = try database.prepare("SELECT reason, count(*) FROM rejected_lines WHERE file_id = ? AND line > ? GROUP BY reason")
+        reasons.bind(id, at: 1)
+        reasons.bind(afterLine, at: 2)
+        var withdrawnRejects: Int64 = 0
+        var byReason: [(String, Int64)] = []
+        while try reasons.step() {
+            byReason.append((reasons.text(0) ?? "", reasons.int64(1)))
+            withdrawnRejects += reasons.int64(1)
+        }
+        if withdrawnRejects > 0 {
+            let delete = try database.prepare("DELETE FROM rejected_lines WHERE file_id = ? AND line > ?")
+            delete.bind(id, at: 1)
+            delete.bind(afterLine, at: 2)
+            try delete.run()
+            let count = try database.prepare("UPDATE file_counts SET value = value - ?1 WHERE file_id = ?2 AND name = ?3")
+            for (reason, n) in byReason {
+                count.bind(n, at: 1)
+                count.bind(id, at: 2)
+                count.bind("reject:" + reason, at: 3)
+                try count.run()
+            }
+            try database.execute("DELETE FROM file_counts WHERE file_id = \(id) AND value = 0")
+        }
+        let ledger = try database.prepare("UPDATE input_files SET rows = rows - ?1, rejects = rejects - ?2 WHERE id = ?3")
+        ledger.bind(withdrawnRows, at: 1)
+        ledger.bind(withdrawnRejects, at: 2)
+        ledger.bind(id, at: 3)
+        try ledger.run()
+    }
+
+    /// Recounts a file's range of a table on a day from the rows it still has there (and its
+    /// acquirer coverage of that day), after some of them were withdrawn.
+    private func refreshDay(ofFile id: Int64, table: String, day: Int64) throws {
+        // The local day of a row, as `LocalDay.of` counts it (floor division).
+        let localDay = "((ts + tz * 60000) - CASE WHEN ts + tz * 60000 < 0 THEN 86399999 ELSE 0 END) / 86400000"
+        let range = try database.prepare("SELECT first_id, last_id FROM file_days WHERE file_id = ? AND table_name = ? AND day = ?")
+        range.bind(id, at: 1)
+        range.bind(table, at: 2)
+        range.bind(day, at: 3)
+        guard try range.step() else { return }
+        let (first, last) = (range.int64(0), range.int64(1))
+        range.reset()
+        let recount = try database.prepare("""
+            SELECT min(id), max(id), count(*), min(ts), max(ts) FROM \(table)
+            WHERE id BETWEEN ?1 AND ?2 AND file_id = ?3 AND \(localDay) = ?4
+            """)
+        recount.bind(first, at: 1)
+        recount.bind(last, at: 2)
+        recount.bind(id, at: 3)
+        recount.bind(day, at: 4)
+        _ = try recount.step()
+        if recount.int64(2) == 0 {
+            let drop = try database.prepare("DELETE FROM file_days WHERE file_id = ? AND table_name = ? AND day = ?")
+            drop.bind(id, at: 1)
+            drop.bind(table, at: 2)
+            drop.bind(day, at: 3)
+            try drop.run()
+        } else {
+            let update = try database.prepare("""
+                UPDATE file_days SET first_id = ?1, last_id = ?2, rows = ?3, min_ts = ?4, max_ts = ?5
+                WHERE file_id = ?6 AND table_name = ?7 AND day = ?8
+                """)
+            for k in 0..<5 { update.bind(recount.int64(k), at: Int32(k + 1)) }
+            update.bind(id, at: 6)
+            update.bind(table, at: 7)
+            update.bind(day, at: 8)
+            try update.run()
+        }
+        recount.reset()
+        guard table == "acquirer_msgs" else { return }
+        let clear = try database.prepare("DELETE FROM acquirer_coverage WHERE file_id = ? AND day = ?")
+        clear.bind(id, at: 1)
+        clear.bind(day, at: 2)
+        try clear.run()
+        let coverage = try database.prepare("""
+            INSERT INTO acquirer_coverage(file_id, realm, day, min_ts, max_ts)
+            SELECT file_id, realm, ?4, min(ts), max(ts) FROM acquirer_msgs
+            WHERE id BETWEEN ?1 AND ?2 AND file_id = ?3 AND \(localDay) = ?4 GROUP BY realm
+            """)
+        coverage.bind(first, at: 1)
+        coverage.bind(last, at: 2)
+        coverage.bind(id, at: 3)
+        coverage.bind(day, at: 4)
+        try coverage.run()
     }
 
     /// Writes what the tracker gathered for this file: its (table, day) ranges, acquirer coverage,
@@ -384,7 +686,8 @@ public final class IngestStore {
     private func finishFileRow(id: Int64, _ file: FileRecord, rows: Int, rejects: Int, duplicateOf: Int64?) throws {
         let update = try database.prepare("""
             UPDATE input_files SET sha256 = ?1, kind = ?2, compression = ?3, bytes = ?4, decoded_bytes = ?5, mtime_ns = ?6,
-                lines = ?7, rows = ?8, rejects = ?9, status = ?10, error = ?11, duplicate_of = ?12, seconds = ?13
+                lines = ?7, rows = ?8, rejects = ?9, status = ?10, error = ?11, duplicate_of = ?12, seconds = ?13,
+                raw_sha256 = ?15, head_sha256 = ?16, resume_bytes = ?17, resume_line = ?18, continues = ?19
             WHERE id = ?14
             """)
         update.bind(file.sha256, at: 1)
@@ -401,6 +704,11 @@ public final class IngestStore {
         update.bind(duplicateOf, at: 12)
         update.bind(file.seconds, at: 13)
         update.bind(id, at: 14)
+        update.bind(file.rawSHA256, at: 15)
+        update.bind(file.headSHA256, at: 16)
+        update.bind(file.resume?.bytes, at: 17)
+        update.bind(file.resume.map { Int64($0.line) }, at: 18)
+        update.bind(file.continues?.id, at: 19)
         try update.run()
         let counts = try database.prepare("INSERT OR REPLACE INTO file_counts(file_id, name, value) VALUES (?, ?, ?)")
         for (name, value) in file.counts.sorted(by: { $0.key < $1.key }) where value != 0 {

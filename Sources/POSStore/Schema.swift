@@ -35,8 +35,10 @@ public enum Schema {
                 let now = try database.scalarInt("PRAGMA user_version") ?? 0
                 let again = try? database.scalarText("SELECT value FROM meta WHERE key = 'schema_hash'")
                 if now == 1 { try database.execute(Self.beforeVersion2) }
+                if now >= 1 { try addContentIdentity(on: database) }
                 if now < version || again != hash { try database.execute(sql) }
                 if now == 1 { try database.execute(Self.afterVersion2) }
+                if now >= 1 { try database.execute(Self.rawHashOfEarlierRows) }
                 try database.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_hash', '\(hash)')")
                 try database.execute("PRAGMA user_version = \(version)")
                 try database.execute("COMMIT")
@@ -101,6 +103,33 @@ public enum Schema {
             """
         return text
     }()
+
+    /// The ledger columns of content identity (issue 9), added to a version-2 database written
+    /// before them, in the order `schema.sql` has them.
+    static let contentIdentityColumns = [
+        ("raw_sha256", "TEXT"), ("head_sha256", "TEXT"), ("resume_bytes", "INTEGER"), ("resume_line", "INTEGER"),
+        ("continues", "INTEGER"),
+    ]
+
+    /// Adds the content-identity columns that `input_files` lacks (none when it has them all).
+    ///
+    /// Guarded by the table's columns rather than the version: a build from before them opens
+    /// such a database as version 2 and keeps working (its rows then come in as rows from before).
+    static func addContentIdentity(on database: Database) throws {
+        let statement = try database.prepare("SELECT name FROM pragma_table_info('input_files')")
+        var present: Set<String> = []
+        while try statement.step() { present.insert(statement.text(0) ?? "") }
+        guard !present.isEmpty else { return }
+        for (name, type) in contentIdentityColumns where !present.contains(name) {
+            try database.execute("ALTER TABLE input_files ADD COLUMN \(name) \(type)")
+        }
+    }
+
+    /// Rows written before content identity (by an earlier build): their `sha256` is the hash of
+    /// the raw bytes, so it becomes their `raw_sha256` too and the quick check of an unchanged
+    /// path keeps working. Their `head_sha256` stays NULL: they are not recognised as the start
+    /// of another file (docs/notes-issue9-ledger.md says what follows).
+    static let rawHashOfEarlierRows = "UPDATE input_files SET raw_sha256 = sha256 WHERE raw_sha256 IS NULL AND head_sha256 IS NULL"
 
     /// Switches a new database to WAL, waiting while another process does the same.
     ///

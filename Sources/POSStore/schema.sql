@@ -20,10 +20,13 @@ CREATE TABLE IF NOT EXISTS dictionary (
     value TEXT NOT NULL UNIQUE
 );
 
--- The ledger of input files, one row per path (and one per duplicate seen under another path).
+-- The ledger of input files, one row per path (and one per duplicate seen under another path; a
+-- path whose earlier content lives on in another file, rotated or copied, keeps its earlier rows).
 CREATE TABLE IF NOT EXISTS input_files (
     id             INTEGER PRIMARY KEY,
     path           TEXT NOT NULL,
+    -- SHA-256 of the decoded content, the same for a file and its gzip copy (for rows written
+    -- before content identity, where head_sha256 is NULL, the hash of the raw bytes).
     sha256         TEXT NOT NULL,
     kind           TEXT NOT NULL,
     compression    TEXT NOT NULL,
@@ -40,10 +43,25 @@ CREATE TABLE IF NOT EXISTS input_files (
     seconds        REAL NOT NULL DEFAULT 0,
     -- When `posrca prune` archived and removed the file's rows (its ledger row stays, so that the
     -- same content is never ingested again).
-    pruned_at      INTEGER
+    pruned_at      INTEGER,
+    -- SHA-256 of the bytes on disk: a path whose size, time and raw hash match is unchanged.
+    raw_sha256     TEXT,
+    -- SHA-256 of the first 4096 bytes of content (all of it when shorter): finds the files that a
+    -- new file may continue or be a prefix of. NULL for rows written before content identity.
+    head_sha256    TEXT,
+    -- Where a file that continues this one is read from: the decoded offset where its last
+    -- complete record ended, and the lines before it. Rows and rejects beyond it give way then.
+    resume_bytes   INTEGER,
+    resume_line    INTEGER,
+    -- The file (id) whose whole content this one begins with: only the rest was read.
+    continues      INTEGER
 );
 CREATE INDEX IF NOT EXISTS input_files_by_path ON input_files(path);
 CREATE INDEX IF NOT EXISTS input_files_by_sha256 ON input_files(sha256);
+CREATE INDEX IF NOT EXISTS input_files_by_raw_sha256 ON input_files(raw_sha256);
+CREATE INDEX IF NOT EXISTS input_files_by_head ON input_files(head_sha256);
+-- Files shorter than 4096 bytes are found by their length (ContentLedger.candidates).
+CREATE INDEX IF NOT EXISTS input_files_by_kind_length ON input_files(kind, decoded_bytes);
 
 -- Per-file counters: `reject:<reason>`, `ignored_event:<ev>`, `unknown_key:<key>`, `skipped:<element>`,
 -- `masked_pans`, `invalid_utf8`, `blank_lines`, `records:<table>`.
@@ -431,7 +449,10 @@ SELECT
     f.status,
     f.error,
     strftime('%Y-%m-%dT%H:%M:%fZ', f.ingested_at / 1000.0, 'unixepoch') AS ingested_at,
-    strftime('%Y-%m-%dT%H:%M:%fZ', f.pruned_at / 1000.0, 'unixepoch')   AS pruned_at
+    strftime('%Y-%m-%dT%H:%M:%fZ', f.pruned_at / 1000.0, 'unixepoch')   AS pruned_at,
+    f.raw_sha256,
+    (SELECT c.path FROM input_files AS c WHERE c.id = f.continues)        AS continues,
+    (SELECT c.resume_line + 1 FROM input_files AS c WHERE c.id = f.continues) AS from_line
 FROM input_files AS f;
 
 DROP VIEW IF EXISTS rejects;

@@ -128,6 +128,7 @@ extension FileSummary {
             parts.append("masked PANs \(maskedPANs)")
             parts.append(String(format: "%.2f s", seconds))
             if replaced { parts.append("(replaced the earlier version)") }
+            if let continues, let fromLine { parts.append("(continues \(continues) from line \(fromLine))") }
         }
         if let detail { parts.append("— \(detail)") }
         for warning in warnings { parts.append("warning: \(warning)") }
@@ -143,6 +144,7 @@ extension FileSummary {
             + "\"reject_reasons\":{\(reasons)},\"ignored_events\":\(ignoredEvents),\"unknown_keys\":\(unknownKeys),"
             + "\"skipped_elements\":\(skippedElements),\"masked_pans\":\(maskedPANs),\"invalid_utf8\":\(invalidUTF8),"
             + "\"seconds\":\(String(format: "%.3f", seconds)),\"detail\":\(detail.map(TableRenderer.jsonString) ?? "null"),"
+            + "\"continues\":\(continues.map(TableRenderer.jsonString) ?? "null"),\"from_line\":\(fromLine.map(String.init) ?? "null"),"
             + "\"warnings\":[\(warnings.map(TableRenderer.jsonString).joined(separator: ","))]}"
     }
 }

@@ -136,6 +136,98 @@ struct LineSourceTests {
     }
 }
 
+/// SHA-256 of the first `count` bytes of the file at `path`, by the system's tools.
+private func shellPrefixSHA256(_ path: String, _ count: Int) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", "head -c \(count) '\(path)' | sha256sum"]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    process.waitUntilExit()
+    return String(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64))
+}
+
+@Suite("Line source: the content's hash, at chosen offsets, and reading on from an offset")
+struct LineSourceContentTests {
+    @Test(
+        "the content hash is the same plain or gzip, and is the plain file's; the raw hash is each file's own",
+        arguments: ["lines.gzip.log.gz", "lines.pigz.log.gz", "lines.concatenated.log.gz", "lines.bgzip.log.gz"]
+    )
+    func contentHash(name: String) throws {
+        let plain = try LineSource(path: fixture("lines.log"))
+        let gzip = try LineSource(path: fixture(name))
+        _ = try gzip.forEachLine { _ in }
+        #expect(try gzip.contentSHA256() == shellSHA256(fixture("lines.log")))
+        #expect(try gzip.sha256() == shellSHA256(fixture(name)))
+        #expect(try plain.contentSHA256() == shellSHA256(fixture("lines.log")))
+        #expect(try plain.sha256() == shellSHA256(fixture("lines.log")))
+        #expect(gzip.headSHA256 == (try shellPrefixSHA256(fixture("lines.log"), 4096)))
+    }
+
+    @Test("digests at chosen offsets, some already in the buffer after head(), match the prefixes, with any chunk size", arguments: [1 << 20, 1000, 61])
+    func checkpoints(chunkSize: Int) throws {
+        let source = try LineSource(path: fixture("lines.bgzip.log.gz"), chunkSize: chunkSize, maxLineBytes: 4096)
+        _ = try source.head(limit: 100)
+        let offsets: [Int64] = [0, 1, 99, 4096, 4097, 65_536, 100_003]
+        source.hashContent(at: offsets)
+        _ = try source.forEachLine { _ in }
+        for offset in offsets {
+            #expect(source.contentDigest(at: offset) == (try shellPrefixSHA256(fixture("lines.log"), Int(offset))), "at \(offset)")
+        }
+        #expect(source.contentDigest(at: 10_000_000) == nil)
+    }
+
+    @Test("skip(to:linesBefore:) reads on from an offset with the lines numbered on, and still hashes what it skipped")
+    func skipThenRead() throws {
+        let text = try String(contentsOfFile: fixture("lines.log"), encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let offset = Int64(lines[0..<1000].reduce(0) { $0 + $1.utf8.count + 1 })
+        let source = try LineSource(path: fixture("lines.pigz.log.gz"), chunkSize: 4096)
+        #expect(try source.skip(to: offset, linesBefore: 1000))
+        var read: [String] = []
+        var numbers: [Int] = []
+        var offsets: [Int64] = []
+        let end = try source.forEachLine {
+            if case .line(let bytes, let number) = $0 {
+                read.append(String(decoding: bytes, as: UTF8.self))
+                numbers.append(number)
+                offsets.append(source.lineOffset)
+            }
+        }
+        #expect(read == lines[1000..<3000].map(String.init))
+        #expect(numbers.first == 1001 && numbers.last == 3000)
+        #expect(offsets.first == offset)
+        #expect(end.lines == 3000 && end.completeLines == 3000 && end.completeLinesEnd == end.decodedBytes)
+        #expect(try source.contentSHA256() == shellSHA256(fixture("lines.log")))
+        // Past the end: false.
+        #expect(try LineSource(path: fixture("lines.log")).skip(to: 10_000_000, linesBefore: 0) == false)
+    }
+
+    @Test("the last line feed: where it ended, and how many lines it closed, without a final newline")
+    func completeLines() throws {
+        let source = try LineSource(path: fixture("crlf-no-final-newline.log"))
+        let end = try source.forEachLine { _ in }
+        let size = Int64(try Data(contentsOf: URL(fileURLWithPath: fixture("crlf-no-final-newline.log"))).count)
+        #expect(end.lines == 3 && end.completeLines == 2)
+        #expect(end.completeLinesEnd == size - Int64("last line without newline".utf8.count))
+    }
+
+    @Test("an expected digest that differs stops the reading at its offset")
+    func expectation() throws {
+        let source = try LineSource(path: fixture("lines.gzip.log.gz"), chunkSize: 4096)
+        try source.expect(sha256: String(repeating: "0", count: 64), at: 50_000)
+        var count = 0
+        #expect(throws: ContentMismatch.self) { _ = try source.forEachLine { _ in count += 1 } }
+        #expect(count < 3000)
+        // The reading can still hash the rest.
+        #expect(try source.contentSHA256() == shellSHA256(fixture("lines.log")))
+        let right = try LineSource(path: fixture("lines.log"))
+        try right.expect(sha256: try shellPrefixSHA256(fixture("lines.log"), 50_000), at: 50_000)
+        _ = try right.forEachLine { _ in }
+    }
+}
+
 @Suite("Input discovery")
 struct InputDiscoveryTests {
     @Test("folders are walked recursively in name order, dotfiles and loops skipped")

@@ -151,10 +151,11 @@ struct ReadOnlyTests {
         let database = try fixture()
         expectRows(try QueryRunner.run(sql: "SELECT count(*) AS n FROM transactions", on: database), [[.int(16)]])
         expectRows(try QueryRunner.run(sql: "WITH x(v) AS (VALUES (1), (2)) SELECT sum(v) FROM x -- a trailing comment", on: database), [[.int(3)]])
-        // Schema 2's files view has 11 columns: `pruned_at` (when `posrca prune` archived the file) came last.
+        // Schema 2's files view has 14 columns: `pruned_at` (when `posrca prune` archived the file),
+        // then the raw bytes' hash and the file a file continues, from which line (issue 9).
         let columns = try QueryRunner.run(sql: "PRAGMA table_info(files)", on: database)
-        #expect(columns.rows.count == 11)
-        #expect(columns.rows.last?[1] == "pruned_at")
+        #expect(columns.rows.count == 14)
+        #expect(columns.rows.suffix(4).map { $0[1] } == ["pruned_at", "raw_sha256", "continues", "from_line"])
         #expect(try QueryRunner.run(sql: "SELECT 1;  \n -- done\n", on: database).rows == [["1"]])
     }
 
