@@ -572,45 +572,37 @@ public final class IngestStore {
         try ledger.run()
     }
 
-    /// Recounts a file's range of a table on a day from the rows it still has there (and its
-    /// acquirer coverage of that day), after some of them were withdrawn.
+    /// Recounts a file's ranges of a table on a day (one per UTC hour) from the rows it still has
+    /// there (and its acquirer coverage of that day), after some of them were withdrawn.
     private func refreshDay(ofFile id: Int64, table: String, day: Int64) throws {
-        // The local day of a row, as `LocalDay.of` counts it (floor division).
+        // The local day and UTC hour of a row, as `LocalDay.of` and the tracker count them (floor division).
         let localDay = "((ts + tz * 60000) - CASE WHEN ts + tz * 60000 < 0 THEN 86399999 ELSE 0 END) / 86400000"
-        let range = try database.prepare("SELECT first_id, last_id FROM file_days WHERE file_id = ? AND table_name = ? AND day = ?")
+        let utcHour = "((ts - CASE WHEN ts < 0 THEN 3599999 ELSE 0 END) / 3600000)"
+        let range = try database.prepare("""
+            SELECT min(first_id), max(last_id) FROM file_days WHERE file_id = ? AND table_name = ? AND day = ?
+            """)
         range.bind(id, at: 1)
         range.bind(table, at: 2)
         range.bind(day, at: 3)
-        guard try range.step() else { return }
+        guard try range.step(), !range.isNull(0) else { return }
         let (first, last) = (range.int64(0), range.int64(1))
         range.reset()
+        let drop = try database.prepare("DELETE FROM file_days WHERE file_id = ? AND table_name = ? AND day = ?")
+        drop.bind(id, at: 1)
+        drop.bind(table, at: 2)
+        drop.bind(day, at: 3)
+        try drop.run()
         let recount = try database.prepare("""
-            SELECT min(id), max(id), count(*), min(ts), max(ts) FROM \(table)
-            WHERE id BETWEEN ?1 AND ?2 AND file_id = ?3 AND \(localDay) = ?4
+            INSERT INTO file_days(file_id, table_name, day, hour, first_id, last_id, rows, min_ts, max_ts)
+            SELECT ?3, ?5, ?4, \(utcHour), min(id), max(id), count(*), min(ts), max(ts) FROM \(table)
+            WHERE id BETWEEN ?1 AND ?2 AND file_id = ?3 AND \(localDay) = ?4 GROUP BY \(utcHour)
             """)
         recount.bind(first, at: 1)
         recount.bind(last, at: 2)
         recount.bind(id, at: 3)
         recount.bind(day, at: 4)
-        _ = try recount.step()
-        if recount.int64(2) == 0 {
-            let drop = try database.prepare("DELETE FROM file_days WHERE file_id = ? AND table_name = ? AND day = ?")
-            drop.bind(id, at: 1)
-            drop.bind(table, at: 2)
-            drop.bind(day, at: 3)
-            try drop.run()
-        } else {
-            let update = try database.prepare("""
-                UPDATE file_days SET first_id = ?1, last_id = ?2, rows = ?3, min_ts = ?4, max_ts = ?5
-                WHERE file_id = ?6 AND table_name = ?7 AND day = ?8
-                """)
-            for k in 0..<5 { update.bind(recount.int64(k), at: Int32(k + 1)) }
-            update.bind(id, at: 6)
-            update.bind(table, at: 7)
-            update.bind(day, at: 8)
-            try update.run()
-        }
-        recount.reset()
+        recount.bind(table, at: 5)
+        try recount.run()
         guard table == "acquirer_msgs" else { return }
         let clear = try database.prepare("DELETE FROM acquirer_coverage WHERE file_id = ? AND day = ?")
         clear.bind(id, at: 1)

@@ -8,12 +8,14 @@ import Testing
 // that jPOS's DailyLogListener rotated count once. Every test checks its totals against one
 // ingest of the final distinct content into a new database.
 
-/// A terminal log (logfmt) of `lines` on `day`, one a second from 08:00: transactions of seven
+/// A terminal log (logfmt) of `lines` on `day`, one every 127 s from 08:00: transactions of seven
 /// terminals, and every 17th line a transaction with a decimal amount (rejected).
 func terminalDay(_ lines: Range<Int>, day: String = "2026-12-04") -> String {
     var text = ""
     for k in lines {
-        let time = String(format: "%02d:%02d:%02d", 8 + k / 3600, (k / 60) % 60, k % 60)
+        // Two minutes and seven seconds apart, so that a file's rows span several UTC hours.
+        let second = k * 127
+        let time = String(format: "%02d:%02d:%02d", 8 + second / 3600, (second / 60) % 60, second % 60)
         if k % 17 == 16 {
             text += "ts=\(day)T\(time).000+08:00 tid=2048100\(k % 7) ev=txn type=sale stan=\(String(format: "%06d", k)) amt=12.50 cur=156\n"
         } else {
