@@ -14,7 +14,8 @@ extension POSRCA {
             abstract: "Stream terminal logs, acquirer logs, inventories and code catalogues into the database.",
             discussion: """
                 Files may be plain or gzip; folders are read recursively; each file's kind is recognised by its \
-                content. A file already ingested with the same content (SHA-256) is skipped; a path whose \
+                content. A file already ingested with the same content (SHA-256 after decompression) is skipped, \
+                without being read when its path, size and modification time are those recorded; a path whose \
                 content changed replaces that file's rows. Exit status: 0 clean, 1 lines rejected or a file \
                 truncated, 2 a file or path failed, 64 usage error.
                 """
@@ -33,6 +34,9 @@ extension POSRCA {
         @Option(name: .long, help: "Fail a gzip file that decompresses to more than this many times its size, a likely gzip bomb; checked past 64 MiB. (env POSRCA_MAX_INFLATE_RATIO; default 200)")
         var maxInflateRatio: Double?
 
+        @Flag(name: .long, help: "Hash files whose path, size and modification time match the ledger before skipping them as unchanged (slower; by default they are skipped unread). (env POSRCA_VERIFY_UNCHANGED=1)")
+        var verifyUnchanged = false
+
         @Argument(help: "Files and folders to ingest. (env POSRCA_INBOX; default SampleLogs)")
         var paths: [String] = []
 
@@ -47,7 +51,8 @@ extension POSRCA {
                 databasePath: database.path, output: output, timeZones: timeZones,
                 kind: kind ?? environment("KIND").flatMap(InputKind.init(rawValue:)),
                 maxLineBytes: maxLineBytes ?? environment("MAX_LINE_BYTES").flatMap(Int.init) ?? (1 << 20),
-                maxInflateRatio: maxInflateRatio ?? environment("MAX_INFLATE_RATIO").flatMap(Double.init) ?? 200
+                maxInflateRatio: maxInflateRatio ?? environment("MAX_INFLATE_RATIO").flatMap(Double.init) ?? 200,
+                verifyUnchanged: verifyUnchanged || environment("VERIFY_UNCHANGED") == "1"
             ).run(inputs).exitCode
             if status != 0 { throw ExitCode(status) }
         }
@@ -62,6 +67,8 @@ struct IngestRun {
     var kind: InputKind?
     var maxLineBytes: Int
     var maxInflateRatio: Double = 200
+    /// Hash files that look unchanged before skipping them.
+    var verifyUnchanged = false
 
     /// Holds the run lock itself unless the caller (nightly) holds it already.
     var takeLock = true
@@ -83,6 +90,7 @@ struct IngestRun {
         options.maxLineBytes = maxLineBytes
         options.maxInflateRatio = maxInflateRatio
         let ingester = Ingester(store: store, options: options)
+        ingester.verifyUnchanged = verifyUnchanged
         for suffix in ["", "-wal", "-shm", "-journal"] {
             if let id = InputDiscovery.identity(of: databasePath + suffix) { ingester.excluded.insert(id) }
         }

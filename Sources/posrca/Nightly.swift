@@ -40,6 +40,9 @@ extension POSRCA {
         @Flag(name: .long, help: "With --keep-data-days: remove old days without archiving them.")
         var noArchive = false
 
+        @Flag(name: .long, help: "Hash inbox files whose path, size and modification time match the ledger before skipping them as unchanged (slower; by default they are skipped unread). (env POSRCA_VERIFY_UNCHANGED=1)")
+        var verifyUnchanged = false
+
         @OptionGroup var output: OutputOptions
         @OptionGroup var timeZones: TimeZoneOptions
         @OptionGroup var queries: QueriesOptions
@@ -116,6 +119,7 @@ struct NightlyRun {
                 maxLineBytes: environment("MAX_LINE_BYTES").flatMap(Int.init) ?? (1 << 20)
             )
             run.takeLock = false
+            run.verifyUnchanged = command.verifyUnchanged || environment("VERIFY_UNCHANGED") == "1"
             ingest = try run.run([inbox])
         } catch {
             log.event("failed", "ingest failed: \(error)", ["step": .string("ingest")], level: "error")

@@ -182,6 +182,30 @@ struct IngestTests {
         #expect(try scratch.count("SELECT count(*) FROM terminal_txns") == 3)
     }
 
+    @Test("a file whose path, size and time match the ledger is skipped unread; --verify-unchanged hashes it and sees a same-size edit")
+    func unchangedWithoutReading() throws {
+        let scratch = Scratch()
+        let path = try scratch.write("day1.log", terminalLog)
+        #expect(try scratch.ingest().files.map(\.status) == ["ok"])
+        // The same number of bytes, one amount changed, the modification time put back.
+        try run("/usr/bin/touch", ["-d", "2026-01-02 03:04:05.123456789", path])
+        #expect(try scratch.ingest().files.map(\.status) == ["unchanged"])
+        let edited = terminalLog.replacingOccurrences(of: "amt=1250 ", with: "amt=9250 ")
+        #expect(edited != terminalLog && edited.utf8.count == terminalLog.utf8.count)
+        try scratch.write("day1.log", edited)
+        try run("/usr/bin/touch", ["-d", "2026-01-02 03:04:05.123456789", path])
+        #expect(try scratch.ingest().files.map(\.status) == ["unchanged"], "the size and time are the ledger's: not read")
+        #expect(try scratch.count("SELECT count(*) FROM terminal_txns WHERE amount = 9250") == 0)
+
+        let store = try IngestStore(database: Database(path: scratch.db))
+        let ingester = Ingester(store: store, options: ParseOptions())
+        ingester.verifyUnchanged = true
+        let verified = try ingester.run(paths: [scratch.inbox])
+        #expect(verified.files.map(\.status) == ["ok"])
+        #expect(verified.files.first?.replaced == true)
+        #expect(try scratch.count("SELECT count(*) FROM terminal_txns WHERE amount = 9250") == 1)
+    }
+
     @Test("a path whose content changed replaces that file's rows")
     func replacement() throws {
         let scratch = Scratch()
