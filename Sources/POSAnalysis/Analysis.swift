@@ -6,8 +6,10 @@ public struct AnalysisOptions: Sendable {
     public var match = MatchOptions()
     public var explain = ExplainOptions()
     public var network = NetworkOptions()
-    /// Days before and after an upgrade compared by the firmware pass.
-    public var firmwareWindowDays = 14
+    public var firmware = FirmwareOptions()
+    /// A finding whose target transactions are at least this share of a higher-ranked finding's
+    /// is folded into it (`--fold-share`).
+    public var foldShare = 0.8
     /// What is explained: `unknown` (default), `timeout`, or `failed`.
     public var target: ExplainTarget = .unknown
     /// The local days the passes look at.
@@ -15,17 +17,29 @@ public struct AnalysisOptions: Sendable {
 
     public init() {}
 
-    /// A one-line description of the options, kept with each run.
+    /// A one-line description of the options, every threshold included, kept with each run
+    /// (`analysis_runs.options`).
     public var summary: String {
-        "outcome=\(target.rawValue) \(window) window_ms=\(match.windowMilliseconds) min_support=\(explain.minSupport) "
-            + "max_q=\(explain.maxQValue) min_rr_lo=\(explain.minRiskRatioLow) max_findings=\(explain.maxFindings) "
-            + "permutations=\(network.permutations) seed=\(network.seed) firmware_window_days=\(firmwareWindowDays)"
+        let e = explain
+        let n = network
+        let f = firmware
+        return "outcome=\(target.rawValue) \(window) window_ms=\(match.windowMilliseconds) min_support=\(e.minSupport) "
+            + "min_support_share=\(e.minSupportShare) max_q=\(e.maxQValue) min_rr_lo=\(e.minRiskRatioLow) child_keep=\(e.childKeep) "
+            + "stop_share=\(e.stopShare) max_findings=\(e.maxFindings) max_attributes=\(e.maxAttributes) cause_min=\(e.causeMinimum) "
+            + "cause_min_share=\(e.causeMinimumShare) fold_share=\(foldShare) "
+            + "network_windows=\(n.windowsSeconds.map(String.init).joined(separator: ",")) network_window=\(n.findingWindowSeconds) "
+            + "network_q=\(n.significance) network_min_rr_lo=\(n.minimumRiskRatioLow) permutations=\(n.permutations) "
+            + "permutation_sample=\(n.permutationSampleSize) seed=\(n.seed) firmware_window_days=\(f.windowDays) "
+            + "firmware_min_fold=\(f.minFold) firmware_min_outcomes=\(f.minOutcomes) firmware_max_q=\(f.maxQValue) "
+            + "firmware_max_findings=\(f.maxFindings)"
     }
 }
 
 /// What one analysis found, for the command line and the reports.
 public struct AnalysisResult: Sendable {
     public var findings: [Finding]
+    /// Every cell of the code-gap test (empty when the run was reused: see `code_gap_tests`).
+    public var codeGaps: [CodeGapAnalysis.Test] = []
     /// Transactions in the days the passes read.
     public var transactions: Int
     public var rates: [AttributeRate]
@@ -99,21 +113,22 @@ public enum Analysis {
         }()
         let rates = Rates.perAttributeValue(table, target: target, transactionCounts: valueCounts)
         progress("explaining \(table.count) transactions")
-        var findings = Explainer.explain(table, target: target, options: options.explain, transactionCounts: valueCounts)
+        var candidates = Explainer.candidates(table, target: target, options: options.explain, transactionCounts: valueCounts)
         lap("explain")
         let network = NetworkAnalysis.analyze(table, events: data.network, isTarget: isTarget, targetName: target.rawValue, options: options.network)
-        findings += network.findings
+        candidates += network.findings.map { Candidate(finding: $0, population: .rows(network.findingRows)) }
         lap("network")
-        findings += firmwareFindings(table, upgrades: data.upgrades, options: options)
-        findings += CodeTableAnalysis.analyze(table, isTarget: isTarget, targetName: target.rawValue)
+        candidates += firmwareCandidates(table, upgrades: data.upgrades, options: options)
+        let codeGaps = CodeGapAnalysis.analyze(table, options: options.explain)
         lap("firmware and codes")
-        findings = rank(findings)
+        let findings = FindingAssembly.assemble(candidates, table: table, target: target, codeGaps: codeGaps, foldShare: options.foldShare)
+        lap("assemble")
         let runID = try AnalysisRuns.insert(
-            database, findings: findings, startedAt: startedAt, seconds: seconds() - started, options: options.summary,
-            transactions: table.count, window: window, recomputed: recompute.terminalDays)
+            database, findings: findings, codeGaps: codeGaps, startedAt: startedAt, seconds: seconds() - started,
+            options: options.summary, transactions: table.count, window: window, recomputed: recompute.terminalDays)
         lap("write")
         return AnalysisResult(
-            findings: findings, transactions: table.count, rates: rates, network: network, outcomes: totals.outcomes, causes: totals.causes,
+            findings: findings, codeGaps: codeGaps, transactions: table.count, rates: rates, network: network, outcomes: totals.outcomes, causes: totals.causes,
             matchedTransactions: data.matchedPairs, acquirerPairs: data.pairs, window: window, recompute: recompute, reused: false,
             runID: runID, timings: timings)
     }
@@ -121,54 +136,24 @@ public enum Analysis {
     /// Firmware changes (analysis.md §6), once over all the target outcomes and once for each cause
     /// with enough of them, as the explain pass splits its runs: an upgrade that fixes a code-table gap
     /// shows clearly in the `code_table_gap` unknowns and can drown in the other mechanisms' noise
-    /// when they are mixed. A change found twice keeps the larger excess (see `rank`).
-    static func firmwareFindings(_ table: TransactionTable, upgrades: [FirmwareUpgrade], options: AnalysisOptions) -> [Finding] {
+    /// when they are mixed. All runs are one family of tests (`FirmwareChangeAnalysis.analyze`).
+    static func firmwareCandidates(_ table: TransactionTable, upgrades: [FirmwareUpgrade], options: AnalysisOptions) -> [Candidate] {
         let target = options.target
-        var findings = FirmwareChangeAnalysis.analyze(
-            table, upgrades: upgrades, isTarget: { target.matches($0) }, targetName: target.rawValue, windowDays: options.firmwareWindowDays)
+        let isTarget = table.outcome.map { target.matches($0) }
+        var runs = [FirmwareChangeAnalysis.Run(outcome: target.rawValue, cause: nil, isTarget: isTarget)]
         var perCause: [Cause: Int] = [:]
         var total = 0
-        for row in 0..<table.count where target.matches(table.outcome[row]) {
+        for row in 0..<table.count where isTarget[row] {
             total += 1
             if let cause = table.cause[row] { perCause[cause, default: 0] += 1 }
         }
         let minimum = max(options.explain.causeMinimum, Int((options.explain.causeMinimumShare * Double(total)).rounded(.up)))
         for (cause, count) in perCause.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where count >= minimum && count < total {
-            // The same table with only this cause's rows as the target.
-            var restricted = table
-            for row in 0..<table.count {
-                let isCause = target.matches(table.outcome[row]) && table.cause[row] == cause
-                restricted.outcome[row] = isCause ? .unknown : .approved
-            }
-            for var finding in FirmwareChangeAnalysis.analyze(
-                restricted, upgrades: upgrades, isTarget: { $0 == .unknown }, targetName: "\(target.rawValue) (\(cause))",
-                windowDays: options.firmwareWindowDays)
-            {
-                finding.outcome = target.rawValue
-                findings.append(finding)
-            }
+            let ofCause = (0..<table.count).map { isTarget[$0] && table.cause[$0] == cause }
+            runs.append(FirmwareChangeAnalysis.Run(outcome: target.rawValue, cause: cause, isTarget: ofCause))
         }
-        return findings
-    }
-
-    /// Most important first: unconfounded before confounded, then by excess. A pattern found by two
-    /// passes (the explain run and the network pass both test `net_event_60s=yes`) is kept once, with
-    /// the larger excess; on a tie the dedicated pass's finding, whose evidence says more, is kept.
-    static func rank(_ findings: [Finding]) -> [Finding] {
-        var best: [String: Finding] = [:]
-        for finding in findings {
-            let key = finding.outcome + "\u{1}" + finding.pattern
-            if let kept = best[key] {
-                let keepNew = finding.excess > kept.excess || (finding.excess == kept.excess && kept.kind == "combination")
-                if keepNew { best[key] = finding }
-            } else {
-                best[key] = finding
-            }
-        }
-        return best.values.sorted { a, b in
-            if (a.confoundedBy == nil) != (b.confoundedBy == nil) { return a.confoundedBy == nil }
-            if a.excess != b.excess { return a.excess > b.excess }
-            return a.pattern < b.pattern
+        return FirmwareChangeAnalysis.analyze(table, upgrades: upgrades, runs: runs, options: options.firmware).results.map {
+            Candidate(finding: $0.finding, population: .firmware(worse: $0.worseVersion, better: $0.betterVersion))
         }
     }
 
@@ -266,7 +251,8 @@ public enum AnalysisRuns {
     public static func findings(_ database: Database, run: Int64) throws -> [Finding] {
         let statement = try database.prepare("""
             SELECT kind, pattern, outcome, n_txns, n_unknown, rate, rate_lo, rate_hi, baseline_rate, risk_ratio, rr_lo, rr_hi, p_value,
-                   q_value, excess_unknown, share_of_unknown, top_cause, top_codes, confounded_by, evidence
+                   q_value, excess_unknown, share_of_unknown, top_cause, top_codes, confounded_by, evidence, evidence_zh,
+                   recommendation, recommendation_zh, folded, rank
             FROM run_findings WHERE run_id = ? ORDER BY rank
             """)
         statement.bind(run, at: 1)
@@ -278,15 +264,76 @@ public enum AnalysisRuns {
                 transactions: Int(statement.int64(3)), outcomes: Int(statement.int64(4)), rate: real(5), rateLow: real(6), rateHigh: real(7),
                 baselineRate: real(8), riskRatio: real(9), riskRatioLow: real(10), riskRatioHigh: real(11), pValue: real(12), qValue: real(13),
                 excess: real(14), shareOfOutcome: real(15), topCause: statement.text(16) ?? "", topCodes: statement.text(17) ?? "",
-                confoundedBy: statement.text(18), evidence: statement.text(19) ?? ""))
+                confoundedBy: statement.text(18), evidence: statement.text(19) ?? "", evidenceZH: statement.text(20) ?? "",
+                recommendation: statement.text(21) ?? "", recommendationZH: statement.text(22) ?? "",
+                folded: (statement.text(23) ?? "").split(separator: " | ").map(String.init)))
+        }
+        let terminals = try database.prepare("""
+            SELECT rank, tid, brand, model, channel, agent, region, firmware, n, unknown FROM run_finding_terminals
+            WHERE run_id = ? ORDER BY rank, unknown DESC, n DESC, tid
+            """)
+        terminals.bind(run, at: 1)
+        while try terminals.step() {
+            let index = Int(terminals.int64(0)) - 1
+            guard findings.indices.contains(index) else { continue }
+            findings[index].terminals.append(FindingTerminal(
+                tid: terminals.text(1) ?? "", brand: terminals.text(2) ?? "", model: terminals.text(3) ?? "",
+                channel: terminals.text(4) ?? "", agent: terminals.text(5) ?? "", region: terminals.text(6) ?? "",
+                firmware: terminals.text(7) ?? "", transactions: Int(terminals.int64(8)), outcomes: Int(terminals.int64(9))))
         }
         return findings
     }
 
+    /// The run's finding terminals and code-gap tests, replacing those of earlier runs.
+    private static func insertDetails(
+        _ database: Database, run id: Int64, findings: [Finding], codeGaps: [CodeGapAnalysis.Test], finite: (Double) -> Double?
+    ) throws {
+        try database.execute("DELETE FROM run_finding_terminals WHERE run_id < \(id); DELETE FROM run_code_gap_tests WHERE run_id < \(id)")
+        let terminal = try database.prepare("""
+            INSERT INTO run_finding_terminals(run_id, rank, tid, brand, model, channel, agent, region, firmware, n, unknown)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+            """)
+        for (index, finding) in findings.enumerated() {
+            for t in finding.terminals {
+                terminal.bind(id, at: 1)
+                terminal.bind(Int64(index + 1), at: 2)
+                for (k, text) in [t.tid, t.brand, t.model, t.channel, t.agent, t.region, t.firmware].enumerated() {
+                    terminal.bind(text, at: Int32(k + 3))
+                }
+                terminal.bind(Int64(t.transactions), at: 10)
+                terminal.bind(Int64(t.outcomes), at: 11)
+                try terminal.run()
+            }
+        }
+        let gap = try database.prepare("""
+            INSERT INTO run_code_gap_tests(run_id, code, attribute, value, unknown, arrivals, other_unknown, other_arrivals,
+                risk_ratio, rr_lo, rr_hi, p_value, q_value, lacks, known_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+            """)
+        for test in codeGaps {
+            gap.bind(id, at: 1)
+            gap.bind(test.code, at: 2)
+            gap.bind(test.attribute, at: 3)
+            gap.bind(test.value, at: 4)
+            gap.bind(Int64(test.unknown), at: 5)
+            gap.bind(Int64(test.arrivals), at: 6)
+            gap.bind(Int64(test.otherUnknown), at: 7)
+            gap.bind(Int64(test.otherArrivals), at: 8)
+            gap.bind(test.riskRatio.flatMap { finite($0.ratio) }, at: 9)
+            gap.bind(test.riskRatio.flatMap { finite($0.lower) }, at: 10)
+            gap.bind(test.riskRatio.flatMap { finite($0.upper) }, at: 11)
+            gap.bind(finite(test.pValue), at: 12)
+            gap.bind(finite(test.qValue), at: 13)
+            gap.bind(Int64(test.lacks ? 1 : 0), at: 14)
+            gap.bind(test.knownAt.map { "\($0.value):\($0.known)/\($0.arrivals)" }.joined(separator: " "), at: 15)
+            try gap.run()
+        }
+    }
+
     /// Keeps a run and its findings, in one transaction; returns the run's id.
     static func insert(
-        _ database: Database, findings: [Finding], startedAt: Int64, seconds: Double, options: String, transactions: Int,
-        window: AnalysisWindow, recomputed: Int
+        _ database: Database, findings: [Finding], codeGaps: [CodeGapAnalysis.Test], startedAt: Int64, seconds: Double,
+        options: String, transactions: Int, window: AnalysisWindow, recomputed: Int
     ) throws -> Int64 {
         try database.execute("BEGIN IMMEDIATE")
         do {
@@ -307,8 +354,9 @@ public enum AnalysisRuns {
             let id = database.lastInsertRowID
             let row = try database.prepare("""
                 INSERT INTO run_findings(run_id, rank, kind, pattern, outcome, n_txns, n_unknown, rate, rate_lo, rate_hi, baseline_rate,
-                    risk_ratio, rr_lo, rr_hi, p_value, q_value, excess_unknown, share_of_unknown, top_cause, top_codes, confounded_by, evidence)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
+                    risk_ratio, rr_lo, rr_hi, p_value, q_value, excess_unknown, share_of_unknown, top_cause, top_codes, confounded_by, evidence,
+                    evidence_zh, recommendation, recommendation_zh, folded)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)
                 """)
             func finite(_ v: Double) -> Double? { v.isFinite ? v : nil }
             for (index, f) in findings.enumerated() {
@@ -334,8 +382,13 @@ public enum AnalysisRuns {
                 row.bind(f.topCodes, at: 20)
                 row.bind(f.confoundedBy, at: 21)
                 row.bind(f.evidence, at: 22)
+                row.bind(f.evidenceZH, at: 23)
+                row.bind(f.recommendation, at: 24)
+                row.bind(f.recommendationZH, at: 25)
+                row.bind(f.folded.joined(separator: " | "), at: 26)
                 try row.run()
             }
+            try insertDetails(database, run: id, findings: findings, codeGaps: codeGaps, finite: finite)
             try database.execute("COMMIT")
             return id
         } catch {

@@ -58,6 +58,44 @@ struct EvidenceSentence {
         }
         return sentence + "."
     }
+
+    /// The same sentence in Chinese.
+    var chinese: String {
+        typealias Numbers = EvidenceNumbers
+        let outcome = Wording.outcomeZH(target.rawValue)
+        var sentence = ""
+        if explainedBefore > 0 { sentence += "除去前面发现已解释的 \(Numbers.count(explainedBefore)) 笔交易后，" }
+        sentence += Wording.itemsZH(items) + "的交易出现\(outcome)"
+        switch scope {
+        case .cause(let cause): sentence += "（\(Wording.causeZH(cause))）"
+        case .remainder(let excluded) where !excluded.isEmpty:
+            sentence += "（" + Wording.listZH(excluded.map(Wording.causeZH)) + "以外）"
+        case .remainder: break
+        }
+        sentence += "的比例为 \(Numbers.percent(rate))（\(Numbers.count(transactions)) 笔中 \(Numbers.count(outcomes)) 笔），"
+        sentence += "其他交易为 \(Numbers.percent(baseline))，是其 \(Numbers.ratio(ratio.ratio)) 倍"
+        sentence += "（95% 置信区间 \(Numbers.ratio(ratio.lower))–\(Numbers.ratio(ratio.upper))）"
+        let codes = Wording.listZH(topCodes)
+        if let topCause {
+            let name = Wording.cause(named: topCause).map(Wording.causeZH) ?? topCause
+            sentence += "；其中 \(Numbers.wholePercent(topCauseShare)) 的\(outcome)属于\(name)"
+            if !topCodes.isEmpty { sentence += "，主要是 \(codes)" }
+        } else if !topCodes.isEmpty {
+            sentence += "；主要是 \(codes)"
+        }
+        if let confounder {
+            let name = Wording.attributeZH(confounder.attribute)
+            sentence += "；在\(name)的各个取值内，风险比仅为 \(Numbers.ratio(confounder.estimate.ratio))"
+            sentence += "（95% 置信区间 \(Numbers.ratio(confounder.estimate.lower))–\(Numbers.ratio(confounder.estimate.upper))），"
+            sentence += "可能是\(name)造成的"
+        }
+        for alias in aliases {
+            let shown = alias.values.prefix(5).joined(separator: "、")
+            let more = alias.values.count > 5 ? "……（共 \(alias.values.count) 个取值）" : ""
+            sentence += "；这些交易与\(Wording.attributeZH(alias.attribute))属于 {\(shown)\(more)} 的交易完全相同"
+        }
+        return sentence + "。"
+    }
 }
 
 /// Number formats of the evidence sentences; no Foundation, so done by hand.

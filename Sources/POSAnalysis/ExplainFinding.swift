@@ -46,7 +46,7 @@ extension ExplainRun {
         let audit = self.audit(
             items: items, insideRows: insideRows, insideOutcomes: insideOutcomes, rawPopulation: rawPopulation,
             rawOutcomes: rawOutcomes)
-        let evidence = EvidenceSentence(
+        let sentence = EvidenceSentence(
             target: target, scope: scope, items: items.map { (TransactionTable.attributeNames[$0.attribute], table.values[$0.attribute][Int($0.value)]) },
             outcomes: o, transactions: n, rate: wilson.rate, baseline: baseline, ratio: chosen.ratio,
             explainedBefore: explainedBefore, topCause: topCauseName, topCauseShare: topCauseShare,
@@ -55,7 +55,7 @@ extension ExplainRun {
             aliases: audit.aliases.map { alias in
                 (TransactionTable.attributeNames[alias.attribute], alias.values.map { table.values[alias.attribute][Int($0)] })
             }
-        ).text
+        )
 
         return Finding(
             kind: "combination", pattern: pattern(items), outcome: target.rawValue, transactions: n, outcomes: o,
@@ -64,7 +64,8 @@ extension ExplainRun {
             pValue: chosen.test.pValue, qValue: chosen.qValue, excess: chosen.excess,
             shareOfOutcome: allTargetRows > 0 ? Double(o) / Double(allTargetRows) : 0, topCause: topCause,
             topCodes: topCodes.map { "\($0.key):\($0.value)" }.joined(separator: "|"),
-            confoundedBy: audit.confounder.map { TransactionTable.attributeNames[$0.attribute] }, evidence: evidence)
+            confoundedBy: audit.confounder.map { TransactionTable.attributeNames[$0.attribute] }, evidence: sentence.text,
+            evidenceZH: sentence.chinese)
     }
 
     /// Step 4: the Mantel–Haenszel ratio of the finding within the values of every attribute it

@@ -81,3 +81,25 @@ public enum ExplainTarget: String, Sendable, CaseIterable {
         }
     }
 }
+
+/// The thresholds of the firmware pass (analysis.md §6); every one is an option of `posrca analyze`.
+public struct FirmwareOptions: Sendable, Hashable {
+    /// Days before and after an upgrade compared.
+    public var windowDays: Int
+    /// The least change a finding needs, either way: DiD ≥ minFold or ≤ 1/minFold.
+    public var minFold: Double
+    /// The least target outcomes of the upgraded terminals, before and after together.
+    public var minOutcomes: Int
+    /// The largest Benjamini–Hochberg q-value, over every pair of every run.
+    public var maxQValue: Double
+    /// At most this many firmware-change findings.
+    public var maxFindings: Int
+
+    public init(windowDays: Int = 14, minFold: Double = 1.5, minOutcomes: Int = 20, maxQValue: Double = 0.05, maxFindings: Int = 5) {
+        self.windowDays = windowDays
+        self.minFold = minFold
+        self.minOutcomes = minOutcomes
+        self.maxQValue = maxQValue
+        self.maxFindings = maxFindings
+    }
+}

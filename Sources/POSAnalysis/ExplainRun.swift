@@ -48,7 +48,7 @@ struct ExplainRun {
     }
 
     /// Runs steps 1–4 and returns the findings, best first as found (not yet ranked).
-    func findings(transactions initialTransactions: CombinationCounts, rawTransactions: ValueCounts) -> [Finding] {
+    func findings(transactions initialTransactions: CombinationCounts, rawTransactions: ValueCounts) -> [Candidate] {
         var transactions = initialTransactions
         var outcomes = CombinationCounts(layout: layout)
         counter.add(rows: outcomeRows, sign: 1, to: &outcomes)
@@ -80,7 +80,7 @@ struct ExplainRun {
         var explainedCount = 0
         /// Per packed tuple, its rows not yet explained (when the counter packs tuples).
         var remaining = counter.tuples?.weights ?? []
-        var found: [Finding] = []
+        var found: [Candidate] = []
         while found.count < options.maxFindings {
             supported.removeAll { outcomes.count(layout.subsets[$0.subset], cell: $0.cell) < minimumOutcomes }
             let candidates = testCandidates(
@@ -104,10 +104,11 @@ struct ExplainRun {
             insideRows.add(table, rows: rows)
             var insideOutcomes = ValueCounts(table: table)
             insideOutcomes.add(table, rows: outcomeRowsOfFinding)
-            found.append(finding(
+            let finding = finding(
                 best, items: items, rows: rows, population: population, remainingOutcomes: remainingOutcomes,
                 rawPopulation: rawPopulation, rawOutcomes: rawOutcomes, explainedBefore: explainedCount,
-                insideRows: insideRows, insideOutcomes: insideOutcomes))
+                insideRows: insideRows, insideOutcomes: insideOutcomes)
+            found.append(Candidate(finding: finding, population: .items(items)))
 
             // Mark explained and take the rows out of every count.
             if counter.tuples != nil {

@@ -21,13 +21,14 @@ public enum Explainer {
     public static func explain(
         _ table: TransactionTable, target: ExplainTarget, options: ExplainOptions = ExplainOptions()
     ) -> [Finding] {
-        explain(table, target: target, options: options, transactionCounts: nil)
+        candidates(table, target: target, options: options, transactionCounts: nil).map(\.finding)
     }
 
-    /// The same, with the transactions per attribute value counted already.
-    static func explain(
+    /// The same, with the transactions per attribute value counted already, and with the
+    /// attribute values each finding's transactions hold.
+    static func candidates(
         _ table: TransactionTable, target: ExplainTarget, options: ExplainOptions, transactionCounts: ValueCounts?
-    ) -> [Finding] {
+    ) -> [Candidate] {
         let attributeCount = TransactionTable.attributeCount
         var isTarget = [Bool](repeating: false, count: table.count)
         var causeCounts = [Int](repeating: 0, count: Cause.allCases.count + 1)
@@ -80,20 +81,16 @@ public enum Explainer {
         let counter = CombinationCounter(columns: columns, layout: layout)
         let transactions = counter.countAllRows()
 
-        var merged: [String: Finding] = [:]
+        var merged: [String: Candidate] = [:]
         for (index, scope) in scopes.enumerated() {
             let run = ExplainRun(
                 table: table, target: target, options: options, counter: counter, scope: scope, runIndex: Int8(index),
                 runOfRow: runOfRow, outcomeRows: outcomeRows[index], allTargetRows: allTargetRows)
-            for finding in run.findings(transactions: transactions, rawTransactions: rawTransactions) {
-                if let kept = merged[finding.pattern], kept.excess >= finding.excess { continue }
-                merged[finding.pattern] = finding
+            for candidate in run.findings(transactions: transactions, rawTransactions: rawTransactions) {
+                if let kept = merged[candidate.finding.pattern], kept.finding.excess >= candidate.finding.excess { continue }
+                merged[candidate.finding.pattern] = candidate
             }
         }
-        return merged.values.sorted { a, b in
-            if (a.confoundedBy == nil) != (b.confoundedBy == nil) { return a.confoundedBy == nil }
-            if a.excess != b.excess { return a.excess > b.excess }
-            return a.pattern < b.pattern
-        }
+        return merged.values.sorted { Candidate.ranksBefore($0.finding, $1.finding) }
     }
 }

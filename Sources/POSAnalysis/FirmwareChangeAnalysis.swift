@@ -16,8 +16,21 @@
 /// A mass upgrade on one day compares exactly the same dates; staggered upgrades compare the
 /// union of their windows. Transactions of the upgraded terminals are never controls.
 public enum FirmwareChangeAnalysis {
-    /// At most this many findings, the smallest p-values first.
-    public static let maximumFindings = 5
+    /// One run of the pass: which rows are its target, and how the evidence names them.
+    public struct Run: Sendable {
+        /// The target outcome's name for the `outcome` column, e.g. `unknown`.
+        public var outcome: String
+        /// The cause the run is restricted to, nil for all target rows.
+        public var cause: Cause?
+        /// Per row, true when it is a target row of the run.
+        public var isTarget: [Bool]
+
+        public init(outcome: String, cause: Cause?, isTarget: [Bool]) {
+            self.outcome = outcome
+            self.cause = cause
+            self.isTarget = isTarget
+        }
+    }
 
     /// The four groups of one `from → to` pair and their difference in differences.
     public struct Comparison: Sendable, Hashable {
@@ -31,41 +44,179 @@ public enum FirmwareChangeAnalysis {
         public let notUpgradedAfter: OutcomeCount
         /// nil when a group has no transactions.
         public let differenceInDifferences: DifferenceInDifferences?
-        /// Benjamini–Hochberg q of the DiD p-value over the pairs that have one; NaN otherwise.
+        /// Benjamini–Hochberg q of the DiD p-value over every pair of every run that has one; NaN otherwise.
         public let qValue: Double
     }
 
-    /// Firmware-change findings (kind `firmware_change`, pattern `firmware=A→B`).
-    ///
-    /// A pair is reported only when all of these hold: the 95% interval of its DiD ratio excludes
-    /// 1; its two-sided p-value has a Benjamini–Hochberg q ≤ 0.05 over the pairs tested; the ratio
-    /// is at least 1.5-fold either way (≥ 1.5 or ≤ 1/1.5, the effect size §4 asks of
-    /// combinations); and the upgraded terminals had at least 20 target outcomes before and
-    /// after together. `risk_ratio`, `rr_lo`, `rr_hi` are the DiD ratio and its interval (below
-    /// 1: the rate fell with the upgrade, so `from` caused it; above 1: `to` did); `rate` is the
-    /// upgraded terminals' rate after, `baseline_rate` before; `n_txns`/`n_unknown` count them
-    /// after. `excess_unknown` is the target outcomes the worse version added beyond the
-    /// controls' trend, in the half it ran: a0·(1 − DiD) for a fall, a1·(1 − 1/DiD) for a rise;
-    /// `top_cause`/`top_codes` describe the upgraded terminals' target rows in that half, and
-    /// `share_of_unknown` is their number over all target rows.
-    /// `windowDays` is each half's length; upgrades with `from == to` are ignored.
-    public static func analyze(
-        _ table: TransactionTable, upgrades: [FirmwareUpgrade], isTarget: (Outcome) -> Bool, targetName: String,
-        windowDays: Int = 14
-    ) -> [Finding] {
-        compare(table, upgrades: upgrades, isTarget: isTarget, targetName: targetName, windowDays: windowDays).findings
+    /// A finding with the firmware version its recommendation is about: `from` when the rate
+    /// fell with the upgrade, `to` when it rose.
+    public struct Result: Sendable {
+        public var finding: Finding
+        public var worseVersion: String
+        public var betterVersion: String
     }
 
-    /// Every pair's four counts and DiD, in pair order (`from`, then `to`), and the findings
-    /// `analyze` returns: the numbers behind them, for reports and tests.
+    /// Firmware-change findings (kind `firmware_change`, pattern `firmware=A→B`) of one run.
+    public static func analyze(
+        _ table: TransactionTable, upgrades: [FirmwareUpgrade], isTarget: (Outcome) -> Bool, targetName: String,
+        options: FirmwareOptions = FirmwareOptions()
+    ) -> [Finding] {
+        compare(table, upgrades: upgrades, isTarget: isTarget, targetName: targetName, options: options).findings
+    }
+
+    /// Every pair's four counts and DiD, in pair order (`from`, then `to`), and the findings of
+    /// one run over the rows whose outcome `isTarget` accepts.
     public static func compare(
         _ table: TransactionTable, upgrades: [FirmwareUpgrade], isTarget: (Outcome) -> Bool, targetName: String,
-        windowDays: Int = 14
+        options: FirmwareOptions = FirmwareOptions()
     ) -> (comparisons: [Comparison], findings: [Finding]) {
+        let targetOf = Outcome.allCases.map(isTarget)
+        let run = Run(outcome: targetName, cause: nil, isTarget: table.outcome.map { targetOf[Int($0.rawValue)] })
+        let (comparisons, results) = analyze(table, upgrades: upgrades, runs: [run], options: options)
+        return (comparisons.first ?? [], results.map(\.finding))
+    }
+
+    /// The pass over several runs (all target rows, then one run per cause with enough of them)
+    /// as one family: the DiD p-values of every pair of every run take their Benjamini–Hochberg
+    /// q-values together, so running per cause does not multiply the chances of a false finding.
+    ///
+    /// A pair of a run is tested when the upgraded terminals had at least `options.minOutcomes`
+    /// target outcomes before and after together, and reported only when also: the 95% interval
+    /// of its DiD ratio excludes 1; its q ≤ `options.maxQValue` over the pairs tested; and the
+    /// ratio is at least `options.minFold` either way (≥ minFold or ≤ 1/minFold). Of those, the
+    /// `options.maxFindings` smallest p-values are kept, a pattern once (the larger excess).
+    /// `risk_ratio`, `rr_lo`, `rr_hi` are the DiD ratio and its interval (below 1: the rate fell
+    /// with the upgrade, so `from` caused it; above 1: `to` did); `rate` is the upgraded terminals'
+    /// rate after, `baseline_rate` before; `n_txns`/`n_unknown` count them after.
+    /// `excess_unknown` is the target outcomes the worse version added beyond the controls'
+    /// trend, in the half it ran: a0·(1 − DiD) for a fall, a1·(1 − 1/DiD) for a rise;
+    /// `top_cause`/`top_codes` describe the upgraded terminals' target rows in that half, and
+    /// `share_of_unknown` is their number over all target rows of the run.
+    /// `options.windowDays` is each half's length; upgrades with `from == to` are ignored.
+    /// Returns each run's comparisons (run order) and the findings, smallest p first.
+    public static func analyze(
+        _ table: TransactionTable, upgrades: [FirmwareUpgrade], runs: [Run], options: FirmwareOptions
+    ) -> (comparisons: [[Comparison]], results: [Result]) {
+        let measured = runs.map { measure(table, upgrades: upgrades, isTarget: $0.isTarget, windowDays: options.windowDays) }
+        // The family: every pair of every run with a DiD whose upgraded terminals had enough target
+        // outcomes to be reported. The filter is on the total of both halves, which under no effect
+        // says nothing of how they split, so it leaves the p-values of the pairs kept as they were
+        // (independent filtering); a pair that could never be reported does not dilute the others.
+        var tested: [(run: Int, pair: Int)] = []
+        for (r, pairs) in measured.enumerated() {
+            for (k, pair) in pairs.enumerated()
+            where pair.did != nil && pair.counts.upgradedBefore.outcomes + pair.counts.upgradedAfter.outcomes >= options.minOutcomes {
+                tested.append((r, k))
+            }
+        }
+        let qValues = benjaminiHochbergQValues(tested.map { measured[$0.run][$0.pair].did!.pValue })
+        var qOf: [[Double]] = measured.map { [Double](repeating: .nan, count: $0.count) }
+        for (index, t) in tested.enumerated() { qOf[t.run][t.pair] = qValues[index] }
+
+        let comparisons = measured.indices.map { r in
+            measured[r].indices.map { k in
+                let m = measured[r][k]
+                return Comparison(
+                    from: m.from, to: m.to, upgradedTerminals: m.terminals, upgradedBefore: m.counts.upgradedBefore.outcomeCount,
+                    upgradedAfter: m.counts.upgradedAfter.outcomeCount, notUpgradedBefore: m.counts.controlBefore.outcomeCount,
+                    notUpgradedAfter: m.counts.controlAfter.outcomeCount, differenceInDifferences: m.did, qValue: qOf[r][k])
+            }
+        }
+
+        var chosen: [(p: Double, result: Result)] = []
+        for t in tested {
+            let m = measured[t.run][t.pair]
+            let q = qOf[t.run][t.pair]
+            guard let did = m.did else { continue }
+            let estimate = did.estimate
+            let excludesOne = estimate.lower > 1 || estimate.upper < 1
+            let largeEnough = estimate.ratio >= options.minFold || estimate.ratio <= 1 / options.minFold
+            let supported = m.counts.upgradedBefore.outcomes + m.counts.upgradedAfter.outcomes >= options.minOutcomes
+            guard excludesOne, largeEnough, supported, q <= options.maxQValue else { continue }
+            let run = runs[t.run]
+            let targetTotal = run.isTarget.reduce(0) { $0 + ($1 ? 1 : 0) }
+            chosen.append((did.pValue, result(m, did: did, q: q, run: run, targetTotal: targetTotal, table: table, options: options)))
+        }
+        chosen.sort { $0.p < $1.p || ($0.p == $1.p && $0.result.finding.pattern < $1.result.finding.pattern) }
+        var kept: [Result] = []
+        for (_, candidate) in chosen {
+            if let index = kept.firstIndex(where: { $0.finding.pattern == candidate.finding.pattern }) {
+                if candidate.finding.excess > kept[index].finding.excess { kept[index] = candidate }
+                continue
+            }
+            guard kept.count < options.maxFindings else { continue }
+            kept.append(candidate)
+        }
+        return (comparisons, kept)
+    }
+
+    /// The finding of one pair that passed, with its sentences in both languages.
+    private static func result(
+        _ m: Measured, did: DifferenceInDifferences, q: Double, run: Run, targetTotal: Int, table: TransactionTable,
+        options: FirmwareOptions
+    ) -> Result {
+        let estimate = did.estimate
+        let count = m.counts
+        let rise = estimate.ratio > 1
+        let after = count.upgradedAfter
+        let before = count.upgradedBefore
+        let rate = WilsonInterval(outcomes: after.outcomes, trials: after.total)
+        let baseline = Double(before.outcomes) / Double(before.total)
+        let excess = rise ? Double(after.outcomes) * (1 - 1 / estimate.ratio) : Double(before.outcomes) * (1 - estimate.ratio)
+        let worseRows = rise ? m.targetRowsAfter : m.targetRowsBefore
+        let text = NetworkFindingText.self
+        let controlBefore = Double(count.controlBefore.outcomes) / Double(count.controlBefore.total)
+        let controlAfter = Double(count.controlAfter.outcomes) / Double(count.controlAfter.total)
+        let days = options.windowDays
+        let outcomeEN = run.cause.map { "\(run.outcome) (\($0))" } ?? run.outcome
+        let outcomeZH = Wording.outcomeZH(run.outcome) + (run.cause.map { "（\(Wording.causeZH($0))）" } ?? "")
+        let english =
+            "After \(text.count(m.terminals)) terminal\(m.terminals == 1 ? "" : "s") upgraded \(m.from) to"
+            + " \(m.to), their \(outcomeEN) rate went from \(text.percent(baseline))"
+            + " (\(text.count(before.outcomes)) of \(text.count(before.total))) in the \(days) days before"
+            + " to \(text.percent(rate.rate)) (\(text.count(after.outcomes)) of \(text.count(after.total)))"
+            + " in the \(days) days after, while terminals still on \(m.from) went from"
+            + " \(text.percent(controlBefore)) to \(text.percent(controlAfter)); difference-in-differences"
+            + " ratio \(text.ratio(estimate)), p \(text.pValue(did.pValue)), q \(text.pValue(q)): "
+            + (rise ? "the rate rose with the upgrade, so \(m.to) caused it." : "the rate fell with the upgrade, so \(m.from) caused it.")
+        let chinese =
+            "\(text.count(m.terminals)) 台终端从 \(m.from) 升级到 \(m.to) 后，其\(outcomeZH)比例由升级前 \(days) 天的"
+            + " \(text.percent(baseline))（\(text.count(before.total)) 笔中 \(text.count(before.outcomes)) 笔）"
+            + (rise ? "升至" : "降至") + "升级后 \(days) 天的 \(text.percent(rate.rate))"
+            + "（\(text.count(after.total)) 笔中 \(text.count(after.outcomes)) 笔）；同期仍在 \(m.from) 上的终端由"
+            + " \(text.percent(controlBefore)) 变为 \(text.percent(controlAfter))。双重差分比 \(text.ratio(estimate))，"
+            + "p \(text.pValue(did.pValue))，q \(text.pValue(q))："
+            + (rise ? "比例随升级上升，问题出在 \(m.to)。" : "比例随升级下降，问题出在 \(m.from)。")
+        let finding = Finding(
+            kind: "firmware_change", pattern: "firmware=\(m.from)→\(m.to)", outcome: run.outcome,
+            transactions: after.total, outcomes: after.outcomes, rate: rate.rate, rateLow: rate.lower,
+            rateHigh: rate.upper, baselineRate: baseline, riskRatio: estimate.ratio, riskRatioLow: estimate.lower,
+            riskRatioHigh: estimate.upper, pValue: did.pValue, qValue: q, excess: excess,
+            shareOfOutcome: targetTotal > 0 ? Double(worseRows.count) / Double(targetTotal) : 0,
+            topCause: text.topCause(table, rows: worseRows), topCodes: text.topCodes(table, rows: worseRows),
+            confoundedBy: nil, evidence: english, evidenceZH: chinese)
+        return Result(finding: finding, worseVersion: rise ? m.to : m.from, betterVersion: rise ? m.from : m.to)
+    }
+
+    /// One pair's counts in one run.
+    private struct Measured {
+        var from: String
+        var to: String
+        var terminals: Int
+        var counts: FourCounts
+        var targetRowsBefore: [Int]
+        var targetRowsAfter: [Int]
+        var did: DifferenceInDifferences?
+    }
+
+    /// For each `from → to` pair among the upgrades (text order), the four groups' counts over
+    /// the rows `isTarget` marks, and their DiD when every group has transactions.
+    private static func measure(
+        _ table: TransactionTable, upgrades: [FirmwareUpgrade], isTarget target: [Bool], windowDays: Int
+    ) -> [Measured] {
         let window = Int64(windowDays) * 86_400_000
         let changes = upgrades.filter { $0.from != $0.to }
-        guard !changes.isEmpty, window > 0 else { return ([], []) }
-        let targetOf = Outcome.allCases.map(isTarget)
+        guard !changes.isEmpty, window > 0 else { return [] }
         let firmwareAttribute = TransactionTable.attributeIndex("firmware")!
 
         // Pairs in text order, so the output does not depend on the order of `upgrades`.
@@ -108,7 +259,7 @@ public enum FirmwareChangeAnalysis {
         for row in 0..<table.count {
             let time = table.time[row]
             let terminal = Int(table.terminal[row])
-            let isTarget = targetOf[Int(table.outcome[row].rawValue)]
+            let isTarget = target[row]
             let own = upgradesOf[terminal]
             // own[position - 1] is the latest upgrade at or before the row, own[position] the next.
             var position = 0
@@ -145,79 +296,15 @@ public enum FirmwareChangeAnalysis {
             }
         }
 
-        // The DiD of every pair that has all four groups, then BH over them.
-        var tested: [(pair: Int, did: DifferenceInDifferences)] = []
-        for pair in pairs.indices {
+        return pairs.indices.map { pair in
             let count = counts[pair]
-            if let did = DifferenceInDifferences(
-                upgradedAfter: count.upgradedAfter.outcomeCount, upgradedBefore: count.upgradedBefore.outcomeCount,
-                notUpgradedAfter: count.controlAfter.outcomeCount, notUpgradedBefore: count.controlBefore.outcomeCount)
-            {
-                tested.append((pair, did))
-            }
+            return Measured(
+                from: pairs[pair].from, to: pairs[pair].to, terminals: terminalsOfPair[pair].count, counts: count,
+                targetRowsBefore: targetRowsBefore[pair], targetRowsAfter: targetRowsAfter[pair],
+                did: DifferenceInDifferences(
+                    upgradedAfter: count.upgradedAfter.outcomeCount, upgradedBefore: count.upgradedBefore.outcomeCount,
+                    notUpgradedAfter: count.controlAfter.outcomeCount, notUpgradedBefore: count.controlBefore.outcomeCount))
         }
-        let qValues = benjaminiHochbergQValues(tested.map(\.did.pValue))
-        var comparisons: [Comparison] = []
-        for pair in pairs.indices {
-            let count = counts[pair]
-            let testIndex = tested.firstIndex { $0.pair == pair }
-            comparisons.append(
-                Comparison(
-                    from: pairs[pair].from, to: pairs[pair].to, upgradedTerminals: terminalsOfPair[pair].count,
-                    upgradedBefore: count.upgradedBefore.outcomeCount, upgradedAfter: count.upgradedAfter.outcomeCount,
-                    notUpgradedBefore: count.controlBefore.outcomeCount,
-                    notUpgradedAfter: count.controlAfter.outcomeCount,
-                    differenceInDifferences: testIndex.map { tested[$0].did },
-                    qValue: testIndex.map { qValues[$0] } ?? .nan))
-        }
-        let targetTotal = table.outcome.reduce(0) { $0 + (targetOf[Int($1.rawValue)] ? 1 : 0) }
-
-        var findings: [(p: Double, finding: Finding)] = []
-        for (index, test) in tested.enumerated() {
-            let estimate = test.did.estimate
-            let count = counts[test.pair]
-            let excludesOne = estimate.lower > 1 || estimate.upper < 1
-            let largeEnough = estimate.ratio >= 1.5 || estimate.ratio <= 1 / 1.5
-            let supported = count.upgradedBefore.outcomes + count.upgradedAfter.outcomes >= 20
-            guard excludesOne, largeEnough, supported, qValues[index] <= 0.05 else { continue }
-            let pair = pairs[test.pair]
-            let rise = estimate.ratio > 1
-            let terminals = terminalsOfPair[test.pair].count
-            let after = count.upgradedAfter
-            let before = count.upgradedBefore
-            let rate = WilsonInterval(outcomes: after.outcomes, trials: after.total)
-            let baseline = Double(before.outcomes) / Double(before.total)
-            let excess =
-                rise
-                ? Double(after.outcomes) * (1 - 1 / estimate.ratio) : Double(before.outcomes) * (1 - estimate.ratio)
-            let worseRows = rise ? targetRowsAfter[test.pair] : targetRowsBefore[test.pair]
-            let text = NetworkFindingText.self
-            let controlBefore = Double(count.controlBefore.outcomes) / Double(count.controlBefore.total)
-            let controlAfter = Double(count.controlAfter.outcomes) / Double(count.controlAfter.total)
-            let verdict =
-                rise
-                ? "the rate rose with the upgrade, so \(pair.to) caused it"
-                : "the rate fell with the upgrade, so \(pair.from) caused it"
-            let evidence =
-                "After \(text.count(terminals)) terminal\(terminals == 1 ? "" : "s") upgraded \(pair.from) to"
-                + " \(pair.to), their \(targetName) rate went from \(text.percent(baseline))"
-                + " (\(text.count(before.outcomes)) of \(text.count(before.total))) in the \(windowDays) days before"
-                + " to \(text.percent(rate.rate)) (\(text.count(after.outcomes)) of \(text.count(after.total)))"
-                + " in the \(windowDays) days after, while terminals still on \(pair.from) went from"
-                + " \(text.percent(controlBefore)) to \(text.percent(controlAfter)); difference-in-differences"
-                + " ratio \(text.ratio(estimate)), p \(text.pValue(test.did.pValue)): \(verdict)."
-            let finding = Finding(
-                kind: "firmware_change", pattern: "firmware=\(pair.from)→\(pair.to)", outcome: targetName,
-                transactions: after.total, outcomes: after.outcomes, rate: rate.rate, rateLow: rate.lower,
-                rateHigh: rate.upper, baselineRate: baseline, riskRatio: estimate.ratio, riskRatioLow: estimate.lower,
-                riskRatioHigh: estimate.upper, pValue: test.did.pValue, qValue: qValues[index], excess: excess,
-                shareOfOutcome: targetTotal > 0 ? Double(worseRows.count) / Double(targetTotal) : 0,
-                topCause: text.topCause(table, rows: worseRows), topCodes: text.topCodes(table, rows: worseRows),
-                confoundedBy: nil, evidence: evidence)
-            findings.append((test.did.pValue, finding))
-        }
-        findings.sort { $0.p < $1.p || ($0.p == $1.p && $0.finding.pattern < $1.finding.pattern) }
-        return (comparisons, findings.prefix(maximumFindings).map(\.finding))
     }
 
     /// Target outcomes among transactions, counted as they come.

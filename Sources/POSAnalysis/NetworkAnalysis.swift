@@ -91,6 +91,8 @@ public struct NetworkReport: Sendable, Hashable {
     public let permutationOthers: Int
     /// At most one finding of kind `network` (see `NetworkAnalysis.analyze`).
     public var findings: [Finding]
+    /// The rows the finding is about: those with an event in its window before them.
+    var findingRows: [Int32] = []
 }
 
 /// Do failures follow network trouble? The network pass of analysis.md §5.
@@ -206,11 +208,12 @@ public enum NetworkAnalysis {
         var report = NetworkReport(
             windows: results, doseResponse: bands, signalTrendZ: trend,
             permutationTargets: permutation.sampledTargets, permutationOthers: permutation.sampledOthers, findings: [])
-        if let finding = finding(
+        if let (finding, window) = finding(
             report, table: table, target: target, beforeClass: exposure.beforeClass, targetTotal: targetTotal,
             targetName: targetName, options: options)
         {
             report.findings = [finding]
+            report.findingRows = exposure.beforeClass.indices.compactMap { Int(exposure.beforeClass[$0]) <= window ? Int32($0) : nil }
         }
         return report
     }
@@ -331,7 +334,7 @@ public enum NetworkAnalysis {
     private static func finding(
         _ report: NetworkReport, table: TransactionTable, target: [Bool], beforeClass: [UInt8], targetTotal: Int,
         targetName: String, options: NetworkOptions
-    ) -> Finding? {
+    ) -> (Finding, window: Int)? {
         func excess(_ result: NetworkWindowResult) -> Double {
             let table = result.before
             let outsideRate = table.sizeOutside > 0 ? Double(table.outcomesOutside) / Double(table.sizeOutside) : 0
@@ -376,15 +379,53 @@ public enum NetworkAnalysis {
         }
         evidence += "."
 
+        let outcomeZH = Wording.outcomeZH(targetName)
+        var chinese =
+            "终端发生网络事件（掉线、信号弱或切换网络，或收单链路事件）后 \(seconds) 秒内的交易，\(outcomeZH)比例为"
+            + " \(text.percent(rate.rate))（\(text.count(before.sizeInside)) 笔中 \(text.count(before.outcomesInside)) 笔），"
+            + "其他交易为 \(text.percent(baseline))：风险比 \(text.ratio(ratio))，q \(text.pValue(result.qValue))，"
+            + "循环平移置换检验 p \(text.pValue(result.permutationPValue))（\(text.count(result.permutationShifts)) 次平移）"
+        let byWindowZH = report.windows.map { "\($0.seconds) 秒 \($0.beforeRatio.map { text.ratio($0.ratio) } ?? "无")" }
+        if byWindowZH.count > 1 { chinese += "；各时间窗的风险比：" + byWindowZH.joined(separator: "，") }
+        chinese += signalPhraseZH(report)
+        if let after = result.afterRatio {
+            chinese += "；交易之后 \(seconds) 秒内有网络事件的风险比为 \(text.ratio(after))"
+            if result.sharedOutage {
+                chinese += "，与事件之前相当，说明事件与失败同时发生，属于共同的故障，而不是事件导致失败"
+            } else if after.lower > 1 {
+                chinese += "，远低于事件之前的 \(text.ratio(ratio.ratio))，说明多为先有网络事件、后有失败"
+            } else {
+                chinese += "，说明这不是共同的故障"
+            }
+        } else if result.after.sizeInside == 0 {
+            chinese += "；没有交易在其后 \(seconds) 秒内出现网络事件，说明这不是共同的故障"
+        }
+        chinese += "。"
+
         let excessCount = excess(result)
-        return Finding(
+        let finding = Finding(
             kind: "network", pattern: "net_event_\(seconds)s=yes", outcome: targetName,
             transactions: before.sizeInside, outcomes: before.outcomesInside, rate: rate.rate, rateLow: rate.lower,
             rateHigh: rate.upper, baselineRate: baseline, riskRatio: ratio.ratio, riskRatioLow: ratio.lower,
             riskRatioHigh: ratio.upper, pValue: result.pValue, qValue: result.qValue, excess: excessCount,
             shareOfOutcome: targetTotal > 0 ? Double(before.outcomesInside) / Double(targetTotal) : 0,
             topCause: text.topCause(table, rows: exposedTargets), topCodes: text.topCodes(table, rows: exposedTargets),
-            confoundedBy: nil, evidence: evidence)
+            confoundedBy: nil, evidence: evidence, evidenceZH: chinese)
+        return (finding, chosen)
+    }
+
+    /// The signal phrase in Chinese.
+    private static func signalPhraseZH(_ report: NetworkReport) -> String {
+        guard let z = report.signalTrendZ else { return "" }
+        let known = report.doseResponse.prefix(4).filter { $0.rate.trials > 0 }
+        guard let strongest = known.first, let weakest = known.last else { return "" }
+        let text = NetworkFindingText.self
+        let span =
+            "信号 \(strongest.band) 时为 \(text.percent(strongest.rate.rate))，\(weakest.band) 时为"
+            + " \(text.percent(weakest.rate.rate))，趋势 z = \(text.fixed(z, digits: 1))"
+        if z >= normalQuantile975 { return "；信号越弱比例越高（\(span)）" }
+        if z <= -normalQuantile975 { return "；信号越弱比例越低（\(span)）" }
+        return "；与信号强度无明显趋势（\(span)）"
     }
 
     /// "; the rate rises as the signal weakens (0.41% at >=-85 to 2.90% at <-105, trend z = 5.2)".

@@ -144,6 +144,16 @@ extension TwoByTwoTable {
         return HigherRateTest(pValue: p, logPValue: logP, method: .fisherExact)
     }
 
+    /// Fisher's exact test, alternative "greater", whatever the expected counts: P(X ≥ a) for
+    /// the hypergeometric count X in S given the margins; p = 1 for a degenerate table. The walk
+    /// from the mode takes about as many terms as the smaller margin has outcomes, so use it where
+    /// that is small (a response code's unknown arrivals), not on a whole population's outcomes.
+    public func fisherExactHigherTest() -> HigherRateTest {
+        if isDegenerate { return HigherRateTest(pValue: 1, logPValue: 0, method: .degenerateTable) }
+        let (p, logP) = fisherUpperTail()
+        return HigherRateTest(pValue: p, logPValue: logP, method: .fisherExact)
+    }
+
     /// P(X ≥ a) and its logarithm, X hypergeometric: n1 draws from N = n1 + n0 transactions of
     /// which K = a + c have the outcome.
     ///

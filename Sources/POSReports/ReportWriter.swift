@@ -40,6 +40,10 @@ public struct ReportOutcome: Sendable {
 public enum ReportWriter {
     /// The name of the findings file, with the columns of analysis.md §7.
     public static let findingsFile = "findings.csv"
+    /// The folder of `<rank>-terminals.csv`, one per finding: the terminals it concerns.
+    public static let findingTerminalsFolder = "findings"
+    /// The latest run's code-gap test, every cell.
+    public static let codeGapTestsFile = "code_gap_tests.csv"
 
     /// Writes the reports into `folder` (created when missing). A failing canned query is recorded
     /// in the outcome and the manifest and does not stop the others; other failures throw.
@@ -59,6 +63,20 @@ public enum ReportWriter {
         let findings = try QueryRunner.run(sql: "SELECT * FROM findings ORDER BY rank", on: database)
         try emit(findingsFile, TableRenderer.csv(findings), rows: findings.rows.count)
         outcome.findings = findings.rows.count
+        // Each finding's terminals, so that ops act on exactly those (docs/cli.md "Reports").
+        try FileOutput.makeDirectories(folder + "/" + findingTerminalsFolder)
+        for rank in 1...max(1, findings.rows.count) where !findings.rows.isEmpty {
+            let terminals = try QueryRunner.run(
+                sql: """
+                    SELECT tid, brand, model, channel, agent, region, firmware, n, unknown FROM finding_terminals
+                    WHERE rank = \(rank) ORDER BY unknown DESC, n DESC, tid
+                    """,
+                on: database)
+            try emit(findingTerminalsFolder + "/\(rank)-terminals.csv", TableRenderer.csv(terminals), rows: terminals.rows.count)
+        }
+        let gapTests = try QueryRunner.run(
+            sql: "SELECT * FROM code_gap_tests ORDER BY lacks DESC, q_value, code, attribute, value", on: database)
+        try emit(codeGapTestsFile, TableRenderer.csv(gapTests), rows: gapTests.rows.count)
         timings.append(("findings", monotonicSeconds() - lap))
 
         lap = monotonicSeconds()

@@ -36,6 +36,7 @@ public enum Schema {
                 let again = try? database.scalarText("SELECT value FROM meta WHERE key = 'schema_hash'")
                 if now == 1 { try database.execute(Self.beforeVersion2) }
                 if now >= 1 { try addContentIdentity(on: database) }
+                if now >= 1 { try addMissingColumns(Self.findingColumns, to: "run_findings", on: database) }
                 if now < version || again != hash { try database.execute(sql) }
                 if now == 1 { try database.execute(Self.afterVersion2) }
                 if now >= 1 { try database.execute(Self.rawHashOfEarlierRows) }
@@ -122,6 +123,24 @@ public enum Schema {
         guard !present.isEmpty else { return }
         for (name, type) in contentIdentityColumns where !present.contains(name) {
             try database.execute("ALTER TABLE input_files ADD COLUMN \(name) \(type)")
+        }
+    }
+
+    /// The columns issue 10 gave `run_findings`, added to a database written before them.
+    static let findingColumns = [
+        ("evidence_zh", "TEXT NOT NULL DEFAULT ''"), ("recommendation", "TEXT NOT NULL DEFAULT ''"),
+        ("recommendation_zh", "TEXT NOT NULL DEFAULT ''"), ("folded", "TEXT NOT NULL DEFAULT ''"),
+    ]
+
+    /// Adds the `columns` that `table` lacks (none when it has them all, nothing when the table
+    /// does not exist yet: the schema then creates it whole).
+    static func addMissingColumns(_ columns: [(String, String)], to table: String, on database: Database) throws {
+        let statement = try database.prepare("SELECT name FROM pragma_table_info('\(table)')")
+        var present: Set<String> = []
+        while try statement.step() { present.insert(statement.text(0) ?? "") }
+        guard !present.isEmpty else { return }
+        for (name, type) in columns where !present.contains(name) {
+            try database.execute("ALTER TABLE \(table) ADD COLUMN \(name) \(type)")
         }
     }
 

@@ -429,7 +429,49 @@ CREATE TABLE IF NOT EXISTS run_findings (
     top_codes        TEXT,
     confounded_by    TEXT,
     evidence         TEXT NOT NULL,
+    evidence_zh       TEXT NOT NULL DEFAULT '',
+    recommendation    TEXT NOT NULL DEFAULT '',
+    recommendation_zh TEXT NOT NULL DEFAULT '',
+    folded            TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (run_id, rank)
+) WITHOUT ROWID;
+
+-- The terminals of each finding of the latest run (findings/<rank>-terminals.csv); an analysis
+-- replaces the lists of the runs before it, so the table does not grow with history.
+CREATE TABLE IF NOT EXISTS run_finding_terminals (
+    run_id   INTEGER NOT NULL,
+    rank     INTEGER NOT NULL,
+    tid      TEXT NOT NULL,
+    brand    TEXT NOT NULL,
+    model    TEXT NOT NULL,
+    channel  TEXT NOT NULL,
+    agent    TEXT NOT NULL,
+    region   TEXT NOT NULL,
+    firmware TEXT NOT NULL,
+    n        INTEGER NOT NULL,
+    unknown  INTEGER NOT NULL,
+    PRIMARY KEY (run_id, rank, tid)
+) WITHOUT ROWID;
+
+-- The code-gap test of the latest run: one row per code and value of code_table or firmware
+-- tested (docs/analysis.md "Code gaps"); replaced by each analysis.
+CREATE TABLE IF NOT EXISTS run_code_gap_tests (
+    run_id         INTEGER NOT NULL,
+    code           TEXT NOT NULL,
+    attribute      TEXT NOT NULL,
+    value          TEXT NOT NULL,
+    unknown        INTEGER NOT NULL,
+    arrivals       INTEGER NOT NULL,
+    other_unknown  INTEGER NOT NULL,
+    other_arrivals INTEGER NOT NULL,
+    risk_ratio     REAL,
+    rr_lo          REAL,
+    rr_hi          REAL,
+    p_value        REAL,
+    q_value        REAL,
+    lacks          INTEGER NOT NULL,
+    known_at       TEXT NOT NULL,
+    PRIMARY KEY (run_id, code, attribute, value)
 ) WITHOUT ROWID;
 
 -- ===================================================================================
@@ -602,10 +644,44 @@ DROP VIEW IF EXISTS findings;
 CREATE VIEW findings AS
 SELECT f.rank, f.kind, f.pattern, f.outcome, f.n_txns, f.n_unknown, f.rate, f.rate_lo, f.rate_hi, f.baseline_rate,
        f.risk_ratio, f.rr_lo, f.rr_hi, f.p_value, f.q_value, f.excess_unknown, f.share_of_unknown, f.top_cause,
-       f.top_codes, f.confounded_by, f.evidence, r.window_since, r.window_until
+       f.top_codes, f.confounded_by, f.evidence, r.window_since, r.window_until, f.recommendation, f.evidence_zh,
+       f.recommendation_zh, f.folded
 FROM run_findings AS f
 JOIN analysis_runs AS r ON r.id = f.run_id
 WHERE f.run_id = (SELECT max(id) FROM analysis_runs);
+
+-- The terminals each finding of the latest run concerns: n transactions in the finding, of
+-- which `unknown` had its outcome (the target outcome of the run, `unknown` by default).
+DROP VIEW IF EXISTS finding_terminals;
+CREATE VIEW finding_terminals AS
+SELECT t.rank, f.pattern, t.tid, t.brand, t.model, t.channel, t.agent, t.region, t.firmware, t.n, t.unknown
+FROM run_finding_terminals AS t
+JOIN run_findings AS f ON f.run_id = t.run_id AND f.rank = t.rank
+WHERE t.run_id = (SELECT max(id) FROM analysis_runs);
+
+-- The latest run's code-gap test: per response code and value of code_table or firmware, the
+-- code's unknown share there against everywhere else, Fisher's p, its BH q over the family,
+-- and whether the value lacks the code. known_at lists values that knew it (value:known/arrivals).
+DROP VIEW IF EXISTS code_gap_tests;
+CREATE VIEW code_gap_tests AS
+SELECT code, attribute, value, unknown, arrivals, other_unknown, other_arrivals,
+       CAST(unknown AS REAL) / arrivals AS rate,
+       CASE WHEN other_arrivals > 0 THEN CAST(other_unknown AS REAL) / other_arrivals END AS other_rate,
+       risk_ratio, rr_lo, rr_hi, p_value, q_value, lacks, known_at
+FROM run_code_gap_tests
+WHERE run_id = (SELECT max(id) FROM analysis_runs);
+
+-- The full grid per local day: response code × code table × firmware, with the arrivals the
+-- terminals showed as unknown and those they knew (declined or approved). Timeouts and errors
+-- carry no verdict on a code and are left out.
+DROP VIEW IF EXISTS code_gaps;
+CREATE VIEW code_gaps AS
+SELECT day, code, code_table, firmware,
+       sum(CASE WHEN outcome = 'unknown' THEN transactions ELSE 0 END) AS unknown,
+       sum(CASE WHEN outcome IN ('declined', 'approved') THEN transactions ELSE 0 END) AS known
+FROM agg_codes
+WHERE code <> '(none)' AND outcome IN ('unknown', 'declined', 'approved')
+GROUP BY day, code, code_table, firmware;
 
 -- Every run's findings, with when the run was and its window.
 DROP VIEW IF EXISTS findings_history;

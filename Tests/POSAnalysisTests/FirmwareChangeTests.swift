@@ -152,7 +152,7 @@ struct FirmwareChangeTests {
                 terminal: UInt32(table.terminals.firstIndex(of: $0.key)!), time: $0.value, from: "A", to: "B")
         }
         let result = FirmwareChangeAnalysis.compare(
-            table, upgrades: upgrades, isTarget: isUnknown, targetName: "unknown", windowDays: 2)
+            table, upgrades: upgrades, isTarget: isUnknown, targetName: "unknown", options: FirmwareOptions(windowDays: 2))
         let comparison = try #require(result.comparisons.first)
         // Each half of each upgrade: 20 transactions (5 + 10 + 5), two at 09:00.
         #expect(comparison.upgradedBefore == OutcomeCount(outcomes: 6, total: 60))
@@ -214,7 +214,7 @@ struct FirmwareChangeTests {
         let upgrade = FirmwareUpgrade(
             terminal: UInt32(table.terminals.firstIndex(of: "U0")!), time: upgradeAt, from: "A", to: "B")
         let result = FirmwareChangeAnalysis.compare(
-            table, upgrades: [upgrade], isTarget: isUnknown, targetName: "unknown", windowDays: 2)
+            table, upgrades: [upgrade], isTarget: isUnknown, targetName: "unknown", options: FirmwareOptions(windowDays: 2))
         let comparison = try #require(result.comparisons.first)
         // Before: day 8 12:00–17:00 (6, from exactly τ − W), day 9 (10), day 10 08:00–11:00 (4);
         // unknown at 12:00 on days 8 and 9. After: day 10 12:00–17:00 (6, from exactly τ), day 11
