@@ -4,15 +4,17 @@ import POSEvaluation
 import POSSampleData
 import Testing
 
-/// Generated data sets whose causes are known: generate → ingest → analyze → compare with the truth.
+/// Generated data sets whose causes are known: generate → ingest → analyze → score strictly
+/// against the truth (`AccuracyEvaluation.score`: every finding is a true positive, redundant or
+/// a false positive).
 ///
-/// The full measurement (24 data sets, recall and precision) is `posrca-accuracy`; these few keep
-/// `swift test` honest about it.
+/// The full measurement (40 data sets, 20 null) is `posrca-accuracy`; these few keep `swift test`
+/// honest about it.
 @Suite("Known answers on generated data", .serialized)
 struct KnownAnswerTests {
     static let work = NSTemporaryDirectory() + "posrca-known-answers-\(getpid())"
 
-    @Test("every planted cause is found with its mechanism, and no decoy is blamed", arguments: [(UInt64(11), 1.0), (UInt64(29), 1.5)])
+    @Test("every planted cause is found once, with its mechanism, and nothing false is reported", arguments: [(UInt64(11), 1.0), (UInt64(29), 1.5)])
     func plantedCausesFound(seed: UInt64, effect: Double) throws {
         var config = SampleConfiguration()
         config.seed = seed
@@ -24,15 +26,30 @@ struct KnownAnswerTests {
         #expect(score.missed.isEmpty, "missed \(score.missed)")
         #expect(Set(score.found) == Set(score.truth.expectedFindings.map(\.cause)))
         #expect(score.blamedDecoys.isEmpty, "decoys blamed: \(score.blamedDecoys)")
-        #expect(score.falsePositives.count <= 1, "false findings: \(score.falsePositives.map(\.pattern))")
+        #expect(score.redundant.isEmpty, "restatements: \(score.redundant.map(Self.describe))")
+        // Strict except for one known, scheduled error: the code pass reports each code the stale
+        // table lacks as a `code` finding of its own, which no planted cause is reported as (issue 10
+        // item 1 folds them into the code-table finding). Once they are gone this known issue is no
+        // longer recorded and the test fails: then delete the `withKnownIssue` and keep the check.
+        let codeFindings = score.falsePositives.filter { $0.finding.kind == "code" }
+        let otherFalse = score.falsePositives.filter { $0.finding.kind != "code" }
+        #expect(otherFalse.isEmpty, "false findings: \(otherFalse.map(Self.describe))")
+        withKnownIssue("issue 10 item 1: `code` findings restate the code-table gap") {
+            #expect(codeFindings.isEmpty, "code findings: \(codeFindings.map(Self.describe))")
+        }
     }
 
-    @Test("data with no planted cause gives no finding")
-    func nullData() throws {
-        var config = SampleConfiguration.null(seed: 71, terminals: 500, days: 3)
+    @Test("data with no planted cause gives no finding of any kind", arguments: [UInt64(71), 72, 73])
+    func nullData(seed: UInt64) throws {
+        var config = SampleConfiguration.null(seed: seed, terminals: 400, days: 3)
         config.transactionsPerTerminalPerDay = 12
-        let score = try AccuracyEvaluation.evaluate(label: "null71", config: config, workDirectory: Self.work)
+        let score = try AccuracyEvaluation.evaluate(label: "null\(seed)", config: config, workDirectory: Self.work)
         #expect(score.truth.isNull)
-        #expect(score.falsePositives.isEmpty, "findings on null data: \(score.falsePositives.map(\.pattern))")
+        #expect(score.findings.isEmpty, "findings on null data: \(score.findings.map(Self.describe))")
+    }
+
+    static func describe(_ scored: ScoredFinding) -> String {
+        let confounded = scored.finding.confoundedBy.map { " confounded_by=\($0)" } ?? ""
+        return "#\(scored.rank) \(scored.finding.kind) \(scored.finding.pattern)\(confounded) (\(scored.reason))"
     }
 }
