@@ -27,16 +27,7 @@ struct KnownAnswerTests {
         #expect(Set(score.found) == Set(score.truth.expectedFindings.map(\.cause)))
         #expect(score.blamedDecoys.isEmpty, "decoys blamed: \(score.blamedDecoys)")
         #expect(score.redundant.isEmpty, "restatements: \(score.redundant.map(Self.describe))")
-        // Strict except for one known, scheduled error: the code pass reports each code the stale
-        // table lacks as a `code` finding of its own, which no planted cause is reported as (issue 10
-        // item 1 folds them into the code-table finding). Once they are gone this known issue is no
-        // longer recorded and the test fails: then delete the `withKnownIssue` and keep the check.
-        let codeFindings = score.falsePositives.filter { $0.finding.kind == "code" }
-        let otherFalse = score.falsePositives.filter { $0.finding.kind != "code" }
-        #expect(otherFalse.isEmpty, "false findings: \(otherFalse.map(Self.describe))")
-        withKnownIssue("issue 10 item 1: `code` findings restate the code-table gap") {
-            #expect(codeFindings.isEmpty, "code findings: \(codeFindings.map(Self.describe))")
-        }
+        #expect(score.falsePositives.isEmpty, "false findings: \(score.falsePositives.map(Self.describe))")
     }
 
     @Test("data with no planted cause gives no finding of any kind", arguments: [UInt64(71), 72, 73])
