@@ -17,21 +17,11 @@ public struct AnalysisOptions: Sendable {
 
     public init() {}
 
-    /// A one-line description of the options, every threshold included, kept with each run
-    /// (`analysis_runs.options`).
+    /// A one-line description of the options, every threshold included (`Thresholds.all`), kept
+    /// with each run (`analysis_runs.options`).
     public var summary: String {
-        let e = explain
-        let n = network
-        let f = firmware
-        return "outcome=\(target.rawValue) \(window) window_ms=\(match.windowMilliseconds) min_support=\(e.minSupport) "
-            + "min_support_share=\(e.minSupportShare) max_q=\(e.maxQValue) min_rr_lo=\(e.minRiskRatioLow) child_keep=\(e.childKeep) "
-            + "stop_share=\(e.stopShare) max_findings=\(e.maxFindings) max_attributes=\(e.maxAttributes) cause_min=\(e.causeMinimum) "
-            + "cause_min_share=\(e.causeMinimumShare) fold_share=\(foldShare) "
-            + "network_windows=\(n.windowsSeconds.map(String.init).joined(separator: ",")) network_window=\(n.findingWindowSeconds) "
-            + "network_q=\(n.significance) network_min_rr_lo=\(n.minimumRiskRatioLow) permutations=\(n.permutations) "
-            + "permutation_sample=\(n.permutationSampleSize) seed=\(n.seed) firmware_window_days=\(f.windowDays) "
-            + "firmware_min_fold=\(f.minFold) firmware_min_outcomes=\(f.minOutcomes) firmware_max_q=\(f.maxQValue) "
-            + "firmware_max_findings=\(f.maxFindings)"
+        "outcome=\(target.rawValue) \(window) window_ms=\(match.windowMilliseconds) "
+            + Thresholds.all.map { "\($0.name)=\($0.value(in: self))" }.joined(separator: " ")
     }
 }
 

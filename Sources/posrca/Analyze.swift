@@ -22,24 +22,13 @@ extension POSRCA {
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var lock: LockOptions
+        @OptionGroup(title: "Thresholds") var thresholds: ThresholdOptions
 
         @Option(name: .long, help: "What to explain: unknown (default), timeout or failed (not approved). (env POSRCA_OUTCOME)")
         var outcome: ExplainTarget?
 
         @Option(name: .long, help: "Matching window in seconds around the terminal's time, after clock correction. (env POSRCA_MATCH_WINDOW)")
         var matchWindow: Int?
-
-        @Option(name: .long, help: "Least outcome rows a combination needs (support). (env POSRCA_MIN_SUPPORT)")
-        var minSupport: Int?
-
-        @Option(name: .long, help: "Most findings kept per explain run. (env POSRCA_MAX_FINDINGS)")
-        var maxFindings: Int?
-
-        @Option(name: .long, help: "Circular shifts of the network permutation test. (env POSRCA_PERMUTATIONS)")
-        var permutations: Int?
-
-        @Option(name: .long, help: "Seed of the permutation test. (env POSRCA_SEED)")
-        var seed: UInt64?
 
         @Option(name: .long, help: "How many findings to print. (env POSRCA_TOP)")
         var top: Int?
@@ -58,8 +47,6 @@ extension POSRCA {
 
         func validate() throws {
             if let matchWindow, matchWindow <= 0 { throw ValidationError("--match-window must be positive.") }
-            if let minSupport, minSupport < 1 { throw ValidationError("--min-support must be at least 1.") }
-            if let permutations, permutations < 0 { throw ValidationError("--permutations cannot be negative.") }
             if let days, days < 1 { throw ValidationError("--days must be at least 1.") }
             for (name, value) in [("--since", since), ("--until", until)] {
                 if let value, LocalDay.number(value) == nil { throw ValidationError("\(name) \(value) is not a date YYYY-MM-DD.") }
@@ -73,21 +60,18 @@ extension POSRCA {
             let runLock = try holdRunLock(database: database.path, shared: false, wait: lock.waits)
             defer { runLock.release() }
             let store = try failing { try database.openStore() }
-            let options = analysisOptions()
+            let options = try analysisOptions()
             let progress = ProgressLine(enabled: standardErrorIsTerminal)
             let result = try failing { try Analysis.run(database: store.database, options: options, progress: progress.show) }
             progress.clear()
             print(AnalysisPrinter.summary(result, options: options, top: top ?? environment("TOP").flatMap(Int.init) ?? 10))
         }
 
-        func analysisOptions() -> AnalysisOptions {
+        func analysisOptions() throws -> AnalysisOptions {
             var options = AnalysisOptions()
+            try thresholds.apply(to: &options)
             if let target = outcome ?? environment("OUTCOME").flatMap(ExplainTarget.init(rawValue:)) { options.target = target }
             if let window = matchWindow ?? environment("MATCH_WINDOW").flatMap(Int.init) { options.match.windowMilliseconds = Int64(window) * 1000 }
-            if let support = minSupport ?? environment("MIN_SUPPORT").flatMap(Int.init) { options.explain.minSupport = support }
-            if let findings = maxFindings ?? environment("MAX_FINDINGS").flatMap(Int.init) { options.explain.maxFindings = findings }
-            if let shifts = permutations ?? environment("PERMUTATIONS").flatMap(Int.init) { options.network.permutations = shifts }
-            if let seed = seed ?? environment("SEED").flatMap(UInt64.init) { options.network.seed = seed }
             let since = (self.since ?? environment("SINCE")).flatMap(LocalDay.number)
             let until = (self.until ?? environment("UNTIL")).flatMap(LocalDay.number)
             if all || environment("ALL").map({ $0 != "0" }) == true {

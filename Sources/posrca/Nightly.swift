@@ -56,6 +56,13 @@ extension POSRCA {
             if let text = environment("KEEP_DATA_DAYS"), keepDataDays == nil, (Int(text) ?? 0) < 1 {
                 throw ValidationError("POSRCA_KEEP_DATA_DAYS must be a whole number of at least 1, got \(text).")
             }
+            // The analysis's options come from the environment (POSRCA_MIN_SUPPORT, …): a bad one
+            // is a usage error before anything is read, not a failed analysis after the ingest.
+            do {
+                _ = try POSRCA.Analyze.parse([]).analysisOptions()
+            } catch {
+                throw ValidationError(POSRCA.Analyze.message(for: error))
+            }
             if resolvedKeepDataDays != nil && resolvedArchive == nil && !noArchive {
                 throw ValidationError("--keep-data-days archives the days it removes: give --archive DIR (or --no-archive to remove them without one).")
             }
