@@ -13,6 +13,7 @@ struct CannedQueryNumbersTests {
             "unknown_rate_by_channel_fee_tier", "unknown_rate_by_firmware", "unknown_rate_by_firmware_code_table",
             "unknown_rate_by_network_window", "top_unknown_codes", "terminals_most_unknown", "failure_causes",
             "network_events_before_failures", "firmware_upgrade_effect", "acquirer_unmatched_late", "rejects_by_file_reason",
+            "code_gaps",
         ]
         #expect(Set(repositoryQueries.queries.map(\.name)) == tested)
     }
@@ -122,6 +123,48 @@ struct CannedQueryNumbersTests {
             [.text("P1"), .int(1), .real(0.2), .int(1), .int(1), .text("CUP2015"), .null],
         ])
         #expect(try run("top_unknown_codes", ["limit": "1"]).rows.count == 1)
+    }
+
+    @Test func codeGaps() throws {
+        // The terminal's code with a verdict (unknown, declined, approved) per code table and
+        // firmware; T2's timeout has no code. The fixture's run has no code-gap test.
+        func row(_ code: String, _ table: String, _ firmware: String, unknown: Int, known: Int) -> [Cell] {
+            [.text(code), .text(table), .text(firmware), .int(Int64(unknown)), .int(Int64(known)),
+             .real(Double(unknown) / Double(unknown + known)), .null, .int(0), .null, .int(0)]
+        }
+        let expected = [
+            row("Q1", "CUP2010", "A8_OLD", unknown: 2, known: 0),
+            row("A7", "CUP2010", "A8_OLD", unknown: 1, known: 0),
+            row("O0", "CUP2010", "A8_OLD", unknown: 1, known: 0),
+            row("P1", "CUP2015", "A920_V2", unknown: 1, known: 0),
+            row("00", "CUP2010", "A8_OLD", unknown: 0, known: 2),
+            row("00", "CUP2015", "A920_V1", unknown: 0, known: 4),
+            row("00", "CUP2015", "A920_V2", unknown: 0, known: 1),
+            row("00", "CUP2015", "ME31_X", unknown: 0, known: 1),
+            row("05", "CUP2010", "A8_OLD", unknown: 0, known: 1),
+            row("A7", "CUP2015", "ME31_X", unknown: 0, known: 1),
+        ]
+        expectRows(try run("code_gaps"), expected)
+        expectRows(try run("code_gaps", ["since": Fixture.day2]), [
+            row("Q1", "CUP2010", "A8_OLD", unknown: 2, known: 0),
+            row("P1", "CUP2015", "A920_V2", unknown: 1, known: 0),
+            row("00", "CUP2015", "A920_V2", unknown: 0, known: 1),
+            row("00", "CUP2015", "ME31_X", unknown: 0, known: 1),
+            row("A7", "CUP2015", "ME31_X", unknown: 0, known: 1),
+        ])
+
+        // With the latest run's test: A7 lacking at CUP2010, tested and not lacking at A8_OLD.
+        let path = try ReadOnlyTests.writableCopy()
+        let database = try Database(path: path)
+        try database.execute("""
+            INSERT INTO run_code_gap_tests(run_id, code, attribute, value, unknown, arrivals, other_unknown, other_arrivals,
+                risk_ratio, rr_lo, rr_hi, p_value, q_value, lacks, known_at)
+            VALUES ((SELECT max(id) FROM analysis_runs), 'A7', 'code_table', 'CUP2010', 1, 1, 0, 1, 3, 0.3, 30, 0.5, 0.01, 1, 'CUP2015:1/1'),
+                   ((SELECT max(id) FROM analysis_runs), 'A7', 'firmware', 'A8_OLD', 1, 1, 0, 1, 3, 0.3, 30, 0.5, 0.5, 0, 'ME31_X:1/1')
+            """)
+        let table = try repositoryQueries.query(named: "code_gaps").run(on: database)
+        let tested: [Cell] = [.text("A7"), .text("CUP2010"), .text("A8_OLD"), .int(1), .int(0), .real(1), .real(0.01), .int(1), .real(0.5), .int(0)]
+        expectRows(ResultTable(columns: table.columns, rows: [table.rows[1]]), [tested])
     }
 
     @Test func terminalsWithTheMostUnknowns() throws {

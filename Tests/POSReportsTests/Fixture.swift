@@ -249,6 +249,9 @@ enum Fixture {
             (1, 2, 'firmware_change', 'firmware=A920_V1→A920_V2', 'unknown', 2, 1, 0.5, 0.0945, 0.9055, 0.0, 3.5, 1.2, 9.8, 0.04, 0.05,
              1.0, 0.2, 'code_table_gap:1.00', 'P1:1', 'channel', 'After the upgrade, 1 of 2, with a comma, and a
             line break.');
+            INSERT INTO run_finding_terminals(run_id, rank, tid, brand, model, channel, agent, region, firmware, n, unknown)
+            VALUES (1, 1, 'T2', 'Landi', 'A8', 'third_party', '汇联代理', '乌鲁木齐', 'A8_OLD', 6, 3),
+                   (1, 2, 'T1', 'PAX', 'A920', 'official', '', '上海', 'A920_V2', 2, 1);
             """)
         // As after an analysis: nothing left to recompute, and the daily aggregates counted from the facts.
         try db.execute("DELETE FROM dirty_marks")

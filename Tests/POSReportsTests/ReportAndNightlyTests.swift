@@ -10,6 +10,8 @@ struct ReportFolderTests {
         "rr_lo", "rr_hi", "p_value", "q_value", "excess_unknown", "share_of_unknown", "top_cause", "top_codes", "confounded_by", "evidence",
         // Schema 2: the findings view adds the window of days the run's findings cover.
         "window_since", "window_until",
+        // Issue 10: what to do, the sentences in Chinese, and the patterns folded into the finding.
+        "recommendation", "evidence_zh", "recommendation_zh", "folded",
     ]
 
     static func writeReport() throws -> (folder: String, outcome: ReportOutcome) {
@@ -23,12 +25,24 @@ struct ReportFolderTests {
 
     @Test func writesEveryFileCompletely() throws {
         let (folder, outcome) = try Self.writeReport()
-        let expected = ["findings.csv"] + repositoryQueries.queries.map { $0.name + ".csv" } + ["summary.html", "manifest.json"]
+        let expected = ["findings.csv", "findings/1-terminals.csv", "findings/2-terminals.csv", "code_gap_tests.csv"]
+            + repositoryQueries.queries.map { $0.name + ".csv" } + ["summary.html", "manifest.json"]
         #expect(outcome.files == expected)
         #expect(outcome.problems.isEmpty)
         #expect(outcome.findings == 2)
         // No temporary file is left beside them.
-        #expect(try FileOutput.list(folder) == expected.sorted())
+        #expect(try FileOutput.list(folder) == (expected.filter { !$0.contains("/") } + ["findings"]).sorted())
+        #expect(try FileOutput.list(folder + "/findings") == ["1-terminals.csv", "2-terminals.csv"])
+    }
+
+    @Test func eachFindingHasItsTerminalsFile() throws {
+        let (folder, _) = try Self.writeReport()
+        let first = readCSV(try FileOutput.readText(folder + "/findings/1-terminals.csv"))
+        #expect(first == [
+            ["tid", "brand", "model", "channel", "agent", "region", "firmware", "n", "unknown"],
+            ["T2", "Landi", "A8", "third_party", "汇联代理", "乌鲁木齐", "A8_OLD", "6", "3"],
+        ])
+        #expect(readCSV(try FileOutput.readText(folder + "/findings/2-terminals.csv")).dropFirst().map { $0[0] } == ["T1"])
     }
 
     @Test func findingsCSVHasTheColumnsOfTheSpec() throws {

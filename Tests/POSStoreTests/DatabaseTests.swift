@@ -33,9 +33,10 @@ struct DatabaseTests {
         // The stable views, and the internal ones the archive reads (archive_*, transaction_rows).
         let expected = [
             "acquirer_messages", "analysis_history", "archive_acquirer_messages", "archive_network_events", "archive_rejects",
-            "archive_terminal_events", "daily_acquirer", "daily_acquirer_lifespans", "daily_code_terminals", "daily_codes",
-            "daily_network", "daily_network_windows", "daily_outcomes", "daily_profiles", "daily_software", "daily_terminal_causes",
-            "daily_terminals", "files", "findings", "findings_history", "firmware_history", "network_events", "rejects",
+            "archive_terminal_events", "code_gap_tests", "code_gaps", "daily_acquirer", "daily_acquirer_lifespans",
+            "daily_code_terminals", "daily_codes", "daily_network", "daily_network_windows", "daily_outcomes", "daily_profiles",
+            "daily_software", "daily_terminal_causes", "daily_terminals", "files", "finding_terminals", "findings",
+            "findings_history", "firmware_history", "network_events", "rejects",
             "transaction_rows", "transactions",
         ]
         #expect(names == expected)
