@@ -36,6 +36,7 @@ public enum Schema {
                 let again = try? database.scalarText("SELECT value FROM meta WHERE key = 'schema_hash'")
                 if now == 1 { try database.execute(Self.beforeVersion2) }
                 if now < version || again != hash { try database.execute(sql) }
+                if now >= 1 { try addChineseMeanings(on: database) }
                 if now == 1 { try database.execute(Self.afterVersion2) }
                 try database.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_hash', '\(hash)')")
                 try database.execute("PRAGMA user_version = \(version)")
@@ -101,6 +102,19 @@ public enum Schema {
             """
         return text
     }()
+
+    /// Adds `catalogue_entries.meaning_zh` (the catalogue's Chinese meanings) to a database written
+    /// before it. Entries already in have no Chinese meaning: the build that read their files kept none.
+    ///
+    /// Guarded by the table's columns rather than the version, as the column came within version 2.
+    static func addChineseMeanings(on database: Database) throws {
+        let statement = try database.prepare("SELECT name FROM pragma_table_info('catalogue_entries')")
+        var present: Set<String> = []
+        while try statement.step() { present.insert(statement.text(0) ?? "") }
+        if !present.isEmpty && !present.contains("meaning_zh") {
+            try database.execute("ALTER TABLE catalogue_entries ADD COLUMN meaning_zh TEXT")
+        }
+    }
 
     /// Switches a new database to WAL, waiting while another process does the same.
     ///
