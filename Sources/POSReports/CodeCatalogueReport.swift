@@ -1,6 +1,6 @@
 public import POSStore
-import POSAnalysis
-import POSFormats
+public import POSAnalysis
+public import POSFormats
 
 /// The catalogue in force joined with what the logs show of each code.
 public enum CodeCatalogueReport {
@@ -52,7 +52,7 @@ public enum CodeCatalogueReport {
     /// What `code` means in `language`, for a page that names codes without their acquirer: the
     /// entry that speaks for every acquirer, else the last one scoped to some acquirer; nil for a
     /// code in no catalogue. Chinese falls back to the English meaning where the entry has none.
-    static func meaning(of code: String, in catalogue: ResponseCodeCatalogue, language: Language) -> String? {
+    public static func meaning(of code: String, in catalogue: ResponseCodeCatalogue, language: Language) -> String? {
         guard let entry = catalogue.entry(for: code, realm: nil) ?? catalogue.entries.last(where: { $0.code == code }) else { return nil }
         let text = entry.meaning(in: language)
         return text.isEmpty ? nil : text
