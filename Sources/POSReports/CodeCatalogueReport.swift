@@ -8,8 +8,9 @@ public enum CodeCatalogueReport {
     ///
     /// Columns: `code, meaning, scope, source, terminal_count, acquirer_count, first_seen,
     /// last_seen, meaning_zh`. `meaning` is the catalogue's `meaning` (English in the built-in
-    /// tables) and `meaning_zh` its Chinese meaning, NULL where the catalogue gives none: the
-    /// columns are an interface (`--format csv`, `json`), the same in every language.
+    /// tables) and `meaning_zh` its Chinese meaning, NULL where the catalogue gives none; a code in
+    /// no catalogue says so in both. The columns are an interface (`--format csv`, `json`), the
+    /// same in every language.
     public static func table(database: Database) throws -> ResultTable {
         let catalogue = try ResponseCodeCatalogue.inForce(database)
         // How often each code was seen, on each side, and when first and last.

@@ -134,7 +134,7 @@ struct SummaryPage {
         html += "</ol>\n"
         html += changeNote()
         if findings.rows.count > Self.topFindings {
-            html += "<p class=\"note\">\(t(.moreFindings, String(findings.rows.count - Self.topFindings), "<a href=\"findings.csv\">findings.csv</a>"))</p>\n"
+            html += "<p class=\"note\">\(markup(.moreFindings, String(findings.rows.count - Self.topFindings), "<a href=\"findings.csv\">findings.csv</a>"))</p>\n"
         }
         return html + "</section>\n"
     }
@@ -179,7 +179,7 @@ struct SummaryPage {
         var html = "<p class=\"note\">\(e(t(.changeSincePrevious, parts.joined(separator: InterfaceText.listSeparator(language)))))"
         if !change.gone.isEmpty {
             let gone = change.gone.map { "<code>\(e($0.pattern))</code> (\(e(kindName($0.kind))))" }.joined(separator: InterfaceText.listSeparator(language))
-            html += t(.changeGoneList, gone)
+            html += markup(.changeGoneList, gone)
         }
         return html + "</p>\n"
     }
@@ -211,7 +211,7 @@ struct SummaryPage {
         var html = "<section><h2>\(e(t(.inputsHeading)))</h2>\n<p>"
         let statuses = overview.filesByStatus.sorted { $0.key < $1.key }.map { t(.fileStatusCount, String($0.value), $0.key) }.joined(separator: InterfaceText.listSeparator(language))
         html += e(t(.inputsTotals, grouped(overview.files), statuses.isEmpty ? t(.noFiles) : statuses, grouped(overview.rejects)))
-        html += t(.inputsWhereToLook, "<a href=\"manifest.json\">manifest.json</a>", "<a href=\"rejects_by_file_reason.csv\">rejects_by_file_reason.csv</a>") + "</p>\n"
+        html += markup(.inputsWhereToLook, "<a href=\"manifest.json\">manifest.json</a>", "<a href=\"rejects_by_file_reason.csv\">rejects_by_file_reason.csv</a>") + "</p>\n"
         guard let path = inputs.columns.firstIndex(of: "path"), let status = inputs.columns.firstIndex(of: "status"),
               let rejects = inputs.columns.firstIndex(of: "rejects") else { return html + "</section>\n" }
         let error = inputs.columns.firstIndex(of: "error")
@@ -248,6 +248,9 @@ struct SummaryPage {
 
     /// The page's text for `key` in its language, with `values` in its placeholders.
     func t(_ key: InterfaceText, _ values: String...) -> String { InterfaceText.fill(key.text[language], values) }
+
+    /// The page's text for `key`, escaped, with pieces of HTML (links, code) in its placeholders.
+    func markup(_ key: InterfaceText, _ html: String...) -> String { InterfaceText.fill(e(key.text[language]), html) }
 
     /// A value of the views (an outcome) in the page's language.
     func valueName(_ value: String) -> String { InterfaceText.name(ofValue: value, in: language) }
