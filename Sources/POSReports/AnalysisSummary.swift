@@ -79,7 +79,7 @@ public enum AnalysisSummary {
         return window.text
     }
 
-    /// `garbled_response:0.95` as it is in English; the cause in words in Chinese (`应答报文错乱 0.95`).
+    /// `garbled_response:0.95` as it is in English; the cause in words in Chinese (`应答码传输错乱 0.95`).
     static func topCause(_ value: String, _ language: Language) -> String {
         guard language != .english, let colon = value.lastIndex(of: ":") else { return value }
         return InterfaceText.name(ofValue: String(value[..<colon]), in: language) + " " + value[value.index(after: colon)...]

@@ -262,7 +262,7 @@ LIMIT :limit;
 """#),
         ("top_unknown_codes", #"""
 -- title: Top unknown codes and the code tables that lack them
--- title_zh: 最常见的未知应答码及缺少这些码的应答码表
+-- title_zh: 最常见的未知应答码及缺少这些码的码表
 -- description: Response codes behind unknown results, most frequent first: how often, on how many terminals, how often the acquirer sent that very code, which code tables showed it as unknown and which knew it.
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
@@ -536,7 +536,7 @@ ORDER BY rate DESC, transactions DESC, firmware;
 """#),
         ("unknown_rate_by_firmware_code_table", #"""
 -- title: Unknown-code rate by firmware and code table
--- title_zh: 按固件和应答码表的未知应答码比率
+-- title_zh: 按固件和码表的未知应答码比率
 -- description: Firmware builds with the response-code table they carried, ranked by unknown-code rate, with Wilson 95% bounds.
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).

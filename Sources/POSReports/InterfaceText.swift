@@ -10,7 +10,8 @@ public import POSAnalysis
 ///
 /// The names of outcomes, causes, finding kinds and explained targets are here too: their English
 /// text is the value the views and CSV files hold (`garbled_response`), which English output
-/// shows as it is; Chinese output names them in words (`isViewValue`).
+/// shows as it is; Chinese output names them in words (`isViewValue`), the words the analysis's
+/// Chinese sentences use.
 public enum InterfaceText: String, CaseIterable, Sendable {
     // MARK: Printed summary
     case summaryWindow
@@ -145,6 +146,7 @@ public enum InterfaceText: String, CaseIterable, Sendable {
 
     // MARK: Phases of an analysis, in the timings line
     case phaseRecompute
+    case phaseAssemble
     case phaseReuse
     case phaseLoadWindow
     case phaseExplain
@@ -290,29 +292,30 @@ public enum InterfaceText: String, CaseIterable, Sendable {
             "Findings, their evidence and the CSV files come from the same database; the manifest records the inputs' SHA-256, the options and each query's version.",
             "发现及其证据与各 CSV 文件出自同一数据库；manifest.json 记录了输入文件的 SHA-256、运行选项和每个查询的版本。")
 
-        case .nonstandardCodeMeaning: Bilingual("(in no catalogue: non-standard)", "（不在任何应答码表中：非标准应答码）")
+        case .nonstandardCodeMeaning: Bilingual("(in no catalogue: non-standard)", "（不在任何应答码清单中：非标准应答码）")
 
         case .outcomeApproved: Bilingual("approved", "成功")
         case .outcomeDeclined: Bilingual("declined", "拒绝")
         case .outcomeUnknown: Bilingual("unknown", "未知应答码")
         case .outcomeTimeout: Bilingual("timeout", "超时")
-        case .outcomeError: Bilingual("error", "终端错误")
-        case .targetFailed: Bilingual("failed", "失败")
-        case .causeCodeTableGap: Bilingual("code_table_gap", "终端应答码表缺码")
+        case .outcomeError: Bilingual("error", "本地错误")
+        case .targetFailed: Bilingual("failed", "交易失败")
+        case .causeCodeTableGap: Bilingual("code_table_gap", "码表缺码")
         case .causeNonstandardCode: Bilingual("nonstandard_code", "非标准应答码")
-        case .causeGarbledResponse: Bilingual("garbled_response", "应答报文错乱")
-        case .causeLateResponse: Bilingual("late_response", "应答迟到")
+        case .causeGarbledResponse: Bilingual("garbled_response", "应答码传输错乱")
+        case .causeLateResponse: Bilingual("late_response", "应答晚于终端超时")
         case .causeNoResponse: Bilingual("no_response", "主机未应答")
-        case .causeRequestLost: Bilingual("request_lost", "请求丢失")
+        case .causeRequestLost: Bilingual("request_lost", "请求未到达主机")
         case .causeLocalError: Bilingual("local_error", "终端本地错误")
-        case .causeUnmatched: Bilingual("unmatched", "无法匹配")
-        case .causeResponseLost: Bilingual("response_lost", "应答丢失")
+        case .causeUnmatched: Bilingual("unmatched", "无收单日志可匹配")
+        case .causeResponseLost: Bilingual("response_lost", "应答未到达终端")
         case .kindCombination: Bilingual("combination", "属性组合")
         case .kindNetwork: Bilingual("network", "网络事件")
         case .kindFirmwareChange: Bilingual("firmware_change", "固件变更")
         case .kindCode: Bilingual("code", "应答码")
 
         case .phaseRecompute: Bilingual("recompute", "重新计算")
+        case .phaseAssemble: Bilingual("assemble", "整理发现")
         case .phaseReuse: Bilingual("reuse", "沿用上次结果")
         case .phaseLoadWindow: Bilingual("load window", "读取窗口数据")
         case .phaseExplain: Bilingual("explain", "解释分析")

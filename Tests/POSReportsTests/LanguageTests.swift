@@ -95,6 +95,15 @@ struct InterfaceTextTests {
         #expect(InterfaceText.name(ofPhase: "load window", in: .english) == "load window")
     }
 
+    /// The Chinese summary.html lists every canned query with its title: each has one in Chinese.
+    @Test func everyCannedQueryHasAChineseTitle() {
+        for query in repositoryQueries.queries {
+            #expect(hasCJK(query.titleZH), "\(query.name): add `-- title_zh:` to Queries/\(query.name).sql and run scripts/embed-queries.sh")
+            #expect(query.title(in: .chinese) == query.titleZH)
+            #expect(query.title(in: .english) == query.title && !hasCJK(query.title))
+        }
+    }
+
     @Test func theCheckFindsEnglishWordsAndOnlyWholeOnes() {
         #expect(containsWords("see unknown_rate_by_day.csv", "rate") == false)
         #expect(containsWords("the rate went up", "rate") == true)
@@ -255,7 +264,7 @@ struct CodeMeaningTests {
         #expect(row("A7", "cup-2015")?[4] == "2")
         #expect(row("51", "iso8583-1987")?[8] == "资金不足")
         #expect(row("Q1", "seen")?[1] == "(in no catalogue: non-standard)")
-        #expect(row("Q1", "seen")?[8] == "（不在任何应答码表中：非标准应答码）")
+        #expect(row("Q1", "seen")?[8] == "（不在任何应答码清单中：非标准应答码）")
     }
 
     /// The codes under a finding carry their meanings in the page's language.
