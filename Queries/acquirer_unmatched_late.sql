@@ -1,4 +1,5 @@
 -- title: Unmatched and late acquirer responses
+-- title_zh: 未匹配和迟到的收单机构应答
 -- description: Per acquirer realm, the request/response pairs the host logged: how many no terminal transaction matched, requests it never answered, responses without a request, and responses slower than the late threshold, with the terminal transactions that timed out before a late answer came.
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).

@@ -1,4 +1,5 @@
 -- title: Code gaps: response code × code table × firmware
+-- title_zh: 码表缺码：应答码 × 码表 × 固件
 -- description: Every response code the terminals received with a verdict, per code table and firmware: arrivals shown as unknown, arrivals known (declined or approved), the unknown share, and the latest analysis's code-gap test of that code table and of that firmware (q-value, and 1 when it lacks the code).
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).

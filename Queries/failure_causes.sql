@@ -1,4 +1,5 @@
 -- title: Unknown and timed-out transactions by cause
+-- title_zh: 按原因统计的未知应答码和超时交易
 -- description: What each unknown or timed-out transaction came to when both sides were matched (code_table_gap, nonstandard_code, garbled_response, late_response, no_response, request_lost, …), with its share of that outcome and the terminals it happened on.
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).

@@ -1,4 +1,5 @@
 -- title: Effect of each firmware upgrade
+-- title_zh: 各次固件升级的效果
 -- description: For each from → to firmware change in the terminals' history, the unknown-code rate of the upgraded terminals in the days before and after the day of the change (Wilson 95% bounds), the ratio after/before, and the analysis's difference-in-differences ratio against terminals not yet upgraded when it found one.
 -- param: days int 14             Whole local days before and after the day of each change compared (the day of the change itself is left out).
 WITH periods AS (

@@ -1,4 +1,5 @@
 -- title: Network events before failures
+-- title_zh: 失败交易之前的网络事件
 -- description: For each kind of network event (a terminal's state change, an acquirer realm's link event), the transactions that followed it within the window and the share of them that failed (unknown or timeout), with Wilson 95% bounds, against the failure rate of transactions that followed no event.
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).

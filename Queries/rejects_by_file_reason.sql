@@ -1,4 +1,5 @@
 -- title: Rejects by file and reason
+-- title_zh: 按文件和原因统计的拒绝行
 -- description: Rejected lines of each input file by reason, with the first rejected line and its text (card numbers masked); truncated and failed files are listed too, with their error.
 -- param: min_rejects int 1       Reasons with fewer rejected lines in a file are left out.
 WITH latest AS (

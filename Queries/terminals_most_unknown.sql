@@ -1,4 +1,5 @@
 -- title: Terminals with the most unknown codes
+-- title_zh: 未知应答码最多的终端
 -- description: Terminals ranked by their number of unknown results, with maker, channel, the firmware and code table of their latest transaction, and the rate with Wilson 95% bounds.
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).

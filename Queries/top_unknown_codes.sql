@@ -1,4 +1,5 @@
 -- title: Top unknown codes and the code tables that lack them
+-- title_zh: 最常见的未知应答码及缺少这些码的码表
 -- description: Response codes behind unknown results, most frequent first: how often, on how many terminals, how often the acquirer sent that very code, which code tables showed it as unknown and which knew it.
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).

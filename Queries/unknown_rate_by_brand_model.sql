@@ -1,4 +1,5 @@
 -- title: Unknown-code rate by brand and model
+-- title_zh: 按品牌和型号的未知应答码比率
 -- description: Terminal makers and models ranked by unknown-code rate, with Wilson 95% bounds.
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).

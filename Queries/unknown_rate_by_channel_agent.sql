@@ -1,4 +1,5 @@
 -- title: Unknown-code rate by channel and agent
+-- title_zh: 按渠道和代理商的未知应答码比率
 -- description: Official (bank-issued) and third-party terminals by agent, ranked by unknown-code rate, with Wilson 95% bounds.
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).

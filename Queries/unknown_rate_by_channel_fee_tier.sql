@@ -1,4 +1,5 @@
 -- title: Unknown-code rate by channel and fee tier
+-- title_zh: 按渠道和费率档的未知应答码比率
 -- description: Each channel split by merchant fee tier, with Wilson 95% bounds: whether a tier's rate is the channel's in disguise.
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).

@@ -1,4 +1,5 @@
 -- title: Unknown-code rate by day
+-- title_zh: 每日未知应答码比率
 -- description: Transactions and unknown return codes per local day, with the rate as a fraction and its Wilson 95% bounds.
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).

@@ -1,4 +1,5 @@
 -- title: Unknown-code rate by firmware
+-- title_zh: 按固件的未知应答码比率
 -- description: Firmware builds (as each transaction ran) ranked by unknown-code rate, with Wilson 95% bounds.
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).

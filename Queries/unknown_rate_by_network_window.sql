@@ -1,4 +1,5 @@
 -- title: Unknown-code rate by network window
+-- title_zh: 按网络事件窗口的未知应答码比率
 -- description: Transactions with and without a network event (terminal down, weak or switch, or an acquirer link event) in the 60 s before, by signal band, with Wilson 95% bounds.
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).

@@ -384,14 +384,7 @@ extension AnalysisData {
 
     /// The response-code catalogue in force: the built-in tables and the user's entries.
     static func loadCatalogue(_ db: Database) throws -> ResponseCodeCatalogue {
-        var catalogue = ResponseCodeCatalogue.builtIn
-        let codes = try db.prepare("SELECT code, meaning, scope, line FROM catalogue_entries ORDER BY id")
-        while try codes.step() {
-            catalogue.add(CatalogueEntry(
-                line: Int(codes.int64(3)), code: codes.text(0) ?? "", meaning: codes.text(1) ?? "", scope: codes.text(2) ?? "*", source: "file"
-            ))
-        }
-        return catalogue
+        try ResponseCodeCatalogue.inForce(db)
     }
 
     /// Each terminal's stored states: the last before the batch's first day, those inside its span

@@ -9,7 +9,8 @@
 /// where the two differ (`05`, `21`, `45`…) the CUP meaning is the one shown.
 public struct ResponseCodeCatalogue: Sendable {
     /// ISO 8583:1987 field 39 codes (`iso8583-1987`) and the China UnionPay 2015 table
-    /// (`cup-2015`, Q/CUP 006.6-2015 §A.2.1), all with scope `*`, from `builtin-codes.csv`.
+    /// (`cup-2015`, Q/CUP 006.6-2015 §A.2.1), all with scope `*`, from `builtin-codes.csv`; every
+    /// entry has its meaning in English (`meaning`) and in Chinese (`meaningZH`).
     public static let builtIn: ResponseCodeCatalogue = {
         let read = PackageResources.builtin_codes_csv.withUnsafeBytes { readBuiltIn($0) }
         // The table ships inside the binary and a test reads it whole: a bad row is a build defect.

@@ -1,8 +1,10 @@
-/// Maps a response-code catalogue CSV's records to entries (`code,meaning[,scope]`, formats.md §4).
+/// Maps a response-code catalogue CSV's records to entries (`code,meaning[,scope][,meaning_zh]`,
+/// formats.md §4).
 ///
 /// Columns by name, any order, case-insensitive, trimmed; extra columns ignored. `code` and
-/// `meaning` are required columns, `scope` is optional and an empty scope means `*` (every
-/// acquirer). Cells are trimmed and card numbers in `meaning` and `scope` are masked.
+/// `meaning` are required columns; `scope` is optional and an empty scope means `*` (every
+/// acquirer); `meaning_zh`, the meaning in Chinese, is optional (files without it read as before).
+/// Cells are trimmed and card numbers in `meaning`, `meaning_zh` and `scope` are masked.
 public struct CatalogueReader: Sendable {
     /// Columns without which the file cannot be read.
     public static let requiredColumns = ["code", "meaning"]
@@ -19,9 +21,10 @@ public struct CatalogueReader: Sendable {
         self.source = source
     }
 
-    /// A reader for the built-in table, whose `source` column says which standard a code is from.
+    /// A reader for the built-in table, whose `source` column says which standard a code is from
+    /// and whose every row has its Chinese meaning (`meaning_zh`).
     init(builtInHeader header: [String]) throws(CSVHeaderError) {
-        columns = try CSVColumnMap(header: header, required: Self.requiredColumns + ["source"])
+        columns = try CSVColumnMap(header: header, required: Self.requiredColumns + ["source", "meaning_zh"])
         source = nil
     }
 
@@ -37,6 +40,7 @@ public struct CatalogueReader: Sendable {
         }
         let code = cell("code")
         let meaning = cell("meaning")
+        let meaningZH = cell("meaning_zh")
         let scope = cell("scope")
         guard !code.isEmpty else {
             return CSVCell.rejection("missing value code", fields: fields, line: line)
@@ -47,7 +51,8 @@ public struct CatalogueReader: Sendable {
             code: code,
             meaning: meaning,
             scope: scope.isEmpty ? "*" : scope,
-            source: entrySource
+            source: entrySource,
+            meaningZH: meaningZH
         )
         return .accepted(entry, maskedPANs: masked)
     }

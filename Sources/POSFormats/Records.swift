@@ -264,17 +264,21 @@ public struct InventoryRow: Sendable, Hashable {
 public struct CatalogueEntry: Sendable, Hashable {
     public var line: Int
     public var code: String
+    /// What the code means, as the catalogue's `meaning` column says it (English in the built-in tables).
     public var meaning: String
     /// `*` for every acquirer, else a jPOS realm.
     public var scope: String
     /// Where the entry comes from: `iso8583-1987`, `cup-2015` or `file`.
     public var source: String
+    /// What the code means in Chinese (the `meaning_zh` column); empty when the catalogue gives none.
+    public var meaningZH: String
 
-    public init(line: Int, code: String, meaning: String, scope: String, source: String) {
+    public init(line: Int, code: String, meaning: String, scope: String, source: String, meaningZH: String = "") {
         self.line = line
         self.code = code
         self.meaning = meaning
         self.scope = scope
         self.source = source
+        self.meaningZH = meaningZH
     }
 }

@@ -1,3 +1,4 @@
+public import POSAnalysis
 public import POSStore
 
 /// A problem with a canned query or the parameters given to it, with a message that names the
@@ -49,6 +50,8 @@ public struct CannedQuery: Sendable, Hashable {
     /// The file name without `.sql`, e.g. `unknown_rate_by_day`.
     public var name: String
     public var title: String
+    /// The title in Chinese (`-- title_zh:`), empty when the header has none.
+    public var titleZH: String
     public var description: String
     public var parameters: [QueryParameter]
     /// The whole file, header included: what is hashed for the query's version.
@@ -62,6 +65,7 @@ public struct CannedQuery: Sendable, Hashable {
         self.name = name
         self.text = text
         var title: String?
+        var titleZH = ""
         var description = ""
         var parameters: [QueryParameter] = []
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -72,6 +76,8 @@ public struct CannedQuery: Sendable, Hashable {
             let place = "query \(name), line \(index + 1)"
             if let value = comment.value(after: "title:") {
                 title = value
+            } else if let value = comment.value(after: "title_zh:") {
+                titleZH = value
             } else if let value = comment.value(after: "description:") {
                 description = value
             } else if let value = comment.value(after: "param:") {
@@ -86,8 +92,14 @@ public struct CannedQuery: Sendable, Hashable {
             throw QueryError("query \(name) has no `-- title:` line in its header")
         }
         self.title = title
+        self.titleZH = titleZH
         self.description = description
         self.parameters = parameters
+    }
+
+    /// The title in `language`: the Chinese one where the header has it, else `title`.
+    public func title(in language: Language) -> String {
+        language == .chinese && !titleZH.isEmpty ? titleZH : title
     }
 
     /// The query's version: the SHA-256 of its text, in lower-case hex.

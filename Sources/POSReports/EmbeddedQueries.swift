@@ -6,6 +6,7 @@ enum EmbeddedQueries {
     static let files: [(name: String, text: String)] = [
         ("acquirer_unmatched_late", #"""
 -- title: Unmatched and late acquirer responses
+-- title_zh: 未匹配和迟到的收单机构应答
 -- description: Per acquirer realm, the request/response pairs the host logged: how many no terminal transaction matched, requests it never answered, responses without a request, and responses slower than the late threshold, with the terminal transactions that timed out before a late answer came.
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
@@ -45,6 +46,7 @@ ORDER BY p.unmatched + p.no_response + coalesce(l.late, 0) DESC, p.realm;
 """#),
         ("code_gaps", #"""
 -- title: Code gaps: response code × code table × firmware
+-- title_zh: 码表缺码：应答码 × 码表 × 固件
 -- description: Every response code the terminals received with a verdict, per code table and firmware: arrivals shown as unknown, arrivals known (declined or approved), the unknown share, and the latest analysis's code-gap test of that code table and of that firmware (q-value, and 1 when it lacks the code).
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
@@ -73,6 +75,7 @@ ORDER BY g.unknown DESC, g.code, g.code_table, g.firmware;
 """#),
         ("failure_causes", #"""
 -- title: Unknown and timed-out transactions by cause
+-- title_zh: 按原因统计的未知应答码和超时交易
 -- description: What each unknown or timed-out transaction came to when both sides were matched (code_table_gap, nonstandard_code, garbled_response, late_response, no_response, request_lost, …), with its share of that outcome and the terminals it happened on.
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
@@ -100,6 +103,7 @@ ORDER BY f.outcome DESC, f.transactions DESC, f.cause;
 """#),
         ("firmware_upgrade_effect", #"""
 -- title: Effect of each firmware upgrade
+-- title_zh: 各次固件升级的效果
 -- description: For each from → to firmware change in the terminals' history, the unknown-code rate of the upgraded terminals in the days before and after the day of the change (Wilson 95% bounds), the ratio after/before, and the analysis's difference-in-differences ratio against terminals not yet upgraded when it found one.
 -- param: days int 14             Whole local days before and after the day of each change compared (the day of the change itself is left out).
 WITH periods AS (
@@ -164,6 +168,7 @@ ORDER BY b.terminals DESC, b.from_firmware, b.to_firmware;
 """#),
         ("network_events_before_failures", #"""
 -- title: Network events before failures
+-- title_zh: 失败交易之前的网络事件
 -- description: For each kind of network event (a terminal's state change, an acquirer realm's link event), the transactions that followed it within the window and the share of them that failed (unknown or timeout), with Wilson 95% bounds, against the failure rate of transactions that followed no event.
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
@@ -206,6 +211,7 @@ ORDER BY rate DESC, transactions DESC, event;
 """#),
         ("rejects_by_file_reason", #"""
 -- title: Rejects by file and reason
+-- title_zh: 按文件和原因统计的拒绝行
 -- description: Rejected lines of each input file by reason, with the first rejected line and its text (card numbers masked); truncated and failed files are listed too, with their error.
 -- param: min_rejects int 1       Reasons with fewer rejected lines in a file are left out.
 WITH latest AS (
@@ -234,6 +240,7 @@ ORDER BY 5 DESC, 1, 4;
 """#),
         ("terminals_most_unknown", #"""
 -- title: Terminals with the most unknown codes
+-- title_zh: 未知应答码最多的终端
 -- description: Terminals ranked by their number of unknown results, with maker, channel, the firmware and code table of their latest transaction, and the rate with Wilson 95% bounds.
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
@@ -284,6 +291,7 @@ LIMIT :limit;
 """#),
         ("top_unknown_codes", #"""
 -- title: Top unknown codes and the code tables that lack them
+-- title_zh: 最常见的未知应答码及缺少这些码的码表
 -- description: Response codes behind unknown results, most frequent first: how often, on how many terminals, how often the acquirer sent that very code, which code tables showed it as unknown and which knew it.
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
@@ -337,6 +345,7 @@ LIMIT :limit;
 """#),
         ("unknown_rate_by_brand_model", #"""
 -- title: Unknown-code rate by brand and model
+-- title_zh: 按品牌和型号的未知应答码比率
 -- description: Terminal makers and models ranked by unknown-code rate, with Wilson 95% bounds.
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
@@ -373,6 +382,7 @@ ORDER BY rate DESC, transactions DESC, brand, model;
 """#),
         ("unknown_rate_by_channel_agent", #"""
 -- title: Unknown-code rate by channel and agent
+-- title_zh: 按渠道和代理商的未知应答码比率
 -- description: Official (bank-issued) and third-party terminals by agent, ranked by unknown-code rate, with Wilson 95% bounds.
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
@@ -409,6 +419,7 @@ ORDER BY rate DESC, transactions DESC, channel, agent;
 """#),
         ("unknown_rate_by_channel_fee_tier", #"""
 -- title: Unknown-code rate by channel and fee tier
+-- title_zh: 按渠道和费率档的未知应答码比率
 -- description: Each channel split by merchant fee tier, with Wilson 95% bounds: whether a tier's rate is the channel's in disguise.
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
@@ -445,6 +456,7 @@ ORDER BY channel, fee_tier;
 """#),
         ("unknown_rate_by_day", #"""
 -- title: Unknown-code rate by day
+-- title_zh: 每日未知应答码比率
 -- description: Transactions and unknown return codes per local day, with the rate as a fraction and its Wilson 95% bounds.
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
@@ -479,6 +491,7 @@ ORDER BY day;
 """#),
         ("unknown_rate_by_fee_tier", #"""
 -- title: Unknown-code rate by fee tier
+-- title_zh: 按费率档的未知应答码比率
 -- description: Merchant fee tiers ranked by unknown-code rate, with Wilson 95% bounds.
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
@@ -515,6 +528,7 @@ ORDER BY rate DESC, transactions DESC, fee_tier;
 """#),
         ("unknown_rate_by_firmware", #"""
 -- title: Unknown-code rate by firmware
+-- title_zh: 按固件的未知应答码比率
 -- description: Firmware builds (as each transaction ran) ranked by unknown-code rate, with Wilson 95% bounds.
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
@@ -551,6 +565,7 @@ ORDER BY rate DESC, transactions DESC, firmware;
 """#),
         ("unknown_rate_by_firmware_code_table", #"""
 -- title: Unknown-code rate by firmware and code table
+-- title_zh: 按固件和码表的未知应答码比率
 -- description: Firmware builds with the response-code table they carried, ranked by unknown-code rate, with Wilson 95% bounds.
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).
@@ -587,6 +602,7 @@ ORDER BY rate DESC, transactions DESC, firmware, code_table;
 """#),
         ("unknown_rate_by_network_window", #"""
 -- title: Unknown-code rate by network window
+-- title_zh: 按网络事件窗口的未知应答码比率
 -- description: Transactions with and without a network event (terminal down, weak or switch, or an acquirer link event) in the 60 s before, by signal band, with Wilson 95% bounds.
 -- param: since date window_start   The first local day to include (default: the first day of the last analysis window).
 -- param: until date window_end     The last local day to include (default: the last day of the last analysis window).

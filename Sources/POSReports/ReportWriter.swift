@@ -1,4 +1,6 @@
 import Glibc
+public import POSAnalysis
+import POSFormats
 public import POSStore
 
 /// What the caller of `ReportWriter` adds to the manifest: who wrote it, with what options, and
@@ -14,6 +16,8 @@ public struct ReportContext: Sendable {
     public var run: JSONValue?
     /// When the report was made (Unix seconds).
     public var generatedAt: Int
+    /// The language of `summary.html` (`--lang`); the CSV files and the manifest are the same in every language.
+    public var language: Language = .english
 
     public init(toolVersion: String) {
         self.toolVersion = toolVersion
@@ -113,7 +117,8 @@ public enum ReportWriter {
         let change = try FindingsChange.read(database)
         let page = SummaryPage(
             overview: overview, findings: findings, results: results, inputs: inputs,
-            files: written.map(\.name) + ["manifest.json"], context: context, queries: queries, change: change
+            files: written.map(\.name) + ["manifest.json"], context: context, queries: queries, change: change,
+            catalogue: try ResponseCodeCatalogue.inForce(database)
         )
         try emit("summary.html", page.html(), rows: 0)
         timings.append(("summary", monotonicSeconds() - lap))

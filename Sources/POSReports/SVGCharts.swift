@@ -1,3 +1,5 @@
+import POSAnalysis
+
 /// A rate with its Wilson 95% interval and the counts behind it: one bar or one point of a chart.
 public struct RatePoint: Sendable, Hashable {
     public var label: String
@@ -43,13 +45,14 @@ enum SVGChart {
 
     /// Horizontal bars of rates with their 95% whiskers and a dashed line at `overall`.
     /// Bars whose lower bound is above `overall` are drawn in the alarm colour.
-    static func bars(_ points: [RatePoint], overall: Double?, maxBars: Int = 14, minTransactions: Int = 30) -> String {
+    static func bars(_ points: [RatePoint], overall: Double?, maxBars: Int = 14, minTransactions: Int = 30, language: Language = .english) -> String {
+        func t(_ key: InterfaceText, _ values: String...) -> String { InterfaceText.fill(key.text[language], values) }
         // A group of a handful of transactions has an interval as wide as the axis and says nothing.
         let large = points.filter { $0.transactions >= minTransactions }
         let shown = Array(large.prefix(maxBars))
-        guard !points.isEmpty else { return empty() }
+        guard !points.isEmpty else { return empty(language) }
         guard !shown.isEmpty else {
-            return "<p class=\"note\">No group has \(minTransactions) transactions or more yet; the counts are in the CSV.</p>"
+            return "<p class=\"note\">\(escape(t(.chartNoLargeGroup, String(minTransactions))))</p>"
         }
         let labelWidth = 210.0, valueWidth = 118.0, rowHeight = 24.0, top = 26.0
         let plotWidth = width - labelWidth - valueWidth - 12
@@ -77,15 +80,15 @@ enum SVGChart {
         }
         svg += "</svg>"
         var notes: [String] = []
-        if large.count > shown.count { notes.append("The first \(shown.count) of \(large.count) groups are drawn.") }
-        if large.count < points.count { notes.append("\(points.count - large.count) with fewer than \(minTransactions) transactions left out.") }
-        if !notes.isEmpty { svg += "<p class=\"note\">" + notes.joined(separator: " ") + " Every row is in the CSV.</p>" }
+        if large.count > shown.count { notes.append(t(.chartFirstGroupsDrawn, String(shown.count), String(large.count))) }
+        if large.count < points.count { notes.append(t(.chartSmallGroupsLeftOut, String(points.count - large.count), String(minTransactions))) }
+        if !notes.isEmpty { svg += "<p class=\"note\">" + escape(notes.joined(separator: language == .chinese ? "" : " ") + t(.chartEveryRowInCSV)) + "</p>" }
         return svg
     }
 
     /// A daily rate as a line with its 95% band, and a dashed line at `overall`.
-    static func daily(_ points: [RatePoint], overall: Double?) -> String {
-        guard !points.isEmpty else { return empty() }
+    static func daily(_ points: [RatePoint], overall: Double?, language: Language = .english) -> String {
+        guard !points.isEmpty else { return empty(language) }
         let left = 52.0, right = 16.0, top = 14.0, bottom = 30.0, height = 230.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let maximum = niceMaximum(max(points.map(\.high).max() ?? 0, overall ?? 0))
@@ -124,7 +127,9 @@ enum SVGChart {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"100%\" role=\"img\" font-family=\"system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK SC', sans-serif\">"
     }
 
-    static func empty() -> String { "<p class=\"note\">No data yet: run <code>posrca analyze</code> after an ingest.</p>" }
+    static func empty(_ language: Language) -> String {
+        "<p class=\"note\">" + InterfaceText.fill(escape(InterfaceText.chartNoData.text[language]), ["<code>posrca analyze</code>"]) + "</p>"
+    }
 
     static func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String, width: Double = 1) -> String {
         "<line x1=\"\(f(x1))\" y1=\"\(f(y1))\" x2=\"\(f(x2))\" y2=\"\(f(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(f(width))\"/>"

@@ -1,6 +1,14 @@
+import POSAnalysis
+import POSFormats
+
 /// `summary.html`: one self-contained page for the person on call. Totals, the top findings with
-/// their evidence sentences, and four charts as inline SVG. No script, no external style, font
-/// or image, so it opens offline, from a mail attachment or a file share.
+/// their evidence sentences and recommendations, and four charts as inline SVG. No script, no
+/// external style, font or image, so it opens offline, from a mail attachment or a file share.
+///
+/// Written in `context.language`: every word of the page comes from `InterfaceText`, finding
+/// sentences from `Finding.evidence(in:)` and `recommendation(in:)`, code meanings from the
+/// catalogue's `meaning_zh` for Chinese. Numbers, days, patterns, codes and file names are the
+/// same in every language.
 struct SummaryPage {
     var overview: Overview
     var findings: ResultTable
@@ -13,17 +21,23 @@ struct SummaryPage {
     var queries: QueryLibrary
     /// The findings against the previous run's.
     var change = FindingsChange()
+    /// The catalogue in force, for the meanings of the codes a finding names.
+    var catalogue = ResponseCodeCatalogue.builtIn
 
     static let topFindings = 8
+    /// Codes named with their meaning under a finding; the rest are in `top_codes` of findings.csv.
+    static let codesWithMeaning = 3
+
+    var language: Language { context.language }
 
     func html() -> String {
         var page = """
             <!DOCTYPE html>
-            <html lang="en">
+            <html lang="\(language.rawValue)">
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>posrca — unknown return codes \(e(overview.lastDay ?? ""))</title>
+            <title>\(e(t(.pageTitle, overview.lastDay ?? "")))</title>
             <style>\(Self.style)</style>
             </head>
             <body>
@@ -42,14 +56,14 @@ struct SummaryPage {
     // MARK: - Sections
 
     func header() -> String {
-        let range = overview.firstDay.map { first in first == overview.lastDay ? first : "\(first) – \(overview.lastDay ?? first)" } ?? "no transactions yet"
-        let window = overview.windowSince.map { since in " (analysis window \(since) – \(overview.windowUntil ?? since))" } ?? ""
+        let range = overview.firstDay.map { first in first == overview.lastDay ? first : "\(first) – \(overview.lastDay ?? first)" } ?? t(.noTransactionsYet)
+        let window = overview.windowSince.map { since in t(.pageWindow, since, overview.windowUntil ?? since) } ?? ""
         return """
             <header>
               <div class="brand">posrca</div>
               <div>
-                <h1>Why terminals show unknown return codes</h1>
-                <p class="sub">Transactions of \(e(range))\(e(window)) · generated \(e(Overview.rfc3339(context.generatedAt))) · posrca \(e(context.toolVersion))</p>
+                <h1>\(e(t(.pageHeading)))</h1>
+                <p class="sub">\(e(t(.pageSubtitle, range, window, Overview.rfc3339(context.generatedAt), context.toolVersion)))</p>
               </div>
             </header>
             <main>
@@ -64,19 +78,19 @@ struct SummaryPage {
         let rate = overview.unknownRate
         let problemFiles = overview.files - (overview.filesByStatus["ok"] ?? 0) - (overview.filesByStatus["skipped_duplicate"] ?? 0)
         var html = "<section class=\"cards\">"
-        html += card("Transactions", grouped(overview.transactions), "\(grouped(overview.terminals)) terminals")
-        html += card("Unknown codes", grouped(overview.unknown), rate.map { SVGChart.percent($0) + " of analysed" } ?? "not analysed yet", alarm: overview.unknown > 0)
-        html += card("Timeouts", grouped(overview.outcomes["timeout"] ?? 0), "no answer reached the terminal")
-        html += card("Findings", grouped(findings.rows.count), findings.rows.isEmpty ? "nothing beyond chance" : "ranked by excess unknowns", alarm: !findings.rows.isEmpty)
-        html += card("Input files", grouped(overview.files), "\(grouped(overview.rejects)) rejected lines" + (problemFiles > 0 ? " · \(problemFiles) not ok" : ""), alarm: overview.rejects > 0 || problemFiles > 0)
+        html += card(t(.cardTransactions), grouped(overview.transactions), t(.cardTerminals, grouped(overview.terminals)))
+        html += card(t(.cardUnknownCodes), grouped(overview.unknown), rate.map { t(.cardShareOfAnalysed, SVGChart.percent($0)) } ?? t(.cardNotAnalysedYet), alarm: overview.unknown > 0)
+        html += card(t(.cardTimeouts), grouped(overview.outcomes["timeout"] ?? 0), t(.cardTimeoutsNote))
+        html += card(t(.cardFindings), grouped(findings.rows.count), findings.rows.isEmpty ? t(.cardNothingBeyondChance) : t(.cardRankedByExcess), alarm: !findings.rows.isEmpty)
+        html += card(t(.cardInputFiles), grouped(overview.files), t(.cardRejectedLines, grouped(overview.rejects)) + (problemFiles > 0 ? t(.cardFilesNotOK, String(problemFiles)) : ""), alarm: overview.rejects > 0 || problemFiles > 0)
         html += "</section>\n"
         return html
     }
 
     func findingsSection() -> String {
-        var html = "<section><h2>Top findings</h2>\n"
+        var html = "<section><h2>\(e(t(.topFindings)))</h2>\n"
         guard !findings.rows.isEmpty else {
-            return html + "<p class=\"empty\">No finding: nothing in the data carries the unknown codes more than chance would.</p></section>\n"
+            return html + "<p class=\"empty\">\(e(t(.pageNoFinding)))</p></section>\n"
         }
         func cell(_ row: [String?], _ name: String) -> String? {
             findings.columns.firstIndex(of: name).flatMap { row[$0] }
@@ -86,103 +100,141 @@ struct SummaryPage {
         for row in findings.rows.prefix(Self.topFindings) {
             let kind = cell(row, "kind") ?? ""
             let confounded = cell(row, "confounded_by").flatMap { $0.isEmpty ? nil : $0 }
+            let sentences = Self.sentences(of: row, columns: findings.columns, language: language)
             html += "<li class=\"finding\(confounded == nil ? "" : " confounded")\">"
             html += "<div class=\"rank\">\(e(cell(row, "rank") ?? ""))</div><div class=\"body\">"
             let isNew = change.hasPrevious && change.isNew(kind: kind, pattern: cell(row, "pattern") ?? "")
-            html += "<div class=\"head\"><span class=\"kind \(e(kind))\">\(e(kind.replacingAll("_", with: " ")))</span><code>\(e(cell(row, "pattern") ?? ""))</code>"
-            html += (isNew ? "<span class=\"new\">new since the last run</span>" : "") + "</div>"
-            html += "<p class=\"evidence\">\(e(cell(row, "evidence") ?? ""))</p><div class=\"facts\">"
+            html += "<div class=\"head\"><span class=\"kind \(e(kind))\" title=\"\(e(kind))\">\(e(kindName(kind)))</span><code>\(e(cell(row, "pattern") ?? ""))</code>"
+            html += (isNew ? "<span class=\"new\">\(e(t(.newSinceLastRun)))</span>" : "") + "</div>"
+            html += "<p class=\"evidence\">\(e(sentences.evidence))</p>"
+            if !sentences.recommendation.isEmpty {
+                html += "<p class=\"recommendation\"><span class=\"label\">\(e(t(.recommendation)))</span> \(e(sentences.recommendation))</p>"
+            }
+            html += "<div class=\"facts\">"
             if let n = cell(row, "n_txns"), let o = cell(row, "n_unknown") {
-                html += fact("\(cell(row, "outcome") ?? "unknown")", "\(o) of \(n)")
+                html += fact(valueName(cell(row, "outcome") ?? "unknown"), t(.factCount, o, n))
             }
             if let rate = number(row, "rate") {
                 var text = SVGChart.percent(rate)
                 if let lo = number(row, "rate_lo"), let hi = number(row, "rate_hi") { text += " (\(SVGChart.percent(lo))–\(SVGChart.percent(hi)))" }
-                if let base = number(row, "baseline_rate") { text += " vs \(SVGChart.percent(base))" }
-                html += fact("rate", text)
+                if let base = number(row, "baseline_rate") { text += t(.factVersusBaseline, SVGChart.percent(base)) }
+                html += fact(t(.factRate), text)
             }
             if let ratio = number(row, "risk_ratio") {
                 var text = CFormat.number(ratio, "%.2f") + "×"
                 if let lo = number(row, "rr_lo"), let hi = number(row, "rr_hi") { text += " (\(CFormat.number(lo, "%.2f"))–\(CFormat.number(hi, "%.2f")))" }
-                html += fact(kind == "firmware_change" ? "DiD ratio" : "risk ratio", text)
+                html += fact(kind == "firmware_change" ? t(.factDiDRatio) : t(.factRiskRatio), text)
             }
-            if let excess = number(row, "excess_unknown") { html += fact("excess", CFormat.number(excess, "%.0f")) }
-            if let cause = cell(row, "top_cause"), !cause.isEmpty { html += fact("top cause", cause) }
-            if let codes = cell(row, "top_codes"), !codes.isEmpty { html += fact("codes", codes) }
-            if let confounded { html += fact("confounded by", confounded) }
+            if let excess = number(row, "excess_unknown") { html += fact(t(.factExcess), CFormat.number(excess, "%.0f")) }
+            if let cause = cell(row, "top_cause"), !cause.isEmpty { html += fact(t(.factTopCause), AnalysisSummary.topCause(cause, language)) }
+            if let codes = cell(row, "top_codes"), !codes.isEmpty { html += fact(t(.factCodes), codesWithMeanings(codes)) }
+            if let confounded { html += fact(t(.factConfoundedBy), confounded) }
             html += "</div></div></li>\n"
         }
         html += "</ol>\n"
         html += changeNote()
         if findings.rows.count > Self.topFindings {
-            html += "<p class=\"note\">\(findings.rows.count - Self.topFindings) more in <a href=\"findings.csv\">findings.csv</a>.</p>\n"
+            html += "<p class=\"note\">\(markup(.moreFindings, String(findings.rows.count - Self.topFindings), "<a href=\"findings.csv\">findings.csv</a>"))</p>\n"
         }
         return html + "</section>\n"
     }
 
+    /// A finding row's evidence sentence and recommendation in `language`, through
+    /// `Finding.evidence(in:)` and `recommendation(in:)`, so that the page falls back exactly as
+    /// the analysis does (English where no Chinese is stored). Reads the columns `evidence`,
+    /// `evidence_zh`, `recommendation` and `recommendation_zh`; a missing column reads as empty.
+    static func sentences(of row: [String?], columns: [String], language: Language) -> (evidence: String, recommendation: String) {
+        func cell(_ name: String) -> String { columns.firstIndex(of: name).flatMap { row[$0] } ?? "" }
+        let finding = Finding(
+            kind: cell("kind"), pattern: cell("pattern"), outcome: cell("outcome"), transactions: 0, outcomes: 0, rate: 0, rateLow: 0,
+            rateHigh: 0, baselineRate: 0, riskRatio: 0, riskRatioLow: 0, riskRatioHigh: 0, pValue: 0, qValue: 0, excess: 0,
+            shareOfOutcome: 0, topCause: "", topCodes: "", confoundedBy: nil, evidence: cell("evidence"), evidenceZH: cell("evidence_zh"),
+            recommendation: cell("recommendation"), recommendationZH: cell("recommendation_zh")
+        )
+        return (finding.evidence(in: language), finding.recommendation(in: language))
+    }
+
+    /// `A7:28|Q1:3` with each code's meaning in the page's language: `A7:28 (Security processing
+    /// failed …), Q1:3`; a code in no catalogue stays bare. The first `codesWithMeaning` only.
+    func codesWithMeanings(_ codes: String) -> String {
+        let parts = codes.split(separator: "|").map(String.init)
+        var shown: [String] = []
+        for part in parts.prefix(Self.codesWithMeaning) {
+            let code = part.split(separator: ":", maxSplits: 1).first.map(String.init) ?? part
+            if let meaning = CodeCatalogueReport.meaning(of: code, in: catalogue, language: language) {
+                shown.append(language == .chinese ? "\(part)（\(meaning)）" : "\(part) (\(meaning))")
+            } else {
+                shown.append(part)
+            }
+        }
+        if parts.count > shown.count { shown.append("…") }
+        return shown.joined(separator: InterfaceText.listSeparator(language))
+    }
+
     /// New, persisting and gone findings against the previous run, by kind and pattern.
     func changeNote() -> String {
-        guard change.hasPrevious else { return "<p class=\"note\">First analysis run: every finding is new.</p>\n" }
-        var parts = ["\(change.new.count) new", "\(change.persisting.count) still there", "\(change.gone.count) gone"]
-        if change.new.isEmpty && change.gone.isEmpty { parts = ["the same findings as the previous run"] }
-        var html = "<p class=\"note\">Since the previous run: \(e(parts.joined(separator: ", ")))."
+        guard change.hasPrevious else { return "<p class=\"note\">\(e(t(.firstRun)))</p>\n" }
+        var parts = [t(.changeNew, String(change.new.count)), t(.changePersisting, String(change.persisting.count)), t(.changeGone, String(change.gone.count))]
+        if change.new.isEmpty && change.gone.isEmpty { parts = [t(.changeSame)] }
+        var html = "<p class=\"note\">\(e(t(.changeSincePrevious, parts.joined(separator: InterfaceText.listSeparator(language)))))"
         if !change.gone.isEmpty {
-            html += " Gone: " + change.gone.map { "<code>\(e($0.pattern))</code> (\(e($0.kind.replacingAll("_", with: " "))))" }.joined(separator: ", ") + "."
+            let gone = change.gone.map { "<code>\(e($0.pattern))</code> (\(e(kindName($0.kind))))" }.joined(separator: InterfaceText.listSeparator(language))
+            html += markup(.changeGoneList, gone)
         }
         return html + "</p>\n"
     }
 
     func chartsSection() -> String {
         let overall = overview.unknownRate
-        func chart(_ title: String, _ caption: String, _ query: String, _ svg: ([RatePoint]) -> String, labels: [String]) -> String {
+        func chart(_ title: InterfaceText, _ caption: InterfaceText, _ query: String, _ svg: ([RatePoint]) -> String, labels: [String]) -> String {
             let body: String
             if let table = results[query] {
                 body = svg(RatePoint.points(from: table, labelColumns: labels))
             } else {
-                body = "<p class=\"note\">The query \(e(query)) is not in \(e(queries.origin)).</p>"
+                body = "<p class=\"note\">\(e(t(.chartQueryMissing, query, queries.origin)))</p>"
             }
-            return "<figure class=\"chart\"><figcaption><h3>\(e(title))</h3><p>\(e(caption)) <a href=\"\(e(query)).csv\">CSV</a></p></figcaption>\(body)</figure>\n"
+            return "<figure class=\"chart\"><figcaption><h3>\(e(t(title)))</h3><p>\(e(t(caption))) <a href=\"\(e(query)).csv\">CSV</a></p></figcaption>\(body)</figure>\n"
         }
-        var html = "<section><h2>Where the unknown codes are</h2>\n"
-        html += "<p class=\"legend\"><span class=\"swatch normal\"></span>rate with its 95% interval <span class=\"swatch alarm\"></span>interval entirely above the overall rate <span class=\"dash\"></span>overall rate"
+        var html = "<section><h2>\(e(t(.chartsHeading)))</h2>\n"
+        html += "<p class=\"legend\"><span class=\"swatch normal\"></span>\(e(t(.legendRate))) <span class=\"swatch alarm\"></span>\(e(t(.legendRaised))) <span class=\"dash\"></span>\(e(t(.legendOverall)))"
         html += overall.map { " (\(SVGChart.percent($0)))" } ?? ""
         html += "</p>\n<div class=\"grid\">\n"
-        html += chart("Unknown rate by day", "Each local day, with its Wilson 95% band.", "unknown_rate_by_day", { SVGChart.daily($0, overall: overall) }, labels: ["day"])
-        html += chart("By firmware", "The firmware each transaction ran on.", "unknown_rate_by_firmware", { SVGChart.bars($0, overall: overall) }, labels: ["firmware"])
-        html += chart("By channel and fee tier", "Bank-issued (official) and agent (third_party) terminals, by merchant fee tier.", "unknown_rate_by_channel_fee_tier", { SVGChart.bars($0, overall: overall) }, labels: ["channel", "fee_tier"])
-        html += chart("Network window", "With or without a network event in the 60 s before (net_event_60s), by signal band.", "unknown_rate_by_network_window", { SVGChart.bars($0, overall: overall) }, labels: ["net_event_60s", "rssi_band"])
+        html += chart(.chartByDay, .chartByDayCaption, "unknown_rate_by_day", { SVGChart.daily($0, overall: overall, language: language) }, labels: ["day"])
+        html += chart(.chartByFirmware, .chartByFirmwareCaption, "unknown_rate_by_firmware", { SVGChart.bars($0, overall: overall, language: language) }, labels: ["firmware"])
+        html += chart(.chartByChannelFeeTier, .chartByChannelFeeTierCaption, "unknown_rate_by_channel_fee_tier", { SVGChart.bars($0, overall: overall, language: language) }, labels: ["channel", "fee_tier"])
+        html += chart(.chartNetworkWindow, .chartNetworkWindowCaption, "unknown_rate_by_network_window", { SVGChart.bars($0, overall: overall, language: language) }, labels: ["net_event_60s", "rssi_band"])
         html += "</div></section>\n"
         return html
     }
 
     func inputsSection() -> String {
-        var html = "<section><h2>Inputs</h2>\n<p>"
-        let statuses = overview.filesByStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-        html += "\(grouped(overview.files)) files (\(e(statuses.isEmpty ? "none" : statuses))), \(grouped(overview.rejects)) rejected lines. "
-        html += "Hashes and counts of every file are in <a href=\"manifest.json\">manifest.json</a>; rejected lines by reason in <a href=\"rejects_by_file_reason.csv\">rejects_by_file_reason.csv</a>.</p>\n"
+        var html = "<section><h2>\(e(t(.inputsHeading)))</h2>\n<p>"
+        let statuses = overview.filesByStatus.sorted { $0.key < $1.key }.map { t(.fileStatusCount, String($0.value), $0.key) }.joined(separator: InterfaceText.listSeparator(language))
+        html += e(t(.inputsTotals, grouped(overview.files), statuses.isEmpty ? t(.noFiles) : statuses, grouped(overview.rejects)))
+        html += markup(.inputsWhereToLook, "<a href=\"manifest.json\">manifest.json</a>", "<a href=\"rejects_by_file_reason.csv\">rejects_by_file_reason.csv</a>") + "</p>\n"
         guard let path = inputs.columns.firstIndex(of: "path"), let status = inputs.columns.firstIndex(of: "status"),
               let rejects = inputs.columns.firstIndex(of: "rejects") else { return html + "</section>\n" }
         let error = inputs.columns.firstIndex(of: "error")
         let attention = inputs.rows.filter { ($0[status] != "ok" && $0[status] != "skipped_duplicate") || ($0[rejects].flatMap { Int($0) } ?? 0) > 0 }
         if !attention.isEmpty {
-            html += "<table><thead><tr><th>file</th><th>status</th><th class=\"num\">rejects</th><th>error</th></tr></thead><tbody>\n"
+            html += "<table><thead><tr><th>\(e(t(.columnFile)))</th><th>\(e(t(.columnStatus)))</th><th class=\"num\">\(e(t(.columnRejects)))</th><th>\(e(t(.columnError)))</th></tr></thead><tbody>\n"
             for row in attention.prefix(20) {
                 html += "<tr><td><code>\(e(row[path] ?? ""))</code></td><td>\(e(row[status] ?? ""))</td><td class=\"num\">\(e(row[rejects] ?? ""))</td><td>\(e(error.flatMap { row[$0] } ?? ""))</td></tr>\n"
             }
             html += "</tbody></table>\n"
-            if attention.count > 20 { html += "<p class=\"note\">\(attention.count - 20) more files need attention; see the manifest.</p>\n" }
+            if attention.count > 20 { html += "<p class=\"note\">\(e(t(.moreFilesNeedAttention, String(attention.count - 20))))</p>\n" }
         }
         return html + "</section>\n"
     }
 
     func footer() -> String {
-        var html = "<section><h2>Files of this report</h2><ul class=\"files\">"
+        var html = "<section><h2>\(e(t(.reportFilesHeading)))</h2><ul class=\"files\">"
         for name in files {
-            let title = queries.queries.first { $0.name + ".csv" == name }?.title
+            let title = queries.queries.first { $0.name + ".csv" == name }?.title(in: language)
             html += "<li><a href=\"\(e(name))\">\(e(name))</a>" + (title.map { " — \(e($0))" } ?? "") + "</li>"
         }
-        html += "</ul></section>\n</main>\n<footer>Rates are fractions of analysed transactions with Wilson 95% intervals; risk ratios with Katz intervals. "
-        html += "Findings, their evidence and the CSV files come from the same database; the manifest records the inputs' SHA-256, the options and each query's version.</footer>\n"
+        html += "</ul></section>\n</main>\n<footer>\(e(t(.footerRates)))"
+        html += "\(e(t(.footerSources)))</footer>\n"
         return html
     }
 
@@ -193,6 +245,20 @@ struct SummaryPage {
     }
 
     func e(_ text: String) -> String { SVGChart.escape(text) }
+
+    /// The page's text for `key` in its language, with `values` in its placeholders.
+    func t(_ key: InterfaceText, _ values: String...) -> String { InterfaceText.fill(key.text[language], values) }
+
+    /// The page's text for `key`, escaped, with pieces of HTML (links, code) in its placeholders.
+    func markup(_ key: InterfaceText, _ html: String...) -> String { InterfaceText.fill(e(key.text[language]), html) }
+
+    /// A value of the views (an outcome) in the page's language.
+    func valueName(_ value: String) -> String { InterfaceText.name(ofValue: value, in: language) }
+
+    /// A finding kind as the page shows it: `firmware change` in English, `固件变更` in Chinese.
+    func kindName(_ kind: String) -> String {
+        language == .english ? kind.replacingAll("_", with: " ") : valueName(kind)
+    }
 
     /// 130249 → `130,249`: for the eye only; CSV keeps plain numbers.
     func grouped(_ value: Int) -> String {
@@ -241,6 +307,8 @@ struct SummaryPage {
         .new { font-size: 11px; text-transform: uppercase; letter-spacing: .05em; padding: 2px 7px; border-radius: 999px;
                background: #fee2e2; color: #991b1b; white-space: nowrap; }
         .evidence { margin: 6px 0 8px; font-size: 14.5px; }
+        .recommendation { margin: -2px 0 8px; font-size: 13.5px; padding: 6px 10px; background: #f0f9ff; border-radius: 6px; }
+        .recommendation .label { font-weight: 600; color: #0369a1; margin-right: 4px; }
         .facts { display: flex; flex-wrap: wrap; gap: 6px 16px; font-size: 12.5px; color: var(--soft); font-variant-numeric: tabular-nums; }
         .fact .label { text-transform: uppercase; font-size: 11px; letter-spacing: .04em; color: #64748b; }
         .grid { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }

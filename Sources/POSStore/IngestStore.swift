@@ -167,7 +167,7 @@ public final class IngestStore {
             INSERT OR REPLACE INTO inventory(tid, file_id, line, mid, brand, model, channel, agent, fee_tier, fee_rate, region, mcc, firmware)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
             """)
-        insertCatalogue = try database.prepare("INSERT INTO catalogue_entries(file_id, line, code, meaning, scope) VALUES (?1, ?2, ?3, ?4, ?5)")
+        insertCatalogue = try database.prepare("INSERT INTO catalogue_entries(file_id, line, code, meaning, scope, meaning_zh) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
         insertReject = try database.prepare("INSERT INTO rejected_lines(file_id, line, reason, text) VALUES (?1, ?2, ?3, ?4)")
         insertFileRow = try database.prepare("""
             INSERT INTO input_files(path, sha256, kind, compression, bytes, status, ingested_at) VALUES (?1, '', 'pending', 'none', 0, 'failed', ?2)
@@ -951,6 +951,7 @@ public final class IngestStore {
         s.bind(e.code, at: 3)
         s.bind(e.meaning, at: 4)
         s.bind(e.scope, at: 5)
+        s.bind(e.meaningZH.isEmpty ? nil : e.meaningZH, at: 6)
         try s.run()
         rows += 1
     }

@@ -38,6 +38,7 @@ public enum Schema {
                 if now >= 1 { try addContentIdentity(on: database) }
                 if now >= 1 { try addMissingColumns(Self.findingColumns, to: "run_findings", on: database) }
                 if now < version || again != hash { try database.execute(sql) }
+                if now >= 1 { try addMissingColumns(Self.catalogueColumns, to: "catalogue_entries", on: database) }
                 if now == 1 { try database.execute(Self.afterVersion2) }
                 if now >= 1 { try database.execute(Self.rawHashOfEarlierRows) }
                 try database.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_hash', '\(hash)')")
@@ -117,13 +118,7 @@ public enum Schema {
     /// Guarded by the table's columns rather than the version: a build from before them opens
     /// such a database as version 2 and keeps working (its rows then come in as rows from before).
     static func addContentIdentity(on database: Database) throws {
-        let statement = try database.prepare("SELECT name FROM pragma_table_info('input_files')")
-        var present: Set<String> = []
-        while try statement.step() { present.insert(statement.text(0) ?? "") }
-        guard !present.isEmpty else { return }
-        for (name, type) in contentIdentityColumns where !present.contains(name) {
-            try database.execute("ALTER TABLE input_files ADD COLUMN \(name) \(type)")
-        }
+        try addMissingColumns(contentIdentityColumns, to: "input_files", on: database)
     }
 
     /// The columns issue 10 gave `run_findings`, added to a database written before them.
@@ -150,6 +145,9 @@ public enum Schema {
     /// of another file (docs/notes-issue9-ledger.md says what follows).
     static let rawHashOfEarlierRows = "UPDATE input_files SET raw_sha256 = sha256 WHERE raw_sha256 IS NULL AND head_sha256 IS NULL"
 
+    /// The catalogue's Chinese meanings (issue 10), added to a database written before them;
+    /// entries already in have none: the build that read their files kept none.
+    static let catalogueColumns = [("meaning_zh", "TEXT")]
     /// Switches a new database to WAL, waiting while another process does the same.
     ///
     /// Changing the journal mode needs the file to itself, and SQLite answers `SQLITE_BUSY` at once

@@ -257,7 +257,8 @@ CREATE TABLE IF NOT EXISTS catalogue_entries (
     line        INTEGER NOT NULL,
     code        TEXT NOT NULL,
     meaning     TEXT NOT NULL,
-    scope       TEXT NOT NULL
+    scope       TEXT NOT NULL,
+    meaning_zh  TEXT                -- the `meaning_zh` column of the file, NULL when it has none
 );
 CREATE INDEX IF NOT EXISTS catalogue_entries_by_file ON catalogue_entries(file_id);
 

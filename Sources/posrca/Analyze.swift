@@ -22,6 +22,7 @@ extension POSRCA {
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var lock: LockOptions
+        @OptionGroup var language: LanguageOptions
         @OptionGroup(title: "Thresholds") var thresholds: ThresholdOptions
 
         @Option(name: .long, help: "What to explain: unknown (default), timeout or failed (not approved). (env POSRCA_OUTCOME)")
@@ -64,7 +65,8 @@ extension POSRCA {
             let progress = ProgressLine(enabled: standardErrorIsTerminal)
             let result = try failing { try Analysis.run(database: store.database, options: options, progress: progress.show) }
             progress.clear()
-            print(AnalysisPrinter.summary(result, options: options, top: top ?? environment("TOP").flatMap(Int.init) ?? 10))
+            let top = top ?? environment("TOP").flatMap(Int.init) ?? 10
+            print(AnalysisSummary.text(result, target: options.target, top: top, language: language.language))
         }
 
         func analysisOptions() throws -> AnalysisOptions {
@@ -83,55 +85,5 @@ extension POSRCA {
             }
             return options
         }
-    }
-}
-
-/// The text `posrca analyze` prints: totals, then the top findings with their evidence.
-enum AnalysisPrinter {
-    static func summary(_ result: AnalysisResult, options: AnalysisOptions, top: Int) -> String {
-        let total = result.transactions
-        var text = "Window \(result.window.text): analysed \(total) transactions; \(result.matchedTransactions) matched to \(result.acquirerPairs) acquirer request/response pairs.\n"
-        if !result.window.uncoveredDays.isEmpty {
-            text += "Not analysed, acquirer logs missing: \(result.window.uncoveredDays.map(LocalDay.text).joined(separator: ", ")).\n"
-        }
-        if result.window.terminalSideOnly && total > 0 {
-            text += "No acquirer log in the database: causes are from the terminals' side alone (unmatched).\n"
-        }
-        let r = result.recompute
-        text += r.batches == 0
-            ? "Nothing new since the last analysis" + (result.reused ? "; findings as the last run left them.\n" : ".\n")
-            : "Recomputed \(r.terminalDays) terminal-days on \(r.days) days (\(r.transactions) transactions) in \(String(format: "%.2f", r.seconds)) s.\n"
-        let outcomes = Outcome.allCases.map { "\($0): \(result.outcomes[$0] ?? 0)" }.joined(separator: ", ")
-        text += "Outcomes: \(outcomes).\n"
-        let explained = result.causes.values.reduce(0, +)
-        if explained > 0 {
-            let causes = result.causes.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-                .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            text += "Causes of the \(explained) \(options.target.rawValue) transactions: \(causes).\n"
-        }
-        if result.findings.isEmpty {
-            text += "\nNo finding: nothing carries the \(options.target.rawValue) outcomes more than chance would.\n"
-        } else {
-            text += "\nTop findings (all \(result.findings.count) are in the findings view and findings.csv):\n\n"
-            let shown = Array(result.findings.prefix(top))
-            var table = ResultTable(columns: ["rank", "kind", "pattern", "n", options.target.rawValue, "rate", "risk ratio (95% CI)", "top cause", "confounded by"])
-            for (index, f) in shown.enumerated() {
-                table.rows.append([
-                    String(index + 1), f.kind, f.pattern, String(f.transactions), String(f.outcomes),
-                    String(format: "%.2f%%", f.rate * 100),
-                    String(format: "%.2f (%.2f–%.2f)", f.riskRatio, f.riskRatioLow, f.riskRatioHigh),
-                    f.topCause, f.confoundedBy ?? "",
-                ])
-            }
-            text += TableRenderer.aligned(table)
-            text += "\n"
-            for (index, f) in shown.enumerated() { text += "\(index + 1). \(f.evidence)\n" }
-        }
-        var timing = result.timings.map { $0.phase + String(format: " %.2f s", $0.seconds) }.joined(separator: ", ")
-        if !result.recompute.phases.isEmpty {
-            timing += " (recompute: " + result.recompute.phases.map { $0.phase + String(format: " %.2f s", $0.seconds) }.joined(separator: ", ") + ")"
-        }
-        text += "\nTimings: \(timing).\n"
-        return text
     }
 }

@@ -46,6 +46,7 @@ extension POSRCA {
         @OptionGroup var output: OutputOptions
         @OptionGroup var timeZones: TimeZoneOptions
         @OptionGroup var queries: QueriesOptions
+        @OptionGroup var language: LanguageOptions
 
         func validate() throws {
             if let keepDays, keepDays < 1 { throw ValidationError("--keep-days must be at least 1.") }
@@ -186,8 +187,9 @@ struct NightlyRun {
         let outcome = try logged("report") { () -> ReportOutcome in
             try FileOutput.removeTree(temporary)
             var context = ReportContext(toolVersion: POSRCAVersion.current)
+            context.language = command.language.language
             context.options = [
-                ("command", .string("nightly")), ("inbox", .string(inbox)), ("db", .string(databasePath)), ("reports", .string(reportsRoot)),
+                ("command", .string("nightly")), ("lang", .string(command.language.language.rawValue)), ("inbox", .string(inbox)), ("db", .string(databasePath)), ("reports", .string(reportsRoot)),
                 ("keep_days", keepDays.map { .integer(Int64($0)) } ?? .null), ("queries", .string(library.origin)),
                 ("keep_data_days", command.resolvedKeepDataDays.map { .integer(Int64($0)) } ?? .null),
                 ("archive", command.resolvedArchive.map { .string($0) } ?? .null),
@@ -230,10 +232,11 @@ struct NightlyRun {
         log.event("done", "nightly run done in \(String(Date().timeIntervalSince(started).rounded(toPlaces: 2))) s, exit \(exit)", [
             "exit": .integer(Int64(exit)), "seconds": .number(Date().timeIntervalSince(started).rounded(toPlaces: 3)),
         ])
-        // What a person at the terminal reads last: the top findings with their evidence (JSON logs
-        // stay JSON lines: schedulers read the findings from the report folder).
+        // What a person at the terminal reads last: the top findings with their evidence, in the
+        // chosen language (JSON logs stay JSON lines: schedulers read the findings from the report
+        // folder; the log lines themselves stay English, an operational log that tools match on).
         if command.output.resolvedLogFormat == .text {
-            print(AnalysisPrinter.summary(result, options: options, top: 10), terminator: "")
+            print(AnalysisSummary.text(result, target: options.target, top: 10, language: command.language.language), terminator: "")
         }
         return exit
     }

@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Foundation
+import POSAnalysis
 import POSFormats
 import POSReports
 import POSStore
@@ -36,6 +37,27 @@ struct OutputOptions: ParsableArguments {
 
     var isQuiet: Bool { quiet || environment("QUIET").map { $0 != "0" } == true }
     var resolvedLogFormat: LogFormat { logFormat ?? environment("LOG_FORMAT").flatMap(LogFormat.init(rawValue:)) ?? .text }
+}
+
+/// The language of what people read: the printed summary, `summary.html`, finding sentences and
+/// code meanings. Log lines, CSV column names and the values of the views stay as they are.
+struct LanguageOptions: ParsableArguments {
+    @Option(name: .long, help: "Language of the printed summary and summary.html: en (default) or zh-CN. CSV files and the views are the same in every language. (env POSRCA_LANG)")
+    var lang: String?
+
+    func validate() throws {
+        if let lang, Language(name: lang) == nil {
+            throw ValidationError("--lang \(lang) is not a language posrca writes; use en or zh-CN.")
+        }
+        if lang == nil, let text = environment("LANG"), Language(name: text) == nil {
+            throw ValidationError("POSRCA_LANG \(text) is not a language posrca writes; use en or zh-CN.")
+        }
+    }
+
+    /// `--lang`, else `POSRCA_LANG`, else English (`validate()` has refused any other value).
+    var language: Language {
+        (lang ?? environment("LANG")).flatMap(Language.init(name:)) ?? .english
+    }
 }
 
 enum LogFormat: String, ExpressibleByArgument, CaseIterable {

@@ -1,5 +1,6 @@
 import ArgumentParser
 @preconcurrency import Glibc
+import POSAnalysis
 import POSReports
 import POSStore
 
@@ -19,6 +20,7 @@ extension POSRCA {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var queries: QueriesOptions
         @OptionGroup var lock: LockOptions
+        @OptionGroup var language: LanguageOptions
 
         @Option(name: .long, help: "The folder to write into; created when missing. (env POSRCA_OUT; default reports)")
         var out: String?
@@ -31,8 +33,10 @@ extension POSRCA {
             defer { runLock.release() }
             let connection = try openReadOnly(database.path)
             var context = ReportContext(toolVersion: POSRCAVersion.current)
+            context.language = language.language
             context.options = [
                 ("command", .string("report")), ("db", .string(database.path)), ("out", .string(folder)), ("queries", .string(library.origin)),
+                ("lang", .string(language.language.rawValue)),
             ]
             let outcome = try failing { try ReportWriter.write(database: connection, queries: library, folder: folder, context: context) }
             for problem in outcome.problems { printError("posrca: \(problem)") }

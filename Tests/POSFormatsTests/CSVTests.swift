@@ -305,6 +305,21 @@ struct CatalogueReaderTests {
             == .accepted(CatalogueEntry(line: 2, code: "T1", meaning: "test card 411111******1111", scope: "*", source: "file"), maskedPANs: 1))
     }
 
+    /// A catalogue may give each code's Chinese meaning in a `meaning_zh` column, in any position
+    /// and spelling of the header; a file without one reads as before, with no Chinese meaning.
+    @Test func chineseMeaningColumnIsOptional() throws {
+        let bilingual = try CatalogueReader(header: ["code", "Meaning-ZH", "meaning", "scope"])
+        #expect(bilingual.row(["X5", " 密钥过期 ", "Key expired", "cup-channel"], line: 2)
+            == .accepted(CatalogueEntry(line: 2, code: "X5", meaning: "Key expired", scope: "cup-channel", source: "file", meaningZH: "密钥过期"), maskedPANs: 0))
+        // A short record: the missing Chinese cell is empty.
+        #expect(bilingual.row(["X6", ""], line: 3)
+            == .accepted(CatalogueEntry(line: 3, code: "X6", meaning: "", scope: "*", source: "file", meaningZH: ""), maskedPANs: 0))
+        #expect(bilingual.row(["T1", "测试卡 4111111111111111", "test"], line: 4)
+            == .accepted(CatalogueEntry(line: 4, code: "T1", meaning: "test", scope: "*", source: "file", meaningZH: "测试卡 411111******1111"), maskedPANs: 1))
+        let english = try CatalogueReader(header: ["code", "meaning", "scope"])
+        #expect(english.row(["X5", "Key expired", ""], line: 2).row?.meaningZH == "")
+    }
+
     @Test func headerWithoutMeaningFails() {
         #expect(throws: CSVHeaderError(missingColumns: ["meaning"])) { try CatalogueReader(header: ["code", "scope"]) }
         #expect(CSVHeaderError(missingColumns: ["meaning"]).reason == "missing column meaning")

@@ -11,7 +11,35 @@ struct CatalogueTests {
         #expect(Self.builtIn.entries.allSatisfy { $0.scope == "*" })
         #expect(Self.builtIn.entries.allSatisfy { !$0.meaning.isEmpty })
         // Line numbers are those of the CSV file: header on line 1.
-        #expect(Self.builtIn.entries.first == CatalogueEntry(line: 2, code: "00", meaning: "Approved or completed successfully", scope: "*", source: "iso8583-1987"))
+        #expect(Self.builtIn.entries.first == CatalogueEntry(
+            line: 2, code: "00", meaning: "Approved or completed successfully", scope: "*", source: "iso8583-1987", meaningZH: "承兑或交易成功"))
+    }
+
+    /// `meaning` is English and `meaning_zh` Chinese in every built-in row: no row keeps the old
+    /// "中文 / English" form, and no Chinese meaning is English.
+    @Test func builtInMeaningsAreEnglishWithTheirChineseApart() {
+        func hasCJK(_ text: String) -> Bool { text.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) } }
+        for entry in Self.builtIn.entries {
+            #expect(!hasCJK(entry.meaning) && !entry.meaning.contains(" / "), "\(entry.source) \(entry.code): \(entry.meaning)")
+            #expect(hasCJK(entry.meaningZH), "\(entry.source) \(entry.code): \(entry.meaningZH)")
+        }
+    }
+
+    @Test(arguments: [
+        // ISO 8583:1987, as Chinese acquirers name them.
+        ("iso8583-1987", "05", "Do not honour", "不予承兑"),
+        ("iso8583-1987", "51", "Not sufficient funds", "资金不足"),
+        ("iso8583-1987", "55", "Incorrect personal identification number", "不正确的PIN"),
+        ("iso8583-1987", "96", "System malfunction", "系统故障"),
+        // China UnionPay 2015: the two halves of the old "中文 / English" cell.
+        ("cup-2015", "05", "Cardholder authentication failed", "身份认证失败"),
+        ("cup-2015", "A7", "Security processing failed (MAC, PIN or key handling)", "安全处理失败"),
+        ("cup-2015", "P1", "No mobile phone or other contact number on file with the issuer for this card", "当前卡未在发卡机构留存手机号等通讯联系号码"),
+    ])
+    func builtInChineseMeanings(source: String, code: String, english: String, chinese: String) throws {
+        let entry = try #require(Self.builtIn.entries.first { $0.source == source && $0.code == code })
+        #expect(entry.meaning == english)
+        #expect(entry.meaningZH == chinese)
     }
 
     @Test func iso1987CodesAreExactlyTheDefinedOnes() {
@@ -45,9 +73,11 @@ struct CatalogueTests {
     }
 
     @Test func meaningPrefersTheLaterCUPRowWhereTheTablesDiffer() {
-        #expect(Self.builtIn.meaning(of: "21", realm: nil) == "卡未初始化 / Card not initialised (not activated, initial PIN unchanged or dormant)")
-        #expect(Self.builtIn.meaning(of: "A0", realm: nil) == "MAC鉴别失败（MAC校验错） / MAC check failed, sign in again")
-        #expect(Self.builtIn.meaning(of: "P1", realm: "any") == "当前卡未在发卡机构留存手机号等通讯联系号码 / No mobile phone or other contact number on file with the issuer for this card")
+        #expect(Self.builtIn.meaning(of: "21", realm: nil) == "Card not initialised (not activated, initial PIN unchanged or dormant)")
+        #expect(Self.builtIn.entry(for: "21", realm: nil)?.meaningZH == "卡未初始化")
+        #expect(Self.builtIn.meaning(of: "A0", realm: nil) == "MAC check failed, sign in again")
+        #expect(Self.builtIn.entry(for: "A0", realm: nil)?.meaningZH == "MAC鉴别失败（MAC校验错）")
+        #expect(Self.builtIn.meaning(of: "P1", realm: "any") == "No mobile phone or other contact number on file with the issuer for this card")
         // ISO only.
         #expect(Self.builtIn.meaning(of: "26", realm: nil) == "Duplicate file update record, old record replaced")
         #expect(Self.builtIn.meaning(of: "X5", realm: nil) == nil)
