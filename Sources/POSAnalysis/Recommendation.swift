@@ -85,7 +85,7 @@ struct Recommendation {
             english =
                 "Ask \(realm) to map its \(codesEN) to standard China UnionPay codes, or get its code list and load it as a catalogue (code,meaning,scope=\(realm)) so that the terminals and posrca can explain them; \(terminalsEN) concerned (\(file))."
             chinese =
-                "请\(clusters.realm.map { "收单机构 \($0) " } ?? "收单机构")将其\(codesZH)映射为银联标准应答码，或索取其应答码表并作为码表目录导入（code,meaning,scope=\(realm)）；涉及 \(terminalsZH)（\(file)）。"
+                "请\(clusters.realm.map { "收单机构 \($0) " } ?? "收单机构")将其\(codesZH)映射为银联标准应答码，或索取其应答码表并作为码表目录导入（code,meaning,scope=\(clusters.realm ?? "收单机构名")）；涉及 \(terminalsZH)（\(file)）。"
         case .garbledResponse:
             english =
                 "Check signal and carrier where they cluster\(clusters.english(target: target)); move those terminals to a stronger carrier, an external antenna or a wired or Wi-Fi link (\(terminalsEN), \(file))."

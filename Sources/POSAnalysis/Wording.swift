@@ -28,7 +28,13 @@ enum Wording {
 
     /// "码表为 CUP2010、固件为 X" for `[(code_table, CUP2010), (firmware, X)]`.
     static func itemsZH(_ items: [(String, String)]) -> String {
-        items.map { "\(attributeZH($0.0))为 \($0.1)" }.joined(separator: "、")
+        items.map { item in
+            switch item {
+            case ("net_event_60s", "yes"): "60 秒内有网络事件"
+            case ("net_event_60s", "no"): "60 秒内无网络事件"
+            default: "\(attributeZH(item.0))为 \(item.1)"
+            }
+        }.joined(separator: "、")
     }
 
     /// The Chinese name of a target outcome (`unknown`, `timeout`, `failed`).

@@ -216,6 +216,8 @@ struct FindingAssemblyTests {
                 FindingAssembly.assemble([candidate], table: table, target: .unknown, codeGaps: [], foldShare: 0.8).first)
             #expect(finding.recommendation.contains(english), "\(cause): \(finding.recommendation)")
             #expect(finding.recommendationZH.contains(chinese), "\(cause): \(finding.recommendationZH)")
+            #expect(leftoverEnglish(finding.recommendationZH).isEmpty, "\(cause): \(finding.recommendationZH)")
+            #expect(leftoverEnglish(finding.recommendation).count > 5, "the check finds English: \(finding.recommendation)")
         }
         let firmware = try #require(
             FindingAssembly.assemble([candidates(table)[3]], table: table, target: .unknown, codeGaps: [], foldShare: 0.8).first)

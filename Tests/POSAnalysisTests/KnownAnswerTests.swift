@@ -28,6 +28,15 @@ struct KnownAnswerTests {
         #expect(score.blamedDecoys.isEmpty, "decoys blamed: \(score.blamedDecoys)")
         #expect(score.redundant.isEmpty, "restatements: \(score.redundant.map(Self.describe))")
         #expect(score.falsePositives.isEmpty, "false findings: \(score.falsePositives.map(Self.describe))")
+        // Every finding says what to do, and says it and its evidence in Chinese too.
+        for scored in score.findings {
+            let finding = scored.finding
+            #expect(!finding.recommendation.isEmpty, "\(Self.describe(scored))")
+            for text in [finding.evidenceZH, finding.recommendationZH] {
+                #expect(text.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) }, "\(Self.describe(scored)): \(text)")
+                #expect(leftoverEnglish(text).isEmpty, "\(Self.describe(scored)): \(leftoverEnglish(text)) in \(text)")
+            }
+        }
     }
 
     @Test("data with no planted cause gives no finding of any kind", arguments: [UInt64(71), 72, 73])
@@ -42,5 +51,22 @@ struct KnownAnswerTests {
     static func describe(_ scored: ScoredFinding) -> String {
         let confounded = scored.finding.confoundedBy.map { " confounded_by=\($0)" } ?? ""
         return "#\(scored.rank) \(scored.finding.kind) \(scored.finding.pattern)\(confounded) (\(scored.reason))"
+    }
+}
+
+/// English words left in a Chinese sentence: runs of three or more ASCII letters that are not
+/// data (patterns, values, codes, file names: anything with `=`, `_`, `/`, `.`, `:` or a digit,
+/// or in capitals) nor the names of tests and statistics kept in Latin letters.
+func leftoverEnglish(_ text: String) -> [String] {
+    // Test and statistic names, and the log field `err`, are kept as they are.
+    let kept: Set<String> = ["Fisher", "Wi-Fi", "DiD", "err"]
+    let tokens = text.split { c in
+        !(c.isASCII && (c.isLetter || c.isNumber || "=_/.:-%<>+~,".contains(c)))
+    }
+    return tokens.map(String.init).filter { token in
+        guard !kept.contains(token) else { return false }
+        if token.contains(where: { "=_/.:,0123456789".contains($0) }) { return false }
+        if token == token.uppercased() { return false }
+        return token.filter(\.isLetter).count >= 3
     }
 }

@@ -24,9 +24,10 @@ func englishWords(of template: String) -> [String] {
 }
 
 /// True when `phrase` occurs in `text` as whole words: not inside a longer word, a name such as
-/// `unknown_rate_by_day` or a pattern such as `net_event_60s`.
+/// `unknown_rate_by_day`, a pattern such as `net_event_60s` or a file name such as
+/// `findings/1-terminals.csv` (which stays as it is in every language).
 func containsWords(_ text: String, _ phrase: String) -> Bool {
-    func isWordCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
+    func isWordCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" || c == "-" || c == "/" }
     var searchRange = text.startIndex..<text.endIndex
     while let found = text.range(of: phrase, range: searchRange) {
         let before = found.lowerBound == text.startIndex ? nil : text[text.index(before: found.lowerBound)]
