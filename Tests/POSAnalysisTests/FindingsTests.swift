@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import POSAnalysis
@@ -245,6 +246,18 @@ struct ThresholdTests {
         #expect(Thresholds.named("network-windows")!.set("5, 30", in: &options) && options.network.windowsSeconds == [5, 30])
         #expect(!Thresholds.named("fold-share")!.set("0.5", in: &options))
         #expect(Set(Thresholds.all.map(\.name)).count == Thresholds.all.count)
+    }
+
+    @Test("the README's table of thresholds is every threshold with its default, in order")
+    func readmeTable() throws {
+        var path = "\(#filePath)"
+        for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
+        let readme = try String(contentsOfFile: path + "/README.md", encoding: .utf8)
+        let rows = readme.split(separator: "\n").filter { $0.hasPrefix("  | `--") }.map { line in
+            line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        #expect(rows.map { $0[0] } == Thresholds.all.map { "`--\($0.name)`" })
+        #expect(rows.map { $0[1] } == Thresholds.all.map(\.defaultValue))
     }
 
     @Test("Chinese text is spaced between Chinese and Latin, not next to full-width punctuation")
