@@ -75,6 +75,8 @@ public enum InterfaceText: String, CaseIterable, Sendable {
     case factTopCause
     case factCodes
     case factConfoundedBy
+    case factTerminals
+    case factFolded
     case recommendation
     case moreFindings
     case firstRun
@@ -237,6 +239,8 @@ public enum InterfaceText: String, CaseIterable, Sendable {
         case .factTopCause: Bilingual("top cause", "主要原因")
         case .factCodes: Bilingual("codes", "应答码")
         case .factConfoundedBy: Bilingual("confounded by", "混杂因素")
+        case .factTerminals: Bilingual("terminals", "终端清单")
+        case .factFolded: Bilingual("also seen as", "亦表现为")
         case .recommendation: Bilingual("Recommendation", "建议")
         case .moreFindings: Bilingual("{0} more in {1}.", "另有 {0} 条见 {1}。")
         case .firstRun: Bilingual("First analysis run: every finding is new.", "首次分析：所有发现均为新增。")

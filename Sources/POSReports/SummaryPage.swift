@@ -129,6 +129,11 @@ struct SummaryPage {
             if let cause = cell(row, "top_cause"), !cause.isEmpty { html += fact(t(.factTopCause), AnalysisSummary.topCause(cause, language)) }
             if let codes = cell(row, "top_codes"), !codes.isEmpty { html += fact(t(.factCodes), codesWithMeanings(codes)) }
             if let confounded { html += fact(t(.factConfoundedBy), confounded) }
+            if let folded = cell(row, "folded"), !folded.isEmpty { html += fact(t(.factFolded), folded) }
+            if let rank = cell(row, "rank") {
+                let file = ReportWriter.findingTerminalsFolder + "/\(rank)-terminals.csv"
+                html += "<span class=\"fact\"><span class=\"label\">\(e(t(.factTerminals)))</span> <a href=\"\(e(file))\">\(e(file))</a></span>"
+            }
             html += "</div></div></li>\n"
         }
         html += "</ol>\n"
