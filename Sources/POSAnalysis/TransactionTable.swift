@@ -381,6 +381,7 @@ public struct TransactionTable: Sendable {
     /// The response code the terminal received, as an index into `codes` (0: none).
     public var responseCode: [UInt16]
     /// The response code the acquirer sent when matched, as an index into `codes` (0: none).
+    /// Empty in an analysis window, whose passes do not read it.
     public var acquirerResponseCode: [UInt16]
     /// Response code texts by index; index 0 is "no code".
     public var codes: [String]
@@ -417,6 +418,7 @@ public struct TransactionTable: Sendable {
 
     /// The response code the acquirer sent, nil when unmatched or none.
     public func acquirerResponseCodeText(_ row: Int) -> String? {
+        guard row < acquirerResponseCode.count else { return nil }
         let code = acquirerResponseCode[row]
         return code == 0 ? nil : codes[Int(code)]
     }
