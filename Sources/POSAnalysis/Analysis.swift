@@ -51,7 +51,7 @@ public struct AnalysisResult: Sendable {
     public var timings: [(phase: String, seconds: Double)]
 }
 
-/// Runs every pass of analysis.md over the database and stores the results (the views
+/// Runs every pass of docs/analysis.md over the database and stores the results (the views
 /// `transactions`, `acquirer_messages`, `firmware_history`, `findings`, the `daily_*` views).
 public enum Analysis {
     /// Recomputes what new or changed input marked, then runs the passes over the window and keeps
@@ -127,7 +127,7 @@ public enum Analysis {
             runID: runID, timings: timings)
     }
 
-    /// Firmware changes (analysis.md §6), once over all the target outcomes and once for each cause
+    /// Firmware changes (docs/analysis.md §6), once over all the target outcomes and once for each cause
     /// with enough of them, as the explain pass splits its runs: an upgrade that fixes a code-table gap
     /// shows clearly in the `code_table_gap` unknowns and can drown in the other mechanisms' noise
     /// when they are mixed. All runs are one family of tests (`FirmwareChangeAnalysis.analyze`).

@@ -1,4 +1,4 @@
-/// Did an upgrade change the target rate? The firmware pass of analysis.md §6.
+/// Did an upgrade change the target rate? The firmware pass of docs/analysis.md §6.
 ///
 /// For each `from → to` pair among the upgrades, four counts (target outcomes among
 /// transactions) feed a difference-in-differences ratio:

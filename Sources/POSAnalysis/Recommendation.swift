@@ -1,4 +1,4 @@
-/// What ops should do about a finding, for its mechanism (docs/analysis.md "Recommendations"),
+/// What ops should do about a finding, for its mechanism (docs/analysis.md §7.6 "Recommendations per mechanism"),
 /// in English and Chinese.
 ///
 /// The mechanism is the finding's `top_cause` (the most frequent cause of its target

@@ -23,7 +23,7 @@ public enum TerminalLineResult: Sendable, Hashable {
     case blank
 }
 
-/// Parses the logfmt terminal event log of formats.md §1, a line at a time.
+/// Parses the logfmt terminal event log of docs/formats.md §1, a line at a time.
 ///
 /// Rules beyond the format text, decided here:
 /// - A key given twice keeps its last value (logfmt's usual reading).
