@@ -471,7 +471,7 @@ public struct FirmwareUpgrade: Sendable, Hashable {
 
 /// One row of the findings table (docs/analysis.md §7), before ranking.
 public struct Finding: Sendable, Hashable {
-    /// `combination`, `network`, `firmware_change` or `code`.
+    /// `combination`, `network` or `firmware_change` (docs/analysis.md §7).
     public var kind: String
     /// `attr=value` pairs joined by `&`, attributes in §2 order; `firmware=A→B` for firmware changes.
     public var pattern: String

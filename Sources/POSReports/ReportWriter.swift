@@ -68,6 +68,9 @@ public enum ReportWriter {
         try emit(findingsFile, TableRenderer.csv(findings), rows: findings.rows.count)
         outcome.findings = findings.rows.count
         // Each finding's terminals, so that ops act on exactly those (docs/cli.md §6 "Reports").
+        // A folder written before holds the lists of its own findings: they go, so that no list
+        // names a finding this run does not have.
+        try FileOutput.removeTree(folder + "/" + findingTerminalsFolder)
         try FileOutput.makeDirectories(folder + "/" + findingTerminalsFolder)
         for rank in 1...max(1, findings.rows.count) where !findings.rows.isEmpty {
             let terminals = try QueryRunner.run(

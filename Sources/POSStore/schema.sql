@@ -548,13 +548,14 @@ SELECT
     (SELECT cause FROM txn_facts WHERE txn_id = t.id)                                          AS cause,
     (SELECT d.value FROM txn_facts AS x JOIN dictionary AS d ON d.id = x.acquirer_rc WHERE x.txn_id = t.id) AS acquirer_rc,
     (SELECT path FROM input_files WHERE id = t.file_id)                                        AS file,
-    t.line                                                                                     AS line
+    t.line                                                                                     AS line,
+    (SELECT value FROM dictionary WHERE id = t.err)                                            AS err
 FROM terminal_txns AS t;
 
 CREATE VIEW transactions AS
 SELECT tid, ts, day, type, stan, amount, currency, rc, disp, latency_ms, brand, model, channel, agent, fee_tier, region, mcc,
        firmware, app_version, code_table, acquirer, net_type, rssi_band, net_event_60s, entry, txn_type, hour, outcome, cause,
-       acquirer_rc, file, line
+       acquirer_rc, file, line, err
 FROM transaction_rows;
 
 -- One row per acquirer request/response pair as the last analysis paired them; the messages of a
