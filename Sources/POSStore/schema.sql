@@ -762,6 +762,7 @@ SELECT
     m.pan                                                             AS pan,
     m.lifespan_ms                                                     AS lifespan_ms,
     CASE WHEN m.mti IS NULL THEN NULL
+         WHEN EXISTS (SELECT 1 FROM dirty_marks AS d WHERE d.day = (m.ts + m.tz * 60000) / 86400000) THEN NULL
          WHEN EXISTS (SELECT 1 FROM acquirer_pairs AS p WHERE p.request_id = m.id)
            OR EXISTS (SELECT 1 FROM acquirer_pairs AS p WHERE p.response_id = m.id) THEN 'no'
          ELSE 'yes' END                                               AS matched,
