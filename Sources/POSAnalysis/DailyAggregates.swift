@@ -25,13 +25,34 @@ enum DailyAggregates {
     /// Deletes the day's aggregate rows and writes those of `s` (nothing for a day without data).
     static func write(_ s: DaySnapshot, into db: Database) throws {
         try delete(day: s.day, from: db)
-        let day = LocalDay.text(s.day)
-        let A = DayClassifier.A.self
+        let text = AggregateText(s)
+        let counts = TransactionCounts(s)
+        try writeTerminalAggregates(counts, text: text, into: db)
+        try writeConditionAggregates(counts, text: text, into: db)
+        try writeAcquirerAggregates(AcquirerCounts(s), text: text, into: db)
+    }
+
+    /// The texts of a snapshot's codes, as the aggregate tables store them.
+    private struct AggregateText {
+        let s: DaySnapshot
+        let day: String
+        let outcomeNames = Outcome.allCases.map(\.description)
+
+        init(_ s: DaySnapshot) {
+            self.s = s
+            day = LocalDay.text(s.day)
+        }
+
         func attr(_ a: Int, _ code: UInt16) -> String { s.string(s.attributeValues[a][Int(code)]) }
         func code(_ c: UInt16) -> String { c == 0 ? "(none)" : s.string(s.codeValues[Int(c)]) }
-        let outcomeNames = Outcome.allCases.map(\.description)
         func causeName(_ c: UInt8) -> String { Cause(rawValue: c)?.description ?? "none" }
+        func outcome(_ o: UInt8) -> String { outcomeNames[Int(o)] }
+        /// A terminal ID's text from the two halves of its string index.
+        func tid(low: UInt16, high: UInt16) -> String { s.string(Int32(bitPattern: UInt32(low) | UInt32(high) << 16)) }
+    }
 
+    /// The day's transactions counted by every grouping of the `agg_*` tables but the acquirer's.
+    private struct TransactionCounts {
         var outcomes: [Codes: (n: Int, terminals: Set<Int32>)] = [:]
         var terminals: [(tid: Int32, day: TerminalDay)] = []
         var terminalCauses: [Codes: Int] = [:]
@@ -42,57 +63,69 @@ enum DailyAggregates {
         var codeTerminals: [Codes: Int] = [:]
         var windows: [Codes: (n: Int, failures: Int)] = [:]
 
-        let unknown = Outcome.unknown.rawValue
-        let timeout = Outcome.timeout.rawValue
-        for block in s.blocks {
-            let tid = block.tid
-            var t = TerminalDay()
-            // The block's rows by (outcome, cause): the per-terminal groupings count these.
-            var byOutcome: [UInt16: Int] = [:]
-            for r in block.rows {
-                let o = s.outcome[r]
-                let c = s.cause[r]
-                byOutcome[UInt16(o) << 8 | UInt16(c), default: 0] += 1
-                t.counts[Int(o)] += 1
-                t.firstTs = min(t.firstTs, s.ts[r])
-                if s.ts[r] >= t.lastTs {
-                    t.lastTs = s.ts[r]
-                    t.lastRow = r
-                }
-                let failed = o == unknown || o == timeout
-                let fw = s.attributes[A.firmware][r]
-                let ctab = s.attributes[A.codeTable][r]
-                let realm = s.attributes[A.acquirer][r]
-                software[UInt64(fw) << 48 | UInt64(s.attributes[A.app][r]) << 32 | UInt64(ctab) << 16 | UInt64(o) << 8 | UInt64(c), default: 0] += 1
-                network[UInt64(s.attributes[A.netEvent][r]) << 56 | UInt64(s.attributes[A.rssiBand][r]) << 48 | UInt64(s.attributes[A.netType][r]) << 32
-                    | UInt64(realm) << 16 | UInt64(o) << 8 | UInt64(c), default: 0] += 1
-                let rc = s.responseCode[r]
-                let codeKey = Codes(a: rc, b: ctab, c: fw, d: realm, outcome: o, cause: c)
-                codes[codeKey, default: (0, 0)].n += 1
-                if rc != 0 && s.acquirerResponseCode[r] == rc { codes[codeKey]!.same += 1 }
-                if o == unknown {
-                    codeTerminals[Codes(a: rc, b: UInt16(truncatingIfNeeded: tid), c: UInt16(truncatingIfNeeded: tid >> 16)), default: 0] += 1
-                }
-                let set = s.eventSets[Int(s.eventSet[r])]
-                for w in 0..<DayClassifier.eventWindows.count {
-                    let kinds = set[w]
-                    if kinds.isEmpty {
-                        let key = Codes(a: UInt16(w), b: UInt16.max, c: UInt16.max)
-                        windows[key, default: (0, 0)].n += 1
-                        if failed { windows[key]!.failures += 1 }
-                    } else {
-                        for kind in kinds {
-                            let key = Codes(a: UInt16(w), b: UInt16(truncatingIfNeeded: kind), c: UInt16(truncatingIfNeeded: kind >> 16))
+        /// Counts every row of `s`, block by block.
+        init(_ s: DaySnapshot) {
+            let A = DayClassifier.A.self
+            let unknown = Outcome.unknown.rawValue
+            let timeout = Outcome.timeout.rawValue
+            for block in s.blocks {
+                let tid = block.tid
+                var t = TerminalDay()
+                // The block's rows by (outcome, cause): the per-terminal groupings count these.
+                var byOutcome: [UInt16: Int] = [:]
+                for r in block.rows {
+                    let o = s.outcome[r]
+                    let c = s.cause[r]
+                    byOutcome[UInt16(o) << 8 | UInt16(c), default: 0] += 1
+                    t.counts[Int(o)] += 1
+                    t.firstTs = min(t.firstTs, s.ts[r])
+                    if s.ts[r] >= t.lastTs {
+                        t.lastTs = s.ts[r]
+                        t.lastRow = r
+                    }
+                    let failed = o == unknown || o == timeout
+                    let fw = s.attributes[A.firmware][r]
+                    let ctab = s.attributes[A.codeTable][r]
+                    let realm = s.attributes[A.acquirer][r]
+                    software[UInt64(fw) << 48 | UInt64(s.attributes[A.app][r]) << 32 | UInt64(ctab) << 16 | UInt64(o) << 8 | UInt64(c), default: 0] += 1
+                    network[UInt64(s.attributes[A.netEvent][r]) << 56 | UInt64(s.attributes[A.rssiBand][r]) << 48 | UInt64(s.attributes[A.netType][r]) << 32
+                        | UInt64(realm) << 16 | UInt64(o) << 8 | UInt64(c), default: 0] += 1
+                    let rc = s.responseCode[r]
+                    let codeKey = Codes(a: rc, b: ctab, c: fw, d: realm, outcome: o, cause: c)
+                    codes[codeKey, default: (0, 0)].n += 1
+                    if rc != 0 && s.acquirerResponseCode[r] == rc { codes[codeKey]!.same += 1 }
+                    if o == unknown {
+                        codeTerminals[Codes(a: rc, b: UInt16(truncatingIfNeeded: tid), c: UInt16(truncatingIfNeeded: tid >> 16)), default: 0] += 1
+                    }
+                    let set = s.eventSets[Int(s.eventSet[r])]
+                    for w in 0..<DayClassifier.eventWindows.count {
+                        let kinds = set[w]
+                        if kinds.isEmpty {
+                            let key = Codes(a: UInt16(w), b: UInt16.max, c: UInt16.max)
                             windows[key, default: (0, 0)].n += 1
                             if failed { windows[key]!.failures += 1 }
+                        } else {
+                            for kind in kinds {
+                                let key = Codes(a: UInt16(w), b: UInt16(truncatingIfNeeded: kind), c: UInt16(truncatingIfNeeded: kind >> 16))
+                                windows[key, default: (0, 0)].n += 1
+                                if failed { windows[key]!.failures += 1 }
+                            }
                         }
                     }
                 }
+                guard !block.rows.isEmpty else { continue }
+                terminals.append((tid, t))
+                addTerminalGroupings(byOutcome, tid: tid, firstRow: block.rows.lowerBound, of: s)
             }
-            guard !block.rows.isEmpty else { continue }
-            terminals.append((tid, t))
-            // A terminal's inventory attributes are the same on every row of its day.
-            let first = block.rows.lowerBound
+        }
+
+        /// Adds a terminal's rows, counted by (outcome, cause), to the groupings per outcome,
+        /// per terminal and per profile. A terminal's inventory attributes are the same on
+        /// every row of its day: those of `firstRow`.
+        private mutating func addTerminalGroupings(_ byOutcome: [UInt16: Int], tid: Int32, firstRow first: Int, of s: DaySnapshot) {
+            let A = DayClassifier.A.self
+            let unknown = Outcome.unknown.rawValue
+            let timeout = Outcome.timeout.rawValue
             let at = { (a: Int) in s.attributes[a][first] }
             for (key, n) in byOutcome {
                 let o = UInt8(key >> 8)
@@ -105,48 +138,59 @@ enum DailyAggregates {
                 profiles[Codes(a: at(A.brand), b: at(A.model), c: at(A.channel), d: at(A.agent), e: at(A.feeTier), f: at(A.region), outcome: o, cause: c), default: 0] += n
             }
         }
-        func tidOf(_ key: Codes, low: UInt16, high: UInt16) -> String { s.string(Int32(bitPattern: UInt32(low) | UInt32(high) << 16)) }
+    }
 
+    /// Writes `agg_outcomes`, `agg_terminals`, `agg_terminal_causes` and `agg_profiles`.
+    private static func writeTerminalAggregates(_ counts: TransactionCounts, text: AggregateText, into db: Database) throws {
+        let A = DayClassifier.A.self
+        let s = text.s
+        let day = text.day
         let insertOutcome = try db.prepare("INSERT INTO agg_outcomes(day, outcome, cause, transactions, terminals) VALUES (?1, ?2, ?3, ?4, ?5)")
-        for (k, v) in outcomes {
-            try run(insertOutcome, [.text(day), .text(outcomeNames[Int(k.outcome)]), .text(causeName(k.cause)), .integer(Int64(v.n)), .integer(Int64(v.terminals.count))])
+        for (k, v) in counts.outcomes {
+            try run(insertOutcome, [.text(day), .text(text.outcome(k.outcome)), .text(text.causeName(k.cause)), .integer(Int64(v.n)), .integer(Int64(v.terminals.count))])
         }
         let insertTerminal = try db.prepare("""
             INSERT INTO agg_terminals(day, tid, brand, model, channel, agent, fee_tier, region, transactions, approved, declined, unknown,
                 timeout, error, first_ts, last_ts, firmware, code_table)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
             """)
-        for (tid, t) in terminals {
+        for (tid, t) in counts.terminals {
             let r = t.lastRow
             var values: [DatabaseValue] = [.text(day), .text(s.string(tid))]
-            for a in [A.brand, A.model, A.channel, A.agent, A.feeTier, A.region] { values.append(.text(attr(a, s.attributes[a][r]))) }
+            for a in [A.brand, A.model, A.channel, A.agent, A.feeTier, A.region] { values.append(.text(text.attr(a, s.attributes[a][r]))) }
             values.append(.integer(Int64(t.counts.reduce(0, +))))
             for o in Outcome.allCases { values.append(.integer(Int64(t.counts[Int(o.rawValue)]))) }
-            values += [.integer(t.firstTs), .integer(t.lastTs), .text(attr(A.firmware, s.attributes[A.firmware][r])),
-                       .text(attr(A.codeTable, s.attributes[A.codeTable][r]))]
+            values += [.integer(t.firstTs), .integer(t.lastTs), .text(text.attr(A.firmware, s.attributes[A.firmware][r])),
+                       .text(text.attr(A.codeTable, s.attributes[A.codeTable][r]))]
             try run(insertTerminal, values)
         }
         let insertTerminalCause = try db.prepare("INSERT INTO agg_terminal_causes(day, tid, outcome, cause, transactions) VALUES (?1, ?2, ?3, ?4, ?5)")
-        for (k, n) in terminalCauses {
-            try run(insertTerminalCause, [.text(day), .text(tidOf(k, low: k.a, high: k.b)), .text(outcomeNames[Int(k.outcome)]), .text(causeName(k.cause)), .integer(Int64(n))])
+        for (k, n) in counts.terminalCauses {
+            try run(insertTerminalCause, [.text(day), .text(text.tid(low: k.a, high: k.b)), .text(text.outcome(k.outcome)), .text(text.causeName(k.cause)), .integer(Int64(n))])
         }
         let insertProfile = try db.prepare("""
             INSERT INTO agg_profiles(day, brand, model, channel, agent, fee_tier, region, outcome, cause, transactions)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
             """)
-        for (k, n) in profiles {
+        for (k, n) in counts.profiles {
             try run(insertProfile, [
-                .text(day), .text(attr(A.brand, k.a)), .text(attr(A.model, k.b)), .text(attr(A.channel, k.c)), .text(attr(A.agent, k.d)),
-                .text(attr(A.feeTier, k.e)), .text(attr(A.region, k.f)), .text(outcomeNames[Int(k.outcome)]), .text(causeName(k.cause)), .integer(Int64(n)),
+                .text(day), .text(text.attr(A.brand, k.a)), .text(text.attr(A.model, k.b)), .text(text.attr(A.channel, k.c)), .text(text.attr(A.agent, k.d)),
+                .text(text.attr(A.feeTier, k.e)), .text(text.attr(A.region, k.f)), .text(text.outcome(k.outcome)), .text(text.causeName(k.cause)), .integer(Int64(n)),
             ])
         }
+    }
+
+    /// Writes `agg_software`, `agg_network`, `agg_codes`, `agg_code_terminals` and `agg_network_windows`.
+    private static func writeConditionAggregates(_ counts: TransactionCounts, text: AggregateText, into db: Database) throws {
+        let A = DayClassifier.A.self
+        let day = text.day
         let insertSoftware = try db.prepare("""
             INSERT INTO agg_software(day, firmware, app_version, code_table, outcome, cause, transactions) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
             """)
-        for (k, n) in software {
+        for (k, n) in counts.software {
             try run(insertSoftware, [
-                .text(day), .text(attr(A.firmware, UInt16(k >> 48 & 0xFFFF))), .text(attr(A.app, UInt16(k >> 32 & 0xFFFF))),
-                .text(attr(A.codeTable, UInt16(k >> 16 & 0xFFFF))), .text(outcomeNames[Int(k >> 8 & 0xFF)]), .text(causeName(UInt8(k & 0xFF))),
+                .text(day), .text(text.attr(A.firmware, UInt16(k >> 48 & 0xFFFF))), .text(text.attr(A.app, UInt16(k >> 32 & 0xFFFF))),
+                .text(text.attr(A.codeTable, UInt16(k >> 16 & 0xFFFF))), .text(text.outcome(UInt8(k >> 8 & 0xFF))), .text(text.causeName(UInt8(k & 0xFF))),
                 .integer(Int64(n)),
             ])
         }
@@ -154,60 +198,73 @@ enum DailyAggregates {
             INSERT INTO agg_network(day, net_event_60s, rssi_band, net_type, acquirer, outcome, cause, transactions)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
             """)
-        for (k, n) in network {
+        for (k, n) in counts.network {
             try run(insertNetwork, [
-                .text(day), .text(attr(A.netEvent, UInt16(k >> 56 & 0xFF))), .text(attr(A.rssiBand, UInt16(k >> 48 & 0xFF))),
-                .text(attr(A.netType, UInt16(k >> 32 & 0xFFFF))), .text(attr(A.acquirer, UInt16(k >> 16 & 0xFFFF))),
-                .text(outcomeNames[Int(k >> 8 & 0xFF)]), .text(causeName(UInt8(k & 0xFF))), .integer(Int64(n)),
+                .text(day), .text(text.attr(A.netEvent, UInt16(k >> 56 & 0xFF))), .text(text.attr(A.rssiBand, UInt16(k >> 48 & 0xFF))),
+                .text(text.attr(A.netType, UInt16(k >> 32 & 0xFFFF))), .text(text.attr(A.acquirer, UInt16(k >> 16 & 0xFFFF))),
+                .text(text.outcome(UInt8(k >> 8 & 0xFF))), .text(text.causeName(UInt8(k & 0xFF))), .integer(Int64(n)),
             ])
         }
         let insertCode = try db.prepare("""
             INSERT INTO agg_codes(day, code, code_table, firmware, acquirer, outcome, cause, transactions, acquirer_sent_same)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
             """)
-        for (k, v) in codes {
+        for (k, v) in counts.codes {
             try run(insertCode, [
-                .text(day), .text(code(k.a)), .text(attr(A.codeTable, k.b)), .text(attr(A.firmware, k.c)), .text(attr(A.acquirer, k.d)),
-                .text(outcomeNames[Int(k.outcome)]), .text(causeName(k.cause)), .integer(Int64(v.n)), .integer(Int64(v.same)),
+                .text(day), .text(text.code(k.a)), .text(text.attr(A.codeTable, k.b)), .text(text.attr(A.firmware, k.c)), .text(text.attr(A.acquirer, k.d)),
+                .text(text.outcome(k.outcome)), .text(text.causeName(k.cause)), .integer(Int64(v.n)), .integer(Int64(v.same)),
             ])
         }
         let insertCodeTerminal = try db.prepare("INSERT INTO agg_code_terminals(day, code, tid, unknown) VALUES (?1, ?2, ?3, ?4)")
-        for (k, n) in codeTerminals {
-            try run(insertCodeTerminal, [.text(day), .text(code(k.a)), .text(tidOf(k, low: k.b, high: k.c)), .integer(Int64(n))])
+        for (k, n) in counts.codeTerminals {
+            try run(insertCodeTerminal, [.text(day), .text(text.code(k.a)), .text(text.tid(low: k.b, high: k.c)), .integer(Int64(n))])
         }
         let insertWindow = try db.prepare("INSERT INTO agg_network_windows(day, window_s, event, transactions, failures) VALUES (?1, ?2, ?3, ?4, ?5)")
-        for (k, v) in windows {
-            let event = k.b == UInt16.max && k.c == UInt16.max ? "" : s.string(Int32(bitPattern: UInt32(k.b) | UInt32(k.c) << 16))
+        for (k, v) in counts.windows {
+            let event = k.b == UInt16.max && k.c == UInt16.max ? "" : text.tid(low: k.b, high: k.c)
             try run(insertWindow, [.text(day), .integer(DayClassifier.eventWindows[Int(k.a)]), .text(event), .integer(Int64(v.n)), .integer(Int64(v.failures))])
         }
+    }
 
-        // Acquirer pairs per realm, and how long their responses took.
+    /// Acquirer pairs per realm, and how long their responses took.
+    private struct AcquirerCounts {
         var realms: [Int32: (pairs: Int, matched: Int, noResponse: Int, noRequest: Int, maxLifespan: Int32)] = [:]
+        /// Pairs by realm (high 32 bits) and lifespan in whole seconds (low 32 bits).
         var lifespans: [Int64: Int] = [:]
-        for p in s.pairRealm.indices {
-            let realm = s.pairRealm[p]
-            let flags = s.pairFlags[p]
-            var entry = realms[realm, default: (0, 0, 0, 0, -1)]
-            entry.pairs += 1
-            if flags & DaySnapshot.matched != 0 { entry.matched += 1 }
-            if flags & DaySnapshot.hasRequest != 0 && flags & DaySnapshot.hasResponse == 0 { entry.noResponse += 1 }
-            if flags & DaySnapshot.hasRequest == 0 { entry.noRequest += 1 }
-            entry.maxLifespan = max(entry.maxLifespan, s.pairLifespan[p])
-            realms[realm] = entry
-            if s.pairLifespan[p] >= 0 { lifespans[Int64(realm) << 32 | Int64(s.pairLifespan[p] / 1000), default: 0] += 1 }
+
+        /// Counts every pair of `s`.
+        init(_ s: DaySnapshot) {
+            for p in s.pairRealm.indices {
+                let realm = s.pairRealm[p]
+                let flags = s.pairFlags[p]
+                var entry = realms[realm, default: (0, 0, 0, 0, -1)]
+                entry.pairs += 1
+                if flags & DaySnapshot.matched != 0 { entry.matched += 1 }
+                if flags & DaySnapshot.hasRequest != 0 && flags & DaySnapshot.hasResponse == 0 { entry.noResponse += 1 }
+                if flags & DaySnapshot.hasRequest == 0 { entry.noRequest += 1 }
+                entry.maxLifespan = max(entry.maxLifespan, s.pairLifespan[p])
+                realms[realm] = entry
+                if s.pairLifespan[p] >= 0 { lifespans[Int64(realm) << 32 | Int64(s.pairLifespan[p] / 1000), default: 0] += 1 }
+            }
         }
+    }
+
+    /// Writes `agg_acquirer` and `agg_acquirer_lifespans`.
+    private static func writeAcquirerAggregates(_ counts: AcquirerCounts, text: AggregateText, into db: Database) throws {
+        let s = text.s
+        let day = text.day
         let insertAcquirer = try db.prepare("""
             INSERT INTO agg_acquirer(day, realm, pairs, matched, no_response, response_without_request, max_lifespan_ms)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
             """)
-        for (realm, v) in realms {
+        for (realm, v) in counts.realms {
             try run(insertAcquirer, [
                 .text(day), .text(s.string(realm)), .integer(Int64(v.pairs)), .integer(Int64(v.matched)), .integer(Int64(v.noResponse)),
                 .integer(Int64(v.noRequest)), v.maxLifespan >= 0 ? .integer(Int64(v.maxLifespan)) : .null,
             ])
         }
         let insertLifespan = try db.prepare("INSERT INTO agg_acquirer_lifespans(day, realm, lifespan_s, pairs) VALUES (?1, ?2, ?3, ?4)")
-        for (key, n) in lifespans {
+        for (key, n) in counts.lifespans {
             try run(insertLifespan, [.text(day), .text(s.string(Int32(key >> 32))), .integer(key & 0xFFFF_FFFF), .integer(Int64(n))])
         }
     }
