@@ -204,15 +204,33 @@ extension AnalysisData {
         let days = scope.keys.sorted()
         guard let firstDay = days.first, let lastDay = days.last else { return data }
         let reader = RangeReader(db)
+        data.transactions = try loadTransactions(db, scope: scope, reader: reader, days: firstDay...lastDay)
+        data.software = try loadSoftware(db, scope: scope, reader: reader, days: firstDay...lastDay)
+        let reach = try BatchReach(db, transactions: data.transactions, days: firstDay...lastDay, options: options)
+        let network = try loadNetworkEvents(db, scope: scope, reader: reader, days: firstDay...lastDay, reach: reach)
+        data.terminalNet = network.terminal
+        data.realmLinkEvents = network.links
+        let messages = try loadMessages(db, scope: scope, reader: reader, days: days, reach: reach, transactions: data.transactions)
+        data.messages = messages.messages
+        data.coverage = try loadCoverage(db, days: messages.days)
+        data.inventory = try loadInventory(db)
+        data.catalogue = try loadCatalogue(db)
+        try data.loadStates(db, scope: scope, firstDay: firstDay, lastDay: lastDay)
+        try data.loadClaims(db, scope: scope, reader: reader, span: reach.span)
+        return data
+    }
 
-        // Transactions of the batch.
+    /// The batch's transactions, by day, terminal, time, id: the canonical order of matching.
+    private static func loadTransactions(
+        _ db: Database, scope: BatchScope, reader: RangeReader, days: ClosedRange<Int64>
+    ) throws -> Transactions {
         var t = AnalysisData.Transactions()
         let txns = try db.prepare("""
             SELECT id, ts, tz, tid, coalesce(type, 0), coalesce(stan, -1), coalesce(rc, 0), coalesce(disp, 0),
                    coalesce(latency_ms, -1), coalesce(entry, 0), coalesce(err, 0), coalesce(mcc, 0)
             FROM terminal_txns WHERE id BETWEEN ? AND ?
             """)
-        try reader.forEachRow(table: "terminal_txns", days: firstDay...lastDay, statement: txns) { s in
+        try reader.forEachRow(table: "terminal_txns", days: days, statement: txns) { s in
             let ts = s.int64(1)
             let tz = Int16(truncatingIfNeeded: s.int64(2))
             let tid = s.int64(3)
@@ -232,88 +250,136 @@ extension AnalysisData {
             t.err.append(s.int64(10))
             t.mcc.append(s.int64(11))
         }
-        // By day, terminal, time, id: the canonical order of matching.
         var order = Array(0..<t.count)
         order.sort { a, b in
             if t.day[a] != t.day[b] { return t.day[a] < t.day[b] }
             if t.tid[a] != t.tid[b] { return t.tid[a] < t.tid[b] }
             return t.ts[a] != t.ts[b] ? t.ts[a] < t.ts[b] : t.id[a] < t.id[b]
         }
-        data.transactions = Transactions(
+        return Transactions(
             id: order.map { t.id[$0] }, day: order.map { t.day[$0] }, ts: order.map { t.ts[$0] }, tz: order.map { t.tz[$0] },
             tid: order.map { t.tid[$0] }, type: order.map { t.type[$0] }, stan: order.map { t.stan[$0] }, rc: order.map { t.rc[$0] },
             disp: order.map { t.disp[$0] }, latencyMs: order.map { t.latencyMs[$0] }, entry: order.map { t.entry[$0] },
             err: order.map { t.err[$0] }, mcc: order.map { t.mcc[$0] }
         )
+    }
 
-        // Software and network events of the batch's (day, terminal) pairs.
+    /// The boots and successful upgrades of the batch's (day, terminal) pairs, by terminal then
+    /// time (a boot before an upgrade at the same time).
+    private static func loadSoftware(_ db: Database, scope: BatchScope, reader: RangeReader, days: ClosedRange<Int64>) throws -> [SoftwareEvent] {
+        var software: [SoftwareEvent] = []
         let boots = try db.prepare("""
             SELECT tid, ts, tz, coalesce(firmware, 0), coalesce(app_version, 0), coalesce(code_table, 0) FROM terminal_boots WHERE id BETWEEN ? AND ?
             """)
-        try reader.forEachRow(table: "terminal_boots", days: firstDay...lastDay, statement: boots) { s in
+        try reader.forEachRow(table: "terminal_boots", days: days, statement: boots) { s in
             let ts = s.int64(1)
             let day = LocalDay.of(utcMilliseconds: ts, offsetMinutes: Int(s.int64(2)))
             guard scope.covers(day: day, tid: s.int64(0)) else { return }
-            data.software.append(SoftwareEvent(
+            software.append(SoftwareEvent(
                 tid: s.int64(0), ts: ts, day: day, firmware: s.int64(3), app: s.int64(4), codeTable: s.int64(5), isUpgrade: false, from: 0))
         }
         let upgrades = try db.prepare("""
             SELECT tid, ts, tz, coalesce(to_fw, 0), coalesce(from_fw, 0) FROM firmware_updates WHERE id BETWEEN ? AND ? AND succeeded = 1
             """)
-        try reader.forEachRow(table: "firmware_updates", days: firstDay...lastDay, statement: upgrades) { s in
+        try reader.forEachRow(table: "firmware_updates", days: days, statement: upgrades) { s in
             let ts = s.int64(1)
             let day = LocalDay.of(utcMilliseconds: ts, offsetMinutes: Int(s.int64(2)))
             guard scope.covers(day: day, tid: s.int64(0)) else { return }
-            data.software.append(SoftwareEvent(
+            software.append(SoftwareEvent(
                 tid: s.int64(0), ts: ts, day: day, firmware: s.int64(3), app: 0, codeTable: 0, isUpgrade: true, from: s.int64(4)))
         }
-        data.software.sort { $0.tid != $1.tid ? $0.tid < $1.tid : $0.ts != $1.ts ? $0.ts < $1.ts : (!$0.isUpgrade && $1.isUpgrade) }
+        software.sort { $0.tid != $1.tid ? $0.tid < $1.tid : $0.ts != $1.ts ? $0.ts < $1.ts : (!$0.isUpgrade && $1.isUpgrade) }
+        return software
+    }
 
-        let minTs = data.transactions.ts.min() ?? (firstDay * LocalDay.milliseconds)
-        let maxTs = data.transactions.ts.max() ?? ((lastDay + 1) * LocalDay.milliseconds)
+    /// How far around its days a batch reads events and messages, in UTC ms.
+    private struct BatchReach {
+        /// The matching margin of `messageMargin`.
+        var margin: Int64
+        /// The largest and smallest UTC offset (minutes) of the batch's transactions and of every
+        /// terminal the database knows (+08:00 when none is known).
+        var maxOffset: Int64
+        var minOffset: Int64
+        /// Link events are read within these times: a day of the batch's transactions, widened.
+        var linkLow: Int64
+        var linkHigh: Int64
+        /// The batch's days in UTC, in every offset its terminals write, widened by the margin and
+        /// the 300 s before: what the neighbouring days are read for.
+        var span: ClosedRange<Int64>
+
+        init(_ db: Database, transactions: Transactions, days: ClosedRange<Int64>, options: MatchOptions) throws {
+            let minTs = transactions.ts.min() ?? (days.lowerBound * LocalDay.milliseconds)
+            let maxTs = transactions.ts.max() ?? ((days.upperBound + 1) * LocalDay.milliseconds)
+            margin = messageMargin(options)
+            linkLow = minTs - margin - 300_000
+            linkHigh = maxTs + margin
+            var offsets = Set(transactions.tz.map { Int64($0) })
+            offsets.formUnion(try IngestStore.knownTerminalOffsets(db).map { Int64($0) })
+            if offsets.isEmpty { offsets = [480] }
+            maxOffset = offsets.max()!
+            minOffset = offsets.min()!
+            span = (days.lowerBound * LocalDay.milliseconds - maxOffset * 60_000 - margin - 300_000)...((days.upperBound + 1) * LocalDay.milliseconds - minOffset * 60_000 + margin)
+        }
+    }
+
+    /// Network events as a batch reads them.
+    private struct NetworkEventsRead {
+        /// Terminal events of the batch's pairs and of the 300 s before each, by terminal then time.
+        var terminal: [TerminalNetEvent] = []
+        /// Link events within reach, by realm then time.
+        var links: [(realm: Int64, ts: Int64, kind: Int64, day: Int64)] = []
+    }
+
+    /// Terminal events of the batch's days and the 300 s before them (the network windows);
+    /// link events within a day of the batch's transactions (60 s windows, clock offsets).
+    private static func loadNetworkEvents(
+        _ db: Database, scope: BatchScope, reader: RangeReader, days: ClosedRange<Int64>, reach: BatchReach
+    ) throws -> NetworkEventsRead {
+        var read = NetworkEventsRead()
         let net = try db.prepare("""
             SELECT source = 'terminal', subject, ts, tz, coalesce(state, 0), coalesce(net_type, 0), rssi FROM net_events WHERE id BETWEEN ? AND ?
             """)
-        // Terminal events of the batch's days and the 300 s before them (the network windows);
-        // link events within a day of the batch's transactions (60 s windows, clock offsets).
-        let linkLow = minTs - messageMargin(options) - 300_000
-        let linkHigh = maxTs + messageMargin(options)
-        let margin = messageMargin(options)
-        var offsets = Set(data.transactions.tz.map { Int64($0) })
-        offsets.formUnion(try IngestStore.knownTerminalOffsets(db).map { Int64($0) })
-        if offsets.isEmpty { offsets = [480] }
-        // The batch's days in UTC, in every offset its terminals write, widened by the margin:
-        // what the neighbouring days are read for.
-        let span = (firstDay * LocalDay.milliseconds - offsets.max()! * 60_000 - margin - 300_000)...((lastDay + 1) * LocalDay.milliseconds - offsets.min()! * 60_000 + margin)
-        try reader.forEachRow(table: "net_events", days: (firstDay - 1)...(lastDay + 1), within: span, statement: net) { s in
+        try reader.forEachRow(table: "net_events", days: (days.lowerBound - 1)...(days.upperBound + 1), within: reach.span, statement: net) { s in
             let ts = s.int64(2)
             let day = LocalDay.of(utcMilliseconds: ts, offsetMinutes: Int(s.int64(3)))
             if s.int64(0) == 1 {
                 let tid = s.int64(1)
                 let event = TerminalNetEvent(
                     tid: tid, ts: ts, day: day, state: s.int64(4), netType: s.int64(5), rssi: s.optionalInt64(6), beforeDay: false)
-                if scope.covers(day: day, tid: tid) { data.terminalNet.append(event) }
+                if scope.covers(day: day, tid: tid) { read.terminal.append(event) }
                 // The last 300 s of a day count in the next day's network windows, whether or not
                 // this day is recomputed too.
                 if scope.covers(day: day + 1, tid: tid), ts >= (day + 1) * LocalDay.milliseconds - Int64(s.int64(3)) * 60_000 - 300_000 {
                     var before = event
                     before.day = day + 1
                     before.beforeDay = true
-                    data.terminalNet.append(before)
+                    read.terminal.append(before)
                 }
-            } else if ts >= linkLow && ts <= linkHigh {
-                data.realmLinkEvents.append((s.int64(1), ts, s.int64(4), day))
+            } else if ts >= reach.linkLow && ts <= reach.linkHigh {
+                read.links.append((s.int64(1), ts, s.int64(4), day))
             }
         }
-        data.terminalNet.sort { $0.tid != $1.tid ? $0.tid < $1.tid : $0.ts < $1.ts }
-        data.realmLinkEvents.sort { $0.realm != $1.realm ? $0.realm < $1.realm : $0.ts < $1.ts }
+        read.terminal.sort { $0.tid != $1.tid ? $0.tid < $1.tid : $0.ts < $1.ts }
+        read.links.sort { $0.realm != $1.realm ? $0.realm < $1.realm : $0.ts < $1.ts }
+        return read
+    }
 
-        // Acquirer messages within reach of the batch's days: each day's span in every UTC offset
-        // its transactions use, widened by the margin. SQLite filters by time; here by terminal.
+    /// Acquirer messages as a batch reads them, and the local days they were read from.
+    private struct MessagesRead {
+        var messages: Messages
+        var days: ClosedRange<Int64>
+    }
+
+    /// Acquirer messages within reach of the batch's days: each day's span in every UTC offset
+    /// its transactions use, widened by the margin. SQLite filters by time; here by terminal.
+    private static func loadMessages(
+        _ db: Database, scope: BatchScope, reader: RangeReader, days: [Int64], reach: BatchReach, transactions: Transactions
+    ) throws -> MessagesRead {
+        let margin = reach.margin
         var intervals: [(low: Int64, high: Int64)] = []
         for day in days {
-            let low = day * LocalDay.milliseconds - offsets.max()! * 60_000 - margin
-            let high = (day + 1) * LocalDay.milliseconds - offsets.min()! * 60_000 + margin
+            let low = day * LocalDay.milliseconds - reach.maxOffset * 60_000 - margin
+            let high = (day + 1) * LocalDay.milliseconds - reach.minOffset * 60_000 + margin
             if let last = intervals.last, low <= last.high { intervals[intervals.count - 1].high = max(last.high, high) } else { intervals.append((low, high)) }
         }
         var tids = Set<Int64>()
@@ -321,11 +387,11 @@ extension AnalysisData {
         for (day, filter) in scope {
             switch filter {
             case .all:
-                wholeDays.append((day * LocalDay.milliseconds - offsets.max()! * 60_000 - margin, (day + 1) * LocalDay.milliseconds - offsets.min()! * 60_000 + margin))
+                wholeDays.append((day * LocalDay.milliseconds - reach.maxOffset * 60_000 - margin, (day + 1) * LocalDay.milliseconds - reach.minOffset * 60_000 + margin))
             case .some(let set): tids.formUnion(set)
             }
         }
-        tids.formUnion(data.transactions.tid)
+        tids.formUnion(transactions.tid)
         let msgs = try db.prepare("""
             SELECT id, ts, tz, realm, coalesce(mti, 0), coalesce(stan, -1), coalesce(rc, 0), coalesce(tid, 0), coalesce(lifespan_ms, -1)
             FROM acquirer_msgs WHERE id BETWEEN ? AND ? AND ts BETWEEN ? AND ?
@@ -355,31 +421,37 @@ extension AnalysisData {
                 m.lifespanMs.append(s.int64(8))
             }
         }
-        data.messages = sortedMessages(m)
         if lowDay > highDay {
-            lowDay = firstDay - 1
-            highDay = lastDay + 1
+            lowDay = days[0] - 1
+            highDay = days[days.count - 1] + 1
         }
+        return MessagesRead(messages: sortedMessages(m), days: lowDay...highDay)
+    }
 
+    /// Per realm, the time spans acquirer files cover on `days`.
+    private static func loadCoverage(_ db: Database, days: ClosedRange<Int64>) throws -> [Int64: [(start: Int64, end: Int64)]] {
+        var coverage: [Int64: [(start: Int64, end: Int64)]] = [:]
         let cover = try db.prepare("SELECT realm, min_ts, max_ts FROM acquirer_coverage WHERE day BETWEEN ? AND ?")
-        cover.bind(lowDay, at: 1)
-        cover.bind(highDay, at: 2)
-        while try cover.step() { data.coverage[cover.int64(0), default: []].append((cover.int64(1), cover.int64(2))) }
+        cover.bind(days.lowerBound, at: 1)
+        cover.bind(days.upperBound, at: 2)
+        while try cover.step() { coverage[cover.int64(0), default: []].append((cover.int64(1), cover.int64(2))) }
+        return coverage
+    }
 
+    /// The inventory by terminal.
+    private static func loadInventory(_ db: Database) throws -> [Int64: InventoryRow] {
+        var rows: [Int64: InventoryRow] = [:]
         let inventory = try db.prepare("""
             SELECT tid, brand, coalesce(model, 0), channel, coalesce(agent, 0), fee_tier, coalesce(region, 0), coalesce(mcc, 0), coalesce(firmware, 0)
             FROM inventory
             """)
         while try inventory.step() {
-            data.inventory[inventory.int64(0)] = InventoryRow(
+            rows[inventory.int64(0)] = InventoryRow(
                 brand: inventory.int64(1), model: inventory.int64(2), channel: inventory.int64(3), agent: inventory.int64(4),
                 feeTier: inventory.int64(5), region: inventory.int64(6), mcc: inventory.int64(7), firmware: inventory.int64(8)
             )
         }
-        data.catalogue = try loadCatalogue(db)
-        try data.loadStates(db, scope: scope, firstDay: firstDay, lastDay: lastDay)
-        try data.loadClaims(db, scope: scope, reader: reader, span: span)
-        return data
+        return rows
     }
 
     /// The response-code catalogue in force: the built-in tables and the user's entries.
