@@ -437,118 +437,58 @@ struct BatchWriter {
 
     // MARK: - Snapshots and aggregates
 
+    /// Rebuilds the snapshot of every day of the batch, stores it (or removes it when empty) and
+    /// rewrites the day's aggregates.
     private func writeSnapshots(timing: (String, Double) -> Void) throws {
-        let read = try database.prepare("SELECT snapshot FROM analysis_days WHERE day = ?")
-        let covered = try database.prepare("SELECT 1 FROM file_days WHERE table_name = 'acquirer_msgs' AND day = ? LIMIT 1")
-        let write = try database.prepare("INSERT OR REPLACE INTO analysis_days(day, transactions, covered, snapshot) VALUES (?1, ?2, ?3, ?4)")
-        let remove = try database.prepare("DELETE FROM analysis_days WHERE day = ?")
-        // The batch's pairs by the (day, terminal) that owns them.
-        var ownedPairs: [DayTerminal: [Int]] = [:]
-        for (index, pair) in pairs.enumerated() {
-            let key = DayTerminal(day: pairDay(pair), tid: pair.tid)
-            if scope.covers(day: key.day, tid: key.tid) { ownedPairs[key, default: []].append(index) }
-        }
-        var terminalDaysByDay: [Int64: [ClassifiedTerminalDay]] = [:]
-        for terminalDay in classified.terminalDays { terminalDaysByDay[terminalDay.key.day, default: []].append(terminalDay) }
-
+        let statements = try SnapshotStatements(database)
+        let owners = snapshotOwners()
         for (day, filter) in scope.sorted(by: { $0.key < $1.key }) {
+            let isCovered = try statements.isCovered(day: day)
+            var builder = DaySnapshotBuilder(day: day, covered: isCovered)
+            let blocks = try dayBlocks(day: day, filter: filter, owners: owners, statements: statements, builder: &builder)
+            let snapshot = buildSnapshot(day: day, blocks: blocks, owners: owners, builder: &builder)
+            var clock = Recompute.monotonicSeconds()
+            try statements.store(snapshot, day: day, covered: isCovered)
+            timing("write snapshots", Recompute.monotonicSeconds() - clock)
+            clock = Recompute.monotonicSeconds()
+            try DailyAggregates.write(snapshot, into: database)
+            timing("aggregates", Recompute.monotonicSeconds() - clock)
+        }
+    }
+
+    /// The statements that read, test, write and remove a day's snapshot.
+    private struct SnapshotStatements {
+        let read: Statement
+        let covered: Statement
+        let write: Statement
+        let remove: Statement
+
+        init(_ database: Database) throws {
+            read = try database.prepare("SELECT snapshot FROM analysis_days WHERE day = ?")
+            covered = try database.prepare("SELECT 1 FROM file_days WHERE table_name = 'acquirer_msgs' AND day = ? LIMIT 1")
+            write = try database.prepare("INSERT OR REPLACE INTO analysis_days(day, transactions, covered, snapshot) VALUES (?1, ?2, ?3, ?4)")
+            remove = try database.prepare("DELETE FROM analysis_days WHERE day = ?")
+        }
+
+        /// True when acquirer logs cover `day` (some acquirer message is on it).
+        func isCovered(day: Int64) throws -> Bool {
             covered.bind(day, at: 1)
             let isCovered = try covered.step()
             covered.reset()
-            var builder = DaySnapshotBuilder(day: day, covered: isCovered)
-            // Blocks to write: fresh ones for the scope's terminals, kept ones for the others.
-            var blocks: [(tid: String, fresh: ClassifiedTerminalDay?, pairTid: Int64?, kept: DaySnapshot.Block?)] = []
+            return isCovered
+        }
+
+        /// The stored snapshot of `day`, if any.
+        func stored(day: Int64) throws -> DaySnapshot? {
             var old: DaySnapshot?
-            if case .some(let tids) = filter {
-                read.bind(day, at: 1)
-                if try read.step() { old = read.withBlob(0) { DaySnapshot(decoding: $0) } }
-                read.reset()
-                let replaced = Set(tids.map { data.text($0) ?? "" })
-                for block in old?.blocks ?? [] where !replaced.contains(old!.string(block.tid)) {
-                    blocks.append((old!.string(block.tid), nil, nil, block))
-                }
-                for link in old?.linkEvents ?? [] { builder.addLinkEvent(realm: old!.string(link.realm), ts: link.ts, kind: old!.string(link.kind)) }
-            } else {
-                for event in data.realmLinkEvents where event.day == day {
-                    builder.addLinkEvent(realm: data.text(event.realm) ?? "", ts: event.ts, kind: data.text(event.kind) ?? "")
-                }
-            }
-            var withBlock = Set<Int64>()
-            for terminalDay in terminalDaysByDay[day] ?? [] {
-                blocks.append((data.text(terminalDay.key.tid) ?? "", terminalDay, terminalDay.key.tid, nil))
-                withBlock.insert(terminalDay.key.tid)
-            }
-            for key in ownedPairs.keys where key.day == day && !withBlock.contains(key.tid) {
-                blocks.append((data.text(key.tid) ?? "", nil, key.tid, nil))
-            }
-            // One canonical order, however the day was split into recomputes.
-            blocks.sort { $0.tid < $1.tid }
-            var remap = SnapshotRemap()
-            var attributeCodes = AttributeCodeCache(dictionary: data.dictionary)
-            var eventSetCodes: [Int32: UInt16] = [:]
-            var realmStrings: [Int64: Int32] = [:]
-            var responseCodes: [Int64: UInt16] = [:]
-            func responseCode(_ id: Int64) -> UInt16 {
-                if let known = responseCodes[id] { return known }
-                let code = builder.responseCode(data.text(id))
-                responseCodes[id] = code
-                return code
-            }
-            for entry in blocks {
-                if let kept = entry.kept, let old {
-                    builder.copy(kept, of: old, remap: &remap)
-                    continue
-                }
-                builder.beginBlock(tid: entry.tid, clockOffset: entry.fresh?.clockOffset ?? 0)
-                if let fresh = entry.fresh {
-                    var codes = [UInt16](repeating: 0, count: TransactionTable.attributeCount)
-                    for r in fresh.rows {
-                        for a in 0..<TransactionTable.attributeCount { codes[a] = attributeCodes.code(a, classified.attributes[a][r], &builder) }
-                        let f = classified.facts[r]
-                        let setIndex = classified.eventSet[r]
-                        let eventSet: UInt16
-                        if let known = eventSetCodes[setIndex] {
-                            eventSet = known
-                        } else {
-                            let kinds = classified.eventSets[Int(setIndex)].map { kinds in
-                                kinds.map { $0 >= 0 ? "terminal " + (data.text($0) ?? "unknown") : "acquirer " + (data.text(-$0) ?? "unknown") }
-                            }
-                            eventSet = builder.eventSet(kinds)
-                            eventSetCodes[setIndex] = eventSet
-                        }
-                        let rc = responseCode(data.transactions.rc[r])
-                        let arc = responseCode(Int64(f.acquirerRC))
-                        builder.addRow(
-                            attributes: codes, outcome: f.outcome, cause: f.cause, responseCode: rc, acquirerResponseCode: arc,
-                            ts: data.transactions.ts[r], eventSet: eventSet)
-                    }
-                    for ts in fresh.disruptions { builder.addDisruption(ts) }
-                    for u in fresh.upgrades { builder.addUpgrade(ts: u.ts, from: data.text(u.from) ?? "unknown", to: data.text(u.to) ?? "unknown") }
-                }
-                if let tid = entry.pairTid {
-                    for index in ownedPairs[DayTerminal(day: day, tid: tid)] ?? [] {
-                        let pair = pairs[index]
-                        var flags: UInt8 = 0
-                        if pair.request != nil { flags |= DaySnapshot.hasRequest }
-                        if pair.response != nil { flags |= DaySnapshot.hasResponse }
-                        let key = Correlation.pairKey(pair, data)
-                        let stolen = data.outsideClaims[key].map { match.stolenFrom.contains(DayTerminal(day: $0.day, tid: pair.tid)) } ?? false
-                        if pair.matchedTransaction != nil || (data.outsideClaims[key] != nil && !stolen) { flags |= DaySnapshot.matched }
-                        let lifespan = pair.lifespanMs ?? pair.responseTime.flatMap { response in pair.requestTime.map { response - $0 } }
-                        let realm: Int32
-                        if let known = realmStrings[pair.realm] {
-                            realm = known
-                        } else {
-                            realm = builder.string(data.text(pair.realm) ?? "unknown")
-                            realmStrings[pair.realm] = realm
-                        }
-                        builder.addPair(realmString: realm, flags: flags, lifespan: lifespan)
-                    }
-                }
-                builder.endBlock()
-            }
-            let snapshot = builder.snapshot
-            var clock = Recompute.monotonicSeconds()
+            read.bind(day, at: 1)
+            if try read.step() { old = read.withBlob(0) { DaySnapshot(decoding: $0) } }
+            read.reset()
+            return old
+        }
+
+        /// Stores `snapshot` as `day`'s, or removes the day's when it holds nothing.
+        func store(_ snapshot: DaySnapshot, day: Int64, covered isCovered: Bool) throws {
             if snapshot.blocks.isEmpty && snapshot.linkEvents.isEmpty {
                 remove.bind(day, at: 1)
                 try remove.run()
@@ -559,11 +499,171 @@ struct BatchWriter {
                 write.bind(blob: snapshot.encoded(), at: 4)
                 try write.run()
             }
-            timing("write snapshots", Recompute.monotonicSeconds() - clock)
-            clock = Recompute.monotonicSeconds()
-            try DailyAggregates.write(snapshot, into: database)
-            timing("aggregates", Recompute.monotonicSeconds() - clock)
         }
+    }
+
+    /// What the batch puts into snapshots, by owner: its pairs by the (day, terminal) that owns
+    /// them, its classified terminal days by day.
+    private struct SnapshotOwners {
+        var pairs: [DayTerminal: [Int]] = [:]
+        var terminalDays: [Int64: [ClassifiedTerminalDay]] = [:]
+    }
+
+    /// The batch's pairs and terminal days by their owners (the pairs of the scope only).
+    private func snapshotOwners() -> SnapshotOwners {
+        var owners = SnapshotOwners()
+        for (index, pair) in pairs.enumerated() {
+            let key = DayTerminal(day: pairDay(pair), tid: pair.tid)
+            if scope.covers(day: key.day, tid: key.tid) { owners.pairs[key, default: []].append(index) }
+        }
+        for terminalDay in classified.terminalDays { owners.terminalDays[terminalDay.key.day, default: []].append(terminalDay) }
+        return owners
+    }
+
+    /// One block of a day's snapshot to write: a terminal's fresh rows and pairs, or a block kept
+    /// from the stored snapshot.
+    private struct SnapshotBlock {
+        var tid: String
+        var fresh: ClassifiedTerminalDay?
+        /// The terminal whose owned pairs the block holds.
+        var pairTid: Int64?
+        var kept: DaySnapshot.Block?
+    }
+
+    /// A day's blocks in canonical order (by terminal ID) and the stored snapshot the kept ones
+    /// come from.
+    private struct DayBlocks {
+        var blocks: [SnapshotBlock] = []
+        var old: DaySnapshot?
+    }
+
+    /// The blocks of a day: fresh ones for the scope's terminals, kept ones for the others. Adds
+    /// the day's link events to `builder` (kept ones when only some terminals are recomputed).
+    private func dayBlocks(
+        day: Int64, filter: TerminalFilter, owners: SnapshotOwners, statements: SnapshotStatements, builder: inout DaySnapshotBuilder
+    ) throws -> DayBlocks {
+        var result = DayBlocks()
+        if case .some(let tids) = filter {
+            let old = try statements.stored(day: day)
+            result.old = old
+            let replaced = Set(tids.map { data.text($0) ?? "" })
+            for block in old?.blocks ?? [] where !replaced.contains(old!.string(block.tid)) {
+                result.blocks.append(SnapshotBlock(tid: old!.string(block.tid), fresh: nil, pairTid: nil, kept: block))
+            }
+            for link in old?.linkEvents ?? [] { builder.addLinkEvent(realm: old!.string(link.realm), ts: link.ts, kind: old!.string(link.kind)) }
+        } else {
+            for event in data.realmLinkEvents where event.day == day {
+                builder.addLinkEvent(realm: data.text(event.realm) ?? "", ts: event.ts, kind: data.text(event.kind) ?? "")
+            }
+        }
+        var withBlock = Set<Int64>()
+        for terminalDay in owners.terminalDays[day] ?? [] {
+            result.blocks.append(SnapshotBlock(tid: data.text(terminalDay.key.tid) ?? "", fresh: terminalDay, pairTid: terminalDay.key.tid, kept: nil))
+            withBlock.insert(terminalDay.key.tid)
+        }
+        for key in owners.pairs.keys where key.day == day && !withBlock.contains(key.tid) {
+            result.blocks.append(SnapshotBlock(tid: data.text(key.tid) ?? "", fresh: nil, pairTid: key.tid, kept: nil))
+        }
+        // One canonical order, however the day was split into recomputes.
+        result.blocks.sort { $0.tid < $1.tid }
+        return result
+    }
+
+    /// The snapshot of a day: its blocks in order, kept ones copied, fresh ones built from the
+    /// batch's rows and pairs.
+    private func buildSnapshot(day: Int64, blocks: DayBlocks, owners: SnapshotOwners, builder: inout DaySnapshotBuilder) -> DaySnapshot {
+        var remap = SnapshotRemap()
+        var codes = SnapshotCodes(dictionary: data.dictionary)
+        for entry in blocks.blocks {
+            if let kept = entry.kept, let old = blocks.old {
+                builder.copy(kept, of: old, remap: &remap)
+                continue
+            }
+            builder.beginBlock(tid: entry.tid, clockOffset: entry.fresh?.clockOffset ?? 0)
+            if let fresh = entry.fresh {
+                addRows(of: fresh, builder: &builder, codes: &codes)
+            }
+            if let tid = entry.pairTid {
+                addPairs(owners.pairs[DayTerminal(day: day, tid: tid)] ?? [], builder: &builder, codes: &codes)
+            }
+            builder.endBlock()
+        }
+        return builder.snapshot
+    }
+
+    /// Adds a classified terminal day's rows, disruptions and upgrades to the open block.
+    private func addRows(of fresh: ClassifiedTerminalDay, builder: inout DaySnapshotBuilder, codes: inout SnapshotCodes) {
+        var attributeCodes = [UInt16](repeating: 0, count: TransactionTable.attributeCount)
+        for r in fresh.rows {
+            for a in 0..<TransactionTable.attributeCount { attributeCodes[a] = codes.attributes.code(a, classified.attributes[a][r], &builder) }
+            let f = classified.facts[r]
+            let eventSet = codes.eventSet(classified.eventSet[r], of: classified, builder: &builder)
+            let rc = codes.responseCode(data.transactions.rc[r], builder: &builder)
+            let arc = codes.responseCode(Int64(f.acquirerRC), builder: &builder)
+            builder.addRow(
+                attributes: attributeCodes, outcome: f.outcome, cause: f.cause, responseCode: rc, acquirerResponseCode: arc,
+                ts: data.transactions.ts[r], eventSet: eventSet)
+        }
+        for ts in fresh.disruptions { builder.addDisruption(ts) }
+        for u in fresh.upgrades { builder.addUpgrade(ts: u.ts, from: data.text(u.from) ?? "unknown", to: data.text(u.to) ?? "unknown") }
+    }
+
+    /// Adds the batch's pairs of these indices to the open block, with whether each is matched
+    /// (by the batch, or held outside it and not taken from there) and its lifespan.
+    private func addPairs(_ indices: [Int], builder: inout DaySnapshotBuilder, codes: inout SnapshotCodes) {
+        for index in indices {
+            let pair = pairs[index]
+            var flags: UInt8 = 0
+            if pair.request != nil { flags |= DaySnapshot.hasRequest }
+            if pair.response != nil { flags |= DaySnapshot.hasResponse }
+            let key = Correlation.pairKey(pair, data)
+            let stolen = data.outsideClaims[key].map { match.stolenFrom.contains(DayTerminal(day: $0.day, tid: pair.tid)) } ?? false
+            if pair.matchedTransaction != nil || (data.outsideClaims[key] != nil && !stolen) { flags |= DaySnapshot.matched }
+            let lifespan = pair.lifespanMs ?? pair.responseTime.flatMap { response in pair.requestTime.map { response - $0 } }
+            builder.addPair(realmString: codes.realm(pair.realm, builder: &builder), flags: flags, lifespan: lifespan)
+        }
+    }
+}
+
+/// The snapshot codes of one day's values, remembered by dictionary id (or event-set index):
+/// attribute values, event sets, response codes and realm strings.
+struct SnapshotCodes {
+    let dictionary: DictionaryTexts
+    var attributes: AttributeCodeCache
+    private var eventSets: [Int32: UInt16] = [:]
+    private var responseCodes: [Int64: UInt16] = [:]
+    private var realms: [Int64: Int32] = [:]
+
+    init(dictionary: DictionaryTexts) {
+        self.dictionary = dictionary
+        attributes = AttributeCodeCache(dictionary: dictionary)
+    }
+
+    /// The code of event set `setIndex` of `classified`, its kinds named `terminal STATE` or `acquirer KIND`.
+    mutating func eventSet(_ setIndex: Int32, of classified: ClassifiedBatch, builder: inout DaySnapshotBuilder) -> UInt16 {
+        if let known = eventSets[setIndex] { return known }
+        let kinds = classified.eventSets[Int(setIndex)].map { kinds in
+            kinds.map { $0 >= 0 ? "terminal " + (dictionary.text($0) ?? "unknown") : "acquirer " + (dictionary.text(-$0) ?? "unknown") }
+        }
+        let eventSet = builder.eventSet(kinds)
+        eventSets[setIndex] = eventSet
+        return eventSet
+    }
+
+    /// The code of the response code with dictionary id `id`.
+    mutating func responseCode(_ id: Int64, builder: inout DaySnapshotBuilder) -> UInt16 {
+        if let known = responseCodes[id] { return known }
+        let code = builder.responseCode(dictionary.text(id))
+        responseCodes[id] = code
+        return code
+    }
+
+    /// The string index of the realm with dictionary id `id` ("unknown" for none).
+    mutating func realm(_ id: Int64, builder: inout DaySnapshotBuilder) -> Int32 {
+        if let known = realms[id] { return known }
+        let realm = builder.string(dictionary.text(id) ?? "unknown")
+        realms[id] = realm
+        return realm
     }
 }
 
