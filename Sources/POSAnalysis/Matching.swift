@@ -42,30 +42,45 @@ extension Correlation {
     /// earlier day outside the batch is not free; one held by a later day's transaction is, and
     /// taking it sends that (day, terminal) back for recomputing.
     static func match(_ data: AnalysisData, pairs: inout [AcquirerPair], options: MatchOptions) -> MatchResult {
-        let t = data.transactions
-        // Pairs sorted by (tid, stan) key, then time: a counting sort by terminal, then small sorts.
-        let snapshot = pairs
-        let usable = snapshot.indices.filter { snapshot[$0].tid != 0 && snapshot[$0].stan >= 0 }
-        let maxTID = usable.map { Int(snapshot[$0].tid) }.max() ?? 0
-        let order = AnalysisData.groupedOrder(usable.count, key: { Int(snapshot[usable[$0]].tid) }, keyCount: maxTID + 1) { a, b in
-            let x = snapshot[usable[a]]
-            let y = snapshot[usable[b]]
-            return x.stan != y.stan ? x.stan < y.stan : x.time < y.time
+        let index = PairIndex(pairs, reversalType: data.dictionary.id(of: "reversal"))
+        var outside = outsideClaims(data, pairs: pairs)
+        let offsets = clockOffsets(data, pairs: pairs, index: index, options: options)
+        let taken = takeNearestPairs(data, pairs: &pairs, index: index, offsets: offsets, outside: &outside, options: options)
+        var usual: [Int64: Int64] = [:]
+        for (key, votes) in taken.realmVotes {
+            usual[key] = votes.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key
         }
-        let keyed: [(key: Int64, time: Int64, index: Int32)] = order.map {
-            let pair = snapshot[usable[$0]]
-            return (pair.tid << 21 | Int64(pair.stan & 0x1F_FFFF), pair.time, Int32(usable[$0]))
-        }
-        let keys = keyed.map(\.key)
-        // Claims of transactions outside the batch, by pair index.
-        var outside = [(day: Int64, txn: Int64)?](repeating: nil, count: pairs.count)
-        if !data.outsideClaims.isEmpty {
-            for index in pairs.indices {
-                if let claim = data.outsideClaims[pairKey(pairs[index], data)] { outside[index] = claim }
+        return MatchResult(pairOfTransaction: taken.pairOf, clockOffset: taken.offsetOf, usualRealm: usual, stolenFrom: taken.stolen)
+    }
+
+    /// The usable pairs (with a terminal and a STAN) sorted by (tid, stan) key, then time, and
+    /// how transactions look them up.
+    private struct PairIndex {
+        /// Per usable pair: its (tid, stan) key, its time, its index in `pairs`.
+        let keyed: [(key: Int64, time: Int64, index: Int32)]
+        let keys: [Int64]
+        /// The dictionary id of the transaction type `reversal`.
+        let reversalType: Int64
+
+        /// Sorts the pairs: a counting sort by terminal, then small sorts.
+        init(_ pairs: [AcquirerPair], reversalType: Int64) {
+            let usable = pairs.indices.filter { pairs[$0].tid != 0 && pairs[$0].stan >= 0 }
+            let maxTID = usable.map { Int(pairs[$0].tid) }.max() ?? 0
+            let order = AnalysisData.groupedOrder(usable.count, key: { Int(pairs[usable[$0]].tid) }, keyCount: maxTID + 1) { a, b in
+                let x = pairs[usable[a]]
+                let y = pairs[usable[b]]
+                return x.stan != y.stan ? x.stan < y.stan : x.time < y.time
             }
+            keyed = order.map {
+                let pair = pairs[usable[$0]]
+                return (pair.tid << 21 | Int64(pair.stan & 0x1F_FFFF), pair.time, Int32(usable[$0]))
+            }
+            keys = keyed.map(\.key)
+            self.reversalType = reversalType
         }
 
-        func candidates(_ row: Int) -> Range<Int> {
+        /// The positions in `keyed` of the pairs with the transaction's TID and STAN.
+        func candidates(_ row: Int, _ t: AnalysisData.Transactions) -> Range<Int> {
             guard t.stan[row] >= 0 else { return 0..<0 }
             let key = t.tid[row] << 21 | Int64(t.stan[row] & 0x1F_FFFF)
             var lo = 0
@@ -78,21 +93,38 @@ extension Correlation {
             while end < keys.count, keys[end] == key { end += 1 }
             return lo..<end
         }
-        let reversalType = data.dictionary.id(of: "reversal")
-        func compatible(_ row: Int, _ pair: AcquirerPair) -> Bool {
+
+        /// True when a reversal meets a reversal pair, anything else a pair that is not one.
+        func compatible(_ row: Int, _ t: AnalysisData.Transactions, _ pair: AcquirerPair) -> Bool {
             (t.type[row] == reversalType) == pair.isReversal
         }
-        /// When the terminal sent the request, by its own clock.
-        func sendTime(_ row: Int) -> Int64 { t.ts[row] - max(t.latencyMs[row], 0) }
 
-        // Pass 1: each terminal's offset per day, the median of its nearest differences.
+        /// When the terminal sent the request, by its own clock.
+        static func sendTime(_ row: Int, _ t: AnalysisData.Transactions) -> Int64 { t.ts[row] - max(t.latencyMs[row], 0) }
+    }
+
+    /// Claims of transactions outside the batch, by pair index.
+    private static func outsideClaims(_ data: AnalysisData, pairs: [AcquirerPair]) -> [(day: Int64, txn: Int64)?] {
+        var outside = [(day: Int64, txn: Int64)?](repeating: nil, count: pairs.count)
+        if !data.outsideClaims.isEmpty {
+            for index in pairs.indices {
+                if let claim = data.outsideClaims[pairKey(pairs[index], data)] { outside[index] = claim }
+            }
+        }
+        return outside
+    }
+
+    /// Pass 1: each terminal's clock offset per day (by `dayKey`), the median of its transactions'
+    /// nearest differences to a compatible pair within the window.
+    private static func clockOffsets(_ data: AnalysisData, pairs: [AcquirerPair], index: PairIndex, options: MatchOptions) -> [Int64: Int64] {
+        let t = data.transactions
         var samples: [Int64: [Int64]] = [:]
         for row in 0..<t.count {
-            let send = sendTime(row)
+            let send = PairIndex.sendTime(row, t)
             var best: Int64?
-            for k in candidates(row) {
-                let pair = pairs[Int(keyed[k].index)]
-                guard let requestTime = pair.requestTime, compatible(row, pair) else { continue }
+            for k in index.candidates(row, t) {
+                let pair = pairs[Int(index.keyed[k].index)]
+                guard let requestTime = pair.requestTime, index.compatible(row, t, pair) else { continue }
                 let difference = requestTime - send
                 guard abs(difference) <= options.windowMilliseconds else { continue }
                 if best == nil || abs(difference) < abs(best!) { best = difference }
@@ -104,41 +136,52 @@ extension Correlation {
             let sorted = values.sorted()
             offsets[key] = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
         }
+        return offsets
+    }
 
-        // Pass 2: nearest free pair after correction, in the canonical order.
-        var pairOf = [Int?](repeating: nil, count: t.count)
-        var offsetOf = [Int64?](repeating: nil, count: t.count)
+    /// What pass 2 decided, per transaction and per (terminal, day).
+    private struct NearestPairs {
+        var pairOf: [Int?]
+        var offsetOf: [Int64?]
+        /// Per `dayKey`: matches per realm.
         var realmVotes: [Int64: [Int64: Int]] = [:]
         var stolen = Set<DayTerminal>()
+    }
+
+    /// Pass 2: each transaction, in the canonical order, takes the nearest free compatible pair
+    /// within the window after correcting its clock offset; a pair held by a later day's
+    /// transaction outside the batch is free and taking it marks that (day, terminal).
+    private static func takeNearestPairs(
+        _ data: AnalysisData, pairs: inout [AcquirerPair], index: PairIndex, offsets: [Int64: Int64],
+        outside: inout [(day: Int64, txn: Int64)?], options: MatchOptions
+    ) -> NearestPairs {
+        let t = data.transactions
+        var taken = NearestPairs(pairOf: [Int?](repeating: nil, count: t.count), offsetOf: [Int64?](repeating: nil, count: t.count))
         for row in 0..<t.count {
             let key = dayKey(tid: t.tid[row], day: t.day[row])
             let offset = offsets[key]
-            offsetOf[row] = offset
-            let send = sendTime(row) + (offset ?? 0)
+            taken.offsetOf[row] = offset
+            let send = PairIndex.sendTime(row, t) + (offset ?? 0)
             var best: (index: Int, distance: Int64)?
-            for k in candidates(row) {
-                let index = Int(keyed[k].index)
-                let pair = pairs[index]
-                guard pair.matchedTransaction == nil, compatible(row, pair) else { continue }
-                if let claim = outside[index], claim.day <= t.day[row] { continue }
+            for k in index.candidates(row, t) {
+                let pairIndex = Int(index.keyed[k].index)
+                let pair = pairs[pairIndex]
+                guard pair.matchedTransaction == nil, index.compatible(row, t, pair) else { continue }
+                if let claim = outside[pairIndex], claim.day <= t.day[row] { continue }
                 let distance = abs(pair.time - send)
                 guard distance <= options.windowMilliseconds else { continue }
-                if best == nil || distance < best!.distance { best = (index, distance) }
+                if best == nil || distance < best!.distance { best = (pairIndex, distance) }
             }
             if let best {
                 pairs[best.index].matchedTransaction = row
-                pairOf[row] = best.index
+                taken.pairOf[row] = best.index
                 if let claim = outside[best.index] {
-                    stolen.insert(DayTerminal(day: claim.day, tid: t.tid[row]))
+                    taken.stolen.insert(DayTerminal(day: claim.day, tid: t.tid[row]))
                     outside[best.index] = nil
                 }
-                realmVotes[key, default: [:]][pairs[best.index].realm, default: 0] += 1
+                taken.realmVotes[key, default: [:]][pairs[best.index].realm, default: 0] += 1
             }
         }
-        var usual: [Int64: Int64] = [:]
-        for (key, votes) in realmVotes {
-            usual[key] = votes.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key
-        }
-        return MatchResult(pairOfTransaction: pairOf, clockOffset: offsetOf, usualRealm: usual, stolenFrom: stolen)
+        return taken
     }
 }
