@@ -239,51 +239,92 @@ public enum FirmwareChangeAnalysis {
         let window = Int64(windowDays) * 86_400_000
         let changes = upgrades.filter { $0.from != $0.to }
         guard !changes.isEmpty, window > 0 else { return [] }
+        let schedule = UpgradeSchedule(table, changes: changes)
+        let groups = countGroups(table, rows: rows, schedule: schedule, run: run, window: window)
+        return schedule.pairs.indices.map { pair in
+            let count = groups.counts[pair]
+            return Measured(
+                from: schedule.pairs[pair].from, to: schedule.pairs[pair].to, terminals: schedule.terminalsOfPair[pair].count, counts: count,
+                targetRowsBefore: groups.targetRowsBefore[pair], targetRowsAfter: groups.targetRowsAfter[pair],
+                did: DifferenceInDifferences(
+                    upgradedAfter: count.upgradedAfter.outcomeCount, upgradedBefore: count.upgradedBefore.outcomeCount,
+                    notUpgradedAfter: count.controlAfter.outcomeCount, notUpgradedBefore: count.controlBefore.outcomeCount))
+        }
+    }
+
+    /// A `from → to` pair, ordered by text.
+    private struct UpgradePair: Hashable, Comparable {
+        var from: String
+        var to: String
+        static func < (lhs: UpgradePair, rhs: UpgradePair) -> Bool { (lhs.from, lhs.to) < (rhs.from, rhs.to) }
+    }
+
+    /// The upgrades arranged for counting: the pairs in text order (so the output does not
+    /// depend on the order of the upgrades), each terminal's upgrades by time, each pair's
+    /// upgrade times and terminals, and the pairs by the firmware code of their `from`.
+    private struct UpgradeSchedule {
+        var pairs: [UpgradePair]
+        /// Per terminal: its upgrades by time (then pair).
+        var upgradesOf: [[(time: Int64, pair: Int)]]
+        /// Per pair: its upgrade times, ascending.
+        var timesOfPair: [[Int64]]
+        var terminalsOfPair: [Set<UInt32>]
+        /// Per firmware code: the pairs that start from it (the controls' rows).
+        var pairsFrom: [[Int]]
+
+        /// `changes` must not be empty and hold no upgrade with `from == to`.
+        init(_ table: TransactionTable, changes: [FirmwareUpgrade]) {
+            let firmwareAttribute = TransactionTable.attributeIndex("firmware")!
+            pairs = Set(changes.map { UpgradePair(from: $0.from, to: $0.to) }).sorted()
+            var pairIndex: [UpgradePair: Int] = [:]
+            for (index, pair) in pairs.enumerated() { pairIndex[pair] = index }
+            let terminalCount = max(
+                table.terminals.count, Int(table.terminal.max() ?? 0) + 1,
+                Int(changes.map(\.terminal).max() ?? 0) + 1)
+            upgradesOf = [[(time: Int64, pair: Int)]](repeating: [], count: terminalCount)
+            timesOfPair = [[Int64]](repeating: [], count: pairs.count)
+            terminalsOfPair = [Set<UInt32>](repeating: [], count: pairs.count)
+            for change in changes {
+                let pair = pairIndex[UpgradePair(from: change.from, to: change.to)]!
+                upgradesOf[Int(change.terminal)].append((change.time, pair))
+                timesOfPair[pair].append(change.time)
+                terminalsOfPair[pair].insert(change.terminal)
+            }
+            for terminal in 0..<terminalCount where upgradesOf[terminal].count > 1 {
+                upgradesOf[terminal].sort { ($0.time, $0.pair) < ($1.time, $1.pair) }
+            }
+            for pair in pairs.indices { timesOfPair[pair].sort() }
+            pairsFrom = [[Int]](repeating: [], count: table.values[firmwareAttribute].count)
+            for (code, value) in table.values[firmwareAttribute].enumerated() {
+                pairsFrom[code] = pairs.indices.filter { pairs[$0].from == value }
+            }
+        }
+    }
+
+    /// Each pair's four groups, and the target rows of its upgraded terminals before and after.
+    private struct GroupCounts {
+        var counts: [FourCounts]
+        var targetRowsBefore: [[Int]]
+        var targetRowsAfter: [[Int]]
+    }
+
+    /// Counts every row of `rows` into the groups it belongs to: the upgraded-before/after group
+    /// of its terminal's nearest upgrades within the window, and the control groups of the pairs
+    /// that start from its firmware.
+    private static func countGroups(
+        _ table: TransactionTable, rows: [Int32], schedule: UpgradeSchedule, run: Run, window: Int64
+    ) -> GroupCounts {
         let firmwareAttribute = TransactionTable.attributeIndex("firmware")!
-
-        // Pairs in text order, so the output does not depend on the order of `upgrades`.
-        struct Pair: Hashable, Comparable {
-            var from: String
-            var to: String
-            static func < (lhs: Pair, rhs: Pair) -> Bool { (lhs.from, lhs.to) < (rhs.from, rhs.to) }
-        }
-        let pairs = Set(changes.map { Pair(from: $0.from, to: $0.to) }).sorted()
-        var pairIndex: [Pair: Int] = [:]
-        for (index, pair) in pairs.enumerated() { pairIndex[pair] = index }
-
-        // Each terminal's upgrades by time, and each pair's upgrade times.
-        let terminalCount = max(
-            table.terminals.count, Int(table.terminal.max() ?? 0) + 1,
-            Int(changes.map(\.terminal).max() ?? 0) + 1)
-        var upgradesOf = [[(time: Int64, pair: Int)]](repeating: [], count: terminalCount)
-        var timesOfPair = [[Int64]](repeating: [], count: pairs.count)
-        var terminalsOfPair = [Set<UInt32>](repeating: [], count: pairs.count)
-        for change in changes {
-            let pair = pairIndex[Pair(from: change.from, to: change.to)]!
-            upgradesOf[Int(change.terminal)].append((change.time, pair))
-            timesOfPair[pair].append(change.time)
-            terminalsOfPair[pair].insert(change.terminal)
-        }
-        for terminal in 0..<terminalCount where upgradesOf[terminal].count > 1 {
-            upgradesOf[terminal].sort { ($0.time, $0.pair) < ($1.time, $1.pair) }
-        }
-        for pair in pairs.indices { timesOfPair[pair].sort() }
-
-        // Pairs by the firmware code of their `from`: the controls' rows.
-        var pairsFrom = [[Int]](repeating: [], count: table.values[firmwareAttribute].count)
-        for (code, value) in table.values[firmwareAttribute].enumerated() {
-            pairsFrom[code] = pairs.indices.filter { pairs[$0].from == value }
-        }
-
-        var counts = [FourCounts](repeating: FourCounts(), count: pairs.count)
-        var targetRowsBefore = [[Int]](repeating: [], count: pairs.count)
-        var targetRowsAfter = [[Int]](repeating: [], count: pairs.count)
+        let pairCount = schedule.pairs.count
+        var counts = [FourCounts](repeating: FourCounts(), count: pairCount)
+        var targetRowsBefore = [[Int]](repeating: [], count: pairCount)
+        var targetRowsAfter = [[Int]](repeating: [], count: pairCount)
         for row32 in rows {
             let row = Int(row32)
             let time = table.time[row]
             let terminal = Int(table.terminal[row])
             let isTarget = run.isTarget(table, row)
-            let own = upgradesOf[terminal]
+            let own = schedule.upgradesOf[terminal]
             // own[position - 1] is the latest upgrade at or before the row, own[position] the next.
             var position = 0
             while position < own.count && own[position].time <= time { position += 1 }
@@ -302,32 +343,23 @@ public enum FirmwareChangeAnalysis {
             }
 
             let firmware = Int(table.attributes[firmwareAttribute][row])
-            guard firmware < pairsFrom.count else { continue }
-            for pair in pairsFrom[firmware] where upgradedPairs.after != pair && upgradedPairs.before != pair {
+            guard firmware < schedule.pairsFrom.count else { continue }
+            for pair in schedule.pairsFrom[firmware] where upgradedPairs.after != pair && upgradedPairs.before != pair {
                 // Not a control if the terminal has made this upgrade already, or makes it within
                 // the window after the row.
-                if terminalsOfPair[pair].contains(UInt32(terminal)),
+                if schedule.terminalsOfPair[pair].contains(UInt32(terminal)),
                     own[..<position].contains(where: { $0.pair == pair })
                         || own[position...].contains(where: { $0.pair == pair && $0.time - time <= window })
                 {
                     continue
                 }
-                let times = timesOfPair[pair]
+                let times = schedule.timesOfPair[pair]
                 let next = upperBound(times, time)
                 if next < times.count, times[next] - time <= window { counts[pair].controlBefore.add(isTarget) }
                 if next > 0, time - times[next - 1] < window { counts[pair].controlAfter.add(isTarget) }
             }
         }
-
-        return pairs.indices.map { pair in
-            let count = counts[pair]
-            return Measured(
-                from: pairs[pair].from, to: pairs[pair].to, terminals: terminalsOfPair[pair].count, counts: count,
-                targetRowsBefore: targetRowsBefore[pair], targetRowsAfter: targetRowsAfter[pair],
-                did: DifferenceInDifferences(
-                    upgradedAfter: count.upgradedAfter.outcomeCount, upgradedBefore: count.upgradedBefore.outcomeCount,
-                    notUpgradedAfter: count.controlAfter.outcomeCount, notUpgradedBefore: count.controlBefore.outcomeCount))
-        }
+        return GroupCounts(counts: counts, targetRowsBefore: targetRowsBefore, targetRowsAfter: targetRowsAfter)
     }
 
     /// Target outcomes among transactions, counted as they come.
