@@ -78,6 +78,41 @@ enum FindingAssembly {
         foldShare: Double
     ) -> [Finding] {
         // 1–2. One candidate per outcome and pattern, ranked.
+        let ordered = ranked(candidates)
+        var targets = RowSet(count: table.count)
+        for row in 0..<table.count where target.matches(table.outcome[row]) { targets.insert(row) }
+        let members = ordered.map { rows(of: $0.population, table: table) }
+        // 3. Folding, in rank order.
+        let folding = fold(ordered, members: members, targets: targets, foldShare: foldShare)
+        // 4. Code gaps, by value, the value with the most unknown arrivals first.
+        let gaps =
+            target != .timeout
+            ? placeGaps(codeGaps, kept: folding.kept, ordered: ordered, members: members, table: table, foldShare: foldShare)
+            : GapPlacement()
+
+        // 5. Terminals, evidence, recommendation.
+        let latest = latestRows(table)
+        var findings: [Finding] = []
+        for (rank, index) in folding.kept.enumerated() {
+            var finding = ordered[index].finding
+            let gapGroups = gaps.gapsOf[index] ?? []
+            addEvidence(to: &finding, gaps: gapGroups, aliases: gaps.aliasesOf[index] ?? [], folds: folding.folds[index] ?? [], target: target)
+            finding.terminals = terminals(members[index], targets: targets, table: table, latest: latest)
+            let current = latest.reduce(0) { $0 + ($1 >= 0 && members[index].contains($1) ? 1 : 0) }
+            let advice = Recommendation(
+                finding: finding, population: ordered[index].population, gaps: gapGroups, rank: rank + 1, current: current,
+                rows: members[index], targets: targets, table: table, latest: latest, target: target)
+            finding.recommendation = advice.english
+            finding.recommendationZH = Wording.spaced(advice.chinese)
+            finding.evidenceZH = Wording.spaced(finding.evidenceZH)
+            findings.append(finding)
+        }
+        return findings
+    }
+
+    /// One candidate per outcome and pattern (the larger excess; on a tie, another pass's over a
+    /// combination), ranked by `Candidate.ranksBefore`.
+    private static func ranked(_ candidates: [Candidate]) -> [Candidate] {
         var best: [String: Candidate] = [:]
         for candidate in candidates {
             let key = candidate.finding.outcome + "\u{1}" + candidate.finding.pattern
@@ -90,83 +125,87 @@ enum FindingAssembly {
                 best[key] = candidate
             }
         }
-        let ordered = best.values.sorted { Candidate.ranksBefore($0.finding, $1.finding) }
+        return best.values.sorted { Candidate.ranksBefore($0.finding, $1.finding) }
+    }
 
-        var targets = RowSet(count: table.count)
-        for row in 0..<table.count where target.matches(table.outcome[row]) { targets.insert(row) }
-        let members = ordered.map { rows(of: $0.population, table: table) }
-
-        // 3. Folding, in rank order.
+    /// The candidates kept (indices into the ranked list, in rank order) and the folds of each.
+    private struct Folding {
         var kept: [Int] = []
         var folds: [Int: [Fold]] = [:]
+    }
+
+    /// Folds, in rank order, each candidate whose target rows are at least `foldShare` those of
+    /// a kept, higher one into it; firmware changes neither fold nor take folds.
+    private static func fold(_ ordered: [Candidate], members: [RowSet], targets: RowSet, foldShare: Double) -> Folding {
+        var folding = Folding()
         for (index, candidate) in ordered.enumerated() {
             let foldable: Bool = if case .firmware = candidate.population { false } else { true }
             let own = members[index].countShared(with: targets)
             if foldable, own > 0 {
-                let into = kept.first { k in
+                let into = folding.kept.first { k in
                     if case .firmware = ordered[k].population { return false }
                     return Double(members[index].countShared(with: members[k], and: targets)) >= foldShare * Double(own)
                 }
                 if let into {
                     let shared = members[index].countShared(with: members[into], and: targets)
-                    folds[into, default: []].append(Fold(finding: candidate.finding, outcomes: own, shared: shared))
+                    folding.folds[into, default: []].append(Fold(finding: candidate.finding, outcomes: own, shared: shared))
                     continue
                 }
             }
-            kept.append(index)
+            folding.kept.append(index)
         }
+        return folding
+    }
 
-        // 4. Code gaps, by value, the value with the most unknown arrivals first.
-        // A value whose gaps are those of a value attached already (the same codes on the same
-        // arrivals: a firmware that always boots with that code table) is named as an alias there.
+    /// The code gaps of each kept finding (by index into the ranked list), and the values
+    /// named there as aliases.
+    private struct GapPlacement {
         var gapsOf: [Int: [GapGroup]] = [:]
         var aliasesOf: [Int: [GapGroup]] = [:]
-        var homes: [(signature: [String], home: Int)] = []
-        if target != .timeout {
-            for group in GapGroup.groups(codeGaps) {
-                if let same = homes.first(where: { $0.signature == group.signature }) {
-                    aliasesOf[same.home, default: []].append(group)
-                    continue
-                }
-                guard let home = home(of: group, kept: kept, ordered: ordered, members: members, table: table, foldShare: foldShare)
-                else { continue }
-                gapsOf[home, default: []].append(group)
-                homes.append((group.signature, home))
-            }
-        }
+    }
 
-        // 5. Terminals, evidence, recommendation.
-        let latest = latestRows(table)
-        var findings: [Finding] = []
-        for (rank, index) in kept.enumerated() {
-            var finding = ordered[index].finding
-            let gaps = gapsOf[index] ?? []
-            if let first = gaps.first { finding.topCodes = first.topCodes }
-            for group in gaps {
-                finding.evidence = appending(finding.evidence, group.english)
-                finding.evidenceZH = appending(finding.evidenceZH, group.chinese)
+    /// Attaches each value's code gaps to its home finding. A value whose gaps are those of a
+    /// value attached already (the same codes on the same arrivals: a firmware that always boots
+    /// with that code table) is named as an alias there.
+    private static func placeGaps(
+        _ codeGaps: [CodeGapAnalysis.Test], kept: [Int], ordered: [Candidate], members: [RowSet], table: TransactionTable,
+        foldShare: Double
+    ) -> GapPlacement {
+        var placement = GapPlacement()
+        var homes: [(signature: [String], home: Int)] = []
+        for group in GapGroup.groups(codeGaps) {
+            if let same = homes.first(where: { $0.signature == group.signature }) {
+                placement.aliasesOf[same.home, default: []].append(group)
+                continue
             }
-            for alias in aliasesOf[index] ?? [] {
-                finding.evidence = appending(finding.evidence, "; \(alias.attribute)=\(alias.value) lacks the same codes on the same arrivals")
-                finding.evidenceZH = appending(
-                    finding.evidenceZH, "；\(Wording.attributeZH(alias.attribute)) \(alias.value) 在相同交易上缺少相同的应答码")
-            }
-            for fold in folds[index] ?? [] {
-                finding.folded.append(fold.finding.pattern)
-                finding.evidence = appending(finding.evidence, fold.english(target: target))
-                finding.evidenceZH = appending(finding.evidenceZH, fold.chinese(target: target))
-            }
-            finding.terminals = terminals(members[index], targets: targets, table: table, latest: latest)
-            let current = latest.reduce(0) { $0 + ($1 >= 0 && members[index].contains($1) ? 1 : 0) }
-            let advice = Recommendation(
-                finding: finding, population: ordered[index].population, gaps: gaps, rank: rank + 1, current: current,
-                rows: members[index], targets: targets, table: table, latest: latest, target: target)
-            finding.recommendation = advice.english
-            finding.recommendationZH = Wording.spaced(advice.chinese)
-            finding.evidenceZH = Wording.spaced(finding.evidenceZH)
-            findings.append(finding)
+            guard let home = home(of: group, kept: kept, ordered: ordered, members: members, table: table, foldShare: foldShare)
+            else { continue }
+            placement.gapsOf[home, default: []].append(group)
+            homes.append((group.signature, home))
         }
-        return findings
+        return placement
+    }
+
+    /// Adds to a finding's evidence its code gaps (whose codes become its `top_codes`), the
+    /// aliases of those values and the findings folded into it.
+    private static func addEvidence(
+        to finding: inout Finding, gaps: [GapGroup], aliases: [GapGroup], folds: [Fold], target: ExplainTarget
+    ) {
+        if let first = gaps.first { finding.topCodes = first.topCodes }
+        for group in gaps {
+            finding.evidence = appending(finding.evidence, group.english)
+            finding.evidenceZH = appending(finding.evidenceZH, group.chinese)
+        }
+        for alias in aliases {
+            finding.evidence = appending(finding.evidence, "; \(alias.attribute)=\(alias.value) lacks the same codes on the same arrivals")
+            finding.evidenceZH = appending(
+                finding.evidenceZH, "；\(Wording.attributeZH(alias.attribute)) \(alias.value) 在相同交易上缺少相同的应答码")
+        }
+        for fold in folds {
+            finding.folded.append(fold.finding.pattern)
+            finding.evidence = appending(finding.evidence, fold.english(target: target))
+            finding.evidenceZH = appending(finding.evidenceZH, fold.chinese(target: target))
+        }
     }
 
     /// A sentence with one more clause: "A." + "; b" = "A; b.", "甲。" + "；乙" = "甲；乙。".
