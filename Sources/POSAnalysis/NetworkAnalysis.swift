@@ -135,37 +135,7 @@ public enum NetworkAnalysis {
         let seconds = Set(options.windowsSeconds.filter { $0 > 0 }).sorted()
         let windows = seconds.map { Int64($0) * 1000 }
         let exposure = Exposure(table, events: events, windows: windows)
-
-        // The 2×2 tables of every window, before and after.
-        let windowCount = windows.count
-        var exposedBefore = [Int](repeating: 0, count: windowCount)
-        var exposedBeforeTargets = [Int](repeating: 0, count: windowCount)
-        var exposedAfter = [Int](repeating: 0, count: windowCount)
-        var exposedAfterTargets = [Int](repeating: 0, count: windowCount)
-        var targetTotal = 0
-        for row in 0..<table.count {
-            let isTarget = target[row]
-            if isTarget { targetTotal += 1 }
-            let before = Int(exposure.beforeClass[row])
-            if before < windowCount {
-                for window in before..<windowCount {
-                    exposedBefore[window] += 1
-                    if isTarget { exposedBeforeTargets[window] += 1 }
-                }
-            }
-            let after = Int(exposure.afterClass[row])
-            if after < windowCount {
-                for window in after..<windowCount {
-                    exposedAfter[window] += 1
-                    if isTarget { exposedAfterTargets[window] += 1 }
-                }
-            }
-        }
-        func table2x2(_ exposed: Int, _ exposedTargets: Int) -> TwoByTwoTable {
-            TwoByTwoTable(
-                outcomesInside: exposedTargets, sizeInside: exposed, outcomesOutside: targetTotal - exposedTargets,
-                sizeOutside: table.count - exposed)
-        }
+        let counts = WindowCounts(exposure, target: target, windowCount: windows.count)
 
         var permutation = NetworkPermutationTest(
             table: table, isTarget: target, beforeClass: exposure.beforeClass, windows: windows,
@@ -173,19 +143,89 @@ public enum NetworkAnalysis {
             realmAttribute: exposure.realmAttribute, periodStart: exposure.periodStart, period: exposure.period,
             shifts: max(0, options.permutations), seed: options.seed, rowCap: max(1, options.permutationSampleSize),
             denseEventCount: denseEventCount)
-        let anyExposed = exposedBefore.contains { $0 > 0 }
+        let anyExposed = counts.exposedBefore.contains { $0 > 0 }
         let permutations: [NetworkPermutationTest.WindowOutcome] =
-            anyExposed && targetTotal > 0
+            anyExposed && counts.targetTotal > 0
             ? permutation.run()
-            : Array(repeating: .init(pValue: 1, exceedances: 0, shifts: 0), count: windowCount)
+            : Array(repeating: .init(pValue: 1, exceedances: 0, shifts: 0), count: windows.count)
+        let results = windowResults(counts, seconds: seconds, permutations: permutations, options: options)
 
-        let befores = (0..<windowCount).map { table2x2(exposedBefore[$0], exposedBeforeTargets[$0]) }
+        let (bands, trend) = signalDose(table, target: target)
+        var report = NetworkReport(
+            windows: results, doseResponse: bands, signalTrendZ: trend,
+            permutationTargets: permutation.sampledTargets, permutationOthers: permutation.sampledOthers, findings: [])
+        if let (finding, window) = finding(
+            report, table: table, target: target, beforeClass: exposure.beforeClass, targetTotal: counts.targetTotal,
+            targetName: targetName, options: options)
+        {
+            report.findings = [finding]
+            report.findingRows = exposure.beforeClass.indices.compactMap { Int(exposure.beforeClass[$0]) <= window ? Int32($0) : nil }
+        }
+        return report
+    }
+
+    /// Per window, the transactions with an event in it before them and after them, and the
+    /// target outcomes among those: the cells of the 2×2 tables.
+    private struct WindowCounts {
+        var exposedBefore: [Int]
+        var exposedBeforeTargets: [Int]
+        var exposedAfter: [Int]
+        var exposedAfterTargets: [Int]
+        /// Target rows, and all rows.
+        var targetTotal = 0
+        var rows: Int
+
+        /// Counts every row: an event in window w counts in every longer window too.
+        init(_ exposure: Exposure, target: [Bool], windowCount: Int) {
+            exposedBefore = [Int](repeating: 0, count: windowCount)
+            exposedBeforeTargets = [Int](repeating: 0, count: windowCount)
+            exposedAfter = [Int](repeating: 0, count: windowCount)
+            exposedAfterTargets = [Int](repeating: 0, count: windowCount)
+            rows = target.count
+            for row in 0..<target.count {
+                let isTarget = target[row]
+                if isTarget { targetTotal += 1 }
+                let before = Int(exposure.beforeClass[row])
+                if before < windowCount {
+                    for window in before..<windowCount {
+                        exposedBefore[window] += 1
+                        if isTarget { exposedBeforeTargets[window] += 1 }
+                    }
+                }
+                let after = Int(exposure.afterClass[row])
+                if after < windowCount {
+                    for window in after..<windowCount {
+                        exposedAfter[window] += 1
+                        if isTarget { exposedAfterTargets[window] += 1 }
+                    }
+                }
+            }
+        }
+
+        /// The 2×2 table of an event in window `window` before the transaction.
+        func before(_ window: Int) -> TwoByTwoTable { table(exposedBefore[window], exposedBeforeTargets[window]) }
+        /// The 2×2 table of an event in window `window` after the transaction.
+        func after(_ window: Int) -> TwoByTwoTable { table(exposedAfter[window], exposedAfterTargets[window]) }
+
+        private func table(_ exposed: Int, _ exposedTargets: Int) -> TwoByTwoTable {
+            TwoByTwoTable(
+                outcomesInside: exposedTargets, sizeInside: exposed, outcomesOutside: targetTotal - exposedTargets,
+                sizeOutside: rows - exposed)
+        }
+    }
+
+    /// Each window's result: its tables, ratios, p-value, q-value over the windows, permutation
+    /// p-value, whether it passes and whether it looks like a shared outage.
+    private static func windowResults(
+        _ counts: WindowCounts, seconds: [Int], permutations: [NetworkPermutationTest.WindowOutcome], options: NetworkOptions
+    ) -> [NetworkWindowResult] {
+        let befores = seconds.indices.map { counts.before($0) }
         let pValues = befores.map { $0.higherRateTest().pValue }
         let qValues = benjaminiHochbergQValues(pValues)
         var results: [NetworkWindowResult] = []
-        for window in 0..<windowCount {
+        for window in seconds.indices {
             let before = befores[window]
-            let after = table2x2(exposedAfter[window], exposedAfterTargets[window])
+            let after = counts.after(window)
             let beforeRatio = before.riskRatio()
             let afterRatio = after.riskRatio()
             let passes =
@@ -203,19 +243,7 @@ public enum NetworkAnalysis {
                     permutationPValue: permutations[window].pValue, permutationShifts: permutations[window].shifts,
                     passes: passes, sharedOutage: sharedOutage))
         }
-
-        let (bands, trend) = signalDose(table, target: target)
-        var report = NetworkReport(
-            windows: results, doseResponse: bands, signalTrendZ: trend,
-            permutationTargets: permutation.sampledTargets, permutationOthers: permutation.sampledOthers, findings: [])
-        if let (finding, window) = finding(
-            report, table: table, target: target, beforeClass: exposure.beforeClass, targetTotal: targetTotal,
-            targetName: targetName, options: options)
-        {
-            report.findings = [finding]
-            report.findingRows = exposure.beforeClass.indices.compactMap { Int(exposure.beforeClass[$0]) <= window ? Int32($0) : nil }
-        }
-        return report
+        return results
     }
 
     /// For every row, whether its terminal logged a network event (or its realm a link event)
@@ -331,15 +359,13 @@ public enum NetworkAnalysis {
 
     // MARK: The finding
 
+    /// The finding of the network pass, and the index of its window: the window of
+    /// `options.findingWindowSeconds` when it passes, else the passing window with the largest
+    /// excess; nil when none passes.
     private static func finding(
         _ report: NetworkReport, table: TransactionTable, target: [Bool], beforeClass: [UInt8], targetTotal: Int,
         targetName: String, options: NetworkOptions
     ) -> (Finding, window: Int)? {
-        func excess(_ result: NetworkWindowResult) -> Double {
-            let table = result.before
-            let outsideRate = table.sizeOutside > 0 ? Double(table.outcomesOutside) / Double(table.sizeOutside) : 0
-            return Double(table.outcomesInside) - Double(table.sizeInside) * outsideRate
-        }
         let passing = report.windows.indices.filter { report.windows[$0].passes }
         let chosen =
             passing.first { report.windows[$0].seconds == options.findingWindowSeconds }
@@ -350,9 +376,36 @@ public enum NetworkAnalysis {
         let rate = WilsonInterval(outcomes: before.outcomesInside, trials: before.sizeInside)
         let baseline = Double(before.outcomesOutside) / Double(before.sizeOutside)
         let exposedTargets = (0..<table.count).lazy.filter { target[$0] && Int(beforeClass[$0]) <= chosen }
+        let text = NetworkFindingText.self
+        let finding = Finding(
+            kind: "network", pattern: "net_event_\(result.seconds)s=yes", outcome: targetName,
+            transactions: before.sizeInside, outcomes: before.outcomesInside, rate: rate.rate, rateLow: rate.lower,
+            rateHigh: rate.upper, baselineRate: baseline, riskRatio: ratio.ratio, riskRatioLow: ratio.lower,
+            riskRatioHigh: ratio.upper, pValue: result.pValue, qValue: result.qValue, excess: excess(result),
+            shareOfOutcome: targetTotal > 0 ? Double(before.outcomesInside) / Double(targetTotal) : 0,
+            topCause: text.topCause(table, rows: exposedTargets), topCodes: text.topCodes(table, rows: exposedTargets),
+            confoundedBy: nil,
+            evidence: evidence(report, result: result, ratio: ratio, rate: rate, baseline: baseline, targetName: targetName),
+            evidenceZH: evidenceZH(report, result: result, ratio: ratio, rate: rate, baseline: baseline, targetName: targetName))
+        return (finding, chosen)
+    }
+
+    /// Target outcomes of a window's exposed transactions beyond the rate of the others: o − n·r0.
+    private static func excess(_ result: NetworkWindowResult) -> Double {
+        let table = result.before
+        let outsideRate = table.sizeOutside > 0 ? Double(table.outcomesOutside) / Double(table.sizeOutside) : 0
+        return Double(table.outcomesInside) - Double(table.sizeInside) * outsideRate
+    }
+
+    /// The finding's evidence: the chosen window's rates and tests, the ratio by window, the
+    /// signal trend and the after-window control.
+    private static func evidence(
+        _ report: NetworkReport, result: NetworkWindowResult, ratio: RatioEstimate, rate: WilsonInterval, baseline: Double,
+        targetName: String
+    ) -> String {
+        let before = result.before
         let seconds = result.seconds
         let text = NetworkFindingText.self
-
         var evidence =
             "Transactions within \(seconds) s after a network event (terminal down, weak or switch, or an acquirer"
             + " link event) were \(targetName) in \(text.percent(rate.rate))"
@@ -377,8 +430,17 @@ public enum NetworkAnalysis {
         } else if result.after.sizeInside == 0 {
             evidence += "; no transaction had an event in the \(seconds) s after it, so this is not a shared outage"
         }
-        evidence += "."
+        return evidence + "."
+    }
 
+    /// The finding's evidence in Chinese.
+    private static func evidenceZH(
+        _ report: NetworkReport, result: NetworkWindowResult, ratio: RatioEstimate, rate: WilsonInterval, baseline: Double,
+        targetName: String
+    ) -> String {
+        let before = result.before
+        let seconds = result.seconds
+        let text = NetworkFindingText.self
         let outcomeZH = Wording.outcomeZH(targetName)
         var chinese =
             "终端发生网络事件（掉线、信号弱或切换网络，或收单链路事件）后 \(seconds) 秒内的交易，\(outcomeZH)比例为"
@@ -400,18 +462,7 @@ public enum NetworkAnalysis {
         } else if result.after.sizeInside == 0 {
             chinese += "；没有交易在其后 \(seconds) 秒内出现网络事件，说明这不是共同的故障"
         }
-        chinese += "。"
-
-        let excessCount = excess(result)
-        let finding = Finding(
-            kind: "network", pattern: "net_event_\(seconds)s=yes", outcome: targetName,
-            transactions: before.sizeInside, outcomes: before.outcomesInside, rate: rate.rate, rateLow: rate.lower,
-            rateHigh: rate.upper, baselineRate: baseline, riskRatio: ratio.ratio, riskRatioLow: ratio.lower,
-            riskRatioHigh: ratio.upper, pValue: result.pValue, qValue: result.qValue, excess: excessCount,
-            shareOfOutcome: targetTotal > 0 ? Double(before.outcomesInside) / Double(targetTotal) : 0,
-            topCause: text.topCause(table, rows: exposedTargets), topCodes: text.topCodes(table, rows: exposedTargets),
-            confoundedBy: nil, evidence: evidence, evidenceZH: chinese)
-        return (finding, chosen)
+        return chinese + "。"
     }
 
     /// The signal phrase in Chinese.
