@@ -60,50 +60,95 @@ public enum CodeGapAnalysis {
 
     /// Every tested cell, codes in text order, `code_table` before `firmware`, values in text order.
     public static func analyze(_ table: TransactionTable, options: ExplainOptions = ExplainOptions()) -> [Test] {
-        // Arrivals with a verdict; the unknown ones decide which codes can pass support.
-        var unknownByCode = [Int](repeating: 0, count: table.codes.count)
-        var totalUnknown = 0
-        for row in 0..<table.count where table.outcome[row] == .unknown {
-            let code = Int(table.responseCode[row])
-            guard code != 0 else { continue }
-            unknownByCode[code] += 1
-            totalUnknown += 1
-        }
-        let support = options.supportThreshold(outcomes: totalUnknown)
-        // Codes with at least `support` arrivals of any verdict may have a cell in the family.
-        var arrivalsByCode = [Int](repeating: 0, count: table.codes.count)
-        for row in 0..<table.count where hasVerdict(table.outcome[row]) { arrivalsByCode[Int(table.responseCode[row])] += 1 }
-        var slot = [Int](repeating: -1, count: table.codes.count)
-        var codes: [Int] = []
-        for code in 1..<max(1, table.codes.count) where arrivalsByCode[code] >= support {
-            slot[code] = codes.count
-            codes.append(code)
-        }
-        guard !codes.isEmpty else { return [] }
-
-        struct Cell {
-            var unknown = 0
-            var known = 0
-        }
+        let selection = CodeSelection(table, options: options)
+        guard !selection.codes.isEmpty else { return [] }
         let attributeIndices = attributes.map { TransactionTable.attributeIndex($0)! }
+        let cells = countCells(table, selection: selection, attributeIndices: attributeIndices)
+        var family = testCells(cells, table: table, selection: selection, attributeIndices: attributeIndices)
+        // The cells that could have reached support count in the family with p = 1.
+        let qValues = benjaminiHochbergQValues(family.pValues + [Double](repeating: 1, count: family.missedSupport))
+        for index in family.tests.indices {
+            family.tests[index].qValue = qValues[index]
+            family.tests[index].lacks =
+                qValues[index] <= options.maxQValue && (family.tests[index].riskRatio?.lower ?? 0) >= options.minRiskRatioLow
+        }
+        return family.tests.sorted {
+            ($0.code, attributes.firstIndex(of: $0.attribute)!, $0.value) < ($1.code, attributes.firstIndex(of: $1.attribute)!, $1.value)
+        }
+    }
+
+    /// The support threshold, and the codes that may have a cell in the family: those with at
+    /// least `support` arrivals of any verdict.
+    private struct CodeSelection {
+        /// The least unknown arrivals a cell is tested with.
+        var support: Int
+        /// The response codes selected, ascending.
+        var codes: [Int] = []
+        /// Per response code: its position in `codes`, −1 when not selected.
+        var slot: [Int]
+
+        init(_ table: TransactionTable, options: ExplainOptions) {
+            // Arrivals with a verdict; the unknown ones decide which codes can pass support.
+            var unknownByCode = [Int](repeating: 0, count: table.codes.count)
+            var totalUnknown = 0
+            for row in 0..<table.count where table.outcome[row] == .unknown {
+                let code = Int(table.responseCode[row])
+                guard code != 0 else { continue }
+                unknownByCode[code] += 1
+                totalUnknown += 1
+            }
+            support = options.supportThreshold(outcomes: totalUnknown)
+            var arrivalsByCode = [Int](repeating: 0, count: table.codes.count)
+            for row in 0..<table.count where hasVerdict(table.outcome[row]) { arrivalsByCode[Int(table.responseCode[row])] += 1 }
+            slot = [Int](repeating: -1, count: table.codes.count)
+            for code in 1..<max(1, table.codes.count) where arrivalsByCode[code] >= support {
+                slot[code] = codes.count
+                codes.append(code)
+            }
+        }
+    }
+
+    /// Arrivals of one code at one value, shown as unknown or as known.
+    private struct Cell {
+        var unknown = 0
+        var known = 0
+    }
+
+    /// The cells of every selected code × value, per attribute of `attributeIndices`:
+    /// `cells[k][code slot][value]`.
+    private static func countCells(_ table: TransactionTable, selection: CodeSelection, attributeIndices: [Int]) -> [[[Cell]]] {
         var cells = attributeIndices.map { a in
-            [[Cell]](repeating: [Cell](repeating: Cell(), count: table.values[a].count), count: codes.count)
+            [[Cell]](repeating: [Cell](repeating: Cell(), count: table.values[a].count), count: selection.codes.count)
         }
         for row in 0..<table.count {
             let outcome = table.outcome[row]
             guard hasVerdict(outcome) else { continue }
-            let index = slot[Int(table.responseCode[row])]
+            let index = selection.slot[Int(table.responseCode[row])]
             guard index >= 0 else { continue }
             for (k, a) in attributeIndices.enumerated() {
                 let value = Int(table.attributes[a][row])
                 if outcome == .unknown { cells[k][index][value].unknown += 1 } else { cells[k][index][value].known += 1 }
             }
         }
+        return cells
+    }
 
+    /// The tested cells (q-values not yet set) with their p-values, and how many cells had
+    /// enough arrivals to reach support but too few unknown ones.
+    private struct TestFamily {
         var tests: [Test] = []
         var pValues: [Double] = []
         var missedSupport = 0
-        for (index, code) in codes.enumerated() {
+    }
+
+    /// Tests every cell with at least `support` unknown arrivals against the other values of its
+    /// attribute (Fisher, one-sided), with the values that knew the code.
+    private static func testCells(
+        _ cells: [[[Cell]]], table: TransactionTable, selection: CodeSelection, attributeIndices: [Int]
+    ) -> TestFamily {
+        let support = selection.support
+        var family = TestFamily()
+        for (index, code) in selection.codes.enumerated() {
             for (k, a) in attributeIndices.enumerated() {
                 let row = cells[k][index]
                 let allUnknown = row.reduce(0) { $0 + $1.unknown }
@@ -115,31 +160,22 @@ public enum CodeGapAnalysis {
                 for (value, cell) in row.enumerated() {
                     let arrivals = cell.unknown + cell.known
                     guard cell.unknown >= support else {
-                        if arrivals >= support { missedSupport += 1 }
+                        if arrivals >= support { family.missedSupport += 1 }
                         continue
                     }
                     let twoByTwo = TwoByTwoTable(
                         outcomesInside: cell.unknown, sizeInside: arrivals, outcomesOutside: allUnknown - cell.unknown,
                         sizeOutside: allArrivals - arrivals)
                     let p = twoByTwo.fisherExactHigherTest().pValue
-                    pValues.append(p)
-                    tests.append(Test(
+                    family.pValues.append(p)
+                    family.tests.append(Test(
                         code: table.codes[code], attribute: attributes[k], value: table.values[a][value], unknown: cell.unknown,
                         arrivals: arrivals, otherUnknown: allUnknown - cell.unknown, otherArrivals: allArrivals - arrivals,
                         riskRatio: twoByTwo.riskRatio(), pValue: p, qValue: .nan, lacks: false, knownAt: knowing))
                 }
             }
         }
-        // The cells that could have reached support count in the family with p = 1.
-        let qValues = benjaminiHochbergQValues(pValues + [Double](repeating: 1, count: missedSupport))
-        for index in tests.indices {
-            tests[index].qValue = qValues[index]
-            tests[index].lacks =
-                qValues[index] <= options.maxQValue && (tests[index].riskRatio?.lower ?? 0) >= options.minRiskRatioLow
-        }
-        return tests.sorted {
-            ($0.code, attributes.firstIndex(of: $0.attribute)!, $0.value) < ($1.code, attributes.firstIndex(of: $1.attribute)!, $1.value)
-        }
+        return family
     }
 
     /// Unknown, declined and approved arrivals carry a verdict on the code; timeouts and errors do not.

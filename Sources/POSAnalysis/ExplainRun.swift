@@ -62,19 +62,7 @@ struct ExplainRun {
         rawOutcomes.add(table, rows: outcomeRows)
 
         // Step 1: support. o only falls as rows are explained, so the list only shrinks.
-        var supported: [Combination] = []
-        for (s, subset) in layout.subsets.enumerated() {
-            if subset.offset >= 0 {
-                for cell in 0..<subset.size where Int(outcomes.dense[subset.offset + cell]) >= minimumOutcomes {
-                    if !hasLumpedValue(subset, cell: cell) { supported.append(Combination(subset: s, cell: cell)) }
-                }
-            } else {
-                for (cell, o) in outcomes.sparse[subset.sparseSlot] where Int(o) >= minimumOutcomes {
-                    if !hasLumpedValue(subset, cell: cell) { supported.append(Combination(subset: s, cell: cell)) }
-                }
-            }
-        }
-        supported.sort { ($0.subset, $0.cell) < ($1.subset, $1.cell) }
+        var supported = supportedCombinations(outcomes, minimumOutcomes: minimumOutcomes)
 
         var explained = [Bool](repeating: false, count: table.count)
         var explainedCount = 0
@@ -83,17 +71,11 @@ struct ExplainRun {
         var found: [Candidate] = []
         while found.count < options.maxFindings {
             supported.removeAll { outcomes.count(layout.subsets[$0.subset], cell: $0.cell) < minimumOutcomes }
-            let candidates = testCandidates(
-                supported, transactions: transactions, outcomes: outcomes, population: population,
-                remainingOutcomes: remainingOutcomes, minimumOutcomes: minimumOutcomes)
-            guard var best = candidates.values.max(by: { isBetter($1, than: $0) }) else { break }
-            if best.excess < options.stopShare * Double(runOutcomes) { break }
-            while best.width < options.maxAttributes,
-                let child = bestChild(of: best, among: candidates),
-                child.excess >= options.childKeep * best.excess
-            {
-                best = child
-            }
+            guard
+                let best = bestCombination(
+                    supported, transactions: transactions, outcomes: outcomes, population: population,
+                    remainingOutcomes: remainingOutcomes, minimumOutcomes: minimumOutcomes, runOutcomes: runOutcomes)
+            else { break }
 
             let items = self.items(of: best.combination)
             let rows = unexplainedRows(matching: items, explained: explained)
@@ -128,6 +110,46 @@ struct ExplainRun {
             explainedCount += rows.count
         }
         return found
+    }
+
+    /// The combinations with at least `minimumOutcomes` outcome rows and no lumped value, by
+    /// subset then cell.
+    private func supportedCombinations(_ outcomes: CombinationCounts, minimumOutcomes: Int) -> [Combination] {
+        var supported: [Combination] = []
+        for (s, subset) in layout.subsets.enumerated() {
+            if subset.offset >= 0 {
+                for cell in 0..<subset.size where Int(outcomes.dense[subset.offset + cell]) >= minimumOutcomes {
+                    if !hasLumpedValue(subset, cell: cell) { supported.append(Combination(subset: s, cell: cell)) }
+                }
+            } else {
+                for (cell, o) in outcomes.sparse[subset.sparseSlot] where Int(o) >= minimumOutcomes {
+                    if !hasLumpedValue(subset, cell: cell) { supported.append(Combination(subset: s, cell: cell)) }
+                }
+            }
+        }
+        supported.sort { ($0.subset, $0.cell) < ($1.subset, $1.cell) }
+        return supported
+    }
+
+    /// Steps 2–3 on the current population: the best tested combination, refined into a longer
+    /// one while that keeps `childKeep` of its excess; nil when none passes or the best explains
+    /// less than `stopShare` of the run's outcomes.
+    private func bestCombination(
+        _ supported: [Combination], transactions: CombinationCounts, outcomes: CombinationCounts, population: Int,
+        remainingOutcomes: Int, minimumOutcomes: Int, runOutcomes: Int
+    ) -> Tested? {
+        let candidates = testCandidates(
+            supported, transactions: transactions, outcomes: outcomes, population: population,
+            remainingOutcomes: remainingOutcomes, minimumOutcomes: minimumOutcomes)
+        guard var best = candidates.values.max(by: { isBetter($1, than: $0) }) else { return nil }
+        if best.excess < options.stopShare * Double(runOutcomes) { return nil }
+        while best.width < options.maxAttributes,
+            let child = bestChild(of: best, among: candidates),
+            child.excess >= options.childKeep * best.excess
+        {
+            best = child
+        }
+        return best
     }
 
     /// True when a value of the cell is the lumped code of the values no run can use.
