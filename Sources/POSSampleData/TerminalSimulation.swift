@@ -250,6 +250,79 @@ struct TerminalDaySimulation {
     private mutating func transaction(at request: Int64, state: inout TerminalState, lines: inout LineArena<TerminalLineFacts>,
                                       acquirerLog: inout LineArena<AcquirerFacts>) -> Int64 {
         // A fixed number of draws per transaction, whatever happens to it.
+        let draws = drawTransaction()
+
+        state.stan = state.stan % 999_999 + 1
+        let hasCard = draws.entry.hasCard
+        let agentpay = terminal.realm == SampleWorld.agentpayRealm
+
+        var facts = TerminalLineFacts(kind: .transaction)
+        facts.fullPAN = faultFullPANs && hasCard && draws.uFullPAN < 0.003
+        let operatorKey = faultUnknownKeys && draws.uOperatorKey < 0.02
+        if operatorKey { facts.unknownKeys = 1 }
+
+        var context = TransactionLine(
+            type: draws.type, stan: state.stan, batch: state.batch, amount: draws.type != .balance ? draws.amount : nil, entry: draws.entry,
+            card: hasCard ? draws.card : nil, fullPAN: facts.fullPAN, operatorKey: operatorKey)
+
+        // 1. A local error: nothing reaches the host.
+        if draws.uLocalError < MechanismRates.localError {
+            return localError(at: request, draws: draws, context: &context, facts: &facts, lines: &lines)
+        }
+
+        // 2. Timeouts. (Exposure counts the transactions each mechanism's draw applies to.)
+        if terminal.isRemoteTwoG { facts.exposure |= Exposure.remoteTwoG }
+        let timeoutCause = self.timeoutCause(draws.uTimeout)
+        if timeoutCause != .none {
+            return timeout(timeoutCause, at: request, draws: draws, context: &context, facts: &facts, lines: &lines, acquirerLog: &acquirerLog)
+        }
+
+        // 3. The host's response code.
+        if state.codeTable == "CUP2010" { facts.exposure |= Exposure.oldCodeTable }
+        if agentpay { facts.exposure |= Exposure.agentpayRoute }
+        let host = hostResponse(draws, agentpay: agentpay)
+        let received = request + draws.outbound
+        let sent = received + draws.processing
+        let shown = sent + draws.inbound
+        context.latency = shown - request
+
+        // 4–5. What reached the terminal, and what it showed.
+        show(host, at: shown, draws: draws, codeTable: state.codeTable, context: &context, facts: &facts)
+
+        if let acquirer {
+            acquirer.exchange(&acquirerLog, terminal: terminal, line: context, mti: "0200", requestAt: received,
+                              terminalClock: request + terminal.clockSkew, responseAt: sent, responseCode: host.code,
+                              order: UInt64(terminal.index) << 24 | sequence, rng: &rng)
+        }
+        txnLine(&lines, at: shown, context, facts)
+        return shown
+    }
+
+    /// The draws of one transaction, made in a fixed order and number whatever happens to it.
+    private struct TransactionDraws {
+        var type: SampleWorld.TransactionType
+        var entry: SampleWorld.EntryMode
+        var amount: Int
+        var card: [UInt8]
+        var uLocalError: Double
+        var uTimeout: Double
+        var uCode: Double
+        var uCodePick: Double
+        var uGarble: Double
+        var uGarbleBaseline: Double
+        var uGarbleStyle: Double
+        var uFullPAN: Double
+        var uReversal: Double
+        var uOperatorKey: Double
+        /// One-way delays to and from the host, and the host's processing time, in ms.
+        var outbound: Int64
+        var processing: Int64
+        var inbound: Int64
+    }
+
+    /// Draws a transaction's type, entry mode, amount, card, the uniforms of every mechanism and
+    /// its delays; returns them.
+    private mutating func drawTransaction() -> TransactionDraws {
         let type = SampleWorld.TransactionType(rawValue: rng.weightedIndex(SampleWorld.transactionTypeWeights))!
         var entry = SampleWorld.EntryMode(rawValue: rng.weightedIndex(SampleWorld.entryModeWeights))!
         if type == .balance && entry == .qr { entry = .chip }
@@ -268,73 +341,73 @@ struct TerminalDaySimulation {
         let outbound = rng.inRange(terminal.network.oneWayDelay)
         let processing = rng.inRange(Int64(80)...1200)
         let inbound = rng.inRange(terminal.network.oneWayDelay)
+        return TransactionDraws(
+            type: type, entry: entry, amount: amount, card: card, uLocalError: uLocalError, uTimeout: uTimeout, uCode: uCode,
+            uCodePick: uCodePick, uGarble: uGarble, uGarbleBaseline: uGarbleBaseline, uGarbleStyle: uGarbleStyle, uFullPAN: uFullPAN,
+            uReversal: uReversal, uOperatorKey: uOperatorKey, outbound: outbound, processing: processing, inbound: inbound)
+    }
 
-        state.stan = state.stan % 999_999 + 1
-        let stan = state.stan
-        let batch = state.batch
-        let hasAmount = type != .balance
-        let hasCard = entry.hasCard
-        let agentpay = terminal.realm == SampleWorld.agentpayRealm
+    /// A transaction that fails on the terminal (MAC_FAIL): its line and the error line after
+    /// it. Returns when the terminal is free again.
+    private mutating func localError(at request: Int64, draws: TransactionDraws, context: inout TransactionLine,
+                                     facts: inout TerminalLineFacts, lines: inout LineArena<TerminalLineFacts>) -> Int64 {
+        let shown = request + 5 + draws.processing % 55
+        facts.outcome = .error
+        facts.cause = .localError
+        context.display = "error"
+        context.error = "MAC_FAIL"
+        context.latency = shown - request
+        txnLine(&lines, at: shown, context, facts)
+        errorLine(&lines, at: shown + 1 + draws.processing % 40, error: "MAC_FAIL", message: "\"MAC校验失败\"")
+        return shown + 50
+    }
 
-        var facts = TerminalLineFacts(kind: .transaction)
-        facts.fullPAN = faultFullPANs && hasCard && uFullPAN < 0.003
-        let operatorKey = faultUnknownKeys && uOperatorKey < 0.02
-        if operatorKey { facts.unknownKeys = 1 }
-
-        let received = request + outbound
-        var context = TransactionLine(
-            type: type, stan: stan, batch: batch, amount: hasAmount ? amount : nil, entry: entry,
-            card: hasCard ? card : nil, fullPAN: facts.fullPAN, operatorKey: operatorKey)
-
-        // 1. A local error: nothing reaches the host.
-        if uLocalError < MechanismRates.localError {
-            let shown = request + 5 + processing % 55
-            facts.outcome = .error
-            facts.cause = .localError
-            context.display = "error"
-            context.error = "MAC_FAIL"
-            context.latency = shown - request
-            txnLine(&lines, at: shown, context, facts)
-            errorLine(&lines, at: shown + 1 + processing % 40, error: "MAC_FAIL", message: "\"MAC校验失败\"")
-            return shown + 50
-        }
-
-        // 2. Timeouts. (Exposure counts the transactions each mechanism's draw applies to.)
-        if terminal.isRemoteTwoG { facts.exposure |= Exposure.remoteTwoG }
+    /// Which timeout, if any, the draw `u` gives: a late response or a lost request (remote 2G
+    /// terminals only), or no response; `.none` for none.
+    private func timeoutCause(_ u: Double) -> TransactionCause {
         let late = terminal.isRemoteTwoG ? rates.lateResponse : 0
         let lost = terminal.isRemoteTwoG ? rates.requestLost : 0
-        var timeoutCause: TransactionCause = .none
-        if uTimeout < late {
-            timeoutCause = .lateResponse
-        } else if uTimeout < late + lost {
-            timeoutCause = .requestLost
-        } else if uTimeout < late + lost + MechanismRates.baselineNoResponse {
-            timeoutCause = .noResponse
-        }
-        if timeoutCause != .none {
-            let shown = request + MechanismRates.terminalTimeout + processing % 40
-            facts.outcome = .timeout
-            facts.cause = timeoutCause
-            facts.planted = timeoutCause == .noResponse ? nil : .timeouts
-            context.display = "timeout"
-            context.error = "TCP_TIMEOUT"
-            context.latency = shown - request
-            if let acquirer, timeoutCause != .requestLost {
-                let answered: Int64? = timeoutCause == .lateResponse ? received + rng.inRange(Int64(60_500)...95_000) : nil
-                acquirer.exchange(&acquirerLog, terminal: terminal, line: context, mti: "0200", requestAt: received,
-                                  terminalClock: request + terminal.clockSkew, responseAt: answered, responseCode: "00",
-                                  order: UInt64(terminal.index) << 24 | sequence, rng: &rng)
-            }
-            txnLine(&lines, at: shown, context, facts)
-            guard type != .balance, uReversal < MechanismRates.reversalAfterTimeout else { return shown }
-            return reversal(after: shown, of: context, lines: &lines, acquirerLog: &acquirerLog)
-        }
+        if u < late { return .lateResponse }
+        if u < late + lost { return .requestLost }
+        if u < late + lost + MechanismRates.baselineNoResponse { return .noResponse }
+        return .none
+    }
 
-        // 3. The host's response code.
-        if state.codeTable == "CUP2010" { facts.exposure |= Exposure.oldCodeTable }
-        if agentpay { facts.exposure |= Exposure.agentpayRoute }
-        // Consecutive slices of [0, 1): planted private codes, baseline private codes, the
-        // declared private code, newer CUP codes, known declines; the rest approves.
+    /// A transaction the terminal gave up on: the host's side unless the request was lost (with
+    /// a response after the terminal's timeout when it came late), its line, and the reversal
+    /// that may follow. Returns when the terminal is free again.
+    private mutating func timeout(_ cause: TransactionCause, at request: Int64, draws: TransactionDraws, context: inout TransactionLine,
+                                  facts: inout TerminalLineFacts, lines: inout LineArena<TerminalLineFacts>,
+                                  acquirerLog: inout LineArena<AcquirerFacts>) -> Int64 {
+        let received = request + draws.outbound
+        let shown = request + MechanismRates.terminalTimeout + draws.processing % 40
+        facts.outcome = .timeout
+        facts.cause = cause
+        facts.planted = cause == .noResponse ? nil : .timeouts
+        context.display = "timeout"
+        context.error = "TCP_TIMEOUT"
+        context.latency = shown - request
+        if let acquirer, cause != .requestLost {
+            let answered: Int64? = cause == .lateResponse ? received + rng.inRange(Int64(60_500)...95_000) : nil
+            acquirer.exchange(&acquirerLog, terminal: terminal, line: context, mti: "0200", requestAt: received,
+                              terminalClock: request + terminal.clockSkew, responseAt: answered, responseCode: "00",
+                              order: UInt64(terminal.index) << 24 | sequence, rng: &rng)
+        }
+        txnLine(&lines, at: shown, context, facts)
+        guard draws.type != .balance, draws.uReversal < MechanismRates.reversalAfterTimeout else { return shown }
+        return reversal(after: shown, of: context, lines: &lines, acquirerLog: &acquirerLog)
+    }
+
+    /// The code the host answers with, and the cause it plants (private codes on the agentpay route).
+    private struct HostResponse {
+        var code: String
+        var planted: PlantedCause?
+    }
+
+    /// The host's response code: consecutive slices of [0, 1) for `uCode` — planted private
+    /// codes, baseline private codes, the declared private code, newer CUP codes, known
+    /// declines; the rest approves.
+    private func hostResponse(_ draws: TransactionDraws, agentpay: Bool) -> HostResponse {
         let slices = [
             agentpay ? rates.agentpayPrivateCodes : 0, MechanismRates.baselinePrivateCodes,
             agentpay ? MechanismRates.declaredPrivateCode : 0, rates.hostNewerCodes, MechanismRates.knownDeclines,
@@ -343,37 +416,35 @@ struct TerminalDaySimulation {
         var upper = 0.0
         while slice < slices.count {
             upper += slices[slice]
-            if uCode < upper { break }
+            if draws.uCode < upper { break }
             slice += 1
         }
-        let hostCode: String
-        var codePlanted: PlantedCause?
+        let uCodePick = draws.uCodePick
         switch slice {
         case 0, 1:
-            hostCode = SampleWorld.undeclaredPrivateCodes[uCodePick < 0.5 ? 0 : 1]
-            if slice == 0 { codePlanted = .nonstandardCode }
-        case 2: hostCode = SampleWorld.declaredPrivateCode.code
-        case 3: hostCode = SampleWorld.newerCUPCodes[min(2, Int(uCodePick * 3))]
-        case 4: hostCode = SampleWorld.knownDeclines[Self.weighted(uCodePick, SampleWorld.knownDeclines.map(\.weight))].code
-        default: hostCode = "00"
+            return HostResponse(code: SampleWorld.undeclaredPrivateCodes[uCodePick < 0.5 ? 0 : 1], planted: slice == 0 ? .nonstandardCode : nil)
+        case 2: return HostResponse(code: SampleWorld.declaredPrivateCode.code)
+        case 3: return HostResponse(code: SampleWorld.newerCUPCodes[min(2, Int(uCodePick * 3))])
+        case 4: return HostResponse(code: SampleWorld.knownDeclines[Self.weighted(uCodePick, SampleWorld.knownDeclines.map(\.weight))].code)
+        default: return HostResponse(code: "00")
         }
-        let sent = received + processing
-        let shown = sent + inbound
-        context.latency = shown - request
+    }
 
-        // 4. What reached the terminal.
+    /// Sets what reached the terminal at `shown` (the host's code, garbled within the window
+    /// after a network event or at the baseline rate) and what it showed, with the cause.
+    private func show(_ host: HostResponse, at shown: Int64, draws: TransactionDraws, codeTable: String, context: inout TransactionLine,
+                      facts: inout TerminalLineFacts) {
+        let hostCode = host.code
         if hasNetworkEvent(before: shown) { facts.exposure |= Exposure.networkWindow }
         var garbled = false
-        if facts.exposure & Exposure.networkWindow != 0, uGarble < rates.garbleAfterNetworkEvent {
+        if facts.exposure & Exposure.networkWindow != 0, draws.uGarble < rates.garbleAfterNetworkEvent {
             garbled = true
             facts.planted = .networkGarbling
-        } else if uGarbleBaseline < MechanismRates.baselineGarble {
+        } else if draws.uGarbleBaseline < MechanismRates.baselineGarble {
             garbled = true
         }
-        let terminalCode = garbled ? Self.garble(hostCode, uGarbleStyle) : hostCode
-        context.responseCode = terminalCode
+        context.responseCode = garbled ? Self.garble(hostCode, draws.uGarbleStyle) : hostCode
 
-        // 5. What the terminal showed.
         if garbled {
             facts.outcome = .unknown
             facts.cause = .garbledResponse
@@ -382,8 +453,8 @@ struct TerminalDaySimulation {
         } else if SampleWorld.undeclaredPrivateCodes.contains(hostCode) {
             facts.outcome = .unknown
             facts.cause = .nonstandardCode
-            facts.planted = codePlanted
-        } else if SampleWorld.newerCUPCodes.contains(hostCode), state.codeTable == "CUP2010" {
+            facts.planted = host.planted
+        } else if SampleWorld.newerCUPCodes.contains(hostCode), codeTable == "CUP2010" {
             facts.outcome = .unknown
             facts.cause = .codeTableGap
             facts.planted = .codeTableGap
@@ -391,14 +462,6 @@ struct TerminalDaySimulation {
             facts.outcome = .declined
         }
         context.display = facts.outcome.text
-
-        if let acquirer {
-            acquirer.exchange(&acquirerLog, terminal: terminal, line: context, mti: "0200", requestAt: received,
-                              terminalClock: request + terminal.clockSkew, responseAt: sent, responseCode: hostCode,
-                              order: UInt64(terminal.index) << 24 | sequence, rng: &rng)
-        }
-        txnLine(&lines, at: shown, context, facts)
-        return shown
     }
 
     /// The reversal (0400, reason 98) a terminal sends after a timeout, with the original STAN.
