@@ -245,12 +245,39 @@ struct GenerationRun {
 
     // MARK: Terminal logs
 
+    /// Writes a region's terminal log of a day (with its faults: CRLF line ends, a duplicate in
+    /// `resend/`, a truncated gzip) and records what it holds.
     private mutating func writeTerminalLog(_ arena: inout LineArena<TerminalLineFacts>, region: Int, day: Int, date: CalendarDate) throws {
         arena.sortByTime()
         let name = SampleFileNames.terminalLog(region: region, date: date)
-        let crlf = FaultPlan.matches(plan.crlf, region, day)
         let duplicate = FaultPlan.matches(plan.duplicate, region, day)
-        let truncate = FaultPlan.matches(plan.truncated, region, day)
+        let written = try writeTerminalLogFile(
+            arena, name: name, crlf: FaultPlan.matches(plan.crlf, region, day), duplicate: duplicate,
+            truncate: FaultPlan.matches(plan.truncated, region, day))
+        var truth = written.truth
+        recordLines(of: arena, complete: written.completeLines, file: name, into: &truth)
+        files.append(truth)
+        if duplicate {
+            // The same bytes again: a correct ingester skips it by content, so it adds nothing.
+            var copy = truth
+            copy.path = SampleFileNames.resendFolder + "/" + name
+            copy.duplicateOf = name
+            files.append(copy)
+        }
+    }
+
+    /// A terminal log as written: its truth so far (bytes, line ends, truncation) and how many of
+    /// its lines a reader gets whole.
+    private struct WrittenTerminalLog {
+        var truth: FileTruth
+        var completeLines: Int
+    }
+
+    /// Compresses the arena's lines into the file `name`: straight to disk, or through memory
+    /// for a file that is also copied to `resend/` or cut short.
+    private func writeTerminalLogFile(
+        _ arena: LineArena<TerminalLineFacts>, name: String, crlf: Bool, duplicate: Bool, truncate: Bool
+    ) throws -> WrittenTerminalLog {
         let memory = MemorySink()
         let sink: any ByteSink = duplicate || truncate ? memory : try FileSink(path: directory + "/" + name)
         let writer = try LogFileWriter(sink: sink, path: name, gzip: true)
@@ -270,25 +297,7 @@ struct GenerationRun {
             try file.close()
             truth.bytes = Int(writer.compressedBytes)
         } else if truncate {
-            // Cut in the middle of the deflate stream, as an interrupted copy leaves a file. The cut
-            // is moved back until at least 64 bytes of a partial line follow the last complete
-            // one, so that decoders which hold back a few bytes (GNU gzip does) still see the same
-            // complete lines.
-            var cutLength = memory.bytes.count * 6 / 10
-            var cut: [UInt8] = []
-            var recoverable = 0
-            while true {
-                cut = Array(memory.bytes.prefix(cutLength))
-                recoverable = inflateRecoverable(cut).count
-                complete = lineEnds.firstIndex { $0 > recoverable } ?? lineEnds.count
-                if recoverable - (complete > 0 ? lineEnds[complete - 1] : 0) >= 64 || cutLength < 64 { break }
-                cutLength -= 16
-            }
-            try writeFile(directory + "/" + name, cut)
-            truth.bytes = cut.count
-            truth.truncated = true
-            truth.recoverableBytes = recoverable
-            truth.partialLineBytes = recoverable - (complete > 0 ? lineEnds[complete - 1] : 0)
+            complete = try writeTruncated(memory.bytes, lineEnds: lineEnds, name: name, truth: &truth)
         } else {
             try writeFile(directory + "/" + name, memory.bytes)
             truth.bytes = memory.bytes.count
@@ -296,8 +305,39 @@ struct GenerationRun {
             try makeDirectories(directory + "/" + SampleFileNames.resendFolder)
             try writeFile(directory + "/" + copy, memory.bytes)
         }
-        truth.lines = complete
+        return WrittenTerminalLog(truth: truth, completeLines: complete)
+    }
 
+    /// Writes the gzip `bytes` cut in the middle of the deflate stream, as an interrupted copy
+    /// leaves a file; returns how many lines (ending at `lineEnds`) can be read whole. The cut is
+    /// moved back until at least 64 bytes of a partial line follow the last complete one, so that
+    /// decoders which hold back a few bytes (GNU gzip does) still see the same complete lines.
+    private func writeTruncated(_ bytes: [UInt8], lineEnds: [Int], name: String, truth: inout FileTruth) throws -> Int {
+        var cutLength = bytes.count * 6 / 10
+        var cut: [UInt8] = []
+        var recoverable = 0
+        var complete = 0
+        while true {
+            cut = Array(bytes.prefix(cutLength))
+            recoverable = inflateRecoverable(cut).count
+            complete = lineEnds.firstIndex { $0 > recoverable } ?? lineEnds.count
+            if recoverable - (complete > 0 ? lineEnds[complete - 1] : 0) >= 64 || cutLength < 64 { break }
+            cutLength -= 16
+        }
+        try writeFile(directory + "/" + name, cut)
+        truth.bytes = cut.count
+        truth.truncated = true
+        truth.recoverableBytes = recoverable
+        truth.partialLineBytes = recoverable - (complete > 0 ? lineEnds[complete - 1] : 0)
+        return complete
+    }
+
+    /// Records the first `complete` lines of a terminal log in its truth (lines, rejects, events,
+    /// oddities) and in the run's totals, exposures, planted causes, upgrades and card numbers.
+    private mutating func recordLines(
+        of arena: LineArena<TerminalLineFacts>, complete: Int, file name: String, into truth: inout FileTruth
+    ) {
+        truth.lines = complete
         for (index, entry) in arena.entries.prefix(complete).enumerated() {
             let facts = entry.facts
             let line = index + 1
@@ -338,14 +378,6 @@ struct GenerationRun {
                 break
             }
             truth.events[Self.eventName(facts.kind), default: 0] += 1
-        }
-        files.append(truth)
-        if duplicate {
-            // The same bytes again: a correct ingester skips it by content, so it adds nothing.
-            var copy = truth
-            copy.path = SampleFileNames.resendFolder + "/" + name
-            copy.duplicateOf = name
-            files.append(copy)
         }
     }
 
@@ -420,7 +452,27 @@ struct GenerationRun {
 
     // MARK: Truth
 
+    /// The ground truth of the run: the configuration, what was planted and where, the decoys,
+    /// and everything gathered while writing the files.
     private func makeTruth() -> GroundTruth {
+        let terminals = fleet.terminals
+        let expected = expectedFindings()
+        let decoys = Self.decoys(for: expected)
+        return GroundTruth(
+            seed: configuration.seed, startDate: configuration.startDate, days: configuration.days,
+            terminals: terminals.count, effectStrength: configuration.effectStrength,
+            plantedCauses: configuration.plantedCauses.sorted(), faults: configuration.faults.sorted(),
+            expectedFindings: expected, decoys: decoys, totals: totals, files: files,
+            clockSkews: terminals.filter { $0.clockSkew != 0 }.map { ClockSkew(tid: $0.tidText, offsetMilliseconds: $0.clockSkew) },
+            firmwareUpdates: firmwareUpdates, fullCardNumbers: fullCardNumbers, privateCodes: privateCodes,
+            realms: SampleWorld.realms.enumerated().map { index, realm in
+                RealmTruth(realm: realm.realm, fileStem: realm.ascii, timeStyle: styles[index].timeStyle.rawValue,
+                           padsTID: styles[index].padsTID, terminals: terminals.filter { $0.realm == index }.count)
+            })
+    }
+
+    /// One expected finding per planted cause that this fleet and these rates can show.
+    private func expectedFindings() -> [ExpectedFinding] {
         let causes = configuration.plantedCauses
         let terminals = fleet.terminals
         let oldTable = terminals.filter { $0.codeTable == "CUP2010" }.count
@@ -429,10 +481,6 @@ struct GenerationRun {
         let upgraded = terminals.filter { $0.upgrade?.planted == true }
         let agentpayRealm = SampleWorld.realms[SampleWorld.agentpayRealm].realm
         let timeoutRegion = SampleWorld.regions[SampleWorld.timeoutRegion].name
-        func percent(_ x: Double) -> String {
-            let tenths = Int((x * 1000).rounded())
-            return "\(tenths / 10).\(tenths % 10)%"
-        }
 
         var expected: [ExpectedFinding] = []
         if causes.contains(.codeTableGap), oldTable > 0, rates.hostNewerCodes > 0 {
@@ -444,7 +492,7 @@ struct GenerationRun {
                 exposedTransactions: exposed[Exposure.oldCodeTable, default: 0], exposedTerminals: oldTable,
                 plantedTransactions: planted[.codeTableGap, default: 0],
                 summary: "\(oldTable) Landi A8 terminals on \(SampleWorld.oldLandiFirmware) boot with code table CUP2010, which lacks "
-                    + "A7/D1/F3; the hosts send those on \(percent(rates.hostNewerCodes)) of responses, and these terminals show unknown."))
+                    + "A7/D1/F3; the hosts send those on \(Self.percent(rates.hostNewerCodes)) of responses, and these terminals show unknown."))
         }
         if causes.contains(.nonstandardCode), agentpay > 0, rates.agentpayPrivateCodes > 0 {
             expected.append(ExpectedFinding(
@@ -453,7 +501,7 @@ struct GenerationRun {
                 codes: SampleWorld.undeclaredPrivateCodes, direction: "higher", configuredRate: rates.agentpayPrivateCodes,
                 exposedTransactions: exposed[Exposure.agentpayRoute, default: 0], exposedTerminals: agentpay,
                 plantedTransactions: planted[.nonstandardCode, default: 0],
-                summary: "\(agentpayRealm) answers \(percent(rates.agentpayPrivateCodes)) of its requests with private codes Q1/X9 "
+                summary: "\(agentpayRealm) answers \(Self.percent(rates.agentpayPrivateCodes)) of its requests with private codes Q1/X9 "
                     + "that no catalogue has; every terminal shows them as unknown."))
         }
         if causes.contains(.networkGarbling), rates.garbleAfterNetworkEvent > 0 {
@@ -463,7 +511,7 @@ struct GenerationRun {
                 codes: [], direction: "higher", configuredRate: rates.garbleAfterNetworkEvent,
                 exposedTransactions: exposed[Exposure.networkWindow, default: 0], exposedTerminals: terminals.count,
                 plantedTransactions: planted[.networkGarbling, default: 0],
-                summary: "Within 60 s after a terminal's net state=weak|switch|down, \(percent(rates.garbleAfterNetworkEvent)) "
+                summary: "Within 60 s after a terminal's net state=weak|switch|down, \(Self.percent(rates.garbleAfterNetworkEvent)) "
                     + "of responses arrive with field 39 garbled (O0, 0?), which the terminal shows as unknown."))
         }
         if causes.contains(.timeouts), remote > 0, rates.lateResponse + rates.requestLost > 0 {
@@ -473,8 +521,8 @@ struct GenerationRun {
                 codes: [], direction: "higher", configuredRate: rates.lateResponse + rates.requestLost,
                 exposedTransactions: exposed[Exposure.remoteTwoG, default: 0], exposedTerminals: remote,
                 plantedTransactions: planted[.timeouts, default: 0],
-                summary: "2G terminals in \(timeoutRegion): \(percent(rates.lateResponse)) of responses come after the terminal's "
-                    + "60 s timeout and \(percent(rates.requestLost)) of requests never reach the host."))
+                summary: "2G terminals in \(timeoutRegion): \(Self.percent(rates.lateResponse)) of responses come after the terminal's "
+                    + "60 s timeout and \(Self.percent(rates.requestLost)) of requests never reach the host."))
         }
         if causes.contains(.firmwareUpgrade), causes.contains(.codeTableGap), !upgraded.isEmpty, rates.hostNewerCodes > 0 {
             let transition = SampleWorld.oldLandiFirmware + "→" + SampleWorld.currentLandiFirmware
@@ -488,7 +536,18 @@ struct GenerationRun {
                 summary: "\(upgradedTIDs.count) of the old-firmware terminals upgrade to \(SampleWorld.currentLandiFirmware) "
                     + "on \(configuration.startDate.adding(days: configuration.days / 2)) and boot with CUP2015: their unknown rate falls to the baseline."))
         }
+        return expected
+    }
 
+    /// "12.3%", to a tenth of a percent.
+    private static func percent(_ x: Double) -> String {
+        let tenths = Int((x * 1000).rounded())
+        return "\(tenths / 10).\(tenths % 10)%"
+    }
+
+    /// The decoys planted beside the expected findings: values that go with a cause without
+    /// causing anything.
+    private static func decoys(for expected: [ExpectedFinding]) -> [Decoy] {
         var decoys: [Decoy] = []
         if expected.contains(where: { $0.cause == .codeTableGap }) {
             decoys.append(Decoy(
@@ -508,18 +567,7 @@ struct GenerationRun {
                     reason: "Half of this agent's terminals route through agentpay-switch."))
             }
         }
-
-        return GroundTruth(
-            seed: configuration.seed, startDate: configuration.startDate, days: configuration.days,
-            terminals: terminals.count, effectStrength: configuration.effectStrength,
-            plantedCauses: configuration.plantedCauses.sorted(), faults: configuration.faults.sorted(),
-            expectedFindings: expected, decoys: decoys, totals: totals, files: files,
-            clockSkews: terminals.filter { $0.clockSkew != 0 }.map { ClockSkew(tid: $0.tidText, offsetMilliseconds: $0.clockSkew) },
-            firmwareUpdates: firmwareUpdates, fullCardNumbers: fullCardNumbers, privateCodes: privateCodes,
-            realms: SampleWorld.realms.enumerated().map { index, realm in
-                RealmTruth(realm: realm.realm, fileStem: realm.ascii, timeStyle: styles[index].timeStyle.rawValue,
-                           padsTID: styles[index].padsTID, terminals: terminals.filter { $0.realm == index }.count)
-            })
+        return decoys
     }
 }
 
