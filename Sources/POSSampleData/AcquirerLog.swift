@@ -151,30 +151,47 @@ struct AcquirerStyle {
     /// The realm's own events of a day: link drops and reconnects, echo tests, and the
     /// `<info>`/`<trace>`/`<warn>` noise every jPOS log has.
     func realmDay(_ arena: inout LineArena<AcquirerFacts>, midnight: Int64, seed: UInt64, realmIndex: Int, day: Int) {
-        var rng = SampleRandom(seed: seed, stream: 3, UInt64(realmIndex), UInt64(day))
+        var draws = RealmDayDraws(rng: SampleRandom(seed: seed, stream: 3, UInt64(realmIndex), UInt64(day)))
+        startUp(&arena, midnight: midnight, draws: &draws)
+        echoTests(&arena, midnight: midnight, draws: &draws)
+        linkTrouble(&arena, midnight: midnight, draws: &draws)
+        managerNoise(&arena, midnight: midnight, draws: &draws)
+    }
+
+    /// The random draws of a realm's day, and the order of its elements among those of the same
+    /// time (counting down from the top, below every transaction's).
+    private struct RealmDayDraws {
+        var rng: SampleRandom
         var order = UInt64.max
-        func next() -> UInt64 {
+
+        /// The next element's order.
+        mutating func next() -> UInt64 {
             order -= 1
             return order
         }
+    }
 
-        var start = arena.cursor
-        let started = midnight + rng.inRange(Int64(0)...600_000)
+    /// Q2's start-up line, in the first ten minutes of the day.
+    private func startUp(_ arena: inout LineArena<AcquirerFacts>, midnight: Int64, draws: inout RealmDayDraws) {
+        let start = arena.cursor
+        let started = midnight + draws.rng.inRange(Int64(0)...600_000)
         open(&arena.buffer, realm: "Q2", at: started)
         arena.buffer.append("  <info>\n    Q2.start deployDir=/opt/jpos/deploy, realm ")
         arena.buffer.append(realm)
         arena.buffer.append(" listening\n  </info>\n</log>\n")
-        arena.finish(start: start, time: started, order: next(), facts: AcquirerFacts(kind: .skipped))
+        arena.finish(start: start, time: started, order: draws.next(), facts: AcquirerFacts(kind: .skipped))
+    }
 
-        // An echo test (0800/0810) every hour from 07:00 to 22:00.
-        var echoStan = rng.inRange(1...900_000)
+    /// An echo test (0800/0810) every hour from 07:00 to 22:00.
+    private func echoTests(_ arena: inout LineArena<AcquirerFacts>, midnight: Int64, draws: inout RealmDayDraws) {
+        var echoStan = draws.rng.inRange(1...900_000)
         for hour in 7...22 {
-            let at = midnight + Int64(hour) * 3_600_000 + rng.inRange(Int64(0)...59_000)
+            let at = midnight + Int64(hour) * 3_600_000 + draws.rng.inRange(Int64(0)...59_000)
             echoStan += 1
             let (date, ms) = ChinaTime.local(at)
             for incoming in [true, false] {
-                let time = incoming ? at : at + rng.inRange(Int64(2)...30)
-                start = arena.cursor
+                let time = incoming ? at : at + draws.rng.inRange(Int64(2)...30)
+                let start = arena.cursor
                 open(&arena.buffer, at: time)
                 beginMessage(&arena.buffer, incoming: incoming)
                 field(&arena.buffer, "0") { $0.append(incoming ? "0800" : "0810") }
@@ -189,57 +206,61 @@ struct AcquirerStyle {
                 if !incoming { field(&arena.buffer, "39") { $0.append("00") } }
                 field(&arena.buffer, "70") { $0.append("301") }
                 endMessage(&arena.buffer, incoming: incoming)
-                arena.finish(start: start, time: time, order: next(), facts: AcquirerFacts(kind: .networkManagement))
+                arena.finish(start: start, time: time, order: draws.next(), facts: AcquirerFacts(kind: .networkManagement))
             }
         }
+    }
 
-        // Link trouble: a dropped connection and its reconnect, or a read timeout.
-        for _ in 0..<(1 + rng.below(3)) {
-            let at = midnight + 7 * 3_600_000 + rng.inRange(Int64(0)...54_000_000)
-            if rng.chance(0.7) {
-                let ended = at + rng.inRange(Int64(1)...20)
-                let connected = at + rng.inRange(Int64(2000)...8000)
-                let sessionStarted = connected + rng.inRange(Int64(100)...1000)
-                linkEvent(&arena, at: at, order: next()) {
+    /// Link trouble, one to three times: a dropped connection and its reconnect, or a read timeout.
+    private func linkTrouble(_ arena: inout LineArena<AcquirerFacts>, midnight: Int64, draws: inout RealmDayDraws) {
+        for _ in 0..<(1 + draws.rng.below(3)) {
+            let at = midnight + 7 * 3_600_000 + draws.rng.inRange(Int64(0)...54_000_000)
+            if draws.rng.chance(0.7) {
+                let ended = at + draws.rng.inRange(Int64(1)...20)
+                let connected = at + draws.rng.inRange(Int64(2000)...8000)
+                let sessionStarted = connected + draws.rng.inRange(Int64(100)...1000)
+                linkEvent(&arena, at: at, order: draws.next()) {
                     $0.append("  <receive>\n    <peer-disconnect>Connection reset</peer-disconnect>\n  </receive>\n")
                 }
-                linkEvent(&arena, at: ended, order: next()) { $0.append("  <session-end/>\n") }
-                linkEvent(&arena, at: connected, order: next()) { out in
+                linkEvent(&arena, at: ended, order: draws.next()) { $0.append("  <session-end/>\n") }
+                linkEvent(&arena, at: connected, order: draws.next()) { out in
                     out.append("  <connect>")
                     out.append(address)
                     out.append("</connect>\n")
                 }
-                linkEvent(&arena, at: sessionStarted, order: next()) { $0.append("  <session-start/>\n") }
+                linkEvent(&arena, at: sessionStarted, order: draws.next()) { $0.append("  <session-start/>\n") }
             } else {
-                start = arena.cursor
+                let start = arena.cursor
                 open(&arena.buffer, at: at, lifespan: 30_000)
                 arena.buffer.append("  <receive>\n    <io-timeout/>\n  </receive>\n</log>\n")
-                arena.finish(start: start, time: at, order: next(), facts: AcquirerFacts(kind: .link))
+                arena.finish(start: start, time: at, order: draws.next(), facts: AcquirerFacts(kind: .link))
             }
         }
+    }
 
-        // Transaction manager traces and an occasional warning.
+    /// Transaction manager traces every two hours from 08:00, and an occasional warning.
+    private func managerNoise(_ arena: inout LineArena<AcquirerFacts>, midnight: Int64, draws: inout RealmDayDraws) {
         for hour in stride(from: 8, through: 22, by: 2) {
-            let at = midnight + Int64(hour) * 3_600_000 + rng.inRange(Int64(0)...3_599_000)
-            start = arena.cursor
+            let at = midnight + Int64(hour) * 3_600_000 + draws.rng.inRange(Int64(0)...3_599_000)
+            let start = arena.cursor
             open(&arena.buffer, realm: "txnmgr", at: at)
             arena.buffer.append("  <trace>\n    active-sessions=")
-            arena.buffer.appendInt(rng.inRange(1...40))
+            arena.buffer.appendInt(draws.rng.inRange(1...40))
             arena.buffer.append(" in-transit=")
-            arena.buffer.appendInt(rng.inRange(0...12))
+            arena.buffer.appendInt(draws.rng.inRange(0...12))
             arena.buffer.append(" tps=")
-            arena.buffer.appendInt(rng.inRange(1...90))
+            arena.buffer.appendInt(draws.rng.inRange(1...90))
             arena.buffer.append("\n  </trace>\n</log>\n")
-            arena.finish(start: start, time: at, order: next(), facts: AcquirerFacts(kind: .skipped))
+            arena.finish(start: start, time: at, order: draws.next(), facts: AcquirerFacts(kind: .skipped))
         }
-        if rng.chance(0.5) {
-            let at = midnight + 12 * 3_600_000 + rng.inRange(Int64(0)...18_000_000)
-            start = arena.cursor
+        if draws.rng.chance(0.5) {
+            let at = midnight + 12 * 3_600_000 + draws.rng.inRange(Int64(0)...18_000_000)
+            let start = arena.cursor
             open(&arena.buffer, at: at)
             arena.buffer.append("  <warn>\n    slow response from issuer: ")
-            arena.buffer.appendInt(rng.inRange(3000...9000))
+            arena.buffer.appendInt(draws.rng.inRange(3000...9000))
             arena.buffer.append("ms\n  </warn>\n</log>\n")
-            arena.finish(start: start, time: at, order: next(), facts: AcquirerFacts(kind: .skipped))
+            arena.finish(start: start, time: at, order: draws.next(), facts: AcquirerFacts(kind: .skipped))
         }
     }
 
