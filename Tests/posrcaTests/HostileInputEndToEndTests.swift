@@ -8,22 +8,21 @@ import Testing
 
 @Suite("Hostile input through posrca: messages, exit codes and flat memory", .serialized)
 struct HostileInputEndToEndTests {
-    /// Peak RSS of `posrca ingest` on one small, clean file: what every run costs anyway
-    /// (nil without GNU time, and then the memory checks are skipped).
-    static func baselineRSS() throws -> Int? {
+    /// Peak RSS of `posrca ingest` on one small, clean file: what every run costs anyway. Needs
+    /// GNU time: only tests enabled by `gnuTimeAvailable` call it.
+    static func baselineRSS() throws -> Int {
         let space = Workspace("baseline")
         try space.write("a.log", "ts=2026-11-20T08:00:00Z tid=20481234 ev=boot fw=A920_V1\n")
-        guard let run = try posrcaMeasured(["ingest", "--db", space.db, space.inbox]) else { return nil }
+        let run = try #require(try posrcaMeasured(["ingest", "--db", space.db, space.inbox]), "GNU time is needed to measure peak RSS")
         #expect(run.exitStatus == 0, "\(run)")
         #expect(run.maxRSSKiB > 1000, "\(run)")
         return run.maxRSSKiB
     }
 
-    @Test("a gzip bomb (1 GiB of zeros, 1 MB on disk) fails with the likely-gzip-bomb message, exit 2, memory flat")
-    func gzipBomb() throws {
-        let space = Workspace("bomb")
-        // One gzip member of 64 MiB of zeros made by the system gzip, written 16 times: a valid
-        // multi-member gzip that inflates to 1 GiB.
+    /// An inbox with a gzip bomb, `b-bomb.log.gz` (returned), and a one-line day log. The bomb is
+    /// one gzip member of 64 MiB of zeros made by the system gzip, written 16 times: a valid
+    /// multi-member gzip that inflates to 1 GiB.
+    static func bombInbox(_ space: Workspace) throws -> String {
         let member = space.root + "/member.gz"
         let made = try ChildProcess("/bin/sh", ["-c", "head -c 67108864 /dev/zero | gzip -9 > '\(member)'"]).wait()
         #expect(made.exitStatus == 0, "\(made)")
@@ -33,19 +32,20 @@ struct HostileInputEndToEndTests {
         for _ in 0..<16 { bomb.append(one) }
         let path = try space.write("b-bomb.log.gz", Array(bomb))
         try space.write("a-day.log", "ts=2026-11-20T08:00:00Z tid=20481234 ev=txn type=sale stan=000001 amt=100 cur=156 rc=00 disp=approved\n")
+        return path
+    }
 
-        let baseline = try Self.baselineRSS()
-        let run = try posrcaMeasured(["ingest", "--db", space.db, space.inbox]) ?? posrca(["ingest", "--db", space.db, space.inbox])
+    @Test("a gzip bomb (1 GiB of zeros, 1 MB on disk) fails with the likely-gzip-bomb message, exit 2")
+    func gzipBomb() throws {
+        let space = Workspace("bomb")
+        let path = try Self.bombInbox(space)
+        let run = try posrca(["ingest", "--db", space.db, space.inbox])
         #expect(run.exitStatus == 2, "\(run)")
         let line = try #require(run.stdout.split(separator: "\n").first { $0.contains("b-bomb.log.gz") }.map(String.init))
         #expect(line.hasPrefix("failed "), "\(line)")
         #expect(line.contains("— \(path): decompresses to more than 200 times its size ("), "\(line)")
         #expect(line.hasSuffix("stopped as a likely gzip bomb; raise --max-inflate-ratio if the file is genuine"), "\(line)")
         #expect(run.stdout.contains("2 files, 1 rows, 0 rejects"), "\(run)")
-        // Memory stays where a run on a small file is: nothing of the inflated gigabyte is kept.
-        if let baseline {
-            #expect(run.maxRSSKiB < baseline + 16 * 1024, "peak RSS \(run.maxRSSKiB) KiB against \(baseline) KiB for a small file")
-        }
         #expect(try space.sql("SELECT status, rows FROM files WHERE path = '\(path)'") == [["failed", "0"]])
 
         // A stricter ratio stops it the same way; a looser one is a usage error below 2.
@@ -57,7 +57,21 @@ struct HostileInputEndToEndTests {
         #expect(bad.stderr.contains("--max-inflate-ratio must be at least 2."), "\(bad)")
     }
 
-    @Test("a <log> that never closes: rejected with its line, and memory does not grow with the file (6 MB and 46 MB)")
+    @Test(
+        "a gzip bomb's peak RSS stays where a run on a small file is: nothing of the inflated gigabyte is kept",
+        .enabled(if: gnuTimeAvailable, "needs GNU time (/usr/bin/time, Debian package time) to measure peak RSS"))
+    func gzipBombMemory() throws {
+        let space = Workspace("bomb-memory")
+        _ = try Self.bombInbox(space)
+        let baseline = try Self.baselineRSS()
+        let run = try #require(try posrcaMeasured(["ingest", "--db", space.db, space.inbox]))
+        #expect(run.exitStatus == 2, "\(run)")
+        #expect(run.maxRSSKiB < baseline + 16 * 1024, "peak RSS \(run.maxRSSKiB) KiB against \(baseline) KiB for a small file")
+    }
+
+    @Test(
+        "a <log> that never closes: rejected with its line, and memory does not grow with the file (6 MB and 46 MB)",
+        .enabled(if: gnuTimeAvailable, "needs GNU time (/usr/bin/time, Debian package time) to measure peak RSS"))
     func unclosedLogMemory() throws {
         var peaks: [Int] = []
         for fieldLines in [100_000, 800_000] {
@@ -68,13 +82,13 @@ struct HostileInputEndToEndTests {
                 + "<log realm=\"cup-channel\" at=\"2026-11-20T08:16:00.210\">\n<receive>\n"
             text += String(repeating: "<field id=\"48\" value=\"0123456789abcdef0123456789abcdef\"/>\n", count: fieldLines)
             try space.write("cup.xml", text)
-            let run = try posrcaMeasured(["ingest", "--db", space.db, space.inbox]) ?? posrca(["ingest", "--db", space.db, space.inbox])
+            let run = try #require(try posrcaMeasured(["ingest", "--db", space.db, space.inbox]))
             #expect(run.exitStatus == 1, "\(run)")
             #expect(run.stdout.contains("rejects 1 (log element larger than 4194304 bytes: 1)"), "\(run)")
             #expect(try space.sql("SELECT line, reason FROM rejects") == [["5", "log element larger than 4194304 bytes"]])
             peaks.append(run.maxRSSKiB)
         }
-        guard let baseline = try Self.baselineRSS() else { return }
+        let baseline = try Self.baselineRSS()
         // The element buffer is capped at 4 MiB: eight times the file, (almost) the same peak.
         #expect(abs(peaks[1] - peaks[0]) < 4 * 1024, "peaks \(peaks) KiB")
         #expect(peaks.allSatisfy { $0 < baseline + 24 * 1024 }, "peaks \(peaks) KiB against \(baseline) KiB")

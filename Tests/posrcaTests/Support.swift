@@ -136,6 +136,10 @@ func posrca(_ arguments: [String], environment: [String: String] = [:], director
     try ChildProcess(posrcaBinary, arguments, environment: environment, directory: directory).wait()
 }
 
+/// True when GNU time is installed as `/usr/bin/time` (Debian's package `time`; `.ci/run`
+/// installs it): the memory checks measure peak RSS with it, and are disabled without it.
+let gnuTimeAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/time")
+
 /// Runs `posrca` with `arguments` under `/usr/bin/time`, so that `maxRSSKiB` is the peak RSS of
 /// the `posrca` process alone; nil when GNU time is not installed.
 func posrcaMeasured(_ arguments: [String], directory: String = NSTemporaryDirectory()) throws -> ProcessOutcome? {
