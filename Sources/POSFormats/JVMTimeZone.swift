@@ -14,7 +14,8 @@ import Foundation
 ///
 /// - jPOS 2.x: `timezone: America/Sao_Paulo (Brasilia Time) -03:00`
 /// - jPOS 1.9.x (2015): `timezone: America/Sao_Paulo (Brasilia Time) GMT OFFSET -3`
-/// - jPOS 3.x: `zone-info          : America/Sao_Paulo (Brasilia Standard Time) -03:00 []`
+/// - jPOS 3.0.1 and later: `zone-info       : America/Sao_Paulo (Brasilia Standard Time) -03:00 []`
+/// - jPOS 3.0.0: `SysInfo[osName=Linux, …, zoneInfo=America/Sao_Paulo (Brasilia Standard Time) -03:00 [], …]`
 ///
 /// The identifier is resolved with the system's tz database (Foundation's `TimeZone`), so that
 /// daylight saving time is followed. When the database does not know it (no tzdata installed,
@@ -108,9 +109,10 @@ public struct JVMTimeZone: Sendable {
     /// The zone a SystemMonitor block states, found in its text (the bytes of the whole `<log>`
     /// element will do); nil when it states none or an unusable one.
     ///
-    /// Looks for a `timezone:` line (jPOS 1.9–2.x) or a `zone-info` entry (jPOS 3.x, text
-    /// `zone-info : …` or XML `<zone-info>…`), then reads the identifier, an optional
-    /// `(display name)` and the stated offset (`-03:00`, `Z` or `GMT OFFSET -3`).
+    /// Looks for a `timezone:` line (jPOS 1.9–2.x), a `zone-info` entry (jPOS 3.0.1 and later,
+    /// text `zone-info : …` or XML `<zone-info>…`) or `zoneInfo=` (jPOS 3.0.0, which printed the
+    /// `SysInfo` record on one line), then reads the identifier, an optional `(display name)` and
+    /// the stated offset (`-03:00`, `Z` or `GMT OFFSET -3`).
     public static func stated(in text: UnsafeRawBufferPointer) -> JVMTimeZone? {
         guard let base = text.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
         let n = text.count
@@ -118,15 +120,20 @@ public struct JVMTimeZone: Sendable {
         while from < n, let at = find("zone", base, from, n) {
             from = at + 4
             var i: Int
+            var separators: (UInt8, UInt8) = (UInt8(ascii: ":"), UInt8(ascii: ">"))
             if at >= 4, memcmp(base + at - 4, "time", 4) == 0 {
                 i = at + 4  // `timezone`
             } else if at + 9 <= n, memcmp(base + at, "zone-info", 9) == 0 {
                 i = at + 9
+            } else if at + 9 <= n, memcmp(base + at, "zoneInfo=", 9) == 0 {
+                // jPOS 3.0.0 printed the `SysInfo` record itself: `SysInfo[…, zoneInfo=…, …]`.
+                i = at + 8
+                separators = (UInt8(ascii: "="), UInt8(ascii: "="))
             } else {
                 continue
             }
             while i < n, base[i] == 0x20 || base[i] == 0x09 { i += 1 }
-            guard i < n, base[i] == UInt8(ascii: ":") || base[i] == UInt8(ascii: ">") else { continue }
+            guard i < n, base[i] == separators.0 || base[i] == separators.1 else { continue }
             i += 1
             if let zone = parseStatement(base, i, lineEnd(base, i, n)) { return zone }
         }

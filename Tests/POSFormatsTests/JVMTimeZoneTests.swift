@@ -39,6 +39,10 @@ struct JVMTimeZoneStatementTests {
                   source: "jPOS 3.x SysInfoTxtLogRenderer"),
         Statement(text: "<zone-info>Europe/Paris (Central European Standard Time) +01:00 [TransitionRule[…]]</zone-info>",
                   identifier: "Europe/Paris", offset: 60, source: "jPOS 3.x SysInfo rendered as XML"),
+        Statement(text: "    SysInfo[osName=Linux, args=-Duser.timezone=Asia/Jakarta, encoding=UTF-8, zoneInfo=Asia/Jakarta (Western Indonesia Time) +07:00 [], processName=1@h]",
+                  identifier: "Asia/Jakarta", offset: 420, source: "jPOS 3.0.0 SysInfo record (Java's record toString); the -D argument is not the statement"),
+        Statement(text: "    zone-info      : Europe/Berlin (Central European Standard Time) +01:00 [TransitionRule[Gap +01:00 to +02:00, SUNDAY on or after MARCH 25 at 01:00 UTC, standard offset +01:00]] Transition[Gap at 2026-03-29T02:00+01:00 to +02:00]",
+                  identifier: "Europe/Berlin", offset: 60, source: "jPOS 3.0.1 SysInfoTxtLogRenderer, a zone with DST and its next transition"),
         Statement(text: "     timezone: UTC (Coordinated Universal Time) Z", identifier: "UTC", offset: 0, source: "UTC JVM"),
         Statement(text: "     timezone: GMT+08:00 (GMT+08:00) +08:00", identifier: "GMT+08:00", offset: 480, source: "custom zone"),
     ])
