@@ -165,7 +165,8 @@ struct AcquirerLogElement {
 
     static let slotCount = 12
 
-    let defaultOffsetMinutes: Int
+    /// The zone of times that name none while the log has stated none (`--acquirer-tz`).
+    private var defaultZone: JVMTimeZone
     let maxDepth: Int
 
     /// Offset up to which the bytes have been read.
@@ -184,7 +185,7 @@ struct AcquirerLogElement {
     private var time = LoggedTime(utcMilliseconds: 0, offsetMinutes: 0)
     /// The JVM zone the log stated (SystemMonitor), for times without an offset; set by the scanner.
     var zone: JVMTimeZone?
-    /// Whether the element's `at` named no usable zone and `defaultOffsetMinutes` was taken.
+    /// Whether the element's `at` named no usable zone and `defaultZone` was taken.
     private(set) var timeAssumed = false
     /// Whether the realm is SystemMonitor's, whose text may state the JVM zone.
     private(set) var mayStateZone = false
@@ -234,8 +235,8 @@ struct AcquirerLogElement {
     private(set) var tally = Tally()
     private(set) var skipNames = SkipNames()
 
-    init(defaultOffsetMinutes: Int, maxDepth: Int) {
-        self.defaultOffsetMinutes = defaultOffsetMinutes
+    init(defaultZone: JVMTimeZone, maxDepth: Int) {
+        self.defaultZone = defaultZone
         self.maxDepth = max(1, maxDepth)
         frames.reserveCapacity(min(self.maxDepth, 64))
         scratch.reserveCapacity(256)
@@ -862,7 +863,7 @@ struct AcquirerLogElement {
         } else if zone != nil {
             time = written.at(offsetMinutes: zone!.offsetMinutes(forLocalMilliseconds: written.localMilliseconds))
         } else {
-            time = written.at(offsetMinutes: defaultOffsetMinutes)
+            time = written.at(offsetMinutes: defaultZone.offsetMinutes(forLocalMilliseconds: written.localMilliseconds))
             timeAssumed = true
         }
         if let lifespan { lifespanMs = Self.milliseconds(p, lifespan) }

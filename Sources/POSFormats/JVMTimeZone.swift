@@ -64,6 +64,55 @@ public struct JVMTimeZone: Sendable {
     /// Whether the identifier names a fixed offset rather than a region.
     public var isFixedOffset: Bool { zone == nil && Self.fixedOffset(identifier) != nil }
 
+    /// A fixed offset, `minutes` east of UTC (identifier `+08:00`).
+    public init(offsetMinutes minutes: Int) {
+        identifier = (minutes < 0 ? "-" : "+") + Self.twoDigits(abs(minutes) / 60) + ":" + Self.twoDigits(abs(minutes) % 60)
+        statedOffsetMinutes = nil
+        followsDaylightSaving = false
+        zone = nil
+        fixedOffset = minutes
+    }
+
+    /// The zone an option names (`--acquirer-tz`, `--terminal-tz`, and their `POSRCA_*`
+    /// variables): a UTC offset (`+08:00`, `-0300`, `+8`, `Z`, `UTC`) or a tz database zone
+    /// (`Asia/Shanghai`, `America/Sao_Paulo`, `Etc/GMT-8`), whose daylight saving time is
+    /// followed; nil for anything else.
+    ///
+    /// A region must be written `Area/Location`: abbreviations and the old names without a `/`
+    /// (`CST`, `PRC`, `EST5EDT`) are refused, since `CST` is China to some and Chicago to others.
+    public init?(option text: String) {
+        if let minutes = Timestamps.parseOffset(text) {
+            self.init(offsetMinutes: minutes)
+            return
+        }
+        if let minutes = Self.fixedOffset(text) {
+            self.init(offsetMinutes: minutes)
+            return
+        }
+        let utf8 = text.utf8
+        guard utf8.count <= 64, utf8.contains(UInt8(ascii: "/")), utf8.first != UInt8(ascii: "/"), utf8.last != UInt8(ascii: "/"),
+              !text.contains(".."), !text.contains("//"),
+              utf8.allSatisfy({ Self.isOptionIdentifierByte($0) }),
+              TimeZone(identifier: text) != nil
+        else { return nil }
+        self.init(identifier: text, statedOffsetMinutes: nil)
+    }
+
+    /// Letters, digits, `/`, `_`, `-`, `+`: what tz database identifiers are made of.
+    private static func isOptionIdentifierByte(_ b: UInt8) -> Bool {
+        let lower = b | 0x20
+        return (lower >= 0x61 && lower <= 0x7A) || (b >= 0x30 && b <= 0x39)
+            || b == UInt8(ascii: "/") || b == UInt8(ascii: "_") || b == UInt8(ascii: "-") || b == UInt8(ascii: "+")
+    }
+
+    private static func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+
+    /// How a warning names the zone: `UTC+08:00` for a fixed offset, else the identifier.
+    public var displayName: String {
+        guard zone == nil, let fixed = Self.fixedOffset(identifier) else { return identifier }
+        return "UTC" + (fixed < 0 ? "-" : "+") + Self.twoDigits(abs(fixed) / 60) + ":" + Self.twoDigits(abs(fixed) % 60)
+    }
+
     /// The UTC offset, in minutes, of a local date and clock in this zone (`localMilliseconds`
     /// since 1970-01-01T00:00 read as if UTC).
     ///

@@ -10,6 +10,14 @@ public struct ParseOptions: Sendable {
     public var terminalOffsetMinutes: Int = 480
     /// Offset for acquirer `at` values without one or with an ambiguous zone (`--acquirer-tz`).
     public var acquirerOffsetMinutes: Int = 480
+    /// The zone of terminal `ts` values without an offset when `--terminal-tz` names one
+    /// (`Asia/Shanghai`, daylight saving time followed); when set, it wins over
+    /// `terminalOffsetMinutes`.
+    public var terminalTimeZone: JVMTimeZone?
+    /// The zone of acquirer `at` values without a usable zone while the log states no JVM zone,
+    /// when `--acquirer-tz` names one (`America/Sao_Paulo`); when set, it wins over
+    /// `acquirerOffsetMinutes`.
+    public var acquirerTimeZone: JVMTimeZone?
     /// Forces the kind of every file (`--kind`), instead of recognising it by content.
     public var kind: InputKind?
     /// Longest line kept; longer ones are rejected with their length.
@@ -189,7 +197,7 @@ struct FileParser {
     // MARK: - Kinds
 
     private mutating func parseTerminalLog(_ source: LineSource, counts: inout [String: Int], report: () -> Void) throws -> SourceEnd {
-        var parser = TerminalLogParser(defaultOffsetMinutes: options.terminalOffsetMinutes)
+        var parser = TerminalLogParser(defaultZone: options.terminalTimeZone ?? JVMTimeZone(offsetMinutes: options.terminalOffsetMinutes))
         var recordCounts = (txn: 0, other: 0)
         var sinceReport = 0
         let end = try source.forEachLine { item in
@@ -237,7 +245,7 @@ struct FileParser {
     private mutating func parseAcquirerLog(
         _ source: LineSource, continuing continued: IngestedContent?, counts: inout [String: Int], report: () -> Void
     ) throws -> (SourceEnd, resume: (bytes: Int64, line: Int)) {
-        var scanner = AcquirerLogScanner(defaultOffsetMinutes: options.acquirerOffsetMinutes)
+        var scanner = AcquirerLogScanner(defaultZone: options.acquirerTimeZone ?? JVMTimeZone(offsetMinutes: options.acquirerOffsetMinutes))
         if let stated = continued?.statedZone,
            let zone = JVMTimeZone(identifier: stated.identifier, statedOffsetMinutes: stated.statedOffsetMinutes) {
             scanner.continueLog(statedZone: zone, line: stated.line)

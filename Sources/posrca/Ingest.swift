@@ -84,8 +84,8 @@ struct IngestRun {
             throw ExitCode(2)
         }
         var options = ParseOptions()
-        options.terminalOffsetMinutes = timeZones.terminalOffsetMinutes
-        options.acquirerOffsetMinutes = timeZones.acquirerOffsetMinutes
+        options.terminalTimeZone = timeZones.terminalZone
+        options.acquirerTimeZone = timeZones.acquirerZone
         options.kind = kind
         options.maxLineBytes = maxLineBytes
         options.maxInflateRatio = maxInflateRatio

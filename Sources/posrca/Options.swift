@@ -66,24 +66,37 @@ enum LogFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// Time-zone options for log times written without an offset.
 struct TimeZoneOptions: ParsableArguments {
-    @Option(name: .long, help: "UTC offset of terminal times written without one, e.g. +08:00. (env POSRCA_TERMINAL_TZ)")
+    @Option(name: .long, help: "Zone of terminal times written without an offset: a UTC offset such as +08:00, or a tz database zone such as Asia/Shanghai (daylight saving time followed). (env POSRCA_TERMINAL_TZ; default +08:00)")
     var terminalTz: String?
 
-    @Option(name: .long, help: "UTC offset of acquirer times without one or with an ambiguous zone such as CST. (env POSRCA_ACQUIRER_TZ)")
+    @Option(name: .long, help: "Zone of acquirer times without one or with an ambiguous zone such as CST, when the log states no JVM zone: a UTC offset such as +08:00, or a tz database zone such as America/Sao_Paulo (daylight saving time followed). (env POSRCA_ACQUIRER_TZ; default +08:00)")
     var acquirerTz: String?
 
+    /// The option or variable that sets each zone, and its value.
+    private var sources: [(name: String, value: String?)] {
+        [
+            (terminalTz != nil ? "--terminal-tz" : "POSRCA_TERMINAL_TZ", terminalTz ?? environment("TERMINAL_TZ")),
+            (acquirerTz != nil ? "--acquirer-tz" : "POSRCA_ACQUIRER_TZ", acquirerTz ?? environment("ACQUIRER_TZ")),
+        ]
+    }
+
     func validate() throws {
-        for (name, value) in [("--terminal-tz", terminalTz), ("--acquirer-tz", acquirerTz)] {
-            if let value, Timestamps.parseOffset(value) == nil {
-                throw ValidationError("\(name) \(value) is not a UTC offset such as +08:00 or -0300.")
+        for (name, value) in sources {
+            if let value, JVMTimeZone(option: value) == nil {
+                throw ValidationError(
+                    "\(name) \(value) is neither a UTC offset such as +08:00 or -0300 nor a tz database zone such as Asia/Shanghai.")
             }
         }
     }
 
-    var terminalOffsetMinutes: Int { offset(terminalTz ?? environment("TERMINAL_TZ")) }
-    var acquirerOffsetMinutes: Int { offset(acquirerTz ?? environment("ACQUIRER_TZ")) }
+    /// The zone of terminal times without an offset (`validate()` has refused a bad value).
+    var terminalZone: JVMTimeZone { zone(sources[0].value) }
+    /// The zone of acquirer times without a usable one.
+    var acquirerZone: JVMTimeZone { zone(sources[1].value) }
 
-    private func offset(_ text: String?) -> Int { text.flatMap(Timestamps.parseOffset) ?? 480 }
+    private func zone(_ text: String?) -> JVMTimeZone {
+        text.flatMap { JVMTimeZone(option: $0) } ?? JVMTimeZone(offsetMinutes: 480)
+    }
 }
 
 extension InputKind: ExpressibleByArgument {}

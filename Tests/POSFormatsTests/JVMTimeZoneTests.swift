@@ -117,3 +117,46 @@ struct JVMTimeZoneOffsetTests {
         #expect(JVMTimeZone(identifier: "Mars/Olympus_Mons", statedOffsetMinutes: nil) == nil)
     }
 }
+
+@Suite("Zone options: --acquirer-tz and --terminal-tz")
+struct ZoneOptionTests {
+    @Test("offsets are fixed zones", arguments: [("+08:00", 480), ("-0300", -180), ("+8", 480), ("Z", 0), ("UTC", 0), ("GMT+05:30", 330), ("+05:45", 345)])
+    func offsets(text: String, minutes: Int) throws {
+        var zone = try #require(JVMTimeZone(option: text))
+        #expect(zone.isFixedOffset)
+        #expect(!zone.followsDaylightSaving)
+        #expect(zone.offsetMinutes(forLocalMilliseconds: local(2025, 7, 1, 12, 0)) == minutes)
+    }
+
+    @Test("tz database zones follow daylight saving time", arguments: [
+        ("America/Sao_Paulo", local(2014, 12, 18, 15, 12), -120),
+        ("America/Sao_Paulo", local(2025, 12, 18, 15, 12), -180),
+        ("Asia/Shanghai", local(2025, 7, 1, 12, 0), 480),
+        ("Africa/Nairobi", local(2025, 7, 1, 12, 0), 180),
+        ("America/Chicago", local(2025, 7, 1, 12, 0), -300),
+        ("America/Chicago", local(2025, 12, 1, 12, 0), -360),
+        ("Etc/GMT-8", local(2025, 7, 1, 12, 0), 480),
+    ])
+    func regions(text: String, localTime: Int64, minutes: Int) throws {
+        var zone = try #require(JVMTimeZone(option: text))
+        #expect(zone.identifier == text)
+        #expect(zone.followsDaylightSaving)
+        #expect(zone.displayName == text)
+        #expect(zone.offsetMinutes(forLocalMilliseconds: localTime) == minutes)
+    }
+
+    @Test("anything else is refused", arguments: [
+        "", "CST", "PRC", "EST5EDT", "+25:00", "8", "Asia/Nowhere", "asia", "Asia//Shanghai", "/etc/passwd",
+        "../../etc/passwd", "Asia/../Shanghai", "America/Sao Paulo", "Asia/Shanghai\n", "+08:00x",
+    ])
+    func refused(text: String) {
+        #expect(JVMTimeZone(option: text) == nil)
+    }
+
+    @Test("a fixed offset names itself as UTC±hh:mm")
+    func displayName() {
+        #expect(JVMTimeZone(offsetMinutes: -330).displayName == "UTC-05:30")
+        #expect(JVMTimeZone(offsetMinutes: 480).identifier == "+08:00")
+        #expect(JVMTimeZone(option: "GMT+8")?.displayName == "UTC+08:00")
+    }
+}
