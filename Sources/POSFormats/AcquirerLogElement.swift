@@ -334,6 +334,7 @@ struct AcquirerLogElement {
     /// (`BaseChannel.receive`, where jPOS 2 wrote `<peer-disconnect>` and `<io-timeout/>`),
     /// `SessionStart[` or `SessionEnd[` in an `<info>` (ISOServer's session). Only the first line
     /// of the record is its text; records are printed on one line.
+    @inline(never)  // rare work: keeps `text`, called for every run of text, small
     private mutating func findAuditRecord(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int, inExchange: Bool) {
         var lineStart = from
         // Text that goes on from text before it (after a lone `<`) starts no line.
