@@ -1,4 +1,4 @@
-// libFuzzer target: the jPOS XML scanner (formats.md §2).
+// libFuzzer target: the jPOS XML scanner (docs/formats.md §2).
 //
 // The input is split into lines as the ingest splits a file and fed to `AcquirerLogScanner`,
 // then `finish`. Each input runs twice: with the default limits, and with small ones
@@ -6,7 +6,7 @@
 // reach only at megabytes, are reached here too. Checked besides not crashing: statistics
 // agree with what was emitted, every entry's line is one of the input's, times have real
 // offsets, link details stay within 200 characters, and no kept text holds an unmasked card
-// number (fields 4, 11, 12, 13, 37, 41, 42 are exempt by formats.md §5).
+// number (fields 4, 11, 12, 13, 37, 41, 42 are exempt by docs/formats.md §5).
 
 import POSFormats
 

@@ -1,5 +1,5 @@
 // libFuzzer target: the RFC 4180 reader and the inventory and catalogue row readers
-// (formats.md §3, §4, §5).
+// (docs/formats.md §3, §4, §5).
 //
 // The input is split into lines as the ingest splits a file and fed to `CSVRecordReader`
 // (twice: the default record limit, and a 64-byte one for the too-long path). The first record
@@ -8,7 +8,7 @@
 // standard header as well, so that rows are read even when the fuzzer broke the header.
 // Checked besides not crashing: records and rejects carry lines of the input in order, rows
 // keep the promises of their readers (tid, channel, fee rate, scope), and no kept cell or
-// reject text holds an unmasked card number (`tid` and `mid` are exempt by formats.md §5).
+// reject text holds an unmasked card number (`tid` and `mid` are exempt by docs/formats.md §5).
 
 import POSFormats
 

@@ -1,10 +1,10 @@
-// libFuzzer target: the logfmt terminal-log line parser (formats.md §1).
+// libFuzzer target: the logfmt terminal-log line parser (docs/formats.md §1).
 //
 // The input is split into lines as the ingest splits a file, and every line goes through one
 // `TerminalLogParser`. Besides not crashing, the parser must keep its promises: every result
 // carries its own line number, statistics agree with the results, times have real offsets,
 // and no kept text holds an unmasked card number (except `tid`, which must match the acquirer's
-// field 41 and is exempt by formats.md §5).
+// field 41 and is exempt by docs/formats.md §5).
 
 import POSFormats
 

@@ -51,7 +51,7 @@ public struct AnalysisResult: Sendable {
     public var timings: [(phase: String, seconds: Double)]
 }
 
-/// Runs every pass of analysis.md over the database and stores the results (the views
+/// Runs every pass of docs/analysis.md over the database and stores the results (the views
 /// `transactions`, `acquirer_messages`, `firmware_history`, `findings`, the `daily_*` views).
 public enum Analysis {
     /// Recomputes what new or changed input marked, then runs the passes over the window and keeps
@@ -88,8 +88,11 @@ public enum Analysis {
                 window: window, recompute: recompute, reused: true, runID: last.id, timings: timings)
         }
 
-        // The page cache helped the recompute's writes; the window is read once, blob by blob.
+        // The page cache helped the recompute's writes; the window is read once, blob by blob. What
+        // the ingest and the recompute freed goes back to the system before the window is built, so
+        // the night's peak is the larger of theirs and the window's, not their sum.
         try database.execute("PRAGMA cache_size = -8192; PRAGMA shrink_memory")
+        _ = releaseFreedMemory(0)
         progress("reading the window \(window.text)")
         let data = try WindowData.load(database, days: window.analysedDays)
         let table = data.table
@@ -109,8 +112,9 @@ public enum Analysis {
         candidates += network.findings.map { Candidate(finding: $0, population: .rows(network.findingRows)) }
         lap("network")
         candidates += firmwareCandidates(table, upgrades: data.upgrades, options: options)
+        lap("firmware")
         let codeGaps = CodeGapAnalysis.analyze(table, options: options.explain)
-        lap("firmware and codes")
+        lap("code gaps")
         let findings = FindingAssembly.assemble(candidates, table: table, target: target, codeGaps: codeGaps, foldShare: options.foldShare)
         lap("assemble")
         let runID = try AnalysisRuns.insert(
@@ -123,24 +127,24 @@ public enum Analysis {
             runID: runID, timings: timings)
     }
 
-    /// Firmware changes (analysis.md §6), once over all the target outcomes and once for each cause
+    /// Firmware changes (docs/analysis.md §6), once over all the target outcomes and once for each cause
     /// with enough of them, as the explain pass splits its runs: an upgrade that fixes a code-table gap
     /// shows clearly in the `code_table_gap` unknowns and can drown in the other mechanisms' noise
     /// when they are mixed. All runs are one family of tests (`FirmwareChangeAnalysis.analyze`).
     static func firmwareCandidates(_ table: TransactionTable, upgrades: [FirmwareUpgrade], options: AnalysisOptions) -> [Candidate] {
+        guard upgrades.contains(where: { $0.from != $0.to }) else { return [] }
         let target = options.target
-        let isTarget = table.outcome.map { target.matches($0) }
-        var runs = [FirmwareChangeAnalysis.Run(outcome: target.rawValue, cause: nil, isTarget: isTarget)]
-        var perCause: [Cause: Int] = [:]
+        let isTargetOutcome = Outcome.allCases.map { target.matches($0) }
+        var runs = [FirmwareChangeAnalysis.Run(outcome: target.rawValue, cause: nil, isTargetOutcome: isTargetOutcome)]
+        var perCause = [Int](repeating: 0, count: 256)
         var total = 0
-        for row in 0..<table.count where isTarget[row] {
+        for row in 0..<table.count where isTargetOutcome[Int(table.outcome[row].rawValue)] {
             total += 1
-            if let cause = table.cause[row] { perCause[cause, default: 0] += 1 }
+            if let cause = table.cause[row] { perCause[Int(cause.rawValue)] += 1 }
         }
         let minimum = max(options.explain.causeMinimum, Int((options.explain.causeMinimumShare * Double(total)).rounded(.up)))
-        for (cause, count) in perCause.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where count >= minimum && count < total {
-            let ofCause = (0..<table.count).map { isTarget[$0] && table.cause[$0] == cause }
-            runs.append(FirmwareChangeAnalysis.Run(outcome: target.rawValue, cause: cause, isTarget: ofCause))
+        for cause in Cause.allCases where perCause[Int(cause.rawValue)] >= minimum && perCause[Int(cause.rawValue)] < total {
+            runs.append(FirmwareChangeAnalysis.Run(outcome: target.rawValue, cause: cause, isTargetOutcome: isTargetOutcome))
         }
         return FirmwareChangeAnalysis.analyze(table, upgrades: upgrades, runs: runs, options: options.firmware).results.map {
             Candidate(finding: $0.finding, population: .firmware(worse: $0.worseVersion, better: $0.betterVersion))
@@ -387,3 +391,8 @@ public enum AnalysisRuns {
         }
     }
 }
+
+/// glibc's `malloc_trim`: returns the free memory at the top of the heap and in the arenas to the
+/// system. The Glibc module does not export it (it is a GNU extension in `malloc.h`).
+@_silgen_name("malloc_trim")
+private func releaseFreedMemory(_ pad: Int) -> Int32

@@ -112,7 +112,6 @@ struct WindowLoader {
         window.table.outcome.reserveCapacity(capacity)
         window.table.cause.reserveCapacity(capacity)
         window.table.responseCode.reserveCapacity(capacity)
-        window.table.acquirerResponseCode.reserveCapacity(capacity)
         window.table.terminal.reserveCapacity(capacity)
         window.table.time.reserveCapacity(capacity)
         for a in 0..<TransactionTable.attributeCount { window.table.attributes[a].reserveCapacity(capacity) }
@@ -147,7 +146,8 @@ struct WindowLoader {
         table.outcome.append(contentsOf: s.outcome.lazy.map { Outcome(rawValue: $0) ?? .approved })
         table.cause.append(contentsOf: s.cause.lazy.map { Cause(rawValue: $0) })
         table.responseCode.append(contentsOf: s.responseCode.lazy.map { codeRemap[Int($0)] })
-        table.acquirerResponseCode.append(contentsOf: s.acquirerResponseCode.lazy.map { codeRemap[Int($0)] })
+        // The acquirer's code served the classification and the aggregates; no pass reads it,
+        // so the window leaves it out (two bytes a transaction).
         for block in s.blocks {
             let tid = s.string(block.tid)
             let terminal: UInt32

@@ -1,5 +1,5 @@
 /// Which code tables and firmware versions lack which response codes: the code-gap test
-/// (analysis.md §7, docs/analysis.md "Code gaps").
+/// (docs/analysis.md §8 "Code gaps"; how its results reach the findings: §7.4).
 ///
 /// A terminal whose code table lacks code X shows every X as unknown; one whose table has it
 /// shows X as a decline (or an approval). So for each code, the share of its arrivals shown as
@@ -8,7 +8,7 @@
 /// against `declined` or `approved`), never the classification into causes, which is derived
 /// from the same outcome and would make the test circular.
 ///
-/// The rules are the explain pass's (analysis.md §4), on the cells of code × value:
+/// The rules are the explain pass's (docs/analysis.md §4), on the cells of code × value:
 /// - support: a cell is tested when at least max(`minSupport`, `minSupportShare` × all unknown
 ///   arrivals) of its arrivals were shown as unknown;
 /// - test: Fisher's exact test, one-sided (the cell's unknown share is higher), whatever the

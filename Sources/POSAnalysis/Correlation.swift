@@ -1,4 +1,4 @@
-/// Options of matching (analysis.md §1).
+/// Options of matching (docs/analysis.md §1).
 public struct MatchOptions: Sendable {
     /// How far a terminal transaction and the acquirer's request may lie apart, after clock correction.
     public var windowMilliseconds: Int64 = 10 * 60 * 1000

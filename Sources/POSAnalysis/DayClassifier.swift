@@ -50,7 +50,7 @@ struct ClassifiedTerminalDay {
 /// A batch after classification.
 struct ClassifiedBatch {
     var facts: [TransactionFacts]
-    /// Per batch row: the value of each attribute of analysis.md §2 (dictionary ids, or the
+    /// Per batch row: the value of each attribute of docs/analysis.md §2 (dictionary ids, or the
     /// encodings `DayClassifier` documents for rssi_band, net_event_60s and hour), and the
     /// network-window event set index.
     var attributes: [[Int64]]
@@ -62,7 +62,7 @@ struct ClassifiedBatch {
     var firmwareChanges: [FirmwareChange]
 }
 
-/// Classifies every transaction of a batch and derives its attributes (analysis.md §1–§2), one
+/// Classifies every transaction of a batch and derives its attributes (docs/analysis.md §1–§2), one
 /// (day, terminal) pair at a time from the terminal's state at the end of its previous day.
 struct DayClassifier {
     let data: AnalysisData
@@ -71,7 +71,7 @@ struct DayClassifier {
     let options: MatchOptions
     let scope: BatchScope
 
-    /// The RSSI bands of analysis.md §2.
+    /// The RSSI bands of docs/analysis.md §2.
     static let rssiBands = ["unknown", ">=-85", "-86..-95", "-96..-105", "<-105"]
     /// The windows of the network-events aggregate, in seconds.
     static let eventWindows: [Int64] = [10, 60, 300]
@@ -85,7 +85,7 @@ struct DayClassifier {
         return 4
     }
 
-    /// Attribute indices (analysis.md §2 order).
+    /// Attribute indices (docs/analysis.md §2 order).
     enum A {
         static let brand = 0, model = 1, channel = 2, agent = 3, feeTier = 4, region = 5, mcc = 6, firmware = 7, app = 8
         static let codeTable = 9, acquirer = 10, netType = 11, rssiBand = 12, netEvent = 13, entry = 14, txnType = 15, hour = 16
@@ -321,7 +321,7 @@ struct DayClassifier {
             firmwareChanges: changes)
     }
 
-    /// Outcome and cause of one transaction (analysis.md §1).
+    /// Outcome and cause of one transaction (docs/analysis.md §1).
     private func classify(
         _ r: Int, pair: AcquirerPair?, realm: Int64, corrected: Int64, vocabulary: Vocabulary,
         isStandard: (Int64, Int64) -> Bool, covered: (Int64, Int64) -> Bool

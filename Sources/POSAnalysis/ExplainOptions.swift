@@ -1,4 +1,4 @@
-/// The thresholds of analysis.md §3–§4; every one is an option of `posrca analyze`.
+/// The thresholds of docs/analysis.md §4 (listed in §9); every one is an option of `posrca analyze`.
 ///
 /// The defaults are the spec's. Shares are fractions (0.01 = 1%). A threshold that is the larger
 /// of a count and a share (`minSupport`/`minSupportShare`, `causeMinimum`/`causeMinimumShare`)
@@ -82,7 +82,7 @@ public enum ExplainTarget: String, Sendable, CaseIterable {
     }
 }
 
-/// The thresholds of the firmware pass (analysis.md §6); every one is an option of `posrca analyze`.
+/// The thresholds of the firmware pass (docs/analysis.md §6); every one is an option of `posrca analyze`.
 public struct FirmwareOptions: Sendable, Hashable {
     /// Days before and after an upgrade compared.
     public var windowDays: Int

@@ -1,4 +1,4 @@
-/// One run of analysis.md §4: one set of outcome rows against every transaction.
+/// One run of docs/analysis.md §4: one set of outcome rows against every transaction.
 ///
 /// Steps 1–4 of the spec: n of every combination comes counted (it is the same for every run),
 /// o is counted over the run's outcome rows. Explained rows leave the population: after a
@@ -214,7 +214,7 @@ struct ExplainRun {
     /// with the parent's very rows (an attribute the parent implies) refines nothing and is skipped,
     /// and so is a child whose added value does not itself raise the rate within the parent.
     ///
-    /// The second rule is ours, beyond analysis.md §4's "E(C) ≥ 0.85·E(S)": a value most of the
+    /// The second rule is ours, beyond docs/analysis.md §4's "E(C) ≥ 0.85·E(S)": a value most of the
     /// parent's rows share (`net_event_60s=no`, `txn_type=sale`, the common code table) keeps 85% of
     /// any excess without explaining anything, and the spec's rule alone would append it to every
     /// finding. So the child's rate must exceed the rate of the parent's other rows by the margin a
@@ -267,7 +267,7 @@ struct ExplainRun {
         }
     }
 
-    /// `attr=value` joined by `&`, in attribute order (analysis.md §7).
+    /// `attr=value` joined by `&`, in attribute order (docs/analysis.md §7).
     func pattern(_ items: [(attribute: Int, value: UInt32)]) -> String {
         items.map { "\(TransactionTable.attributeNames[$0.attribute])=\(table.values[$0.attribute][Int($0.value)])" }
             .joined(separator: "&")

@@ -1,4 +1,4 @@
-/// Which combinations of attribute values carry the target outcome (analysis.md §4).
+/// Which combinations of attribute values carry the target outcome (docs/analysis.md §4).
 public enum Explainer {
     /// The combination findings of `table` for `target`, most important first.
     ///

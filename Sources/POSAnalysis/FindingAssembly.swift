@@ -57,7 +57,7 @@ struct RowSet {
     }
 }
 
-/// From the passes' candidates to the findings an analyst reads (docs/analysis.md "Findings"):
+/// From the passes' candidates to the findings an analyst reads (docs/analysis.md §7 "Findings"):
 /// one finding per cause, ranked by what it explains, with the codes its table lacks, the
 /// terminals it concerns and what to do about it.
 ///

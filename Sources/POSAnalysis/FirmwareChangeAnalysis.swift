@@ -1,4 +1,4 @@
-/// Did an upgrade change the target rate? The firmware pass of analysis.md §6.
+/// Did an upgrade change the target rate? The firmware pass of docs/analysis.md §6.
 ///
 /// For each `from → to` pair among the upgrades, four counts (target outcomes among
 /// transactions) feed a difference-in-differences ratio:
@@ -22,13 +22,18 @@ public enum FirmwareChangeAnalysis {
         public var outcome: String
         /// The cause the run is restricted to, nil for all target rows.
         public var cause: Cause?
-        /// Per row, true when it is a target row of the run.
-        public var isTarget: [Bool]
+        /// Per `Outcome` (raw value), true when a row with it is a target row (of `cause`, if given).
+        public var isTargetOutcome: [Bool]
 
-        public init(outcome: String, cause: Cause?, isTarget: [Bool]) {
+        public init(outcome: String, cause: Cause?, isTargetOutcome: [Bool]) {
             self.outcome = outcome
             self.cause = cause
-            self.isTarget = isTarget
+            self.isTargetOutcome = isTargetOutcome
+        }
+
+        /// True when `row` of `table` is a target row of the run.
+        func isTarget(_ table: TransactionTable, _ row: Int) -> Bool {
+            isTargetOutcome[Int(table.outcome[row].rawValue)] && (cause == nil || table.cause[row] == cause)
         }
     }
 
@@ -70,8 +75,7 @@ public enum FirmwareChangeAnalysis {
         _ table: TransactionTable, upgrades: [FirmwareUpgrade], isTarget: (Outcome) -> Bool, targetName: String,
         options: FirmwareOptions = FirmwareOptions()
     ) -> (comparisons: [Comparison], findings: [Finding]) {
-        let targetOf = Outcome.allCases.map(isTarget)
-        let run = Run(outcome: targetName, cause: nil, isTarget: table.outcome.map { targetOf[Int($0.rawValue)] })
+        let run = Run(outcome: targetName, cause: nil, isTargetOutcome: Outcome.allCases.map(isTarget))
         let (comparisons, results) = analyze(table, upgrades: upgrades, runs: [run], options: options)
         return (comparisons.first ?? [], results.map(\.finding))
     }
@@ -97,7 +101,8 @@ public enum FirmwareChangeAnalysis {
     public static func analyze(
         _ table: TransactionTable, upgrades: [FirmwareUpgrade], runs: [Run], options: FirmwareOptions
     ) -> (comparisons: [[Comparison]], results: [Result]) {
-        let measured = runs.map { measure(table, upgrades: upgrades, isTarget: $0.isTarget, windowDays: options.windowDays) }
+        let rows = relevantRows(table, upgrades: upgrades)
+        let measured = runs.map { measure(table, rows: rows, upgrades: upgrades, run: $0, windowDays: options.windowDays) }
         // The family: every pair of every run with a DiD whose upgraded terminals had enough target
         // outcomes to be reported. The filter is on the total of both halves, which under no effect
         // says nothing of how they split, so it leaves the p-values of the pairs kept as they were
@@ -134,7 +139,7 @@ public enum FirmwareChangeAnalysis {
             let supported = m.counts.upgradedBefore.outcomes + m.counts.upgradedAfter.outcomes >= options.minOutcomes
             guard excludesOne, largeEnough, supported, q <= options.maxQValue else { continue }
             let run = runs[t.run]
-            let targetTotal = run.isTarget.reduce(0) { $0 + ($1 ? 1 : 0) }
+            let targetTotal = (0..<table.count).reduce(0) { $0 + (run.isTarget(table, $1) ? 1 : 0) }
             chosen.append((did.pValue, result(m, did: did, q: q, run: run, targetTotal: targetTotal, table: table, options: options)))
         }
         chosen.sort { $0.p < $1.p || ($0.p == $1.p && $0.result.finding.pattern < $1.result.finding.pattern) }
@@ -209,10 +214,27 @@ public enum FirmwareChangeAnalysis {
         var did: DifferenceInDifferences?
     }
 
+    /// The only rows a comparison can count: those of terminals that upgraded, and those on a
+    /// version some upgrade started from (the controls). Every run reads these alone.
+    private static func relevantRows(_ table: TransactionTable, upgrades: [FirmwareUpgrade]) -> [Int32] {
+        let changes = upgrades.filter { $0.from != $0.to }
+        guard !changes.isEmpty else { return [] }
+        let firmwareAttribute = TransactionTable.attributeIndex("firmware")!
+        let terminalCount = max(table.terminals.count, Int(table.terminal.max() ?? 0) + 1, Int(changes.map(\.terminal).max() ?? 0) + 1)
+        var upgraded = [Bool](repeating: false, count: terminalCount)
+        for change in changes { upgraded[Int(change.terminal)] = true }
+        let froms = Set(changes.map(\.from))
+        let isFrom = table.values[firmwareAttribute].map { froms.contains($0) }
+        let column = table.attributes[firmwareAttribute]
+        var rows: [Int32] = []
+        for row in 0..<table.count where upgraded[Int(table.terminal[row])] || isFrom[Int(column[row])] { rows.append(Int32(row)) }
+        return rows
+    }
+
     /// For each `from → to` pair among the upgrades (text order), the four groups' counts over
-    /// the rows `isTarget` marks, and their DiD when every group has transactions.
+    /// the target rows of `run` among `rows`, and their DiD when every group has transactions.
     private static func measure(
-        _ table: TransactionTable, upgrades: [FirmwareUpgrade], isTarget target: [Bool], windowDays: Int
+        _ table: TransactionTable, rows: [Int32], upgrades: [FirmwareUpgrade], run: Run, windowDays: Int
     ) -> [Measured] {
         let window = Int64(windowDays) * 86_400_000
         let changes = upgrades.filter { $0.from != $0.to }
@@ -256,10 +278,11 @@ public enum FirmwareChangeAnalysis {
         var counts = [FourCounts](repeating: FourCounts(), count: pairs.count)
         var targetRowsBefore = [[Int]](repeating: [], count: pairs.count)
         var targetRowsAfter = [[Int]](repeating: [], count: pairs.count)
-        for row in 0..<table.count {
+        for row32 in rows {
+            let row = Int(row32)
             let time = table.time[row]
             let terminal = Int(table.terminal[row])
-            let isTarget = target[row]
+            let isTarget = run.isTarget(table, row)
             let own = upgradesOf[terminal]
             // own[position - 1] is the latest upgrade at or before the row, own[position] the next.
             var position = 0

@@ -1,6 +1,6 @@
 import Glibc
 
-/// Settings of the network pass (analysis.md §5); the defaults are those of the spec.
+/// Settings of the network pass (docs/analysis.md §5); the defaults are those of the spec.
 public struct NetworkOptions: Sendable, Hashable {
     /// Windows before each transaction (and after it, the negative control), in seconds; they
     /// are used in ascending order, duplicates and non-positive values dropped.
@@ -36,7 +36,7 @@ public struct NetworkOptions: Sendable, Hashable {
     }
 }
 
-/// The network pass's numbers for one window (analysis.md §5).
+/// The network pass's numbers for one window (docs/analysis.md §5).
 ///
 /// "Exposed" means the transaction's terminal logged `net state=down|weak|switch`, or its
 /// acquirer realm logged a link event, in the window: the `seconds` before the transaction
@@ -69,7 +69,7 @@ public struct NetworkWindowResult: Sendable, Hashable {
     public let sharedOutage: Bool
 }
 
-/// The target rate of one `rssi_band` value: the dose–response table of analysis.md §5.
+/// The target rate of one `rssi_band` value: the dose–response table of docs/analysis.md §5.
 public struct NetworkSignalBand: Sendable, Hashable {
     /// `>=-85`, `-86..-95`, `-96..-105`, `<-105`, `unknown` (in that order), then any other value.
     public let band: String
@@ -77,7 +77,7 @@ public struct NetworkSignalBand: Sendable, Hashable {
     public let rate: WilsonInterval
 }
 
-/// What the network pass found (analysis.md §5).
+/// What the network pass found (docs/analysis.md §5).
 public struct NetworkReport: Sendable, Hashable {
     /// One result per window of `NetworkOptions.windowsSeconds`, shortest first.
     public let windows: [NetworkWindowResult]
@@ -95,7 +95,7 @@ public struct NetworkReport: Sendable, Hashable {
     var findingRows: [Int32] = []
 }
 
-/// Do failures follow network trouble? The network pass of analysis.md §5.
+/// Do failures follow network trouble? The network pass of docs/analysis.md §5.
 public enum NetworkAnalysis {
     /// The `rssi_band` values in dose order, strongest signal first.
     public static let signalBands = [">=-85", "-86..-95", "-96..-105", "<-105", "unknown"]
@@ -220,7 +220,7 @@ public enum NetworkAnalysis {
 
     /// For every row, whether its terminal logged a network event (or its realm a link event)
     /// in the `seconds` before it: event time in [t − seconds, t]. The value of the
-    /// `net_event_60s` attribute (analysis.md §2) with `seconds` = 60, by the same rule the
+    /// `net_event_60s` attribute (docs/analysis.md §2) with `seconds` = 60, by the same rule the
     /// network pass uses.
     public static func eventBefore(_ table: TransactionTable, events: NetworkEvents, seconds: Int) -> [Bool] {
         let exposure = Exposure(table, events: events, windows: [Int64(seconds) * 1000])

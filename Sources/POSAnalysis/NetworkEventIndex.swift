@@ -1,5 +1,5 @@
 /// Event times grouped by source (a terminal or an acquirer realm), each group sorted: the
-/// lookup structure of the network pass (analysis.md §5).
+/// lookup structure of the network pass (docs/analysis.md §5).
 ///
 /// Compressed rows: the times of source `s` are `times[offsets[s]..<offsets[s + 1]]`.
 struct NetworkEventIndex {

@@ -1,5 +1,5 @@
 /// The pieces of a finding's text that the network, firmware-change and code-table passes share:
-/// `top_cause`, `top_codes` (analysis.md §7) and numbers written for a person to read aloud.
+/// `top_cause`, `top_codes` (docs/analysis.md §7) and numbers written for a person to read aloud.
 ///
 /// Written by hand because the library avoids Foundation: no `String(format:)` here.
 enum NetworkFindingText {

@@ -1,6 +1,6 @@
 import Glibc
 
-/// The circular-shift permutation test of analysis.md §5.
+/// The circular-shift permutation test of docs/analysis.md §5.
 ///
 /// Under the null hypothesis the network events of a terminal (and the link events of a realm)
 /// are unrelated to which of its transactions fail, so shifting all of a source's event times

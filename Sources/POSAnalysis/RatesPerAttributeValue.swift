@@ -1,6 +1,6 @@
-/// The outcome rate of one attribute value against all other transactions (analysis.md §3).
+/// The outcome rate of one attribute value against all other transactions (docs/analysis.md §3).
 public struct AttributeRate: Sendable, Hashable {
-    /// The attribute's name (analysis.md §2).
+    /// The attribute's name (docs/analysis.md §2).
     public var attribute: String
     /// The value's text.
     public var value: String
@@ -26,7 +26,7 @@ public struct AttributeRate: Sendable, Hashable {
     public var testMethod: HigherRateTestMethod
 }
 
-/// Rates per attribute value (analysis.md §3).
+/// Rates per attribute value (docs/analysis.md §3).
 public enum Rates {
     /// Every value of every attribute that occurs in `table`: n, o, rate with Wilson interval,
     /// risk ratio against the other transactions with Katz interval, one-sided p and BH q.

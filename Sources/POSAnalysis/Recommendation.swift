@@ -1,4 +1,4 @@
-/// What ops should do about a finding, for its mechanism (docs/analysis.md "Recommendations"),
+/// What ops should do about a finding, for its mechanism (docs/analysis.md §7.6 "Recommendations per mechanism"),
 /// in English and Chinese.
 ///
 /// The mechanism is the finding's `top_cause` (the most frequent cause of its target
@@ -99,8 +99,8 @@ struct Recommendation {
             chinese =
                 "检查收单机构\(realmZH)的响应时延和链路，以及这些交易集中之处的终端网络\(clusters.chinese(target: target))：应答晚到说明主机或链路慢，请求或应答丢失说明链路不通（\(terminalsZH)，\(file)）。"
         case .localError:
-            english = "Look at the local errors (err) of the \(terminalsEN) in \(file) in terminal_events: these transactions failed before reaching the host."
-            chinese = "在 terminal_events 中查看 \(file) 所列 \(terminalsZH) 的本地错误（err）：这些交易在到达主机之前就失败了。"
+            english = "Look at the local errors of the \(terminalsEN) in \(file) (the err column of the transactions view): these transactions failed before reaching the host."
+            chinese = "查看 \(file) 所列 \(terminalsZH) 的本地错误（transactions 视图的 err 列）：这些交易在到达主机之前就失败了。"
         case .unmatched:
             let realm = clusters.realm.map { " of \($0)" } ?? ""
             english = "Load the acquirer logs\(realm) that cover these transactions: without the acquirer's side their mechanism cannot be told (\(terminalsEN), \(file))."

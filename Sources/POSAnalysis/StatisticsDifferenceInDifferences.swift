@@ -15,7 +15,7 @@ public struct OutcomeCount: Sendable, Hashable {
     }
 }
 
-/// The difference-in-differences ratio of a firmware upgrade (analysis.md §6).
+/// The difference-in-differences ratio of a firmware upgrade (docs/analysis.md §6).
 ///
 /// The upgraded terminals' unknown rate after the upgrade over before it, divided by the same
 /// ratio for terminals not yet upgraded over the same dates:

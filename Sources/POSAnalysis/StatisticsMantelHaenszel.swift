@@ -1,5 +1,5 @@
 /// The Mantel–Haenszel risk ratio of S over strata of another attribute, with the
-/// Greenland–Robins (1985) variance: the confounder audit of analysis.md §4.
+/// Greenland–Robins (1985) variance: the confounder audit of docs/analysis.md §4.
 ///
 /// Each stratum is a `TwoByTwoTable` of S within one value of the stratifying attribute X.
 /// RR_MH = Σ(a·n0/N) / Σ(c·n1/N), and

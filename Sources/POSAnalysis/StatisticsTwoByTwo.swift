@@ -2,7 +2,7 @@ import Glibc
 
 /// The counts of one 2×2 table: the outcome inside a set S of transactions and outside it.
 ///
-/// S is an attribute value or a combination of them (analysis.md §3–§4), the outcome is an
+/// S is an attribute value or a combination of them (docs/analysis.md §3–§4), the outcome is an
 /// unknown return code (or one cause of it). In the usual letters: a = `outcomesInside`,
 /// n1 = `sizeInside`, c = `outcomesOutside`, n0 = `sizeOutside`, b = n1 − a, d = n0 − c.
 public struct TwoByTwoTable: Sendable, Hashable {

@@ -1,7 +1,7 @@
 /// Every threshold of the analysis by name: the options of `posrca analyze` (`--NAME`), their
 /// environment variables (`POSRCA_NAME`, dashes as underscores) and their defaults, in one
 /// list, so that the command line, the environment, the run's recorded options and the
-/// documentation cannot disagree (docs/analysis.md "Thresholds").
+/// documentation cannot disagree (docs/analysis.md §9 "Thresholds").
 public struct Threshold: Sendable {
     /// The option's long name, e.g. `min-support`.
     public let name: String

@@ -1,5 +1,5 @@
 import POSStore
-/// What a terminal transaction came to (analysis.md §1).
+/// What a terminal transaction came to (docs/analysis.md §1).
 public enum Outcome: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case approved, declined, unknown, timeout, error
 
@@ -14,7 +14,7 @@ public enum Outcome: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     }
 }
 
-/// Why an `unknown` or `timeout` happened, from both sides of the match (analysis.md §1).
+/// Why an `unknown` or `timeout` happened, from both sides of the match (docs/analysis.md §1).
 public enum Cause: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// The host sent a catalogued code the terminal's code table lacks.
     case codeTableGap = 1
@@ -33,7 +33,7 @@ public enum Cause: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// No acquirer log covers that time and realm.
     case unmatched
     /// The host answered in time but the answer never reached the terminal (an extension of
-    /// analysis.md §1: neither late nor absent, lost on the way back).
+    /// docs/analysis.md §1: neither late nor absent, lost on the way back).
     case responseLost
 
     public var description: String {
@@ -354,12 +354,12 @@ public struct TerminalColumn: Sendable {
 
 /// The transactions of an analysis window, as columns held in memory for the analysis passes.
 ///
-/// Attributes (analysis.md §2) are dictionary-encoded per attribute: `attributes[a][row]` is a small
+/// Attributes (docs/analysis.md §2) are dictionary-encoded per attribute: `attributes[a][row]` is a small
 /// code, `values[a][code]` its text. Code 0 of every attribute is `unknown`, so a missing value is
 /// a value, never a dropped row. Rows are grouped by day and terminal, in time order within a
 /// terminal's day; no pass may rely on a global time order. About 35 bytes a row.
 public struct TransactionTable: Sendable {
-    /// The attributes of analysis.md §2, in that order: the order of patterns and CSV headers.
+    /// The attributes of docs/analysis.md §2, in that order: the order of patterns and CSV headers.
     public static let attributeNames = [
         "brand", "model", "channel", "agent", "fee_tier", "region", "mcc", "firmware", "app_version",
         "code_table", "acquirer", "net_type", "rssi_band", "net_event_60s", "entry", "txn_type", "hour",
@@ -381,6 +381,7 @@ public struct TransactionTable: Sendable {
     /// The response code the terminal received, as an index into `codes` (0: none).
     public var responseCode: [UInt16]
     /// The response code the acquirer sent when matched, as an index into `codes` (0: none).
+    /// Empty in an analysis window, whose passes do not read it.
     public var acquirerResponseCode: [UInt16]
     /// Response code texts by index; index 0 is "no code".
     public var codes: [String]
@@ -417,6 +418,7 @@ public struct TransactionTable: Sendable {
 
     /// The response code the acquirer sent, nil when unmatched or none.
     public func acquirerResponseCodeText(_ row: Int) -> String? {
+        guard row < acquirerResponseCode.count else { return nil }
         let code = acquirerResponseCode[row]
         return code == 0 ? nil : codes[Int(code)]
     }
@@ -434,7 +436,7 @@ public struct TransactionTable: Sendable {
     private var codeLookup: [String: UInt16] = [:]
 }
 
-/// Network events as the network pass needs them (analysis.md §5).
+/// Network events as the network pass needs them (docs/analysis.md §5).
 public struct NetworkEvents: Sendable {
     /// Terminal events of state down, weak or switch: (terminal index, UTC ms), sorted by terminal then time.
     public var terminalEvents: [(terminal: UInt32, time: Int64)]
@@ -452,7 +454,7 @@ public struct NetworkEvents: Sendable {
     }
 }
 
-/// A successful firmware upgrade (analysis.md §6).
+/// A successful firmware upgrade (docs/analysis.md §6).
 public struct FirmwareUpgrade: Sendable, Hashable {
     public var terminal: UInt32
     public var time: Int64
@@ -467,9 +469,9 @@ public struct FirmwareUpgrade: Sendable, Hashable {
     }
 }
 
-/// One row of the findings table (analysis.md §7), before ranking.
+/// One row of the findings table (docs/analysis.md §7), before ranking.
 public struct Finding: Sendable, Hashable {
-    /// `combination`, `network`, `firmware_change` or `code`.
+    /// `combination`, `network` or `firmware_change` (docs/analysis.md §7).
     public var kind: String
     /// `attr=value` pairs joined by `&`, attributes in §2 order; `firmware=A→B` for firmware changes.
     public var pattern: String

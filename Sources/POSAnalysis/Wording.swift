@@ -2,7 +2,7 @@
 /// ops at Chinese acquirers say them. The values themselves (firmware names, realms, codes) and
 /// the `attr=value` patterns are data and stay as they are in both languages.
 enum Wording {
-    /// The Chinese name of an analysis.md §2 attribute; the attribute's own name when it has none.
+    /// The Chinese name of a docs/analysis.md §2 attribute; the attribute's own name when it has none.
     static func attributeZH(_ attribute: String) -> String {
         switch attribute {
         case "brand": "品牌"
@@ -50,7 +50,7 @@ enum Wording {
         }
     }
 
-    /// The Chinese name of a mechanism (analysis.md §1).
+    /// The Chinese name of a mechanism (docs/analysis.md §1).
     static func causeZH(_ cause: Cause) -> String {
         switch cause {
         case .codeTableGap: "码表缺码"
@@ -65,7 +65,7 @@ enum Wording {
         }
     }
 
-    /// The mechanism named by its analysis.md §1 name, e.g. `code_table_gap`.
+    /// The mechanism named by its docs/analysis.md §1 name, e.g. `code_table_gap`.
     static func cause(named name: String) -> Cause? {
         Cause.allCases.first { $0.description == name }
     }

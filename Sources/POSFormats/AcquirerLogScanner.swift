@@ -47,7 +47,7 @@ public struct AcquirerLogStatistics: Sendable, Hashable {
     public init() {}
 }
 
-/// Streams a jPOS XML log (formats.md §2) line by line into messages, link events and rejects.
+/// Streams a jPOS XML log (docs/formats.md §2) line by line into messages, link events and rejects.
 ///
 /// Feed every line with `consume(line:number:_:)`, then call `finish(_:)` once. Entries of a
 /// `<log>` element are emitted when its `</log>` is read, in document order; a rejected element

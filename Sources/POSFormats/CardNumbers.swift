@@ -1,4 +1,4 @@
-/// Card-number (PAN) masking, formats.md §5.
+/// Card-number (PAN) masking, docs/formats.md §5.
 ///
 /// Any maximal run of 13 to 19 ASCII digits that passes the Luhn check becomes first 6,
 /// stars, last 4 (the length is kept, so `6228480402564890018` → `622848*********0018`).

@@ -1,6 +1,6 @@
 /// The response-code catalogue in force: built-in tables plus user files.
 ///
-/// A field 39 value is *non-standard* when `contains` is false for it (analysis.md §1). Lookups
+/// A field 39 value is *non-standard* when `contains` is false for it (docs/analysis.md §1). Lookups
 /// are by code through an index, so asking once per transaction is cheap.
 ///
 /// Which entry speaks for a code: one scoped to the realm beats one scoped `*`, and among equals

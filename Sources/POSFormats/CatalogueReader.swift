@@ -1,5 +1,5 @@
 /// Maps a response-code catalogue CSV's records to entries (`code,meaning[,scope][,meaning_zh]`,
-/// formats.md §4).
+/// docs/formats.md §4).
 ///
 /// Columns by name, any order, case-insensitive, trimmed; extra columns ignored. `code` and
 /// `meaning` are required columns; `scope` is optional and an empty scope means `*` (every

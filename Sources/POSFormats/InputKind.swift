@@ -1,4 +1,4 @@
-/// What a file holds, as formats.md defines the kinds.
+/// What a file holds, as docs/formats.md defines the kinds.
 public enum InputKind: String, Sendable, CaseIterable, Hashable {
     /// logfmt lines from a terminal management system (§1).
     case terminalLog = "terminal_log"

@@ -1,7 +1,7 @@
 /// Maps an inventory CSV's records to rows. Columns by name, any order, case-insensitive, trimmed; extra columns ignored.
 ///
 /// Feed it the records of `CSVRecordReader` after the header. Cell values are trimmed; every cell
-/// but `tid` and `mid` has its card numbers masked (formats.md §5: those two must still match the
+/// but `tid` and `mid` has its card numbers masked (docs/formats.md §5: those two must still match the
 /// logs). A record with fewer cells than the header is read with the missing trailing cells empty.
 public struct InventoryReader: Sendable {
     /// Columns without which the file cannot be read.

@@ -1,7 +1,7 @@
 /// A moment as a log wrote it: the UTC instant and the UTC offset of the writer's clock.
 ///
 /// The offset is kept because the analysis speaks of the *local* day and hour
-/// (analysis.md §2), which are those of the place that wrote the line.
+/// (docs/analysis.md §2), which are those of the place that wrote the line.
 public struct LoggedTime: Sendable, Hashable, Comparable {
     /// Milliseconds since 1970-01-01T00:00:00Z.
     public var utcMilliseconds: Int64

@@ -23,7 +23,7 @@ public enum TerminalLineResult: Sendable, Hashable {
     case blank
 }
 
-/// Parses the logfmt terminal event log of formats.md §1, a line at a time.
+/// Parses the logfmt terminal event log of docs/formats.md §1, a line at a time.
 ///
 /// Rules beyond the format text, decided here:
 /// - A key given twice keeps its last value (logfmt's usual reading).
@@ -154,11 +154,18 @@ public struct TerminalLogParser {
     }
 
     /// Parses one line (without its line end).
+    /// A UTF-8 byte order mark at the start of the file (line 1), as Windows editors write it,
+    /// is not part of the first key.
     public mutating func parse(line: UnsafeRawBufferPointer, number: Int) -> TerminalLineResult {
         countsAtLineStart = (statistics.invalidUTF8, statistics.maskedPANs)
+        var line = line
+        if number == 1, line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF {
+            line = UnsafeRawBufferPointer(rebasing: line[3...])
+        }
+        let content = line
         return withUnsafeTemporaryAllocation(of: Slot.self, capacity: Key.count) { slots in
             slots.initialize(repeating: Slot())
-            return parse(line: line, number: number, slots: slots)
+            return parse(line: content, number: number, slots: slots)
         }
     }
 

@@ -47,7 +47,7 @@ public enum LogText {
     ///
     /// When the cut falls inside a run of digits, the digits kept before it become `*`: the start
     /// of a long run can pass the Luhn check on its own, and would then be stored as a card number
-    /// (formats.md §5) although masking saw the whole run and let it be.
+    /// (docs/formats.md §5) although masking saw the whole run and let it be.
     public static func shorten(_ text: String, limit: Int) -> String {
         let utf8 = text.utf8
         guard utf8.count > limit else { return text }

@@ -44,7 +44,7 @@ public struct IngestReport: Sendable {
     public var skippedLoops: [String] = []
     public var seconds: Double = 0
 
-    /// cli.md exit code: 0 clean, 1 something rejected, truncated or skipped (a link loop), 2 a file or path failed.
+    /// docs/cli.md §3 exit code: 0 clean, 1 something rejected, truncated or skipped (a link loop), 2 a file or path failed.
     public var exitCode: Int32 {
         if !problems.isEmpty || files.contains(where: { $0.status == "failed" }) { return 2 }
         if !skippedLoops.isEmpty || files.contains(where: { $0.status == "truncated" || $0.rejects > 0 }) { return 1 }

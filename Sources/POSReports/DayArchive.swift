@@ -33,7 +33,7 @@ public struct DayArchive: Sendable {
                 ("mcc", "VARCHAR"), ("firmware", "VARCHAR"), ("app_version", "VARCHAR"), ("code_table", "VARCHAR"),
                 ("acquirer", "VARCHAR"), ("net_type", "VARCHAR"), ("rssi_band", "VARCHAR"), ("net_event_60s", "VARCHAR"),
                 ("entry", "VARCHAR"), ("txn_type", "VARCHAR"), ("hour", "VARCHAR"), ("outcome", "VARCHAR"), ("cause", "VARCHAR"),
-                ("acquirer_rc", "VARCHAR"), ("file", "VARCHAR"), ("line", "BIGINT"),
+                ("acquirer_rc", "VARCHAR"), ("file", "VARCHAR"), ("line", "BIGINT"), ("err", "VARCHAR"),
             ]),
         Table(
             name: "acquirer_messages", view: "archive_acquirer_messages", idColumn: "id", sources: [("acquirer_msgs", nil)],

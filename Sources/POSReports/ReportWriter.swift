@@ -35,14 +35,14 @@ public struct ReportOutcome: Sendable {
     public var seconds = 0.0
 }
 
-/// Writes every report of cli.md into one folder: `findings.csv`, one CSV per canned query (with
+/// Writes every report of docs/cli.md §6 into one folder: `findings.csv`, one CSV per canned query (with
 /// its default parameters), `summary.html` and `manifest.json`.
 ///
 /// Reads only the stable views (and the last analysis run's options), on a connection that should
 /// be opened `.readOnly`. Each file is written to a temporary name and renamed when complete, and
 /// the manifest comes last, so a folder with a manifest is a complete report.
 public enum ReportWriter {
-    /// The name of the findings file, with the columns of analysis.md §7.
+    /// The name of the findings file, with the columns of docs/analysis.md §7.
     public static let findingsFile = "findings.csv"
     /// The folder of `<rank>-terminals.csv`, one per finding: the terminals it concerns.
     public static let findingTerminalsFolder = "findings"
@@ -67,7 +67,10 @@ public enum ReportWriter {
         let findings = try QueryRunner.run(sql: "SELECT * FROM findings ORDER BY rank", on: database)
         try emit(findingsFile, TableRenderer.csv(findings), rows: findings.rows.count)
         outcome.findings = findings.rows.count
-        // Each finding's terminals, so that ops act on exactly those (docs/cli.md "Reports").
+        // Each finding's terminals, so that ops act on exactly those (docs/cli.md §6 "Reports").
+        // A folder written before holds the lists of its own findings: they go, so that no list
+        // names a finding this run does not have.
+        try FileOutput.removeTree(folder + "/" + findingTerminalsFolder)
         try FileOutput.makeDirectories(folder + "/" + findingTerminalsFolder)
         for rank in 1...max(1, findings.rows.count) where !findings.rows.isEmpty {
             let terminals = try QueryRunner.run(

@@ -26,7 +26,7 @@ public enum ColumnType: String, Sendable, Hashable {
     case integer, real, text
 }
 
-/// The output formats of cli.md.
+/// The output formats of docs/cli.md §7.1.
 public enum OutputFormat: String, Sendable, CaseIterable {
     case table, csv, json, jsonl
 }

@@ -85,7 +85,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
 }
 
 /// A cause of unknown return codes (or of timeouts) that the generator can plant in the data,
-/// each one of the kinds analysis.md §1 classifies.
+/// each one of the kinds docs/analysis.md §1 classifies.
 ///
 /// Switching every cause off gives null data: unknowns and timeouts still occur, at the same
 /// small rate for every attribute value, so a correct analysis reports nothing.
@@ -103,7 +103,7 @@ public enum PlantedCause: String, CaseIterable, Sendable, Hashable, Codable, Com
     case timeouts = "timeouts"
     /// Half of the old-firmware terminals upgrade on the middle day and boot with `CUP2015`.
     /// Their unknown rate falls only when `codeTableGap` is planted too; alone the upgrade
-    /// changes nothing (a null case for analysis.md §6).
+    /// changes nothing (a null case for docs/analysis.md §6).
     case firmwareUpgrade = "firmware_upgrade"
 
     /// In declaration order, so that sorted lists read the same everywhere.

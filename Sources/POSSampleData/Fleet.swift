@@ -176,7 +176,7 @@ struct Fleet {
                     day: upgradeDay, timeOfDay: 12 * 3_600_000 + rng.inRange(Int64(0)...7_200_000),
                     from: SampleWorld.oldLandiFirmware, to: SampleWorld.currentLandiFirmware, succeeds: true, planted: true)
             } else if firmware == SampleWorld.paxFirmwareBefore {
-                // Routine upgrades, in null data too: analysis.md §6 must find no effect in them.
+                // Routine upgrades, in null data too: docs/analysis.md §6 must find no effect in them.
                 let roll = rng.uniform()
                 if roll < 0.15 {
                     upgrade = PlannedUpgrade(
@@ -194,7 +194,7 @@ struct Fleet {
         }
     }
 
-    /// The inventory CSV (formats.md §3), LF line ends; with a BOM when asked.
+    /// The inventory CSV (docs/formats.md §3), LF line ends; with a BOM when asked.
     func inventoryCSV(bom: Bool) -> [UInt8] {
         var out = OutputBuffer(capacity: terminals.count * 100)
         if bom { out.append([0xEF, 0xBB, 0xBF]) }

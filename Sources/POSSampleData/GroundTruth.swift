@@ -41,7 +41,7 @@ public struct GroundTruth: Sendable, Hashable, Codable {
     }
 }
 
-/// How many transactions, by outcome and by analysis.md §1 cause.
+/// How many transactions, by outcome and by docs/analysis.md §1 cause.
 public struct TransactionCounts: Sendable, Hashable, Codable {
     public var transactions = 0
     /// `approved`, `declined`, `unknown`, `timeout`, `error`.
@@ -65,11 +65,11 @@ public struct TransactionCounts: Sendable, Hashable, Codable {
 /// A finding the analysis must report for a planted cause.
 public struct ExpectedFinding: Sendable, Hashable, Codable {
     public var cause: PlantedCause
-    /// analysis.md §7 kinds that may report it (`combination`, `network`, `firmware_change`).
+    /// docs/analysis.md §7 kinds that may report it (`combination`, `network`, `firmware_change`).
     public var kinds: [String]
     /// `unknown` or `timeout`: the `--outcome` under which it shows.
     public var outcome: String
-    /// The analysis.md §1 causes of its transactions (the finding's `top_cause`).
+    /// The docs/analysis.md §1 causes of its transactions (the finding's `top_cause`).
     public var mechanisms: [String]
     /// Alternatives: a matching pattern holds every `attr=value` of at least one of them.
     public var requiredPairs: [[String]]
@@ -118,7 +118,7 @@ public struct Decoy: Sendable, Hashable, Codable {
 public struct FileTruth: Sendable, Hashable, Codable {
     /// Relative to the output folder, `/`-separated.
     public var path: String
-    /// formats.md kind: `terminal_log`, `acquirer_log`, `inventory`, `catalogue`.
+    /// docs/formats.md kind: `terminal_log`, `acquirer_log`, `inventory`, `catalogue`.
     public var kind: String
     /// Size on disk.
     public var bytes: Int

@@ -33,7 +33,7 @@ enum TerminalLineKind: UInt8 {
 }
 
 /// What the analysis should conclude for a transaction line: its outcome, and for unknowns and
-/// timeouts the cause of analysis.md §1.
+/// timeouts the cause of docs/analysis.md §1.
 enum TransactionOutcome: UInt8, CaseIterable {
     case approved, declined, unknown, timeout, error
 
@@ -50,7 +50,7 @@ enum TransactionOutcome: UInt8, CaseIterable {
     }
 }
 
-/// analysis.md §1 causes, as the analysis names them.
+/// docs/analysis.md §1 causes, as the analysis names them.
 enum TransactionCause: UInt8, CaseIterable {
     case none, codeTableGap, nonstandardCode, garbledResponse, lateResponse, noResponse, requestLost, localError
 

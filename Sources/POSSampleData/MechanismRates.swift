@@ -30,7 +30,7 @@ struct MechanismRates {
 
     /// A terminal's response timeout.
     static let terminalTimeout: Int64 = 60_000
-    /// The window in which a network event garbles responses (analysis.md §2 `net_event_60s`).
+    /// The window in which a network event garbles responses (docs/analysis.md §2 `net_event_60s`).
     static let networkWindow: Int64 = 60_000
 
     init(configuration: SampleConfiguration) {

@@ -497,7 +497,7 @@ struct TerminalDaySimulation {
     }
 }
 
-/// The values of one `ev=txn` line, rendered in the order formats.md §1 shows.
+/// The values of one `ev=txn` line, rendered in the order docs/formats.md §1 shows.
 struct TransactionLine {
     var type: SampleWorld.TransactionType
     var stan: Int

@@ -2,7 +2,7 @@ public import POSFormats
 
 extension ResponseCodeCatalogue {
     /// The catalogue in force for `database`: the built-in tables, then the entries of the
-    /// catalogue files ingested into it, in the order they came in (so theirs win, formats.md §4).
+    /// catalogue files ingested into it, in the order they came in (so theirs win, docs/formats.md §4).
     ///
     /// Reads a database written before `meaning_zh` as well (a read-only connection cannot add the
     /// column): its entries then have no Chinese meaning.

@@ -142,7 +142,7 @@ public enum Schema {
     /// Rows written before content identity (by an earlier build): their `sha256` is the hash of
     /// the raw bytes, so it becomes their `raw_sha256` too and the quick check of an unchanged
     /// path keeps working. Their `head_sha256` stays NULL: they are not recognised as the start
-    /// of another file (docs/notes-issue9-ledger.md says what follows).
+    /// of another file (docs/formats.md §8.5 says what follows).
     static let rawHashOfEarlierRows = "UPDATE input_files SET raw_sha256 = sha256 WHERE raw_sha256 IS NULL AND head_sha256 IS NULL"
 
     /// The catalogue's Chinese meanings (issue 10), added to a database written before them;

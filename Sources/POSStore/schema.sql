@@ -1,7 +1,7 @@
 -- posrca database schema.
 --
 -- The tables below are internal and may change between versions; the VIEWS at the end are the
--- interface (cli.md "Stable views"), read by the canned queries, the reports and analysts.
+-- interface (docs/cli.md §4 "Stable views"), read by the canned queries, the reports and analysts.
 --
 -- Conventions:
 --   * time is INTEGER milliseconds since 1970-01-01 UTC (`ts`), with `tz` the writer's UTC offset
@@ -123,7 +123,7 @@ CREATE TABLE IF NOT EXISTS rejected_lines (
 );
 CREATE INDEX IF NOT EXISTS rejected_lines_by_file ON rejected_lines(file_id);
 
--- Terminal event log (formats.md §1). Dictionary ids in columns named for what they hold.
+-- Terminal event log (docs/formats.md §1). Dictionary ids in columns named for what they hold.
 CREATE TABLE IF NOT EXISTS terminal_txns (
     id          INTEGER PRIMARY KEY,
     file_id     INTEGER NOT NULL,
@@ -207,7 +207,7 @@ CREATE TABLE IF NOT EXISTS net_events (
     reason      TEXT
 );
 
--- Acquirer messages (formats.md §2): one row per <send>/<receive> isomsg.
+-- Acquirer messages (docs/formats.md §2): one row per <send>/<receive> isomsg.
 CREATE TABLE IF NOT EXISTS acquirer_msgs (
     id          INTEGER PRIMARY KEY,
     file_id     INTEGER NOT NULL,
@@ -232,7 +232,7 @@ CREATE TABLE IF NOT EXISTS acquirer_msgs (
     lifespan_ms INTEGER
 );
 
--- Terminal inventory (formats.md §3): one row per terminal, the latest file naming it wins.
+-- Terminal inventory (docs/formats.md §3): one row per terminal, the latest file naming it wins.
 CREATE TABLE IF NOT EXISTS inventory (
     tid         INTEGER PRIMARY KEY,
     file_id     INTEGER NOT NULL,
@@ -250,7 +250,7 @@ CREATE TABLE IF NOT EXISTS inventory (
 );
 CREATE INDEX IF NOT EXISTS inventory_by_file ON inventory(file_id);
 
--- Response-code catalogue entries from user files (formats.md §4); the built-in tables live in the binary.
+-- Response-code catalogue entries from user files (docs/formats.md §4); the built-in tables live in the binary.
 CREATE TABLE IF NOT EXISTS catalogue_entries (
     id          INTEGER PRIMARY KEY,
     file_id     INTEGER NOT NULL,
@@ -262,7 +262,7 @@ CREATE TABLE IF NOT EXISTS catalogue_entries (
 );
 CREATE INDEX IF NOT EXISTS catalogue_entries_by_file ON catalogue_entries(file_id);
 
--- What `posrca analyze` derives for each terminal transaction (analysis.md §1–§2), computed once
+-- What `posrca analyze` derives for each terminal transaction (docs/analysis.md §1–§2), computed once
 -- per (day, terminal) and kept: a night recomputes only the (day, terminal) pairs in dirty_marks.
 CREATE TABLE IF NOT EXISTS txn_facts (
     txn_id          INTEGER PRIMARY KEY,
@@ -406,7 +406,7 @@ CREATE TABLE IF NOT EXISTS analysis_runs (
     recomputed     INTEGER NOT NULL DEFAULT 0
 );
 
--- Every run's findings (analysis.md §7), kept with their run: the findings view shows the latest.
+-- Every run's findings (docs/analysis.md §7), kept with their run: the findings view shows the latest.
 CREATE TABLE IF NOT EXISTS run_findings (
     run_id           INTEGER NOT NULL,
     rank             INTEGER NOT NULL,
@@ -455,7 +455,7 @@ CREATE TABLE IF NOT EXISTS run_finding_terminals (
 ) WITHOUT ROWID;
 
 -- The code-gap test of the latest run: one row per code and value of code_table or firmware
--- tested (docs/analysis.md "Code gaps"); replaced by each analysis.
+-- tested (docs/analysis.md §8 "Code gaps"); replaced by each analysis.
 CREATE TABLE IF NOT EXISTS run_code_gap_tests (
     run_id         INTEGER NOT NULL,
     code           TEXT NOT NULL,
@@ -476,7 +476,7 @@ CREATE TABLE IF NOT EXISTS run_code_gap_tests (
 ) WITHOUT ROWID;
 
 -- ===================================================================================
--- Stable views (cli.md). Their names and columns are the interface.
+-- Stable views (docs/cli.md §4). Their names and columns are the interface.
 -- ===================================================================================
 
 DROP VIEW IF EXISTS files;
@@ -548,13 +548,14 @@ SELECT
     (SELECT cause FROM txn_facts WHERE txn_id = t.id)                                          AS cause,
     (SELECT d.value FROM txn_facts AS x JOIN dictionary AS d ON d.id = x.acquirer_rc WHERE x.txn_id = t.id) AS acquirer_rc,
     (SELECT path FROM input_files WHERE id = t.file_id)                                        AS file,
-    t.line                                                                                     AS line
+    t.line                                                                                     AS line,
+    (SELECT value FROM dictionary WHERE id = t.err)                                            AS err
 FROM terminal_txns AS t;
 
 CREATE VIEW transactions AS
 SELECT tid, ts, day, type, stan, amount, currency, rc, disp, latency_ms, brand, model, channel, agent, fee_tier, region, mcc,
        firmware, app_version, code_table, acquirer, net_type, rssi_band, net_event_60s, entry, txn_type, hour, outcome, cause,
-       acquirer_rc, file, line
+       acquirer_rc, file, line, err
 FROM transaction_rows;
 
 -- One row per acquirer request/response pair as the last analysis paired them; the messages of a
@@ -761,6 +762,7 @@ SELECT
     m.pan                                                             AS pan,
     m.lifespan_ms                                                     AS lifespan_ms,
     CASE WHEN m.mti IS NULL THEN NULL
+         WHEN EXISTS (SELECT 1 FROM dirty_marks AS d WHERE d.day = (m.ts + m.tz * 60000) / 86400000) THEN NULL
          WHEN EXISTS (SELECT 1 FROM acquirer_pairs AS p WHERE p.request_id = m.id)
            OR EXISTS (SELECT 1 FROM acquirer_pairs AS p WHERE p.response_id = m.id) THEN 'no'
          ELSE 'yes' END                                               AS matched,

@@ -85,7 +85,7 @@ extension POSRCA {
     }
 }
 
-/// One nightly run, step by step; returns the exit status of cli.md.
+/// One nightly run, step by step; returns the exit status of docs/cli.md §3.
 struct NightlyRun {
     let command: POSRCA.Nightly
     let log: NightlyLog

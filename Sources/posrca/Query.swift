@@ -136,7 +136,7 @@ func requireDatabase(_ path: String) throws {
     }
 }
 
-/// Runs `body`; a runtime failure is printed and becomes exit status 2 (cli.md: nothing changed).
+/// Runs `body`; a runtime failure is printed and becomes exit status 2 (docs/cli.md §3: nothing changed).
 func failing<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()

@@ -11,8 +11,9 @@ extension POSRCA {
             discussion: """
                 The connection is opened read-only and the statement must only read: INSERT, UPDATE, DELETE, \
                 DROP, CREATE, ATTACH, BEGIN, PRAGMA settings and a second statement are refused (exit 2) and \
-                change nothing. Query the stable views: transactions, acquirer_messages, network_events, \
-                firmware_history, rejects, files, findings.
+                change nothing. Query the stable views (docs/cli.md §4): transactions, acquirer_messages, \
+                network_events, firmware_history, rejects, files, findings, finding_terminals, findings_history, \
+                analysis_history, code_gaps, code_gap_tests and the daily_* aggregates.
                 """
         )
 

@@ -2,7 +2,7 @@ import Foundation
 import POSFormats
 import Testing
 
-/// The formats.md §2 example.
+/// The docs/formats.md §2 example.
 private let formatsSectionTwoExample = """
     <logger class="org.jpos.q2.qbean.LoggerAdaptor">
     <log realm="cup-channel/10.1.2.3:5000" at="2026-11-20T08:16:00.210" lifespan="2290ms">

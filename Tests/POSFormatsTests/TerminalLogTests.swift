@@ -38,6 +38,22 @@ struct TerminalLogTests {
         #expect(txn.maskedPAN == "622848******1234")
     }
 
+    @Test("a UTF-8 byte order mark before the first line is not part of its first key; later it is text")
+    func byteOrderMark() {
+        let line = "\u{FEFF}ts=2026-11-20T08:16:02.500+08:00 tid=20481234 ev=txn type=sale stan=000123 amt=1250 cur=156 rc=00 disp=approved"
+        func result(number: Int) -> TerminalLineResult {
+            var parser = TerminalLogParser(defaultOffsetMinutes: 480)
+            var copy = line
+            return copy.withUTF8 { parser.parse(line: UnsafeRawBufferPointer($0), number: number) }
+        }
+        guard case .record(.transaction(let txn)) = result(number: 1) else {
+            Issue.record("line 1 with a BOM: \(result(number: 1))")
+            return
+        }
+        #expect(txn.header.tid == "20481234" && txn.header.line == 1)
+        if case .record = result(number: 2) { Issue.record("a BOM inside the file is not skipped") }
+    }
+
     @Test("a timeout has no rc; an empty rc counts as none")
     func noResponseCode() throws {
         let timeout = try transaction("ts=2026-11-20T08:17:11.000+08:00 tid=20481234 ev=txn type=sale stan=000124 batch=000042 amt=990 cur=156 disp=timeout lat_ms=60000 err=TCP_TIMEOUT")

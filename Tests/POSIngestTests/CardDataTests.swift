@@ -3,7 +3,7 @@ import POSIngest
 import POSStore
 import Testing
 
-// Issue 5, part 4, place by place: a card number in each field and place formats.md §5 names is
+// Issue 5, part 4, place by place: a card number in each field and place docs/formats.md §5 names is
 // stored masked (first 6, stars, last 4, length kept) exactly where that value goes; numbers that
 // fail Luhn and the fields whose meaning rules out a card number are kept as written. The
 // end-to-end scan of every byte after `posrca nightly` is in posrcaTests (CardDataEndToEndTests).

@@ -45,6 +45,13 @@ struct ReportFolderTests {
         #expect(readCSV(try FileOutput.readText(folder + "/findings/2-terminals.csv")).dropFirst().map { $0[0] } == ["T1"])
     }
 
+    @Test func aReportOverAnOlderOneLeavesNoStaleTerminalsList() throws {
+        let (folder, _) = try Self.writeReport()
+        try FileOutput.writeAtomically("tid\r\nT9\r\n", to: folder + "/findings/7-terminals.csv")
+        _ = try ReportWriter.write(database: fixture(), queries: repositoryQueries, folder: folder, context: ReportContext(toolVersion: "9.9.9"))
+        #expect(try FileOutput.list(folder + "/findings") == ["1-terminals.csv", "2-terminals.csv"])
+    }
+
     @Test func findingsCSVHasTheColumnsOfTheSpec() throws {
         let (folder, _) = try Self.writeReport()
         let records = readCSV(try FileOutput.readText(folder + "/findings.csv"))

@@ -3,7 +3,7 @@ import Glibc
 import Testing
 
 // Issue 5, part 4: Luhn-valid numbers of 13 to 19 digits planted in every field and place
-// formats.md allows, then `posrca nightly` (ingest, analyze, report) twice, the second time while
+// docs/formats.md allows, then `posrca nightly` (ingest, analyze, report) twice, the second time while
 // a reader keeps the WAL from being checkpointed; then every byte of the database, its -wal,
 // -shm and -journal, every report file and the runs' output is scanned for each planted number
 // and for the track data and PIN block values. Numbers that fail Luhn stay as they are.

@@ -180,7 +180,9 @@ struct RetentionTests {
         #expect(try archiveSchemaColumns(fixture.archive, "transactions") == fixture.transactionColumns.filter { $0 != "day" })
         for day in RetentionFixture.prunedDays {
             let archived = try #require(try archivePartition(fixture.archive, "transactions", day)).dropFirst()
-            let byFileAndLine = archived.sorted { ($0[$0.count - 2], Int($0[$0.count - 1]) ?? 0) < ($1[$1.count - 2], Int($1[$1.count - 1]) ?? 0) }
+            let archivedColumns = fixture.transactionColumns.filter { $0 != "day" }
+            let (f, l) = (archivedColumns.firstIndex(of: "file")!, archivedColumns.firstIndex(of: "line")!)
+            let byFileAndLine = archived.sorted { ($0[f], Int($0[l]) ?? 0) < ($1[f], Int($1[l]) ?? 0) }
             let before = fixture.transactionsBefore[day] ?? []
             #expect(!before.isEmpty)
             #expect(byFileAndLine == before, "\(day): the archived transactions are the rows the view gave before the prune")
