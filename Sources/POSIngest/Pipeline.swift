@@ -44,7 +44,7 @@ struct ParsedFile: Sendable {
     var decodedBytes: Int64
     var modificationTimeNanoseconds: Int64
     var lines: Int
-    var truncation: String?
+    var truncation: Truncation?
     var counts: [String: Int]
     var seconds: Double
 }
