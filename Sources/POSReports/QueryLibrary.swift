@@ -20,7 +20,7 @@ public struct QueryLibrary: Sendable {
             do {
                 queries.append(try CannedQuery(name: String(entry.dropLast(4)), text: text))
             } catch let error as QueryError {
-                throw QueryError("\(path): \(error.message)")
+                throw QueryError.inFile(path: path, reason: error)
             }
         }
         return QueryLibrary(queries: queries, origin: folder)
@@ -38,14 +38,14 @@ public struct QueryLibrary: Sendable {
     /// name (`--queries`, `POSRCA_QUERIES`): then a missing folder is an error, not a fallback.
     public static func resolve(folder: String, explicit: Bool) throws -> QueryLibrary {
         if FileOutput.isDirectory(folder) { return try load(folder: folder) }
-        if explicit { throw QueryError("the queries folder \(folder) does not exist") }
+        if explicit { throw QueryError.missingFolder(folder) }
         return builtIn
     }
 
     /// The query called `name`. Throws a `QueryError` listing the names when there is none.
     public func query(named name: String) throws -> CannedQuery {
         guard let query = queries.first(where: { $0.name == name }) else {
-            throw QueryError("no query \(name) in \(origin); `posrca query list` shows: " + queries.map(\.name).joined(separator: ", "))
+            throw QueryError.noSuchQuery(name: name, origin: origin, available: queries.map(\.name))
         }
         return query
     }
