@@ -196,6 +196,17 @@ struct ReadOnlyTests {
         #expect(!database.inTransaction)
     }
 
+    @Test func refusalsAndMisusesCarryTheirResultCodes() throws {
+        let database = try Database(path: try Self.writableCopy())
+        let refused = #expect(throws: DatabaseError.self) { try database.prepareReadOnlyQuery("DELETE FROM input_files") }
+        #expect(refused?.resultCode == .auth)
+        #expect(refused?.message.hasPrefix("refused: only a read-only query can run here") == true)
+        let twoStatements = #expect(throws: DatabaseError.self) { try database.prepareReadOnlyQuery("SELECT 1; SELECT 2") }
+        #expect(twoStatements?.resultCode == .misuse)
+        let empty = #expect(throws: DatabaseError.self) { try database.prepareReadOnlyQuery("  -- nothing") }
+        #expect(empty?.resultCode == .misuse && empty?.message == "the query is empty")
+    }
+
     @Test func allowsReadsAndDescribingPragmas() throws {
         let database = try fixture()
         expectRows(try QueryRunner.run(sql: "SELECT count(*) AS n FROM transactions", on: database), [[.int(16)]])
