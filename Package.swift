@@ -62,7 +62,7 @@ let package = Package(
             dependencies: ["POSAnalysis", "POSIngest", "POSSampleData", "POSEvaluation"],
             exclude: ["reference"]
         ),
-        .testTarget(name: "POSReportsTests", dependencies: ["POSReports", "POSStore", "POSIngest", "POSAnalysis", "POSSampleData"]),
+        .testTarget(name: "POSReportsTests", dependencies: ["POSReports", "POSStore", "POSIngest", "POSAnalysis", "POSInput", "POSSampleData"]),
         .testTarget(name: "POSSampleDataTests", dependencies: ["POSSampleData", "POSFormats"]),
         .testTarget(name: "posrcaTests", dependencies: ["posrca", "POSSampleData"]),
     ]

@@ -223,7 +223,7 @@ public final class LineSource {
             try fillRaw()
         }
         if !formatDecided { rawDrainedUndecoded = true }
-        let value = Self.hex(rawHasher.finalize())
+        let value = SHA256Digest.hexDigits(rawHasher.finalize())
         rawDigest = value
         return value
     }
@@ -261,7 +261,7 @@ public final class LineSource {
                 )
                 var hasher = SHA256()
                 hasher.update(bufferPointer: UnsafeRawBufferPointer(start: decoded.baseAddress!, count: Int(offset)))
-                content.digests[offset] = Self.hex(hasher.finalize())
+                content.digests[offset] = SHA256Digest.hexDigits(hasher.finalize())
             } else {
                 content.checkpoints.append(offset)
             }
@@ -313,17 +313,6 @@ public final class LineSource {
         completeLinesEnd = offset
         lineOffset = offset
         return true
-    }
-
-    static func hex<Digest: Sequence<UInt8>>(_ digest: Digest) -> String {
-        let hexDigits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        for byte in digest {
-            hex.append(hexDigits[Int(byte >> 4)])
-            hex.append(hexDigits[Int(byte & 0xF)])
-        }
-        return String(decoding: hex, as: UTF8.self)
     }
 
     /// The first decoded bytes (up to `limit`), without consuming them: enough to tell the file's kind.
@@ -587,7 +576,7 @@ struct ContentHasher {
             start += count
             offset = next
             let copy = hasher
-            digests[next] = LineSource.hex(copy.finalize())
+            digests[next] = SHA256Digest.hexDigits(copy.finalize())
             checkpoints.removeFirst()
         }
         if start < bytes.count {
@@ -599,7 +588,7 @@ struct ContentHasher {
     /// The digest of everything hashed (call once the stream has ended).
     mutating func final() -> String {
         if let finalDigest { return finalDigest }
-        let value = LineSource.hex(hasher.finalize())
+        let value = SHA256Digest.hexDigits(hasher.finalize())
         finalDigest = value
         return value
     }

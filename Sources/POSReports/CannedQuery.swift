@@ -1,4 +1,5 @@
 public import POSAnalysis
+import POSInput
 public import POSStore
 
 /// A problem with a canned query or the parameters given to it. `description` (also `message`)

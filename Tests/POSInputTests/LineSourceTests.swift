@@ -250,6 +250,18 @@ struct LineSourceContentTests {
     }
 }
 
+@Suite("SHA-256 of bytes in memory")
+struct SHA256DigestTests {
+    @Test func matchesTheFIPSVectors() {
+        #expect(SHA256Digest.hex(of: []) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256Digest.hex(of: Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256Digest.hex(of: Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+            == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(SHA256Digest.hex(of: Array(repeating: 0x61, count: 1_000_000)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        #expect(SHA256Digest.digest(Array("abc".utf8)).count == 32)
+    }
+}
+
 @Suite("Input discovery")
 struct InputDiscoveryTests {
     @Test("folders are walked recursively in name order, dotfiles and loops skipped")

@@ -1,4 +1,5 @@
 import Foundation
+import POSInput
 import POSReports
 import POSStore
 import Testing
