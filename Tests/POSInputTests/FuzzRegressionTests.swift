@@ -24,6 +24,7 @@ private enum Unit: Equatable, CustomStringConvertible {
 }
 
 /// What the head thread saw, handed to the test's thread.
+/// Unchecked: `head` and `lines` are read and written only while holding `lock`.
 private final class HeadOutcome: @unchecked Sendable {
     private let lock = NSLock()
     private var head: [UInt8] = []

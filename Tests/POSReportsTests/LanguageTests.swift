@@ -116,7 +116,7 @@ struct InterfaceTextTests {
 
 /// A generated data set with planted causes, ingested and analysed once for the suite.
 enum GeneratedReport {
-    struct Built: @unchecked Sendable {
+    struct Built: Sendable {
         var folder: String
         var result: AnalysisResult
     }
