@@ -7,6 +7,8 @@ import PackageDescription
 /// files → POSInput (bytes, gzip, lines) → POSFormats (records) → POSStore (SQLite)
 /// → POSAnalysis → POSReports; POSIngest wires input, formats and store together;
 /// `posrca` is the thin command line over them.
+///
+/// Each target declares exactly the modules its sources (or tests) import.
 let package = Package(
     name: "posrca",
     products: [
@@ -33,14 +35,14 @@ let package = Package(
         ),
         .target(name: "POSIngest", dependencies: ["POSInput", "POSFormats", "POSStore"]),
         .target(name: "POSAnalysis", dependencies: ["POSStore", "POSFormats"]),
-        .target(name: "POSReports", dependencies: ["POSStore", "POSAnalysis", "POSInput"]),
+        .target(name: "POSReports", dependencies: ["POSStore", "POSAnalysis", "POSFormats", "POSInput"]),
         .target(name: "POSSampleData", dependencies: ["CZlib"]),
         .target(name: "POSEvaluation", dependencies: ["POSSampleData", "POSIngest", "POSAnalysis", "POSStore"]),
 
         .executableTarget(
             name: "posrca",
             dependencies: [
-                "POSIngest", "POSStore", "POSFormats", "POSAnalysis", "POSReports",
+                "POSInput", "POSIngest", "POSStore", "POSFormats", "POSAnalysis", "POSReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,13 +58,16 @@ let package = Package(
         .testTarget(name: "POSInputTests", dependencies: ["POSInput"], resources: [.copy("Fixtures")]),
         .testTarget(name: "POSFormatsTests", dependencies: ["POSFormats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "POSStoreTests", dependencies: ["POSStore"]),
-        .testTarget(name: "POSIngestTests", dependencies: ["POSIngest", "POSStore", "POSSampleData"]),
+        .testTarget(name: "POSIngestTests", dependencies: ["POSIngest", "POSStore", "POSSampleData", "CZlib"]),
         .testTarget(
             name: "POSAnalysisTests",
-            dependencies: ["POSAnalysis", "POSIngest", "POSSampleData", "POSEvaluation"],
+            dependencies: ["POSAnalysis", "POSIngest", "POSStore", "POSSampleData", "POSEvaluation"],
             exclude: ["reference"]
         ),
-        .testTarget(name: "POSReportsTests", dependencies: ["POSReports", "POSStore", "POSIngest", "POSAnalysis", "POSInput", "POSSampleData"]),
+        .testTarget(
+            name: "POSReportsTests",
+            dependencies: ["POSReports", "POSStore", "POSIngest", "POSAnalysis", "POSFormats", "POSInput", "POSSampleData"]
+        ),
         .testTarget(name: "POSSampleDataTests", dependencies: ["POSSampleData", "POSFormats"]),
         .testTarget(name: "posrcaTests", dependencies: ["posrca", "POSSampleData"]),
     ]
