@@ -6,7 +6,8 @@ import PackageDescription
 /// The targets follow the data, one way:
 /// files → POSInput (bytes, gzip, lines) → POSFormats (records) → POSStore (SQLite)
 /// → POSAnalysis → POSReports; POSIngest wires input, formats and store together;
-/// `posrca` is the thin command line over them.
+/// `posrca` is the thin command line over them. POSQueries is the top-level `Queries/` folder,
+/// whose `.sql` files the EmbedQueries build plugin builds into the binary.
 ///
 /// Each target declares exactly the modules its sources (or tests) import.
 let package = Package(
@@ -35,7 +36,12 @@ let package = Package(
         ),
         .target(name: "POSIngest", dependencies: ["POSInput", "POSFormats", "POSStore"]),
         .target(name: "POSAnalysis", dependencies: ["POSStore", "POSFormats"]),
-        .target(name: "POSReports", dependencies: ["POSStore", "POSAnalysis", "POSFormats", "POSInput"]),
+        .target(name: "POSReports", dependencies: ["POSStore", "POSAnalysis", "POSFormats", "POSInput", "POSQueries"]),
+        // The canned queries stay at the top of the repository, where `posrca` looks for them;
+        // the plugin embeds each `.sql` there on every build (no generated copy is committed).
+        .target(name: "POSQueries", path: "Queries", plugins: ["EmbedQueries"]),
+        .plugin(name: "EmbedQueries", capability: .buildTool(), dependencies: ["embed-queries"]),
+        .executableTarget(name: "embed-queries"),
         .target(name: "POSSampleData", dependencies: ["CZlib"]),
         .target(name: "POSEvaluation", dependencies: ["POSSampleData", "POSIngest", "POSAnalysis", "POSStore"]),
 
@@ -74,7 +80,7 @@ let package = Package(
 )
 
 // Strict settings for every Swift target, in one place.
-for target in package.targets where target.type != .system {
+for target in package.targets where target.type != .system && target.type != .plugin {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))

@@ -1,3 +1,5 @@
+import POSQueries
+
 /// The canned queries in force: the `.sql` files of a folder, or the copies built into the binary.
 public struct QueryLibrary: Sendable {
     /// The queries, sorted by name.
@@ -26,11 +28,11 @@ public struct QueryLibrary: Sendable {
         return QueryLibrary(queries: queries, origin: folder)
     }
 
-    /// The queries built into the binary: copies of the repository's `Queries/` folder, kept
-    /// equal to it by a test (regenerate with `scripts/embed-queries.sh`).
+    /// The queries built into the binary: the repository's `Queries/*.sql`, embedded at build
+    /// time by the `EmbedQueries` plugin (`BuiltInQueries`).
     public static var builtIn: QueryLibrary {
-        // The copies are checked by the tests, so a bad header here is a build defect.
-        let queries = EmbeddedQueries.files.map { try! CannedQuery(name: $0.name, text: $0.text) }
+        // The tests load every file of Queries/, so a bad header here is a build defect.
+        let queries = BuiltInQueries.files.map { try! CannedQuery(name: $0.name, text: $0.text) }
         return QueryLibrary(queries: queries, origin: "built-in")
     }
 
