@@ -158,7 +158,7 @@ public enum Analysis {
         var parts: [String] = []
         var line = [CChar](repeating: 0, count: 256)
         while fgets(&line, Int32(line.count), file) != nil {
-            let text = String(cString: line)
+            let text = line.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
             if text.hasPrefix("VmRSS") || text.hasPrefix("VmHWM") {
                 parts.append(text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).dropFirst().joined(separator: " "))
             }

@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 import POSFormats
-public import POSStore
+import POSStore
 
 /// Which terminals of a day a recompute covers.
 enum TerminalFilter: Sendable, Equatable {
