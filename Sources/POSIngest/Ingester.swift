@@ -23,6 +23,8 @@ public struct FileSummary: Sendable {
     public var seconds: Double = 0
     /// Why it failed, was truncated, or is a duplicate.
     public var detail: String?
+    /// Why a `truncated` file stopped early (`detail` holds its text).
+    public var truncation: Truncation?
     /// True when the rows replaced an earlier version of the same path.
     public var replaced = false
     /// The ingested file whose whole content this one begins with (a log that grew, a rotated
@@ -254,7 +256,7 @@ struct FileWriter {
         // The ledger keeps the warnings with the counts (the parser's are there already).
         for warning in verdict.warnings { counts[FileParser.warningPrefix + warning] = 1 }
         let status = parsed.truncation == nil ? "ok" : "truncated"
-        let record = Self.record(parsed, status: status, error: parsed.truncation, counts: counts)
+        let record = Self.record(parsed, status: status, error: parsed.truncation?.description, counts: counts)
         do {
             switch try store.commitFile(record) {
             case .committed(_, let rows, let rejects, let replaced, let beforeCutoff):
@@ -262,7 +264,8 @@ struct FileWriter {
                 summary.rows = rows
                 summary.rejects = rejects
                 summary.replaced = replaced
-                summary.detail = parsed.truncation
+                summary.detail = parsed.truncation?.description
+                summary.truncation = parsed.truncation
                 summary.continues = parsed.continues?.path
                 summary.fromLine = parsed.continues.map { $0.resumeLine + 1 }
                 if beforeCutoff > 0 {

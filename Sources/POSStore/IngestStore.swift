@@ -734,7 +734,7 @@ public final class IngestStore {
             selectDictionary.bind(value, at: 1)
             defer { selectDictionary.reset() }
             guard try selectDictionary.step() else {
-                throw DatabaseError(code: 1 /* SQLITE_ERROR */, message: "dictionary value vanished between insert and lookup", sql: selectDictionary.sql)
+                throw DatabaseError(resultCode: .error, message: "dictionary value vanished between insert and lookup", sql: selectDictionary.sql)
             }
             id = selectDictionary.int64(0)
         }

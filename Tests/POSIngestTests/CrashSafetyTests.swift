@@ -159,6 +159,8 @@ struct SharedDatabaseWriterTests {
     }
 
     /// A connection used from one other thread only.
+    /// Unchecked: the test's thread sets the connection up before it starts the other thread, and
+    /// does not use it after.
     final class Holder: @unchecked Sendable {
         let database: Database
         init(_ database: Database) { self.database = database }

@@ -5,6 +5,7 @@ import POSStore
 import Testing
 
 /// A generated data set with every fault, ingested once for the suite.
+/// Unchecked: built once by `shared`'s initialiser, then only read (`Scratch` is not Sendable).
 final class GeneratedSet: @unchecked Sendable {
     static let shared = GeneratedSet()
     let scratch = Scratch("generated")

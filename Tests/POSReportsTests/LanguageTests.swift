@@ -99,7 +99,7 @@ struct InterfaceTextTests {
     /// The Chinese summary.html lists every canned query with its title: each has one in Chinese.
     @Test func everyCannedQueryHasAChineseTitle() {
         for query in repositoryQueries.queries {
-            #expect(hasCJK(query.titleZH), "\(query.name): add `-- title_zh:` to Queries/\(query.name).sql and run scripts/embed-queries.sh")
+            #expect(hasCJK(query.titleZH), "\(query.name): add `-- title_zh:` to Queries/\(query.name).sql")
             #expect(query.title(in: .chinese) == query.titleZH)
             #expect(query.title(in: .english) == query.title && !hasCJK(query.title))
         }
@@ -116,7 +116,7 @@ struct InterfaceTextTests {
 
 /// A generated data set with planted causes, ingested and analysed once for the suite.
 enum GeneratedReport {
-    struct Built: @unchecked Sendable {
+    struct Built: Sendable {
         var folder: String
         var result: AnalysisResult
     }

@@ -6,7 +6,7 @@ import Testing
 // file left by a killed nightly run.
 
 /// Two data sets of different content, generated once.
-final class TwoInboxes: @unchecked Sendable {
+final class TwoInboxes: Sendable {
     static let shared = TwoInboxes()
     let workspace = Workspace.shared("two-inboxes")
     var first: String { workspace.inbox + "/first" }
