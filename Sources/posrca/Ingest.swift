@@ -119,8 +119,8 @@ struct IngestRun {
 extension FileSummary {
     /// One line for a person: status, kind, path and the counts that matter.
     var textLine: String {
-        var parts = [status.padding(toLength: 17, withPad: " ", startingAt: 0), (kind ?? "-").padding(toLength: 12, withPad: " ", startingAt: 0), path]
-        if status == "ok" || status == "truncated" {
+        var parts = [status.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0), (kind ?? "-").padding(toLength: 12, withPad: " ", startingAt: 0), path]
+        if status.holdsRows {
             parts.append("lines \(lines)")
             parts.append("rows \(rows)")
             var rejectText = "rejects \(rejects)"
@@ -147,7 +147,7 @@ extension FileSummary {
     var jsonLine: String {
         let reasons = rejectReasons.sorted { $0.key < $1.key }
             .map { "\(TableRenderer.jsonString($0.key)):\($0.value)" }.joined(separator: ",")
-        return "{\"event\":\"file\",\"status\":\(TableRenderer.jsonString(status)),\"kind\":\(kind.map(TableRenderer.jsonString) ?? "null"),"
+        return "{\"event\":\"file\",\"status\":\(TableRenderer.jsonString(status.rawValue)),\"kind\":\(kind.map(TableRenderer.jsonString) ?? "null"),"
             + "\"path\":\(TableRenderer.jsonString(path)),\"lines\":\(lines),\"rows\":\(rows),\"rejects\":\(rejects),"
             + "\"reject_reasons\":{\(reasons)},\"ignored_events\":\(ignoredEvents),\"unknown_keys\":\(unknownKeys),"
             + "\"skipped_elements\":\(skippedElements),\"masked_pans\":\(maskedPANs),\"invalid_utf8\":\(invalidUTF8),"

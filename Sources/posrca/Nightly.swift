@@ -134,7 +134,7 @@ struct NightlyRun {
             return 2
         }
         timings.append(("ingest", Date().timeIntervalSince(lap)))
-        let newFiles = ingest.files.filter { $0.status != "unchanged" && $0.status != "skipped_duplicate" }.count
+        let newFiles = ingest.files.filter { $0.status != .unchanged && $0.status != .skippedDuplicate }.count
         log.event("ingested", "ingest: \(ingest.files.count) files (\(newFiles) new or changed), \(ingest.rows) rows, \(ingest.rejects) rejects", [
             "files": .integer(Int64(ingest.files.count)), "new_files": .integer(Int64(newFiles)), "rows": .integer(Int64(ingest.rows)),
             "rejects": .integer(Int64(ingest.rejects)), "exit": .integer(Int64(ingest.exitCode)),
@@ -203,7 +203,7 @@ struct NightlyRun {
                     ("exit", .integer(Int64(ingest.exitCode))),
                     ("files", .array(ingest.files.map { file in
                         .object([
-                            ("path", .string(file.path)), ("status", .string(file.status)), ("kind", .optional(file.kind)),
+                            ("path", .string(file.path)), ("status", .string(file.status.rawValue)), ("kind", .optional(file.kind)),
                             ("rows", .integer(Int64(file.rows))), ("rejects", .integer(Int64(file.rejects))), ("detail", .optional(file.detail)),
                         ])
                     })),

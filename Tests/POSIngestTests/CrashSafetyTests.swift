@@ -83,7 +83,7 @@ struct DiskFullTests {
         let clean = Scratch("diskfull-clean")
         _ = try writeCrashCorpus(to: clean.inbox)
         let cleanReport = try clean.ingest()
-        #expect(cleanReport.files.allSatisfy { $0.status == "ok" || $0.status == "truncated" })
+        #expect(cleanReport.files.allSatisfy { $0.status == .ok || $0.status == .truncated })
         let expected = try StoreSnapshot(clean)
         #expect(expected.orphans == 0)
         #expect((expected.tableCounts["terminal_txns"] ?? 0) > 1000)
@@ -101,7 +101,7 @@ struct DiskFullTests {
             let cap = base + (finalPages - base) * Int64(level) / Int64(levels)
             try store.database.execute("PRAGMA max_page_count = \(cap)")
             let report = try Ingester(store: store, options: ParseOptions()).run(paths: [scratch.inbox])
-            let failed = report.files.filter { $0.status == "failed" }
+            let failed = report.files.filter { $0.status == .failed }
             failuresSeen += failed.count
             #expect(!failed.isEmpty, "level \(level): nothing filled the database (cap \(cap) of \(finalPages) pages)")
             #expect(report.exitCode == 2)
@@ -123,7 +123,7 @@ struct DiskFullTests {
 
             // The disk has room again: the next run completes the work.
             let rerun = try scratch.ingest()
-            #expect(!rerun.files.contains { $0.status == "failed" }, "level \(level)")
+            #expect(!rerun.files.contains { $0.status == .failed }, "level \(level)")
             let after = try StoreSnapshot(scratch)
             #expect(after.files == expected.files, "level \(level):\n\(after)\n---\n\(expected)")
             #expect(after.tableCounts == expected.tableCounts, "level \(level)")
@@ -144,9 +144,9 @@ struct SharedDatabaseWriterTests {
         let storeA = try IngestStore(database: Database(path: scratch.db))
         let storeB = try IngestStore(database: Database(path: scratch.db))
         let reportB = try Ingester(store: storeB, options: ParseOptions()).run(paths: [first])
-        #expect(reportB.files.map(\.status) == ["ok"])
+        #expect(reportB.files.map(\.status) == [.ok])
         let reportA = try Ingester(store: storeA, options: ParseOptions()).run(paths: [second])
-        #expect(reportA.files.map(\.status) == ["ok"], "\(reportA.files.map { $0.detail ?? "" })")
+        #expect(reportA.files.map(\.status) == [.ok], "\(reportA.files.map { $0.detail ?? "" })")
         #expect(reportA.rows == 2)
         #expect(try scratch.count("SELECT count(*) FROM dictionary WHERE value = 'T-SHARED'") == 1)
         #expect(try scratch.query("SELECT tid, stan FROM transactions ORDER BY stan") == [["T-SHARED", "000001"], ["T-SHARED", "000002"], ["T-OTHER", "000003"]])
@@ -154,7 +154,7 @@ struct SharedDatabaseWriterTests {
         try storeA.beginFile(path: "/nowhere")
         storeA.rollbackFile()
         let third = try scratch.write("c/day.log", txnLine(4, tid: "T-SHARED") + "\n")
-        #expect(try Ingester(store: storeA, options: ParseOptions()).run(paths: [third]).files.map(\.status) == ["ok"])
+        #expect(try Ingester(store: storeA, options: ParseOptions()).run(paths: [third]).files.map(\.status) == [.ok])
         #expect(try scratch.count("SELECT count(*) FROM transactions WHERE tid = 'T-SHARED'") == 3)
     }
 
