@@ -5,8 +5,9 @@ import PackageDescription
 ///
 /// The targets follow the data, one way:
 /// files → POSInput (bytes, gzip, lines) → POSFormats (records) → POSStore (SQLite)
-/// → POSAnalysis → POSReports; POSIngest wires input, formats and store together;
-/// `posrca` is the thin command line over them.
+/// → POSAnalysis → POSReports; POSIngest wires input, formats and store together; POSJobs
+/// holds the runs the commands start (nightly, ingest, analyze, prune, report, …), their logger
+/// and progress; `posrca` is the thin command line over them: options in, a job run, its exit status out.
 let package = Package(
     name: "posrca",
     products: [
@@ -34,13 +35,14 @@ let package = Package(
         .target(name: "POSIngest", dependencies: ["POSInput", "POSFormats", "POSStore"]),
         .target(name: "POSAnalysis", dependencies: ["POSStore", "POSFormats"]),
         .target(name: "POSReports", dependencies: ["POSStore", "POSAnalysis", "POSInput"]),
+        .target(name: "POSJobs", dependencies: ["POSIngest", "POSStore", "POSAnalysis", "POSReports", "POSInput", "POSFormats"]),
         .target(name: "POSSampleData", dependencies: ["CZlib"]),
         .target(name: "POSEvaluation", dependencies: ["POSSampleData", "POSIngest", "POSAnalysis", "POSStore"]),
 
         .executableTarget(
             name: "posrca",
             dependencies: [
-                "POSIngest", "POSStore", "POSFormats", "POSAnalysis", "POSReports",
+                "POSJobs", "POSStore", "POSFormats", "POSAnalysis", "POSReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -63,6 +65,7 @@ let package = Package(
             exclude: ["reference"]
         ),
         .testTarget(name: "POSReportsTests", dependencies: ["POSReports", "POSStore", "POSIngest", "POSAnalysis", "POSSampleData"]),
+        .testTarget(name: "POSJobsTests", dependencies: ["POSJobs", "POSIngest", "POSReports", "POSFormats", "POSAnalysis", "POSStore"]),
         .testTarget(name: "POSSampleDataTests", dependencies: ["POSSampleData", "POSFormats"]),
         .testTarget(name: "posrcaTests", dependencies: ["posrca", "POSSampleData"]),
     ]
