@@ -2,6 +2,7 @@ import Foundation
 import POSIngest
 import POSSampleData
 import POSStore
+import Synchronization
 import Testing
 
 // Issue 5, part 3 (the parts that need no process to kill; the SIGKILL loop runs the real binary
@@ -158,6 +159,13 @@ struct SharedDatabaseWriterTests {
         #expect(try scratch.count("SELECT count(*) FROM transactions WHERE tid = 'T-SHARED'") == 3)
     }
 
+    /// A flag one thread raises and another reads.
+    final class Flag: Sendable {
+        private let value = Atomic<Bool>(false)
+        func raise() { value.store(true, ordering: .sequentiallyConsistent) }
+        var isRaised: Bool { value.load(ordering: .sequentiallyConsistent) }
+    }
+
     /// A connection used from one other thread only.
     final class Holder: @unchecked Sendable {
         let database: Database
@@ -173,14 +181,16 @@ struct SharedDatabaseWriterTests {
         let writer = Holder(try Database(path: scratch.db))
         try writer.database.execute("CREATE TABLE early(x); BEGIN IMMEDIATE; INSERT INTO early VALUES (1);")
         #expect(writer.database.inTransaction)
-        let started = Date()
+        // Set just before the writer commits: the open can only finish after it, having waited.
+        let committing = Flag()
         let release = Thread {
             usleep(300_000)
+            committing.raise()
             try? writer.database.execute("COMMIT")
         }
         release.start()
         let store = try IngestStore(database: Database(path: scratch.db))
-        #expect(Date().timeIntervalSince(started) >= 0.25)
+        #expect(committing.isRaised, "the open finished while the writer still held the database")
         #expect(try store.database.scalarText("PRAGMA journal_mode") == "wal")
         #expect(try store.database.scalarInt("PRAGMA user_version") == Schema.version)
     }
