@@ -5,9 +5,11 @@ import PackageDescription
 ///
 /// The targets follow the data, one way:
 /// files → POSInput (bytes, gzip, lines) → POSFormats (records) → POSStore (SQLite)
-/// → POSAnalysis → POSReports; POSIngest wires input, formats and store together;
-/// `posrca` is the thin command line over them. POSQueries is the top-level `Queries/` folder,
-/// whose `.sql` files the EmbedQueries build plugin builds into the binary.
+/// → POSAnalysis → POSReports; POSIngest wires input, formats and store together; POSJobs
+/// holds the runs the commands start (nightly, ingest, analyze, prune, report, …), their logger
+/// and progress; `posrca` is the thin command line over them: options in, a job run, its exit
+/// status out. POSQueries is the top-level `Queries/` folder, whose `.sql` files the
+/// EmbedQueries build plugin builds into the binary.
 ///
 /// Each target declares exactly the modules its sources (or tests) import.
 let package = Package(
@@ -42,13 +44,14 @@ let package = Package(
         .target(name: "POSQueries", path: "Queries", plugins: ["EmbedQueries"]),
         .plugin(name: "EmbedQueries", capability: .buildTool(), dependencies: ["embed-queries"]),
         .executableTarget(name: "embed-queries"),
+        .target(name: "POSJobs", dependencies: ["POSIngest", "POSStore", "POSAnalysis", "POSReports", "POSInput", "POSFormats"]),
         .target(name: "POSSampleData", dependencies: ["CZlib"]),
         .target(name: "POSEvaluation", dependencies: ["POSSampleData", "POSIngest", "POSAnalysis", "POSStore"]),
 
         .executableTarget(
             name: "posrca",
             dependencies: [
-                "POSInput", "POSIngest", "POSStore", "POSFormats", "POSAnalysis", "POSReports",
+                "POSJobs", "POSFormats", "POSAnalysis", "POSReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -74,6 +77,7 @@ let package = Package(
             name: "POSReportsTests",
             dependencies: ["POSReports", "POSStore", "POSIngest", "POSAnalysis", "POSFormats", "POSInput", "POSSampleData"]
         ),
+        .testTarget(name: "POSJobsTests", dependencies: ["POSJobs", "POSIngest", "POSReports", "POSFormats", "POSAnalysis", "POSStore"]),
         .testTarget(name: "POSSampleDataTests", dependencies: ["POSSampleData", "POSFormats"]),
         .testTarget(name: "posrcaTests", dependencies: ["posrca", "POSSampleData"]),
     ]

@@ -237,7 +237,7 @@ struct CardDataTests {
         let scratch = Scratch("card-" + place.name)
         try scratch.write(place.fileName, place.content)
         let report = try scratch.ingest()
-        #expect(report.files.allSatisfy { $0.status == "ok" }, "\(report.files.map { $0.detail ?? "" })")
+        #expect(report.files.allSatisfy { $0.status == .ok }, "\(report.files.map { $0.detail ?? "" })")
         #expect(report.files.reduce(0) { $0 + $1.maskedPANs } > 0)
         #expect(try scratch.query(place.query) == place.expected)
         var bytes = Data()

@@ -296,7 +296,7 @@ struct CodeMeaningTests {
         do {
             let store = try IngestStore(database: Database(path: path))
             let report = try Ingester(store: store, options: ParseOptions()).run(paths: [folder + "/in"])
-            #expect(report.files.map(\.status) == ["ok", "ok"])
+            #expect(report.files.map(\.status) == [.ok, .ok])
             let catalogue = try ResponseCodeCatalogue.inForce(store.database)
             #expect(catalogue.entry(for: "Q1", realm: "agentpay-switch")?.meaning == "Agent's own decline")
             #expect(catalogue.entry(for: "Q1", realm: "agentpay-switch")?.meaningZH == "")
