@@ -70,7 +70,7 @@ private func read(chunkSize: Int, maxLineBytes: Int, headLimit: Int?) -> Reading
             case .incomplete(let bytes, let number): reading.items.append(.incomplete(Array(bytes), number: number))
             }
         }
-        reading.truncation = end.truncation
+        reading.truncation = end.truncation?.description
         reading.lines = end.lines
         reading.decodedBytes = end.decodedBytes
         reading.compression = source.compression

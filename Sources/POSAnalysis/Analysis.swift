@@ -112,7 +112,7 @@ public enum Analysis {
         candidates += network.findings.map { Candidate(finding: $0, population: .rows(network.findingRows)) }
         lap("network")
         candidates += firmwareCandidates(table, upgrades: data.upgrades, options: options)
-        lap("firmware")
+        lap("firmware changes")
         let codeGaps = CodeGapAnalysis.analyze(table, options: options.explain)
         lap("code gaps")
         let findings = FindingAssembly.assemble(candidates, table: table, target: target, codeGaps: codeGaps, foldShare: options.foldShare)
@@ -151,19 +151,20 @@ public enum Analysis {
         }
     }
 
-    /// `VmRSS` and `VmHWM` of this process (for POSRCA_TRACE_MEMORY).
+    /// `VmRSS` and `VmHWM` (the peak) of this process, e.g. "285916 kB, peak 298444 kB" (for POSRCA_TRACE_MEMORY).
     static func residentMemory() -> String {
         guard let file = fopen("/proc/self/status", "r") else { return "?" }
         defer { fclose(file) }
-        var parts: [String] = []
+        var values: [String: String] = [:]
         var line = [CChar](repeating: 0, count: 256)
         while fgets(&line, Int32(line.count), file) != nil {
-            let text = String(cString: line)
-            if text.hasPrefix("VmRSS") || text.hasPrefix("VmHWM") {
-                parts.append(text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).dropFirst().joined(separator: " "))
+            let bytes = line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+            let text = String(decoding: bytes, as: UTF8.self)
+            for key in ["VmRSS", "VmHWM"] where text.hasPrefix(key + ":") {
+                values[key] = text.dropFirst(key.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).joined(separator: " ")
             }
         }
-        return parts.joined(separator: ", peak ")
+        return "\(values["VmRSS"] ?? "?"), peak \(values["VmHWM"] ?? "?")"
     }
 
     static func seconds() -> Double {

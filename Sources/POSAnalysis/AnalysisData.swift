@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 import POSFormats
-public import POSStore
+import POSStore
 
 /// Which terminals of a day a recompute covers.
 enum TerminalFilter: Sendable, Equatable {
@@ -607,6 +607,9 @@ extension AnalysisData {
 }
 
 /// Work started on a thread of its own, whose result is collected later.
+///
+/// Unchecked: `result` is written once, by the work's thread before it signals `done`, and read
+/// only after `value()` has waited on `done`; the semaphore orders the two accesses.
 final class BackgroundTask<Value>: @unchecked Sendable {
     private var result: Result<Value, any Error>?
     private let done = DispatchSemaphore(value: 0)

@@ -77,7 +77,7 @@ struct WindowData {
 
     /// Reads the snapshots of `days`, one at a time, re-coding each day's values to the window's.
     static func load(_ database: Database, days: [Int64]) throws -> WindowData {
-        var window = WindowData()
+        let window = WindowData()
         guard !days.isEmpty else { return window }
         var sizes: [Int64: Int] = [:]
         let count = try database.prepare("SELECT day, transactions FROM analysis_days WHERE day BETWEEN ? AND ?")

@@ -41,6 +41,9 @@ struct AcquirerLogElement {
         case linkEvent
         /// Inside a link event (its text belongs to that event).
         case insideLinkEvent
+        /// `<info>` directly in `<log>`: application content, whose text may be a jPOS 3
+        /// ISOServer session record (`SessionStart[…]`, `SessionEnd[…]`).
+        case info
         case other
     }
 
@@ -54,7 +57,7 @@ struct AcquirerLogElement {
     }
 
     private enum ElementName: Equatable {
-        case log, send, receive, isomsg, field
+        case log, send, receive, isomsg, field, info
         case link(LinkKind)
         /// `session-error`, `session-warning`.
         case sessionContainer
@@ -79,7 +82,21 @@ struct AcquirerLogElement {
     }
 
     private enum AttributeName {
-        case realm, at, lifespan, id, value, name, other
+        case realm, at, lifespan, id, value, name
+        /// `ts` and `kind`: the header of jPOS 3's structured XML (`XmlLogWriter`), not read.
+        case structured
+        case other
+    }
+
+    /// A jPOS 3 audit record printed as text in a `<send>`, `<receive>` or `<info>` directly in
+    /// `<log>`: the line that holds it, and the link event it is.
+    private struct AuditRecord {
+        var kind: LinkKind
+        var start: Int
+        var end: Int
+        /// For `Disconnect[…]`: where its `message=` value lies (nil when `null`), which ISOServer's
+        /// session repeats as a `<session-warning>` exception's name.
+        var message: Range<Int>?
     }
 
     /// Where a used field's value lies in the element bytes.
@@ -148,7 +165,8 @@ struct AcquirerLogElement {
 
     static let slotCount = 12
 
-    let defaultOffsetMinutes: Int
+    /// The zone of times that name none while the log has stated none (`--acquirer-tz`).
+    private var defaultZone: JVMTimeZone
     let maxDepth: Int
 
     /// Offset up to which the bytes have been read.
@@ -167,7 +185,7 @@ struct AcquirerLogElement {
     private var time = LoggedTime(utcMilliseconds: 0, offsetMinutes: 0)
     /// The JVM zone the log stated (SystemMonitor), for times without an offset; set by the scanner.
     var zone: JVMTimeZone?
-    /// Whether the element's `at` named no usable zone and `defaultOffsetMinutes` was taken.
+    /// Whether the element's `at` named no usable zone and `defaultZone` was taken.
     private(set) var timeAssumed = false
     /// Whether the realm is SystemMonitor's, whose text may state the JVM zone.
     private(set) var mayStateZone = false
@@ -177,6 +195,11 @@ struct AcquirerLogElement {
 
     /// Whether the open direct child of `<log>` yielded a message or a link event.
     private var childYields = false
+    /// The audit record found in the text of the open `<send>`, `<receive>` or `<info>` directly
+    /// in `<log>` (jPOS 3), the first one only.
+    private var auditRecord: AuditRecord?
+    /// Whether the `<log>` start tag had `ts` or `kind` (jPOS 3's structured XML).
+    private var structuredHeader = false
     /// Non-blank text directly in `<log>` since the last markup.
     private var logTextNonBlank = false
 
@@ -212,8 +235,8 @@ struct AcquirerLogElement {
     private(set) var tally = Tally()
     private(set) var skipNames = SkipNames()
 
-    init(defaultOffsetMinutes: Int, maxDepth: Int) {
-        self.defaultOffsetMinutes = defaultOffsetMinutes
+    init(defaultZone: JVMTimeZone, maxDepth: Int) {
+        self.defaultZone = defaultZone
         self.maxDepth = max(1, maxDepth)
         frames.reserveCapacity(min(self.maxDepth, 64))
         scratch.reserveCapacity(256)
@@ -234,6 +257,8 @@ struct AcquirerLogElement {
         timeAssumed = false
         mayStateZone = false
         childYields = false
+        auditRecord = nil
+        structuredHeader = false
         logTextNonBlank = false
         exchangeHasMessage = false
         realmRange = 0..<0
@@ -295,9 +320,93 @@ struct AcquirerLogElement {
         switch role {
         case .log:
             if !logTextNonBlank, Syntax.containsNonBlank(p, from, to) { logTextNonBlank = true }
+        case .exchange:
+            if auditRecord == nil { findAuditRecord(p, from, to, inExchange: true) }
+        case .info:
+            if auditRecord == nil { findAuditRecord(p, from, to, inExchange: false) }
         default:
             break
         }
+    }
+
+    /// Looks for a jPOS 3 audit record that is a link event at the start of a line of text (after
+    /// its indentation), or right after the start tag: `Disconnect[` in a `<send>` or `<receive>`
+    /// (`BaseChannel.receive`, where jPOS 2 wrote `<peer-disconnect>` and `<io-timeout/>`),
+    /// `SessionStart[` or `SessionEnd[` in an `<info>` (ISOServer's session). Only the first line
+    /// of the record is its text; records are printed on one line.
+    @inline(never)  // rare work: keeps `text`, called for every run of text, small
+    private mutating func findAuditRecord(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int, inExchange: Bool) {
+        var lineStart = from
+        // Text that goes on from text before it (after a lone `<`) starts no line.
+        if from > 0, p[from - 1] != Syntax.newline, p[from - 1] != Syntax.greaterThan {
+            guard let newline = Syntax.find(Syntax.newline, p, from, to) else { return }
+            lineStart = newline + 1
+        }
+        while lineStart < to {
+            var k = lineStart
+            while k < to, p[k] == 0x20 || p[k] == 0x09 { k += 1 }
+            let lineEnd = Syntax.find(Syntax.newline, p, k, to) ?? to
+            if k < lineEnd, let record = Self.auditRecord(p, k, lineEnd, inExchange: inExchange) {
+                auditRecord = record
+                return
+            }
+            lineStart = lineEnd + 1
+        }
+    }
+
+    /// The audit record at `start` (its line ends at `end`), or nil when none starts there.
+    private static func auditRecord(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, inExchange: Bool) -> AuditRecord? {
+        let length = end - start
+        if inExchange {
+            guard length > 11, p[start] == UInt8(ascii: "D"), memcmp(p + start, "Disconnect[", 11) == 0 else { return nil }
+            return AuditRecord(kind: disconnectKind(p, start, end), start: start, end: end, message: disconnectMessage(p, start, end))
+        }
+        guard length > 11, p[start] == UInt8(ascii: "S") else { return nil }
+        if memcmp(p + start, "SessionEnd[", 11) == 0 { return AuditRecord(kind: .sessionEnd, start: start, end: end) }
+        if length > 13, memcmp(p + start, "SessionStart[", 13) == 0 { return AuditRecord(kind: .sessionStart, start: start, end: end) }
+        return nil
+    }
+
+    /// The link event a `Disconnect[…, exception=j.i.EOFException (…), message=…]` record is, by
+    /// the exception's class, as jPOS 2 named the same failures: `EOFException` and
+    /// `SocketException` (a reset) `peer-disconnect`, `SocketTimeoutException` and
+    /// `InterruptedIOException` `io-timeout`, any other (`IOException: unconnected ISOChannel`,
+    /// `SSLException`) `exception`.
+    private static func disconnectKind(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> LinkKind {
+        guard let at = find(", exception=", p, start, end) else { return .exception }
+        var i = at + 12
+        var nameStart = i
+        while i < end, p[i] != 0x20, p[i] != UInt8(ascii: ","), p[i] != UInt8(ascii: "]") {
+            if p[i] == UInt8(ascii: ".") { nameStart = i + 1 }
+            i += 1
+        }
+        let name = UnsafeRawBufferPointer(start: p + nameStart, count: i - nameStart)
+        if name.elementsEqual("EOFException".utf8) || name.elementsEqual("SocketException".utf8) { return .peerDisconnect }
+        if name.elementsEqual("SocketTimeoutException".utf8) || name.elementsEqual("InterruptedIOException".utf8) { return .ioTimeout }
+        return .exception
+    }
+
+    /// Where the `message=` value of a `Disconnect[…]` record lies: after `, message=`, up to the
+    /// `]` that ends the line; nil when it is `null` or absent.
+    private static func disconnectMessage(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Range<Int>? {
+        guard let at = find(", message=", p, start, end) else { return nil }
+        var last = end
+        while last > at, p[last - 1] == 0x20 || p[last - 1] == 0x09 || p[last - 1] == 0x0D { last -= 1 }
+        guard last > at, p[last - 1] == UInt8(ascii: "]") else { return nil }
+        let value = (at + 10)..<(last - 1)
+        if value.count == 4, memcmp(p + value.lowerBound, "null", 4) == 0 { return nil }
+        return value.isEmpty ? nil : value
+    }
+
+    /// Offset of `pattern` in `from..<to`, or nil.
+    private static func find(_ pattern: StaticString, _ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Int? {
+        let length = pattern.utf8CodeUnitCount
+        var i = from
+        while to - i >= length, let at = Syntax.find(pattern.utf8Start[0], p, i, to - length + 1) {
+            if memcmp(p + at, pattern.utf8Start, length) == 0 { return at }
+            i = at + 1
+        }
+        return nil
     }
 
     /// Whether the `<` at `pos` lies in the ASCII column of a hex dump line.
@@ -459,6 +568,7 @@ struct AcquirerLogElement {
         var first: Range<Int>?
         var second: Range<Int>?
         var third: Range<Int>?
+        var structured = false
         var attributeCount = 0
         let scan = Self.scanAttributes(p, count, from: i, tag: nameStart..<(nameStart + nameLength)) { attributeName, value in
             attributeCount += 1
@@ -466,6 +576,7 @@ struct AcquirerLogElement {
             case (.log, .realm), (.field, .id), (.link, .name): first = value
             case (.log, .at), (.field, .value): second = value
             case (.log, .lifespan): third = value
+            case (.log, .structured): structured = true
             default: break
             }
         }
@@ -482,6 +593,7 @@ struct AcquirerLogElement {
 
         if frames.isEmpty {
             guard element == .log else { return .malformed("malformed log element: no <log> start tag") }
+            structuredHeader = structured
             readHeader(p, realm: first, at: second, lifespan: third)
             frames.append(Frame(role: .log, nameStart: nameStart, nameLength: nameLength, contentStart: end, slot: -1))
             if selfClosing {
@@ -635,8 +747,10 @@ struct AcquirerLogElement {
             case .link: role = .linkEvent
             case .sessionContainer: role = .linkContainer
             case .isomsg: role = .opaque
+            case .info: role = .info
             default: role = .other
             }
+            auditRecord = nil
         case .exchange, .linkContainer:
             switch element {
             case .isomsg where parent == .exchange && !exchangeHasMessage:
@@ -653,7 +767,7 @@ struct AcquirerLogElement {
             role = .opaque
         case .linkEvent, .insideLinkEvent:
             role = element == .isomsg ? .opaque : .insideLinkEvent
-        case .other:
+        case .other, .info:
             // Inside `<warn>`, `<info>`, `<iso-server>`, `<error>`, `<abort>`…: application
             // content (a ChannelAdaptor's warning, a deploy error), never a link event.
             role = element == .isomsg ? .opaque : .other
@@ -703,6 +817,14 @@ struct AcquirerLogElement {
                 tally.linkEvents += 1
                 childYields = true
             }
+        case .exchange, .info:
+            if let record = auditRecord {
+                auditRecord = nil
+                let event = linkEvent(p, record: record)
+                if headerProblem == nil { entries.append(.linkEvent(event)) }
+                tally.linkEvents += 1
+                childYields = true
+            }
         default:
             break
         }
@@ -716,6 +838,12 @@ struct AcquirerLogElement {
     private mutating func readHeader(_ p: UnsafePointer<UInt8>, realm realmValue: Range<Int>?, at: Range<Int>?, lifespan: Range<Int>?) {
         if let realmValue, let text = kept(p, realmValue, isContent: false, .masked) {
             realm = text
+        } else if structuredHeader, at == nil {
+            // `<log ts="…" kind="…">` with the realm in `<tags>`: the structured XML that jPOS 3's
+            // `XmlLogWriter` writes when asked to (`-Dlog.xml=true`, standard output by default);
+            // its messages are escaped text, not `<isomsg>` elements.
+            headerProblem = "jPOS 3 structured XML (XmlLogWriter) is not read: log it with the default writer"
+            return
         } else {
             headerProblem = "missing realm attribute"
             return
@@ -736,7 +864,7 @@ struct AcquirerLogElement {
         } else if zone != nil {
             time = written.at(offsetMinutes: zone!.offsetMinutes(forLocalMilliseconds: written.localMilliseconds))
         } else {
-            time = written.at(offsetMinutes: defaultOffsetMinutes)
+            time = written.at(offsetMinutes: defaultZone.offsetMinutes(forLocalMilliseconds: written.localMilliseconds))
             timeAssumed = true
         }
         if let lifespan { lifespanMs = Self.milliseconds(p, lifespan) }
@@ -861,20 +989,7 @@ struct AcquirerLogElement {
         if linkKind.isException, !Self.isLinkRealm(p, realmRange), !Self.namesLinkFailure(detail), !Self.namesLinkFailure(content) {
             return nil
         }
-        var text: String?
-        if !detail.isEmpty {
-            tally.invalid += AcquirerLogText.replaceNULs(&detail)
-            tally.masked += detail.withUnsafeMutableBytes { CardNumbers.maskInPlace($0) }
-            let decoded = detail.withUnsafeBytes { LogText.decode($0) }
-            tally.invalid += decoded.invalid
-            if decoded.text.count > 200 {
-                // Cut inside a run of digits, the digits kept become `*` (as `LogText.shorten` does).
-                let end = decoded.text.index(decoded.text.startIndex, offsetBy: 200)
-                text = LogText.head(of: decoded.text, upTo: end, insideDigits: LogText.isDigit(decoded.text.utf8[end]))
-            } else {
-                text = decoded.text
-            }
-        }
+        let text = detailText()
         if linkKind.isException, let peer = Self.peer(of: realm) {
             if linkInSession {
                 // ISOServer's session logs again what the channel's receive just logged.
@@ -888,6 +1003,46 @@ struct AcquirerLogElement {
             }
         }
         return AcquirerLinkEvent(line: logLine, realm: realm, time: time, kind: linkKind.rawValue, detail: text)
+    }
+
+    /// The link event a jPOS 3 audit record is, its line the detail. A `Disconnect[…]` is
+    /// remembered as the channel's exception with its `message=` value as the detail, so that
+    /// the `<session-warning>` in which ISOServer's session logs the same exception again for
+    /// that peer is taken once, as for jPOS 2.
+    private mutating func linkEvent(_ p: UnsafePointer<UInt8>, record: AuditRecord) -> AcquirerLinkEvent {
+        if record.kind != .sessionStart, record.kind != .sessionEnd, let peer = Self.peer(of: realm) {
+            detail.removeAll(keepingCapacity: true)
+            detailSpacePending = false
+            if let message = record.message {
+                scratch.removeAll(keepingCapacity: true)
+                tally.invalid += AcquirerLogText.appendDecoded(
+                    UnsafeRawBufferPointer(start: p + message.lowerBound, count: message.count), to: &scratch)
+                let decoded = scratch
+                decoded.withUnsafeBufferPointer { appendDetail($0.baseAddress, $0.count) }
+            }
+            // Counted once, with the record's own text below.
+            let counts = (tally.masked, tally.invalid)
+            lastChannelException = (peer, detailText(), time.utcMilliseconds)
+            (tally.masked, tally.invalid) = counts
+        }
+        detail.removeAll(keepingCapacity: true)
+        detailSpacePending = false
+        appendContentDetail(UnsafeRawBufferPointer(start: p + record.start, count: record.end - record.start))
+        return AcquirerLinkEvent(line: logLine, realm: realm, time: time, kind: record.kind.rawValue, detail: detailText())
+    }
+
+    /// The collected detail as kept: NULs replaced, card numbers masked, at most 200 characters;
+    /// nil when empty.
+    private mutating func detailText() -> String? {
+        guard !detail.isEmpty else { return nil }
+        tally.invalid += AcquirerLogText.replaceNULs(&detail)
+        tally.masked += detail.withUnsafeMutableBytes { CardNumbers.maskInPlace($0) }
+        let decoded = detail.withUnsafeBytes { LogText.decode($0) }
+        tally.invalid += decoded.invalid
+        guard decoded.text.count > 200 else { return decoded.text }
+        // Cut inside a run of digits, the digits kept become `*` (as `LogText.shorten` does).
+        let end = decoded.text.index(decoded.text.startIndex, offsetBy: 200)
+        return LogText.head(of: decoded.text, upTo: end, insideDigits: LogText.isDigit(decoded.text.utf8[end]))
     }
 
     /// Reads a link event's content into its detail: hex dumps masked on the raw lines first
@@ -1032,7 +1187,9 @@ struct AcquirerLogElement {
     private static func classify(_ p: UnsafePointer<UInt8>, _ n: Int) -> ElementName {
         switch n {
         case 3: if Syntax.equals(p, n, "log") { return .log }
-        case 4: if Syntax.equals(p, n, "send") { return .send }
+        case 4:
+            if Syntax.equals(p, n, "send") { return .send }
+            if Syntax.equals(p, n, "info") { return .info }
         case 5: if Syntax.equals(p, n, "field") { return .field }
         case 6: if Syntax.equals(p, n, "isomsg") { return .isomsg }
         case 7:
@@ -1062,7 +1219,10 @@ struct AcquirerLogElement {
         case 2:
             if Syntax.equals(p, n, "id") { return .id }
             if Syntax.equals(p, n, "at") { return .at }
-        case 4: if Syntax.equals(p, n, "name") { return .name }
+            if Syntax.equals(p, n, "ts") { return .structured }
+        case 4:
+            if Syntax.equals(p, n, "name") { return .name }
+            if Syntax.equals(p, n, "kind") { return .structured }
         case 5:
             if Syntax.equals(p, n, "value") { return .value }
             if Syntax.equals(p, n, "realm") { return .realm }

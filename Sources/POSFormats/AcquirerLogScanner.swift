@@ -62,7 +62,7 @@ public struct AcquirerLogStatistics: Sendable, Hashable {
 /// - **Time zones.** An `at` without an offset, or with an ambiguous or unknown abbreviation,
 ///   is read in the JVM zone that SystemMonitor's block states (`JVMTimeZone`), before or after
 ///   that block: entries wait for it (at most `holdLimit`) and keep their order. Without one,
-///   `defaultOffsetMinutes` applies and `statistics.zoneWarning` says so.
+///   the default zone (`--acquirer-tz`) applies and `statistics.zoneWarning` says so.
 /// - **Messages.** Each `<send>`/`<receive>` directly in `<log>` yields one message from its first
 ///   direct `<isomsg>` child; the message is that isomsg's direct `<field>` children (nested
 ///   `<isomsg id="N">` blocks are subfields and are ignored). A field takes its `value` attribute,
@@ -142,7 +142,7 @@ public struct AcquirerLogScanner {
     private nonisolated(unsafe) static let noBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
 
     /// `--acquirer-tz`, for times that name no usable zone while the log has stated none.
-    private let defaultOffsetMinutes: Int
+    private let defaultZone: JVMTimeZone
     /// The JVM zone the log stated, once it has.
     private var zone: JVMTimeZone?
     /// Entries held back, in order, while times wait for a zone the log may state further on
@@ -159,13 +159,20 @@ public struct AcquirerLogScanner {
 
     /// A scanner for one file.
     ///
-    /// `defaultOffsetMinutes` applies to `at` values without an offset or with an ambiguous zone
-    /// (`--acquirer-tz`). `maxElementBytes` bounds the bytes buffered for one `<log>` element;
-    /// `maxDepth` the nesting of elements inside it, `<log>` itself being depth 1.
-    public init(defaultOffsetMinutes: Int, maxElementBytes: Int = 4 << 20, maxDepth: Int = 64) {
+    /// `defaultZone` applies to `at` values without an offset or with an ambiguous zone while
+    /// the log states no JVM zone (`--acquirer-tz`: a fixed offset, or a tz database zone whose
+    /// daylight saving time is followed). `maxElementBytes` bounds the bytes buffered for one
+    /// `<log>` element; `maxDepth` the nesting of elements inside it, `<log>` itself being depth 1.
+    public init(defaultZone: JVMTimeZone, maxElementBytes: Int = 4 << 20, maxDepth: Int = 64) {
         self.maxElementBytes = max(64, maxElementBytes)
-        self.defaultOffsetMinutes = defaultOffsetMinutes
-        parser = AcquirerLogElement(defaultOffsetMinutes: defaultOffsetMinutes, maxDepth: maxDepth)
+        self.defaultZone = defaultZone
+        parser = AcquirerLogElement(defaultZone: defaultZone, maxDepth: maxDepth)
+    }
+
+    /// A scanner for one file whose times without a zone are read at a fixed offset,
+    /// `defaultOffsetMinutes` east of UTC.
+    public init(defaultOffsetMinutes: Int, maxElementBytes: Int = 4 << 20, maxDepth: Int = 64) {
+        self.init(defaultZone: JVMTimeZone(offsetMinutes: defaultOffsetMinutes), maxElementBytes: maxElementBytes, maxDepth: maxDepth)
     }
 
     /// Reads one line.
@@ -320,14 +327,14 @@ public struct AcquirerLogScanner {
     }
 
     private func zoneWarning() -> String? {
-        let assumed = "UTC\(Self.formatOffset(defaultOffsetMinutes)) (--acquirer-tz)"
+        let assumed = "\(defaultZone.isFixedOffset ? "at" : "in") \(defaultZone.displayName) (--acquirer-tz)"
         var parts: [String] = []
         if statistics.assumedZoneTimes > 0 {
             let times = statistics.assumedZoneTimes == 1 ? "1 time" : "\(statistics.assumedZoneTimes) times"
             if let line = statistics.jvmTimeZoneLine, let name = statistics.jvmTimeZone {
-                parts.append("\(times) without a zone read at \(assumed): the JVM zone \(name) is stated only at line \(line)")
+                parts.append("\(times) without a zone read \(assumed): the JVM zone \(name) is stated only at line \(line)")
             } else {
-                parts.append("\(times) without a zone read at \(assumed): the log states no JVM time zone (SystemMonitor)")
+                parts.append("\(times) without a zone read \(assumed): the log states no JVM time zone (SystemMonitor)")
             }
         }
         if let zone, !zone.followsDaylightSaving, !zone.isFixedOffset {

@@ -14,7 +14,8 @@ import Foundation
 ///
 /// - jPOS 2.x: `timezone: America/Sao_Paulo (Brasilia Time) -03:00`
 /// - jPOS 1.9.x (2015): `timezone: America/Sao_Paulo (Brasilia Time) GMT OFFSET -3`
-/// - jPOS 3.x: `zone-info          : America/Sao_Paulo (Brasilia Standard Time) -03:00 []`
+/// - jPOS 3.0.1 and later: `zone-info       : America/Sao_Paulo (Brasilia Standard Time) -03:00 []`
+/// - jPOS 3.0.0: `SysInfo[osName=Linux, …, zoneInfo=America/Sao_Paulo (Brasilia Standard Time) -03:00 [], …]`
 ///
 /// The identifier is resolved with the system's tz database (Foundation's `TimeZone`), so that
 /// daylight saving time is followed. When the database does not know it (no tzdata installed,
@@ -63,6 +64,55 @@ public struct JVMTimeZone: Sendable {
     /// Whether the identifier names a fixed offset rather than a region.
     public var isFixedOffset: Bool { zone == nil && Self.fixedOffset(identifier) != nil }
 
+    /// A fixed offset, `minutes` east of UTC (identifier `+08:00`).
+    public init(offsetMinutes minutes: Int) {
+        identifier = (minutes < 0 ? "-" : "+") + Self.twoDigits(abs(minutes) / 60) + ":" + Self.twoDigits(abs(minutes) % 60)
+        statedOffsetMinutes = nil
+        followsDaylightSaving = false
+        zone = nil
+        fixedOffset = minutes
+    }
+
+    /// The zone an option names (`--acquirer-tz`, `--terminal-tz`, and their `POSRCA_*`
+    /// variables): a UTC offset (`+08:00`, `-0300`, `+8`, `Z`, `UTC`) or a tz database zone
+    /// (`Asia/Shanghai`, `America/Sao_Paulo`, `Etc/GMT-8`), whose daylight saving time is
+    /// followed; nil for anything else.
+    ///
+    /// A region must be written `Area/Location`: abbreviations and the old names without a `/`
+    /// (`CST`, `PRC`, `EST5EDT`) are refused, since `CST` is China to some and Chicago to others.
+    public init?(option text: String) {
+        if let minutes = Timestamps.parseOffset(text) {
+            self.init(offsetMinutes: minutes)
+            return
+        }
+        if let minutes = Self.fixedOffset(text) {
+            self.init(offsetMinutes: minutes)
+            return
+        }
+        let utf8 = text.utf8
+        guard utf8.count <= 64, utf8.contains(UInt8(ascii: "/")), utf8.first != UInt8(ascii: "/"), utf8.last != UInt8(ascii: "/"),
+              !text.contains(".."), !text.contains("//"),
+              utf8.allSatisfy({ Self.isOptionIdentifierByte($0) }),
+              TimeZone(identifier: text) != nil
+        else { return nil }
+        self.init(identifier: text, statedOffsetMinutes: nil)
+    }
+
+    /// Letters, digits, `/`, `_`, `-`, `+`: what tz database identifiers are made of.
+    private static func isOptionIdentifierByte(_ b: UInt8) -> Bool {
+        let lower = b | 0x20
+        return (lower >= 0x61 && lower <= 0x7A) || (b >= 0x30 && b <= 0x39)
+            || b == UInt8(ascii: "/") || b == UInt8(ascii: "_") || b == UInt8(ascii: "-") || b == UInt8(ascii: "+")
+    }
+
+    private static func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+
+    /// How a warning names the zone: `UTC+08:00` for a fixed offset, else the identifier.
+    public var displayName: String {
+        guard zone == nil, let fixed = Self.fixedOffset(identifier) else { return identifier }
+        return "UTC" + (fixed < 0 ? "-" : "+") + Self.twoDigits(abs(fixed) / 60) + ":" + Self.twoDigits(abs(fixed) % 60)
+    }
+
     /// The UTC offset, in minutes, of a local date and clock in this zone (`localMilliseconds`
     /// since 1970-01-01T00:00 read as if UTC).
     ///
@@ -108,9 +158,10 @@ public struct JVMTimeZone: Sendable {
     /// The zone a SystemMonitor block states, found in its text (the bytes of the whole `<log>`
     /// element will do); nil when it states none or an unusable one.
     ///
-    /// Looks for a `timezone:` line (jPOS 1.9–2.x) or a `zone-info` entry (jPOS 3.x, text
-    /// `zone-info : …` or XML `<zone-info>…`), then reads the identifier, an optional
-    /// `(display name)` and the stated offset (`-03:00`, `Z` or `GMT OFFSET -3`).
+    /// Looks for a `timezone:` line (jPOS 1.9–2.x), a `zone-info` entry (jPOS 3.0.1 and later,
+    /// text `zone-info : …` or XML `<zone-info>…`) or `zoneInfo=` (jPOS 3.0.0, which printed the
+    /// `SysInfo` record on one line), then reads the identifier, an optional `(display name)` and
+    /// the stated offset (`-03:00`, `Z` or `GMT OFFSET -3`).
     public static func stated(in text: UnsafeRawBufferPointer) -> JVMTimeZone? {
         guard let base = text.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
         let n = text.count
@@ -118,15 +169,20 @@ public struct JVMTimeZone: Sendable {
         while from < n, let at = find("zone", base, from, n) {
             from = at + 4
             var i: Int
+            var separators: (UInt8, UInt8) = (UInt8(ascii: ":"), UInt8(ascii: ">"))
             if at >= 4, memcmp(base + at - 4, "time", 4) == 0 {
                 i = at + 4  // `timezone`
             } else if at + 9 <= n, memcmp(base + at, "zone-info", 9) == 0 {
                 i = at + 9
+            } else if at + 9 <= n, memcmp(base + at, "zoneInfo=", 9) == 0 {
+                // jPOS 3.0.0 printed the `SysInfo` record itself: `SysInfo[…, zoneInfo=…, …]`.
+                i = at + 8
+                separators = (UInt8(ascii: "="), UInt8(ascii: "="))
             } else {
                 continue
             }
             while i < n, base[i] == 0x20 || base[i] == 0x09 { i += 1 }
-            guard i < n, base[i] == UInt8(ascii: ":") || base[i] == UInt8(ascii: ">") else { continue }
+            guard i < n, base[i] == separators.0 || base[i] == separators.1 else { continue }
             i += 1
             if let zone = parseStatement(base, i, lineEnd(base, i, n)) { return zone }
         }

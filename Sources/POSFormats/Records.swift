@@ -203,7 +203,8 @@ public struct AcquirerLinkEvent: Sendable, Hashable {
     public var line: Int
     public var realm: String
     public var time: LoggedTime
-    /// The element name, e.g. `peer-disconnect`.
+    /// The element name, e.g. `peer-disconnect`; for a jPOS 3 audit record printed as text
+    /// (`Disconnect[…]`, `SessionEnd[…]`), the name jPOS 2 gave the same event.
     public var kind: String
     /// Its `name` attribute, else its text (hex dumps masked in both columns first), whitespace
     /// collapsed, card numbers masked, at most 200 characters.

@@ -34,7 +34,8 @@ public enum TerminalLineResult: Sendable, Hashable {
 ///   of 13–19 digits, except `tid`, `mid`, `stan`, `batch`, `amt`, `lat_ms`.
 /// - A rejected line's text is kept with card numbers masked, shortened to 64 KiB.
 public struct TerminalLogParser {
-    public let defaultOffsetMinutes: Int
+    /// The zone of `ts` values written without an offset (`--terminal-tz`).
+    public private(set) var defaultZone: JVMTimeZone
     public private(set) var statistics = TerminalLogStatistics()
     /// The repair and mask counts when the current line began: a rejected line is counted once,
     /// by its kept text, not also by the values decoded before the reason to reject it was found.
@@ -42,7 +43,13 @@ public struct TerminalLogParser {
 
     /// - Parameter defaultOffsetMinutes: the offset for `ts` values written without one (`--terminal-tz`).
     public init(defaultOffsetMinutes: Int) {
-        self.defaultOffsetMinutes = defaultOffsetMinutes
+        defaultZone = JVMTimeZone(offsetMinutes: defaultOffsetMinutes)
+    }
+
+    /// - Parameter defaultZone: the zone of `ts` values written without an offset (`--terminal-tz`
+    ///   naming a tz database zone: each time takes the offset in force at its local time).
+    public init(defaultZone: JVMTimeZone) {
+        self.defaultZone = defaultZone
     }
 
     /// The keys the format defines. The raw value indexes the per-line slot table.
@@ -237,8 +244,9 @@ public struct TerminalLogParser {
         // Time.
         let tsSlot = slots[Key.ts.rawValue]
         guard tsSlot.start >= 0, !tsSlot.escaped,
-              let time = Timestamps.parseRFC3339(UnsafeRawBufferPointer(rebasing: line[tsSlot.start..<tsSlot.end]), defaultOffsetMinutes: defaultOffsetMinutes)
+              let written = Timestamps.parseISO(UnsafeRawBufferPointer(rebasing: line[tsSlot.start..<tsSlot.end]), secondsOptional: false)
         else { return reject(line, number, "bad ts") }
+        let time = written.at(offsetMinutes: written.offsetMinutes ?? defaultZone.offsetMinutes(forLocalMilliseconds: written.localMilliseconds))
         // Terminal ID: 1–16 printable ASCII after trimming blanks.
         guard let tid = text(line, slots[Key.tid.rawValue], mask: false)?.trimmingBlanks(),
               !tid.isEmpty, tid.utf8.count <= 16, tid.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })

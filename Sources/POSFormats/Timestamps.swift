@@ -29,7 +29,8 @@ public enum Timestamps {
         return (m <= 2 ? y + 1 : y, m, d)
     }
 
-    static func daysInMonth(year: Int, month: Int) -> Int {
+    /// The number of days of `month` (1–12) in `year`, leap years included.
+    public static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: return 30

@@ -10,6 +10,14 @@ public struct ParseOptions: Sendable {
     public var terminalOffsetMinutes: Int = 480
     /// Offset for acquirer `at` values without one or with an ambiguous zone (`--acquirer-tz`).
     public var acquirerOffsetMinutes: Int = 480
+    /// The zone of terminal `ts` values without an offset when `--terminal-tz` names one
+    /// (`Asia/Shanghai`, daylight saving time followed); when set, it wins over
+    /// `terminalOffsetMinutes`.
+    public var terminalTimeZone: JVMTimeZone?
+    /// The zone of acquirer `at` values without a usable zone while the log states no JVM zone,
+    /// when `--acquirer-tz` names one (`America/Sao_Paulo`); when set, it wins over
+    /// `acquirerOffsetMinutes`.
+    public var acquirerTimeZone: JVMTimeZone?
     /// Forces the kind of every file (`--kind`), instead of recognising it by content.
     public var kind: InputKind?
     /// Longest line kept; longer ones are rejected with their length.
@@ -112,15 +120,21 @@ struct FileParser {
                 var counts: [String: Int] = [:]
                 let end: SourceEnd
                 var resume: (bytes: Int64, line: Int)?
+                var truncation: Truncation?
                 switch kind {
                 case .terminalLog:
                     end = try parseTerminalLog(source, counts: &counts, report: reportBytes)
                     resume = (end.completeLinesEnd, end.completeLines)
                 case .acquirerLog:
-                    (end, resume) = try parseAcquirerLog(source, continuing: continued, counts: &counts, report: reportBytes)
+                    let unclosedElementLine: Int?
+                    (end, resume, unclosedElementLine) = try parseAcquirerLog(source, continuing: continued, counts: &counts, report: reportBytes)
+                    // A plain file cut inside an element (or one still being written): truncated, as a
+                    // gzip stream that ends early is. The element itself is in the rejects.
+                    truncation = unclosedElementLine.map { .elementNotClosed(line: $0) }
                 case .inventory, .catalogue:
                     end = try parseCSV(source, kind: kind, counts: &counts, report: reportBytes)
                 }
+                if let fault = end.truncation { truncation = .stream(fault) }
                 if let continued, source.contentDigest(at: continued.decodedBytes) == nil {
                     // Shorter than the file it seemed to continue: maybe a prefix of it.
                     throw ShorterThanContinued()
@@ -130,7 +144,7 @@ struct FileParser {
                     path: path, kind: kind, compression: source.compression.rawValue, sha256: try source.contentSHA256(),
                     rawSHA256: try source.sha256(), headSHA256: source.headSHA256, resume: isLog ? resume : nil, continues: continued,
                     bytes: source.rawSize, decodedBytes: end.decodedBytes, modificationTimeNanoseconds: source.modificationTimeNanoseconds,
-                    lines: end.lines, truncation: end.truncation, counts: counts, seconds: monotonicSeconds() - started
+                    lines: end.lines, truncation: truncation, counts: counts, seconds: monotonicSeconds() - started
                 )
                 parsed.beginsWith = (possible + earlier).filter { source.contentDigest(at: $0.decodedBytes) == $0.sha256 }.map(\.id)
                 if let longer = try matcher?.ingestedFileThatBegins(with: parsed, among: possible) {
@@ -189,7 +203,7 @@ struct FileParser {
     // MARK: - Kinds
 
     private mutating func parseTerminalLog(_ source: LineSource, counts: inout [String: Int], report: () -> Void) throws -> SourceEnd {
-        var parser = TerminalLogParser(defaultOffsetMinutes: options.terminalOffsetMinutes)
+        var parser = TerminalLogParser(defaultZone: options.terminalTimeZone ?? JVMTimeZone(offsetMinutes: options.terminalOffsetMinutes))
         var recordCounts = (txn: 0, other: 0)
         var sinceReport = 0
         let end = try source.forEachLine { item in
@@ -231,13 +245,14 @@ struct FileParser {
     }
 
     /// Parses an acquirer log, from the start or where the log it continues left off; returns how
-    /// it ended and where a log continuing it would resume: at its end when it ended between
+    /// it ended, where a log continuing it would resume: at its end when it ended between
     /// elements (or, when its last line has no newline, at the start of that line if it began
-    /// between elements), else at the start of the last line that began between elements.
+    /// between elements), else at the start of the last line that began between elements; and
+    /// the line of an element still open at the end of the file, if any.
     private mutating func parseAcquirerLog(
         _ source: LineSource, continuing continued: IngestedContent?, counts: inout [String: Int], report: () -> Void
-    ) throws -> (SourceEnd, resume: (bytes: Int64, line: Int)) {
-        var scanner = AcquirerLogScanner(defaultOffsetMinutes: options.acquirerOffsetMinutes)
+    ) throws -> (SourceEnd, resume: (bytes: Int64, line: Int), unclosedElementLine: Int?) {
+        var scanner = AcquirerLogScanner(defaultZone: options.acquirerTimeZone ?? JVMTimeZone(offsetMinutes: options.acquirerOffsetMinutes))
         if let stated = continued?.statedZone,
            let zone = JVMTimeZone(identifier: stated.identifier, statedOffsetMinutes: stated.statedOffsetMinutes) {
             scanner.continueLog(statedZone: zone, line: stated.line)
@@ -246,7 +261,7 @@ struct FileParser {
         var rejectCleaner = TerminalLogParser(defaultOffsetMinutes: 0)
         // The start of the last line read that began between elements, and the lines before it.
         var between = (bytes: continued?.resumeBytes ?? 0, line: continued?.resumeLine ?? 0)
-        var end = try source.forEachLine { item in
+        let end = try source.forEachLine { item in
             sinceReport += 1
             if sinceReport == 8192 {
                 sinceReport = 0
@@ -286,12 +301,7 @@ struct FileParser {
         if let zone = stats.jvmTimeZone { counts["jvm_zone:\(zone)"] = stats.jvmTimeZoneLine ?? 0 }
         if let offset = stats.jvmTimeZoneStatedOffsetMinutes { counts[StatedZone.offsetCountName(offset)] = 1 }
         if let warning = stats.zoneWarning { counts[Self.warningPrefix + warning] = 1 }
-        // A plain file cut inside an element (or one still being written): truncated, as a
-        // gzip stream that ends early is. The element itself is in the rejects.
-        if end.truncation == nil, let line = stats.openElementAtEndLine {
-            end.truncation = "log element not closed at end of file (line \(line))"
-        }
-        return (end, resume)
+        return (end, resume, stats.openElementAtEndLine)
     }
 
     /// Counts whose name starts with this carry a warning for the file's summary line (the value

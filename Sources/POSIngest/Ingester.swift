@@ -7,7 +7,7 @@ public import POSStore
 /// What happened to one file in an ingest run.
 public struct FileSummary: Sendable {
     /// `ok`, `truncated`, `failed`, `skipped_duplicate`, or `unchanged` (already in, same content).
-    public var status: String
+    public var status: FileStatus
     public var path: String
     public var kind: String?
     public var lines: Int = 0
@@ -23,6 +23,8 @@ public struct FileSummary: Sendable {
     public var seconds: Double = 0
     /// Why it failed, was truncated, or is a duplicate.
     public var detail: String?
+    /// Why a `truncated` file stopped early (`detail` holds its text).
+    public var truncation: Truncation?
     /// True when the rows replaced an earlier version of the same path.
     public var replaced = false
     /// The ingested file whose whole content this one begins with (a log that grew, a rotated
@@ -46,8 +48,8 @@ public struct IngestReport: Sendable {
 
     /// docs/cli.md §3 exit code: 0 clean, 1 something rejected, truncated or skipped (a link loop), 2 a file or path failed.
     public var exitCode: Int32 {
-        if !problems.isEmpty || files.contains(where: { $0.status == "failed" }) { return 2 }
-        if !skippedLoops.isEmpty || files.contains(where: { $0.status == "truncated" || $0.rejects > 0 }) { return 1 }
+        if !problems.isEmpty || files.contains(where: { $0.status == .failed }) { return 2 }
+        if !skippedLoops.isEmpty || files.contains(where: { $0.status == .truncated || $0.rejects > 0 }) { return 1 }
         return 0
     }
 
@@ -94,11 +96,11 @@ public final class Ingester {
         // bytes are hashed first.
         var toParse: [String] = []
         for file in found {
-            if let entry = try store.ledgerEntry(path: file.path), entry.status != "failed",
+            if let entry = try store.ledgerEntry(path: file.path), entry.status != .failed,
                entry.bytes == file.size, entry.modificationTimeNanoseconds == file.modificationTimeNanoseconds,
                !verifyUnchanged || Self.rawHash(of: file.path) == entry.rawSHA256 {
-                let duplicate = entry.status == "skipped_duplicate"
-                var summary = FileSummary(status: duplicate ? "skipped_duplicate" : "unchanged", path: file.path)
+                let duplicate = entry.status == .skippedDuplicate
+                var summary = FileSummary(status: duplicate ? .skippedDuplicate : .unchanged, path: file.path)
                 summary.detail = duplicate ? "already recorded as a duplicate, same content" : "already ingested, same content"
                 report.files.append(summary)
                 onFile(summary)
@@ -166,7 +168,7 @@ struct FileWriter {
     mutating func handle(_ item: PipelineItem) -> FileSummary? {
         switch item {
         case .begin(let path, let kind):
-            current = FileSummary(status: "ok", path: path, kind: kind.rawValue)
+            current = FileSummary(status: .ok, path: path, kind: kind.rawValue)
             failure = nil
             added = 0
             examples = [:]
@@ -182,8 +184,8 @@ struct FileWriter {
             return nil
         case .failed(let path, let reason, _):
             store.rollbackFile()
-            var summary = current ?? FileSummary(status: "failed", path: path)
-            summary.status = "failed"
+            var summary = current ?? FileSummary(status: .failed, path: path)
+            summary.status = .failed
             summary.detail = reason
             summary.rows = 0
             summary.rejects = 0
@@ -217,7 +219,7 @@ struct FileWriter {
 
     private mutating func finish(_ parsed: ParsedFile) -> FileSummary? {
         // Every file sent ends in one summary: the parsing side may be waiting for it.
-        var summary = current ?? FileSummary(status: "ok", path: parsed.path, kind: parsed.kind.rawValue)
+        var summary = current ?? FileSummary(status: .ok, path: parsed.path, kind: parsed.kind.rawValue)
         if current == nil, failure == nil { failure = "read without its start (an ingest defect)" }
         current = nil
         summary.lines = parsed.lines
@@ -228,7 +230,7 @@ struct FileWriter {
         summary.unknownKeys = parsed.counts.filter { $0.key.hasPrefix("unknown_key:") }.reduce(0) { $0 + $1.value }
         summary.skippedElements = parsed.counts.filter { $0.key.hasPrefix("skipped:") }.reduce(0) { $0 + $1.value }
         if let failure {
-            summary.status = "failed"
+            summary.status = .failed
             summary.detail = failure
             summary.rejectReasons = [:]
             recordFailure(path: parsed.path, kind: parsed.kind.rawValue, reason: failure, parsed: parsed)
@@ -242,7 +244,7 @@ struct FileWriter {
         if let nothingRead = verdict.failure, parsed.continues == nil {
             // Nothing of the file could be read: it fails whole (exit 2) and is tried again next run.
             store.rollbackFile()
-            summary.status = "failed"
+            summary.status = .failed
             summary.detail = nothingRead
             summary.rows = 0
             summary.rejects = 0
@@ -253,8 +255,8 @@ struct FileWriter {
         summary.warnings = verdict.warnings
         // The ledger keeps the warnings with the counts (the parser's are there already).
         for warning in verdict.warnings { counts[FileParser.warningPrefix + warning] = 1 }
-        let status = parsed.truncation == nil ? "ok" : "truncated"
-        let record = Self.record(parsed, status: status, error: parsed.truncation, counts: counts)
+        let status: FileStatus = parsed.truncation == nil ? .ok : .truncated
+        let record = Self.record(parsed, status: status, error: parsed.truncation?.description, counts: counts)
         do {
             switch try store.commitFile(record) {
             case .committed(_, let rows, let rejects, let replaced, let beforeCutoff):
@@ -262,7 +264,8 @@ struct FileWriter {
                 summary.rows = rows
                 summary.rejects = rejects
                 summary.replaced = replaced
-                summary.detail = parsed.truncation
+                summary.detail = parsed.truncation?.description
+                summary.truncation = parsed.truncation
                 summary.continues = parsed.continues?.path
                 summary.fromLine = parsed.continues.map { $0.resumeLine + 1 }
                 if beforeCutoff > 0 {
@@ -272,7 +275,7 @@ struct FileWriter {
                 Self.describeDuplicate(&summary, existing: existing, prefix: false)
             }
         } catch {
-            summary.status = "failed"
+            summary.status = .failed
             summary.detail = "\(error)"
             summary.rows = 0
             summary.rejects = 0
@@ -286,13 +289,13 @@ struct FileWriter {
     private mutating func recordDuplicate(_ parsed: ParsedFile, of existing: IngestedContent, prefix: Bool) -> FileSummary {
         store.rollbackFile()
         current = nil
-        var summary = FileSummary(status: "skipped_duplicate", path: parsed.path, kind: parsed.kind.rawValue)
+        var summary = FileSummary(status: .skippedDuplicate, path: parsed.path, kind: parsed.kind.rawValue)
         summary.seconds = parsed.seconds
         do {
-            _ = try store.recordDuplicate(Self.record(parsed, status: "skipped_duplicate", error: nil, counts: [:]), of: existing, prefix: prefix)
+            _ = try store.recordDuplicate(Self.record(parsed, status: .skippedDuplicate, error: nil, counts: [:]), of: existing, prefix: prefix)
             Self.describeDuplicate(&summary, existing: existing.path, prefix: prefix)
         } catch {
-            summary.status = "failed"
+            summary.status = .failed
             summary.detail = "\(error)"
             recordFailure(path: parsed.path, kind: parsed.kind.rawValue, reason: "\(error)", parsed: parsed)
         }
@@ -301,10 +304,10 @@ struct FileWriter {
 
     private static func describeDuplicate(_ summary: inout FileSummary, existing: String, prefix: Bool) {
         if prefix {
-            summary.status = "skipped_duplicate"
+            summary.status = .skippedDuplicate
             summary.detail = "a prefix of \(existing), already ingested"
         } else {
-            summary.status = existing == summary.path ? "unchanged" : "skipped_duplicate"
+            summary.status = existing == summary.path ? .unchanged : .skippedDuplicate
             summary.detail = existing == summary.path ? "already ingested, same content" : "same content as \(existing)"
         }
         summary.rows = 0
@@ -313,7 +316,7 @@ struct FileWriter {
     }
 
     /// The ledger's record of a parsed file.
-    private static func record(_ parsed: ParsedFile, status: String, error: String?, counts: [String: Int]) -> FileRecord {
+    private static func record(_ parsed: ParsedFile, status: FileStatus, error: String?, counts: [String: Int]) -> FileRecord {
         FileRecord(
             path: parsed.path, sha256: parsed.sha256, kind: parsed.kind, compression: parsed.compression, bytes: parsed.bytes,
             decodedBytes: parsed.decodedBytes, modificationTimeNanoseconds: parsed.modificationTimeNanoseconds, lines: parsed.lines,
@@ -375,7 +378,7 @@ struct FileWriter {
             path: path, sha256: parsed?.sha256 ?? "", kind: InputKind(rawValue: kind ?? "") ?? .terminalLog,
             compression: parsed?.compression ?? "none", bytes: parsed?.bytes ?? 0, decodedBytes: parsed?.decodedBytes ?? 0,
             modificationTimeNanoseconds: parsed?.modificationTimeNanoseconds ?? 0, lines: parsed?.lines ?? 0,
-            status: "failed", error: reason, seconds: parsed?.seconds ?? 0, counts: [:], rawSHA256: parsed?.rawSHA256 ?? ""
+            status: .failed, error: reason, seconds: parsed?.seconds ?? 0, counts: [:], rawSHA256: parsed?.rawSHA256 ?? ""
         )
         try? store.recordWithoutRows(record)
     }

@@ -1,4 +1,4 @@
-import Glibc
+import Dispatch
 import POSFormats
 import POSStore
 public import Synchronization
@@ -44,99 +44,141 @@ struct ParsedFile: Sendable {
     var decodedBytes: Int64
     var modificationTimeNanoseconds: Int64
     var lines: Int
-    var truncation: String?
+    var truncation: Truncation?
     var counts: [String: Int]
     var seconds: Double
 }
 
 /// A bounded queue of batches between the parsing thread and the writing thread.
 ///
-/// Bounded so that memory stays flat however far parsing runs ahead of SQLite.
-final class BatchChannel: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    private var notEmpty = pthread_cond_t()
-    private var notFull = pthread_cond_t()
-    private var queue: [[PipelineItem]] = []
-    private var head = 0
-    private var closed = false
+/// Bounded so that memory stays flat however far parsing runs ahead of SQLite. The state lives
+/// in a `Mutex`; a thread that must wait parks on a semaphore of its own, registered under the
+/// lock (`WaitQueue`), so no wake-up is lost between checking the state and waiting.
+final class BatchChannel: Sendable {
+    private struct State {
+        var queue: [[PipelineItem]] = []
+        var head = 0
+        var closed = false
+        var filesDone = 0
+        /// The sender, waiting for room.
+        var notFull = WaitQueue()
+        /// The reader, waiting for a batch.
+        var notEmpty = WaitQueue()
+        /// The sender, waiting for the reader to finish files.
+        var fileDone = WaitQueue()
+    }
+
+    private let state = Mutex(State())
     private let capacity: Int
-    private var filesDone = 0
-    private var fileDoneSignal = pthread_cond_t()
 
     init(capacity: Int) {
         self.capacity = capacity
-        pthread_mutex_init(&mutex, nil)
-        pthread_cond_init(&notEmpty, nil)
-        pthread_cond_init(&notFull, nil)
-        pthread_cond_init(&fileDoneSignal, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(&mutex)
-        pthread_cond_destroy(&notEmpty)
-        pthread_cond_destroy(&notFull)
-        pthread_cond_destroy(&fileDoneSignal)
     }
 
     /// Adds a batch, waiting while the queue is full. Returns false once the reader has gone.
     func send(_ batch: [PipelineItem]) -> Bool {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        while queue.count - head >= capacity, !closed { pthread_cond_wait(&notFull, &mutex) }
-        if closed { return false }
-        queue.append(batch)
-        pthread_cond_signal(&notEmpty)
-        return true
+        waitUntil(\.notFull) { state in
+            guard state.queue.count - state.head < capacity || state.closed else { return nil }
+            if state.closed { return false }
+            state.queue.append(batch)
+            state.notEmpty.wakeOne()
+            return true
+        }
     }
 
     /// Takes the next batch, waiting for one; nil when the sender has finished and all is read.
     func receive() -> [PipelineItem]? {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        while queue.count == head, !closed { pthread_cond_wait(&notEmpty, &mutex) }
-        if queue.count == head { return nil }
-        let batch = queue[head]
-        queue[head] = []
-        head += 1
-        if head > 64 {
-            queue.removeFirst(head)
-            head = 0
+        waitUntil(\.notEmpty) { state -> [PipelineItem]?? in
+            guard state.queue.count > state.head || state.closed else { return nil }
+            if state.queue.count == state.head { return .some(nil) }
+            let batch = state.queue[state.head]
+            state.queue[state.head] = []
+            state.head += 1
+            if state.head > 64 {
+                state.queue.removeFirst(state.head)
+                state.head = 0
+            }
+            state.notFull.wakeOne()
+            return .some(batch)
         }
-        pthread_cond_signal(&notFull)
-        return batch
     }
 
     /// Ends the stream (sender done) or abandons it (reader gone): wakes everyone.
     func close() {
-        pthread_mutex_lock(&mutex)
-        closed = true
-        pthread_cond_broadcast(&notEmpty)
-        pthread_cond_broadcast(&notFull)
-        pthread_cond_broadcast(&fileDoneSignal)
-        pthread_mutex_unlock(&mutex)
+        state.withLock { state in
+            state.closed = true
+            state.notEmpty.wakeAll()
+            state.notFull.wakeAll()
+            state.fileDone.wakeAll()
+        }
     }
 
     /// The reader finished a file (committed it, or recorded why not).
     func fileDone() {
-        pthread_mutex_lock(&mutex)
-        filesDone += 1
-        pthread_cond_broadcast(&fileDoneSignal)
-        pthread_mutex_unlock(&mutex)
+        state.withLock { state in
+            state.filesDone += 1
+            state.fileDone.wakeAll()
+        }
     }
 
     /// Files the reader has finished.
     var finishedFiles: Int {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return filesDone
+        state.withLock { $0.filesDone }
     }
 
     /// Waits until the reader has finished `count` files (or has gone). The sender must have sent
     /// all it has of them first.
     func waitForFiles(_ count: Int) {
-        pthread_mutex_lock(&mutex)
-        while filesDone < count, !closed { pthread_cond_wait(&fileDoneSignal, &mutex) }
-        pthread_mutex_unlock(&mutex)
+        waitUntil(\.fileDone) { state in state.filesDone >= count || state.closed ? () : nil }
+    }
+
+    /// Runs `attempt` under the lock until it returns a value; each time it returns nil, parks
+    /// on `queue` (joined under the same lock) until woken, then tries again.
+    private func waitUntil<Result: Sendable>(
+        _ queue: WritableKeyPath<State, WaitQueue>, _ attempt: (inout State) -> Result?
+    ) -> Result {
+        while true {
+            let outcome: Outcome<Result> = state.withLock { state in
+                if let result = attempt(&state) { return .done(result) }
+                return .wait(state[keyPath: queue].join())
+            }
+            switch outcome {
+            case .done(let result): return result
+            case .wait(let semaphore): semaphore.wait()
+            }
+        }
+    }
+
+    private enum Outcome<Result: Sendable>: Sendable {
+        case done(Result)
+        case wait(DispatchSemaphore)
+    }
+}
+
+/// Threads waiting for a change of state guarded by a `Mutex`, each parked on a semaphore of its
+/// own: the condition variable of a `Mutex`. Join and wake only while holding the lock; wait on
+/// the semaphore `join` returns after releasing it (a wake that comes first is kept by the
+/// semaphore, so none is lost). A woken thread checks the state again.
+struct WaitQueue {
+    private var waiting: [DispatchSemaphore] = []
+
+    /// Registers a waiter; the caller waits on the semaphore once it has released the lock.
+    mutating func join() -> DispatchSemaphore {
+        let semaphore = DispatchSemaphore(value: 0)
+        waiting.append(semaphore)
+        return semaphore
+    }
+
+    /// Wakes the longest-waiting thread, if any.
+    mutating func wakeOne() {
+        guard !waiting.isEmpty else { return }
+        waiting.removeFirst().signal()
+    }
+
+    /// Wakes every waiting thread.
+    mutating func wakeAll() {
+        for semaphore in waiting { semaphore.signal() }
+        waiting.removeAll()
     }
 }
 

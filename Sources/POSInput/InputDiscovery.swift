@@ -11,7 +11,7 @@ public struct DiscoveredFile: Sendable, Hashable {
 /// Something on the command line that could not be used, with the reason.
 public struct DiscoveryProblem: Sendable, Hashable, CustomStringConvertible {
     public var path: String
-    public var reason: String
+    public var reason: InputError.Reason
     /// True for a loop of symbolic links: skipped by design, nothing behind it is lost (a folder
     /// reached again is read once; a cycle of links points at nothing).
     public var isLoop: Bool = false
@@ -48,7 +48,7 @@ public enum InputDiscovery {
         for argument in arguments {
             var info = stat()
             guard stat(argument, &info) == 0 else {
-                problems.append(DiscoveryProblem(path: argument, reason: String(cString: strerror(errno))))
+                problems.append(DiscoveryProblem(path: argument, reason: .system(errno: errno)))
                 continue
             }
             if info.st_mode & S_IFMT == S_IFDIR {
@@ -71,7 +71,7 @@ public enum InputDiscovery {
         let id = identity(info)
         guard !excluding.contains(id) else { return }
         guard info.st_mode & S_IFMT == S_IFREG else {
-            problems.append(DiscoveryProblem(path: path, reason: "not a regular file"))
+            problems.append(DiscoveryProblem(path: path, reason: .notRegularFile))
             return
         }
         guard seen.insert(id).inserted else { return }
@@ -86,7 +86,7 @@ public enum InputDiscovery {
         files: inout [DiscoveredFile], problems: inout [DiscoveryProblem]
     ) {
         guard let handle = opendir(directory) else {
-            problems.append(DiscoveryProblem(path: directory, reason: String(cString: strerror(errno))))
+            problems.append(DiscoveryProblem(path: directory, reason: .system(errno: errno)))
             return
         }
         var names: [String] = []
@@ -104,13 +104,13 @@ public enum InputDiscovery {
             var info = stat()
             guard stat(path, &info) == 0 else {
                 let code = errno
-                problems.append(DiscoveryProblem(path: path, reason: String(cString: strerror(code)), isLoop: code == ELOOP))
+                problems.append(DiscoveryProblem(path: path, reason: .system(errno: code), isLoop: code == ELOOP))
                 continue
             }
             if info.st_mode & S_IFMT == S_IFDIR {
                 let id = identity(info)
                 if ancestors.contains(id) {
-                    problems.append(DiscoveryProblem(path: path, reason: "folder loop through a symbolic link: skipped", isLoop: true))
+                    problems.append(DiscoveryProblem(path: path, reason: .folderLoop, isLoop: true))
                     continue
                 }
                 walk(path, ancestors: ancestors + [id], excluding: excluding, seen: &seen, files: &files, problems: &problems)

@@ -3,16 +3,65 @@ import Crypto
 import Glibc
 
 /// A failure to read an input file at all (as opposed to a damaged stream, which is a truncation).
-public struct InputError: Error, CustomStringConvertible, Sendable {
+public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
     public var path: String
-    public var reason: String
+    public var reason: Reason
 
-    public init(path: String, reason: String) {
+    /// Why a file or a path could not be used. `description` is the text the ledger's `error`
+    /// column and the per-file line show.
+    public enum Reason: Sendable, Hashable, CustomStringConvertible {
+        /// A system call on the path failed (`open`, `stat`, `opendir`): the system's message.
+        case system(errno: Int32)
+        /// Reading the open file failed: `read failed: ` and the system's message.
+        case readFailed(errno: Int32)
+        /// The path is a folder, a device, a pipe or a socket.
+        case notRegularFile
+        /// zlib refused to start inflating (its status).
+        case zlibCouldNotStart(status: Int32)
+        /// The file decompressed to more than `ratio` times the raw bytes read: a likely gzip bomb.
+        case inflateRatioExceeded(ratio: Double, decodedBytes: Int64, rawBytes: Int64)
+        /// A folder that is its own ancestor through a symbolic link (input discovery).
+        case folderLoop
+
+        public var description: String {
+            switch self {
+            case .system(let code): String(cString: strerror(code))
+            case .readFailed(let code): "read failed: \(String(cString: strerror(code)))"
+            case .notRegularFile: "not a regular file"
+            case .zlibCouldNotStart(let status): "zlib could not start (\(status))"
+            case .inflateRatioExceeded(let ratio, let decoded, let raw):
+                "decompresses to more than \(Int(ratio)) times its size (\(decoded) bytes from \(raw)): "
+                    + "stopped as a likely gzip bomb; raise --max-inflate-ratio if the file is genuine"
+            case .folderLoop: "folder loop through a symbolic link: skipped"
+            }
+        }
+    }
+
+    public init(path: String, reason: Reason) {
         self.path = path
         self.reason = reason
     }
 
     public var description: String { "\(path): \(reason)" }
+}
+
+/// Why a stream stopped before its end: everything before the fault was handed out.
+/// `description` is the text stored in the ledger's `error` column.
+public enum SourceTruncation: Sendable, Hashable, CustomStringConvertible {
+    /// The gzip stream needs more input and the file has none.
+    case gzipEndsEarly
+    /// Bytes after a gzip member that are neither zero padding nor another member, at that raw offset.
+    case notGzipAfterMember(atByte: Int64)
+    /// zlib found damaged data near that raw offset; its message.
+    case corruptGzip(nearByte: Int64, message: String)
+
+    public var description: String {
+        switch self {
+        case .gzipEndsEarly: "gzip stream ends early (unexpected end of file)"
+        case .notGzipAfterMember(let offset): "data that is not gzip after a gzip member, at byte \(offset)"
+        case .corruptGzip(let offset, let message): "corrupt gzip data near byte \(offset): \(message)"
+        }
+    }
 }
 
 /// How the file's bytes were stored.
@@ -34,7 +83,7 @@ public enum SourceLine {
 /// How a stream ended.
 public struct SourceEnd: Sendable {
     /// Why the stream stopped early (corrupt gzip, unexpected end), or nil when it ended cleanly.
-    public var truncation: String?
+    public var truncation: SourceTruncation?
     /// The number of the last line handed out (lines skipped with `skip(to:linesBefore:)` count).
     public var lines: Int
     /// Bytes after decompression.
@@ -105,7 +154,7 @@ public final class LineSource {
     private var inflating = false
     private var inflateReady = false
     private var memberEnded = false
-    private var truncation: String?
+    private var truncation: SourceTruncation?
 
     /// Decoded bytes: `[0, filled)` hold data, `[consumed, filled)` not yet handed out.
     private var decoded: UnsafeMutableRawBufferPointer
@@ -127,16 +176,16 @@ public final class LineSource {
         self.maxLineBytes = maxLineBytes
         self.maxInflateRatio = maxInflateRatio
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw InputError(path: path, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw InputError(path: path, reason: .system(errno: errno)) }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
-            let reason = String(cString: strerror(errno))
+            let code = errno
             close(fd)
-            throw InputError(path: path, reason: reason)
+            throw InputError(path: path, reason: .system(errno: code))
         }
         guard info.st_mode & S_IFMT == S_IFREG else {
             close(fd)
-            throw InputError(path: path, reason: "not a regular file")
+            throw InputError(path: path, reason: .notRegularFile)
         }
         self.fd = fd
         rawSize = Int64(info.st_size)
@@ -174,7 +223,7 @@ public final class LineSource {
             try fillRaw()
         }
         if !formatDecided { rawDrainedUndecoded = true }
-        let value = Self.hex(rawHasher.finalize())
+        let value = SHA256Digest.hexDigits(rawHasher.finalize())
         rawDigest = value
         return value
     }
@@ -212,7 +261,7 @@ public final class LineSource {
                 )
                 var hasher = SHA256()
                 hasher.update(bufferPointer: UnsafeRawBufferPointer(start: decoded.baseAddress!, count: Int(offset)))
-                content.digests[offset] = Self.hex(hasher.finalize())
+                content.digests[offset] = SHA256Digest.hexDigits(hasher.finalize())
             } else {
                 content.checkpoints.append(offset)
             }
@@ -264,17 +313,6 @@ public final class LineSource {
         completeLinesEnd = offset
         lineOffset = offset
         return true
-    }
-
-    static func hex<Digest: Sequence<UInt8>>(_ digest: Digest) -> String {
-        let hexDigits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        for byte in digest {
-            hex.append(hexDigits[Int(byte >> 4)])
-            hex.append(hexDigits[Int(byte & 0xF)])
-        }
-        return String(decoding: hex, as: UTF8.self)
     }
 
     /// The first decoded bytes (up to `limit`), without consuming them: enough to tell the file's kind.
@@ -383,11 +421,7 @@ public final class LineSource {
         decodedTotal += Int64(produced)
         if expectation != nil { try checkExpectation() }
         if let ratio = maxInflateRatio, decodedTotal > Self.inflateCheckFloor, Double(decodedTotal) > ratio * Double(max(rawBytesRead, 1)) {
-            throw InputError(
-                path: path,
-                reason: "decompresses to more than \(Int(ratio)) times its size (\(decodedTotal) bytes from \(rawBytesRead)): "
-                    + "stopped as a likely gzip bomb; raise --max-inflate-ratio if the file is genuine"
-            )
+            throw InputError(path: path, reason: .inflateRatioExceeded(ratio: ratio, decodedBytes: decodedTotal, rawBytes: rawBytesRead))
         }
     }
 
@@ -403,7 +437,7 @@ public final class LineSource {
             let n = read(fd, raw.baseAddress! + rawEnd, raw.count - rawEnd)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw InputError(path: path, reason: "read failed: \(String(cString: strerror(errno)))")
+                throw InputError(path: path, reason: .readFailed(errno: errno))
             }
             if n == 0 {
                 rawEOF = true
@@ -451,7 +485,7 @@ public final class LineSource {
     private func startInflate() throws {
         stream = z_stream()
         let status = inflateInit2_(&stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        guard status == Z_OK else { throw InputError(path: path, reason: "zlib could not start (\(status))") }
+        guard status == Z_OK else { throw InputError(path: path, reason: .zlibCouldNotStart(status: status)) }
         inflateReady = true
     }
 
@@ -478,7 +512,7 @@ public final class LineSource {
                     memberEnded = false
                 } else {
                     let offset = rawBytesRead - Int64(rawEnd - rawStart)
-                    truncation = "data that is not gzip after a gzip member, at byte \(offset)"
+                    truncation = .notGzipAfterMember(atByte: offset)
                     decodedEOF = true
                     return 0
                 }
@@ -502,7 +536,7 @@ public final class LineSource {
                 if consumed == 0, produced == 0 {
                     // No progress: more input is needed, and at the end of the file there is none.
                     if rawEOF {
-                        truncation = "gzip stream ends early (unexpected end of file)"
+                        truncation = .gzipEndsEarly
                         decodedEOF = true
                         return 0
                     }
@@ -513,7 +547,7 @@ public final class LineSource {
             default:
                 let message = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
                 let offset = rawBytesRead - Int64(rawEnd - rawStart)
-                truncation = "corrupt gzip data near byte \(offset): \(message)"
+                truncation = .corruptGzip(nearByte: offset, message: message)
                 decodedEOF = true
                 return produced
             }
@@ -542,7 +576,7 @@ struct ContentHasher {
             start += count
             offset = next
             let copy = hasher
-            digests[next] = LineSource.hex(copy.finalize())
+            digests[next] = SHA256Digest.hexDigits(copy.finalize())
             checkpoints.removeFirst()
         }
         if start < bytes.count {
@@ -554,7 +588,7 @@ struct ContentHasher {
     /// The digest of everything hashed (call once the stream has ended).
     mutating func final() -> String {
         if let finalDigest { return finalDigest }
-        let value = LineSource.hex(hasher.finalize())
+        let value = SHA256Digest.hexDigits(hasher.finalize())
         finalDigest = value
         return value
     }

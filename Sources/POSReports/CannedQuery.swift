@@ -1,16 +1,87 @@
 public import POSAnalysis
+import POSInput
 public import POSStore
 
-/// A problem with a canned query or the parameters given to it, with a message that names the
-/// query or the parameter and says what to do.
-public struct QueryError: Error, CustomStringConvertible, Sendable, Equatable {
-    public var message: String
+/// A problem with a canned query or the parameters given to it. `description` (also `message`)
+/// names the query or the parameter and says what to do.
+public indirect enum QueryError: Error, CustomStringConvertible, Sendable, Hashable {
+    /// A query file's name is not letters, digits, `_` or `-`.
+    case invalidQueryName(String)
+    /// The header has no `-- title:` line.
+    case missingTitle(query: String)
+    /// A `-- param:` line lacks its name, type or default.
+    case malformedParameterLine(query: String, line: Int, text: String)
+    /// A parameter's name is not an identifier.
+    case invalidParameterName(query: String, line: Int, name: String)
+    /// A parameter's type is not `date`, `int`, `real` or `text`.
+    case unknownParameterType(query: String, line: Int, name: String, type: String)
+    /// A parameter is declared on two lines.
+    case parameterDeclaredTwice(query: String, line: Int, name: String)
+    /// A parameter's default is not a value of its type (`reason` says why).
+    case invalidDefault(query: String, line: Int, name: String, reason: QueryError)
+    /// The caller gave a parameter the header does not declare; `known` lists those it does.
+    case unknownParameter(name: String, query: String, known: [String])
+    /// A required parameter (default `-`) was not given.
+    case missingParameter(name: String, type: QueryParameterType, query: String)
+    /// A value is not of its parameter's type; `query` is empty for a header's default.
+    case invalidValue(parameter: String, query: String, type: QueryParameterType, value: String)
+    /// The statement uses a positional `?`.
+    case positionalParameter(query: String)
+    /// The statement uses `:name`, which the header does not declare.
+    case undeclaredParameter(name: String, query: String)
+    /// A `--param` is not `name=value`.
+    case malformedAssignment(String)
+    /// A `--param` name is given twice.
+    case parameterGivenTwice(String)
+    /// The queries folder asked for by name (`--queries`, `POSRCA_QUERIES`) does not exist.
+    case missingFolder(String)
+    /// No query has that name in the library (`origin`: its folder or `built-in`); `available` lists them.
+    case noSuchQuery(name: String, origin: String, available: [String])
+    /// A problem (`reason`) in the query file at `path`.
+    case inFile(path: String, reason: QueryError)
 
-    public init(_ message: String) {
-        self.message = message
+    public var description: String {
+        switch self {
+        case .invalidQueryName(let name):
+            "query name \(name) must be letters, digits, _ or -"
+        case .missingTitle(let query):
+            "query \(query) has no `-- title:` line in its header"
+        case .malformedParameterLine(let query, let line, let text):
+            "query \(query), line \(line): a parameter line is `-- param: name type default  description`, got `\(text)`"
+        case .invalidParameterName(let query, let line, let name):
+            "query \(query), line \(line): parameter name \(name) must be letters, digits and _"
+        case .unknownParameterType(let query, let line, let name, let type):
+            "query \(query), line \(line): parameter \(name) has type \(type); use date, int, real or text"
+        case .parameterDeclaredTwice(let query, let line, let name):
+            "query \(query), line \(line): parameter \(name) is declared twice"
+        case .invalidDefault(let query, let line, let name, let reason):
+            "query \(query), line \(line): the default of \(name) is not valid: \(reason)"
+        case .unknownParameter(let name, let query, let known):
+            "unknown parameter \(name) for query \(query): "
+                + (known.isEmpty ? "it takes no parameters" : "it takes " + known.joined(separator: ", "))
+        case .missingParameter(let name, let type, let query):
+            "missing parameter \(name) (\(type.rawValue)) for query \(query): give --param \(name)=VALUE"
+        case .invalidValue(let parameter, let query, let type, let value):
+            "parameter \(parameter)" + (query.isEmpty ? "" : " of query \(query)") + " must be \(type.article), got \(value)"
+        case .positionalParameter(let query):
+            "query \(query) uses a positional parameter (?); name it, e.g. :since, and declare it in the header"
+        case .undeclaredParameter(let name, let query):
+            "query \(query) uses :\(name), which its header does not declare; add `-- param: \(name) TYPE DEFAULT  description`"
+        case .malformedAssignment(let item):
+            "--param \(item) must be name=value, e.g. --param since=2026-11-01"
+        case .parameterGivenTwice(let name):
+            "parameter \(name) is given twice"
+        case .missingFolder(let folder):
+            "the queries folder \(folder) does not exist"
+        case .noSuchQuery(let name, let origin, let available):
+            "no query \(name) in \(origin); `posrca query list` shows: " + available.joined(separator: ", ")
+        case .inFile(let path, let reason):
+            "\(path): \(reason)"
+        }
     }
 
-    public var description: String { message }
+    /// The message: the same as `description`.
+    public var message: String { description }
 }
 
 /// The type of a canned query's parameter, as its header names it.
@@ -23,6 +94,18 @@ public enum QueryParameterType: String, Sendable, Hashable, CaseIterable {
     case real
     /// Any text.
     case text
+}
+
+extension QueryParameterType {
+    /// What a value of the type is, for messages: `an integer`, `a date YYYY-MM-DD`.
+    var article: String {
+        switch self {
+        case .date: "a date YYYY-MM-DD"
+        case .int: "an integer"
+        case .real: "a number"
+        case .text: "text"
+        }
+    }
 }
 
 /// One `-- param: name type default  description` line of a query header.
@@ -60,7 +143,7 @@ public struct CannedQuery: Sendable, Hashable {
     /// Parses a query file's text. Throws a `QueryError` naming the file's line for a bad header.
     public init(name: String, text: String) throws {
         guard Self.isValidName(name) else {
-            throw QueryError("query name \(name) must be letters, digits, _ or -")
+            throw QueryError.invalidQueryName(name)
         }
         self.name = name
         self.text = text
@@ -73,7 +156,6 @@ public struct CannedQuery: Sendable, Hashable {
             if line.isEmpty { continue }
             guard line.hasPrefix("--") else { break }
             let comment = line.dropFirst(2).trimmingBlanks()
-            let place = "query \(name), line \(index + 1)"
             if let value = comment.value(after: "title:") {
                 title = value
             } else if let value = comment.value(after: "title_zh:") {
@@ -81,15 +163,15 @@ public struct CannedQuery: Sendable, Hashable {
             } else if let value = comment.value(after: "description:") {
                 description = value
             } else if let value = comment.value(after: "param:") {
-                let parameter = try Self.parameter(value, place: place)
+                let parameter = try Self.parameter(value, query: name, line: index + 1)
                 if parameters.contains(where: { $0.name == parameter.name }) {
-                    throw QueryError("\(place): parameter \(parameter.name) is declared twice")
+                    throw QueryError.parameterDeclaredTwice(query: name, line: index + 1, name: parameter.name)
                 }
                 parameters.append(parameter)
             }
         }
         guard let title, !title.isEmpty else {
-            throw QueryError("query \(name) has no `-- title:` line in its header")
+            throw QueryError.missingTitle(query: name)
         }
         self.title = title
         self.titleZH = titleZH
@@ -111,13 +193,12 @@ public struct CannedQuery: Sendable, Hashable {
     /// a value of the wrong type. Parameters the caller leaves out take their defaults.
     public func bindings(_ given: [String: String]) throws -> [String: DatabaseValue] {
         for name in given.keys.sorted() where !parameters.contains(where: { $0.name == name }) {
-            let known = parameters.isEmpty ? "it takes no parameters" : "it takes " + parameters.map(\.name).joined(separator: ", ")
-            throw QueryError("unknown parameter \(name) for query \(self.name): \(known)")
+            throw QueryError.unknownParameter(name: name, query: self.name, known: parameters.map(\.name))
         }
         var values: [String: DatabaseValue] = [:]
         for parameter in parameters {
             guard let text = given[parameter.name] ?? parameter.defaultValue else {
-                throw QueryError("missing parameter \(parameter.name) (\(parameter.type.rawValue)) for query \(name): give --param \(parameter.name)=VALUE")
+                throw QueryError.missingParameter(name: parameter.name, type: parameter.type, query: name)
             }
             values[parameter.name] = try Self.value(text, of: parameter, query: name)
         }
@@ -137,10 +218,10 @@ public struct CannedQuery: Sendable, Hashable {
         if statement.parameterCount > 0 {
             for index in 1...statement.parameterCount {
                 guard let name = statement.parameterName(index) else {
-                    throw QueryError("query \(name) uses a positional parameter (?); name it, e.g. :since, and declare it in the header")
+                    throw QueryError.positionalParameter(query: name)
                 }
                 guard let value = values[name] else {
-                    throw QueryError("query \(self.name) uses :\(name), which its header does not declare; add `-- param: \(name) TYPE DEFAULT  description`")
+                    throw QueryError.undeclaredParameter(name: name, query: self.name)
                 }
                 try statement.bind(value, at: Int32(index))
             }
@@ -153,10 +234,10 @@ public struct CannedQuery: Sendable, Hashable {
         var result: [String: String] = [:]
         for item in items {
             guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
-                throw QueryError("--param \(item) must be name=value, e.g. --param since=2026-11-01")
+                throw QueryError.malformedAssignment(item)
             }
             let name = String(item[..<equals])
-            guard result[name] == nil else { throw QueryError("parameter \(name) is given twice") }
+            guard result[name] == nil else { throw QueryError.parameterGivenTwice(name) }
             result[name] = String(item[item.index(after: equals)...])
         }
         return result
@@ -175,16 +256,16 @@ public struct CannedQuery: Sendable, Hashable {
         }
     }
 
-    /// `name type default  description`.
-    static func parameter(_ text: String, place: String) throws -> QueryParameter {
+    /// `name type default  description`, on line `line` of query `query`'s header.
+    static func parameter(_ text: String, query: String, line: Int) throws -> QueryParameter {
         let words = text.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: true)
         guard words.count >= 3 else {
-            throw QueryError("\(place): a parameter line is `-- param: name type default  description`, got `\(text)`")
+            throw QueryError.malformedParameterLine(query: query, line: line, text: text)
         }
         let name = String(words[0])
-        guard isIdentifier(name) else { throw QueryError("\(place): parameter name \(name) must be letters, digits and _") }
+        guard isIdentifier(name) else { throw QueryError.invalidParameterName(query: query, line: line, name: name) }
         guard let type = QueryParameterType(rawValue: String(words[1])) else {
-            throw QueryError("\(place): parameter \(name) has type \(words[1]); use date, int, real or text")
+            throw QueryError.unknownParameterType(query: query, line: line, name: name, type: String(words[1]))
         }
         let defaultText = String(words[2])
         let parameter = QueryParameter(
@@ -195,49 +276,32 @@ public struct CannedQuery: Sendable, Hashable {
             do {
                 _ = try value(defaultText, of: parameter, query: "")
             } catch let error as QueryError {
-                throw QueryError("\(place): the default of \(name) is not valid: \(error.message)")
+                throw QueryError.invalidDefault(query: query, line: line, name: name, reason: error)
             }
         }
         return parameter
     }
 
     static func value(_ text: String, of parameter: QueryParameter, query: String) throws -> DatabaseValue {
-        let about = "parameter \(parameter.name)" + (query.isEmpty ? "" : " of query \(query)")
+        let invalid = QueryError.invalidValue(parameter: parameter.name, query: query, type: parameter.type, value: text)
         switch parameter.type {
         case .text:
             return .text(text)
         case .int:
-            guard let value = Int64(text) else { throw QueryError("\(about) must be an integer, got \(text)") }
+            guard let value = Int64(text) else { throw invalid }
             return .integer(value)
         case .real:
-            guard let value = Double(text), value.isFinite else { throw QueryError("\(about) must be a number, got \(text)") }
+            guard let value = Double(text), value.isFinite else { throw invalid }
             return .real(value)
         case .date:
-            guard isCalendarDate(text) || WindowDefault(rawValue: text) != nil else {
-                throw QueryError("\(about) must be a date YYYY-MM-DD, got \(text)")
-            }
+            guard isCalendarDate(text) || WindowDefault(rawValue: text) != nil else { throw invalid }
             return .text(text)
         }
     }
 
     /// `YYYY-MM-DD` naming a day that exists (leap years included).
     static func isCalendarDate(_ text: String) -> Bool {
-        let b = Array(text.utf8)
-        guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return false }
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for i in range {
-                guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
-                value = value * 10 + Int(b[i] - 0x30)
-            }
-            return value
-        }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), (1...12).contains(month), day >= 1 else {
-            return false
-        }
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-        return day <= days
+        LocalDay.number(text) != nil
     }
 }
 

@@ -1,4 +1,5 @@
 import Glibc
+import POSStore
 
 /// The nightly job's report folders, `ROOT/YYYY-MM-DD/`, each replaced whole and at once.
 ///
@@ -91,18 +92,9 @@ public struct DatedReportFolders: Sendable {
         return civil(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))
     }
 
-    /// Days since 1970-01-01 of a `YYYY-MM-DD` name, nil when it is not a date.
+    /// Days since 1970-01-01 of a `YYYY-MM-DD` name, nil when it is not a date (`LocalDay.number`).
     public static func dayNumber(_ text: String) -> Int? {
-        guard CannedQuery.isCalendarDate(text) else { return nil }
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        // Howard Hinnant's days_from_civil.
-        let (y0, m, d) = (parts[0], parts[1], parts[2])
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
+        LocalDay.number(text).map(Int.init)
     }
 
     static func civil(year: Int, month: Int, day: Int) -> String {
@@ -116,7 +108,7 @@ public struct DatedReportFolders: Sendable {
         guard body.count > 15 else { return nil }
         let date = String(body.prefix(10))
         let rest = body.dropFirst(10)
-        guard CannedQuery.isCalendarDate(date) else { return nil }
+        guard LocalDay.number(date) != nil else { return nil }
         for kind in ["tmp", "old"] where rest.hasPrefix(".\(kind)-") { return (date, kind) }
         return nil
     }

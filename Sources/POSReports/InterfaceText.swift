@@ -325,7 +325,7 @@ public enum InterfaceText: String, CaseIterable, Sendable {
         case .phaseLoadWindow: Bilingual("load window", "读取窗口数据")
         case .phaseExplain: Bilingual("explain", "解释分析")
         case .phaseNetwork: Bilingual("network", "网络分析")
-        case .phaseFirmware: Bilingual("firmware", "固件变更分析")
+        case .phaseFirmware: Bilingual("firmware changes", "固件变更分析")
         case .phaseCodeGaps: Bilingual("code gaps", "码表缺码检验")
         case .phaseWrite: Bilingual("write", "写入结果")
         case .phaseRead: Bilingual("read", "读取")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON document built in code, with object keys kept in the order written (manifests read
 /// better that way), rendered as indented text.
 public indirect enum JSONValue: Sendable, Hashable {
@@ -6,6 +8,9 @@ public indirect enum JSONValue: Sendable, Hashable {
     case integer(Int64)
     /// A finite number; a non-finite one renders as `null`.
     case number(Double)
+    /// A finite number written with exactly `places` decimals (`0.120`), as log lines give
+    /// seconds; a non-finite one renders as `null`.
+    case fixed(Double, places: Int)
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
@@ -35,6 +40,7 @@ public indirect enum JSONValue: Sendable, Hashable {
         case .bool(let value): text = value ? "true" : "false"
         case .integer(let value): text = String(value)
         case .number(let value): text = value.isFinite ? String(value) : "null"
+        case .fixed(let value, let places): text = value.isFinite ? String(format: "%.\(max(places, 0))f", value) : "null"
         case .string(let value): text = TableRenderer.jsonString(value)
         case .array(let items):
             text = items.isEmpty ? "[]" : "[\n" + items.map { pad + $0.rendered(indent: indent + 1) }.joined(separator: ",\n") + "\n" + closing + "]"

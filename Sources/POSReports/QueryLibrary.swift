@@ -1,3 +1,5 @@
+import POSQueries
+
 /// The canned queries in force: the `.sql` files of a folder, or the copies built into the binary.
 public struct QueryLibrary: Sendable {
     /// The queries, sorted by name.
@@ -20,17 +22,17 @@ public struct QueryLibrary: Sendable {
             do {
                 queries.append(try CannedQuery(name: String(entry.dropLast(4)), text: text))
             } catch let error as QueryError {
-                throw QueryError("\(path): \(error.message)")
+                throw QueryError.inFile(path: path, reason: error)
             }
         }
         return QueryLibrary(queries: queries, origin: folder)
     }
 
-    /// The queries built into the binary: copies of the repository's `Queries/` folder, kept
-    /// equal to it by a test (regenerate with `scripts/embed-queries.sh`).
+    /// The queries built into the binary: the repository's `Queries/*.sql`, embedded at build
+    /// time by the `EmbedQueries` plugin (`BuiltInQueries`).
     public static var builtIn: QueryLibrary {
-        // The copies are checked by the tests, so a bad header here is a build defect.
-        let queries = EmbeddedQueries.files.map { try! CannedQuery(name: $0.name, text: $0.text) }
+        // The tests load every file of Queries/, so a bad header here is a build defect.
+        let queries = BuiltInQueries.files.map { try! CannedQuery(name: $0.name, text: $0.text) }
         return QueryLibrary(queries: queries, origin: "built-in")
     }
 
@@ -38,14 +40,14 @@ public struct QueryLibrary: Sendable {
     /// name (`--queries`, `POSRCA_QUERIES`): then a missing folder is an error, not a fallback.
     public static func resolve(folder: String, explicit: Bool) throws -> QueryLibrary {
         if FileOutput.isDirectory(folder) { return try load(folder: folder) }
-        if explicit { throw QueryError("the queries folder \(folder) does not exist") }
+        if explicit { throw QueryError.missingFolder(folder) }
         return builtIn
     }
 
     /// The query called `name`. Throws a `QueryError` listing the names when there is none.
     public func query(named name: String) throws -> CannedQuery {
         guard let query = queries.first(where: { $0.name == name }) else {
-            throw QueryError("no query \(name) in \(origin); `posrca query list` shows: " + queries.map(\.name).joined(separator: ", "))
+            throw QueryError.noSuchQuery(name: name, origin: origin, available: queries.map(\.name))
         }
         return query
     }

@@ -1,6 +1,7 @@
 import Glibc
 public import POSAnalysis
 import POSFormats
+import POSInput
 public import POSStore
 
 /// What the caller of `ReportWriter` adds to the manifest: who wrote it, with what options, and

@@ -1,5 +1,6 @@
 import POSAnalysis
 import POSFormats
+import POSStore
 
 /// `summary.html`: one self-contained page for the person on call. Totals, the top findings with
 /// their evidence sentences and recommendations, and four charts as inline SVG. No script, no
@@ -76,7 +77,7 @@ struct SummaryPage {
             "<div class=\"card\(alarm ? " alarm" : "")\"><div class=\"label\">\(e(label))</div><div class=\"value\">\(e(value))</div><div class=\"note\">\(e(note))</div></div>"
         }
         let rate = overview.unknownRate
-        let problemFiles = overview.files - (overview.filesByStatus["ok"] ?? 0) - (overview.filesByStatus["skipped_duplicate"] ?? 0)
+        let problemFiles = overview.files - (overview.filesByStatus[FileStatus.ok.rawValue] ?? 0) - (overview.filesByStatus[FileStatus.skippedDuplicate.rawValue] ?? 0)
         var html = "<section class=\"cards\">"
         html += card(t(.cardTransactions), grouped(overview.transactions), t(.cardTerminals, grouped(overview.terminals)))
         html += card(t(.cardUnknownCodes), grouped(overview.unknown), rate.map { t(.cardShareOfAnalysed, SVGChart.percent($0)) } ?? t(.cardNotAnalysedYet), alarm: overview.unknown > 0)
@@ -220,7 +221,10 @@ struct SummaryPage {
         guard let path = inputs.columns.firstIndex(of: "path"), let status = inputs.columns.firstIndex(of: "status"),
               let rejects = inputs.columns.firstIndex(of: "rejects") else { return html + "</section>\n" }
         let error = inputs.columns.firstIndex(of: "error")
-        let attention = inputs.rows.filter { ($0[status] != "ok" && $0[status] != "skipped_duplicate") || ($0[rejects].flatMap { Int($0) } ?? 0) > 0 }
+        let attention = inputs.rows.filter { row in
+            let fileStatus = row[status].flatMap(FileStatus.init(rawValue:))
+            return (fileStatus != .ok && fileStatus != .skippedDuplicate) || (row[rejects].flatMap { Int($0) } ?? 0) > 0
+        }
         if !attention.isEmpty {
             html += "<table><thead><tr><th>\(e(t(.columnFile)))</th><th>\(e(t(.columnStatus)))</th><th class=\"num\">\(e(t(.columnRejects)))</th><th>\(e(t(.columnError)))</th></tr></thead><tbody>\n"
             for row in attention.prefix(20) {

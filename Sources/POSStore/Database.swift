@@ -1,26 +1,31 @@
 import CSQLite
 
-/// An SQLite failure, with the code, SQLite's message and the statement that failed.
+/// An SQLite failure, with the result code, SQLite's message and the statement that failed.
+///
+/// Match it by code, as GRDB's: `catch let error as DatabaseError where error.resultCode == .busy`,
+/// or `catch ResultCode.constraintUnique`.
 public struct DatabaseError: Error, CustomStringConvertible, Sendable {
-    /// The primary result code (`SQLITE_FULL` is 13, `SQLITE_BUSY` 5, …).
-    public var code: Int32
+    /// The code SQLite gave: extended where it gives one (`.busyTimeout`, `.constraintUnique`, …;
+    /// every connection turns extended codes on), else primary.
+    public var extendedResultCode: ResultCode
     public var message: String
     public var sql: String?
 
-    public init(code: Int32, message: String, sql: String? = nil) {
-        self.code = code
+    /// The primary result code (`.busy`, `.constraint`, `.full`, …): what to compare with `==`.
+    public var resultCode: ResultCode { extendedResultCode.primaryResultCode }
+
+    /// A failure with `resultCode`, primary or extended.
+    public init(resultCode: ResultCode, message: String, sql: String? = nil) {
+        self.extendedResultCode = resultCode
         self.message = message
         self.sql = sql
     }
 
     public var description: String {
-        var text = "SQLite error \(code): \(message)"
+        var text = "SQLite error \(extendedResultCode.rawValue): \(message)"
         if let sql { text += " - while executing `\(sql.count > 200 ? String(sql.prefix(200)) + "…" : sql)`" }
         return text
     }
-
-    /// True when the disk or the database's size limit is full.
-    public var isFull: Bool { code & 0xFF == SQLITE_FULL }
 }
 
 /// How a connection is opened.
@@ -46,7 +51,7 @@ public final class Database {
         guard status == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             if let db { sqlite3_close_v2(db) }
-            throw DatabaseError(code: status, message: "\(message) (\(path))")
+            throw DatabaseError(resultCode: ResultCode(rawValue: status), message: "\(message) (\(path))")
         }
         handle = db
         self.path = path
@@ -66,7 +71,7 @@ public final class Database {
         if status != SQLITE_OK {
             let message = error.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
             sqlite3_free(error)
-            throw DatabaseError(code: status, message: message, sql: sql)
+            throw DatabaseError(resultCode: ResultCode(rawValue: status), message: message, sql: sql)
         }
     }
 
@@ -101,7 +106,7 @@ public final class Database {
     }
 
     func error(_ status: Int32, sql: String?) -> DatabaseError {
-        DatabaseError(code: status, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+        DatabaseError(resultCode: ResultCode(rawValue: status), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
     }
 
     /// The SQLite library's version, e.g. `3.40.1`.

@@ -1,3 +1,5 @@
+import POSFormats
+
 /// Local calendar days as the store and the analysis count them.
 public enum LocalDay {
     public static let milliseconds: Int64 = 86_400_000
@@ -9,54 +11,30 @@ public enum LocalDay {
         return local >= 0 ? local / milliseconds : (local - milliseconds + 1) / milliseconds
     }
 
-    /// `YYYY-MM-DD` of a day number (proleptic Gregorian, Howard Hinnant's civil_from_days).
+    /// `YYYY-MM-DD` of a day number (proleptic Gregorian, `Timestamps.civilFromDays`).
     public static func text(_ day: Int64) -> String {
-        let (y, m, d) = civil(day)
-        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let (y, m, d) = Timestamps.civilFromDays(Int(day))
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
         let year = String(y)
         return String(repeating: "0", count: max(0, 4 - year.count)) + year + "-" + two(m) + "-" + two(d)
     }
 
-    /// The day number of a `YYYY-MM-DD` date, nil when it is not one.
+    /// The day number of a `YYYY-MM-DD` date that exists (leap years included), nil when the text
+    /// is not one.
     public static func number(_ text: String) -> Int64? {
         let b = Array(text.utf8)
         guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
-        func digits(_ range: Range<Int>) -> Int64? {
-            var value: Int64 = 0
+        func digits(_ range: Range<Int>) -> Int? {
+            var value = 0
             for i in range {
                 guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
-                value = value * 10 + Int64(b[i] - 0x30)
+                value = value * 10 + Int(b[i] - 0x30)
             }
             return value
         }
-        guard let y = digits(0..<4), let m = digits(5..<7), let d = digits(8..<10), (1...12).contains(m), d >= 1 else { return nil }
-        let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
-        let length: Int64 = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][Int(m) - 1]
-        guard d <= length else { return nil }
-        return days(year: y, month: m, day: d)
-    }
-
-    /// Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil).
-    public static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    /// (year, month, day) of a day number.
-    public static func civil(_ days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        guard let y = digits(0..<4), let m = digits(5..<7), let d = digits(8..<10), (1...12).contains(m),
+              d >= 1, d <= Timestamps.daysInMonth(year: y, month: m) else { return nil }
+        return Int64(Timestamps.daysFromCivil(year: y, month: m, day: d))
     }
 }
 

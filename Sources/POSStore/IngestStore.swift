@@ -9,7 +9,7 @@ public struct LedgerEntry: Sendable, Hashable {
     public var sha256: String
     public var bytes: Int64
     public var modificationTimeNanoseconds: Int64
-    public var status: String
+    public var status: FileStatus
     /// SHA-256 of the raw bytes on disk.
     public var rawSHA256: String = ""
     public var duplicateOf: Int64?
@@ -41,7 +41,7 @@ public struct FileRecord: Sendable {
     public var decodedBytes: Int64
     public var modificationTimeNanoseconds: Int64
     public var lines: Int
-    public var status: String
+    public var status: FileStatus
     public var error: String?
     public var seconds: Double
     /// Counters by name (`reject:<reason>`, `ignored_event:<ev>`, `masked_pans`, …).
@@ -49,7 +49,7 @@ public struct FileRecord: Sendable {
 
     public init(
         path: String, sha256: String, kind: InputKind, compression: String, bytes: Int64, decodedBytes: Int64,
-        modificationTimeNanoseconds: Int64, lines: Int, status: String, error: String?, seconds: Double, counts: [String: Int],
+        modificationTimeNanoseconds: Int64, lines: Int, status: FileStatus, error: String?, seconds: Double, counts: [String: Int],
         rawSHA256: String? = nil, headSHA256: String? = nil, resume: (bytes: Int64, line: Int)? = nil, continues: IngestedContent? = nil,
         beginsWith: [Int64] = []
     ) {
@@ -225,7 +225,7 @@ public final class IngestStore {
         while try statement.step() {
             result.append(LedgerEntry(
                 id: statement.int64(0), path: statement.text(1) ?? "", sha256: statement.text(2) ?? "",
-                bytes: statement.int64(3), modificationTimeNanoseconds: statement.int64(4), status: statement.text(5) ?? "",
+                bytes: statement.int64(3), modificationTimeNanoseconds: statement.int64(4), status: FileStatus(rawValue: statement.text(5) ?? "") ?? .failed,
                 rawSHA256: statement.text(6) ?? "", duplicateOf: statement.optionalInt64(7), continues: statement.optionalInt64(8)
             ))
         }
@@ -262,7 +262,7 @@ public final class IngestStore {
             return .duplicate(existingPath: existing.path)
         }
         var duplicate = file
-        duplicate.status = "skipped_duplicate"
+        duplicate.status = .skippedDuplicate
         duplicate.error = prefix ? "a prefix of \(existing.path), already ingested" : "same content as \(existing.path)"
         duplicate.lines = 0
         duplicate.counts = [:]
@@ -332,7 +332,7 @@ public final class IngestStore {
                 rollbackFile()
                 if existing.path != file.path {
                     var duplicate = file
-                    duplicate.status = "skipped_duplicate"
+                    duplicate.status = .skippedDuplicate
                     duplicate.error = "same content as \(existing.path)"
                     duplicate.lines = 0
                     duplicate.counts = [:]
@@ -357,7 +357,7 @@ public final class IngestStore {
             var replaced = false
             for entry in earlier where !kept.contains(entry.id) {
                 try deleteRows(ofFile: entry.id)
-                if entry.status == "ok" || entry.status == "truncated" { replaced = true }
+                if entry.status.holdsRows { replaced = true }
             }
             var recorded = file
             if beforeCutoff > 0 { recorded.counts["before_retention_cutoff"] = beforeCutoff }
@@ -410,7 +410,7 @@ public final class IngestStore {
         var changed = true
         while changed {
             changed = false
-            for entry in earlier where !living.contains(entry.id) && (entry.status == "ok" || entry.status == "truncated") {
+            for entry in earlier where !living.contains(entry.id) && entry.status.holdsRows {
                 links.bind(entry.id, at: 1)
                 links.bind(fileID, at: 2)
                 var lives = false
@@ -691,7 +691,7 @@ public final class IngestStore {
         update.bind(Int64(file.lines), at: 7)
         update.bind(Int64(rows), at: 8)
         update.bind(Int64(rejects), at: 9)
-        update.bind(file.status, at: 10)
+        update.bind(file.status.rawValue, at: 10)
         update.bind(file.error, at: 11)
         update.bind(duplicateOf, at: 12)
         update.bind(file.seconds, at: 13)
@@ -734,7 +734,7 @@ public final class IngestStore {
             selectDictionary.bind(value, at: 1)
             defer { selectDictionary.reset() }
             guard try selectDictionary.step() else {
-                throw DatabaseError(code: 1 /* SQLITE_ERROR */, message: "dictionary value vanished between insert and lookup", sql: selectDictionary.sql)
+                throw DatabaseError(resultCode: .error, message: "dictionary value vanished between insert and lookup", sql: selectDictionary.sql)
             }
             id = selectDictionary.int64(0)
         }

@@ -8,7 +8,7 @@ extension Database {
     /// `PRAGMA query_only = 0`): an authorizer allows only reads, functions and the read-only
     /// pragmas while the statement compiles; the compiled statement must report read-only; and the
     /// text must hold one statement, since SQLite would silently ignore a second one after `;`.
-    /// Throws a `DatabaseError` (code `SQLITE_AUTH` for a refused statement) naming the SQL.
+    /// Throws a `DatabaseError` (result code `.auth` for a refused statement) naming the SQL.
     /// Open the connection with `.readOnly` as well: this guards the statement, that guards the file.
     public func prepareReadOnlyQuery(_ sql: String) throws -> Statement {
         sqlite3_set_authorizer(handle, readOnlyAuthorizer, nil)
@@ -21,7 +21,7 @@ extension Database {
             defer { sqlite3_finalize(first) }
             guard status == SQLITE_OK else { throw refusalOrError(status, sql: sql) }
             guard first != nil else {
-                throw DatabaseError(code: SQLITE_MISUSE, message: "the query is empty", sql: sql)
+                throw DatabaseError(resultCode: .misuse, message: "the query is empty", sql: sql)
             }
             // A tail that compiles to nothing is only blanks and comments.
             if let tail, tail.pointee != 0 {
@@ -29,7 +29,7 @@ extension Database {
                 let tailStatus = sqlite3_prepare_v2(handle, tail, -1, &second, nil)
                 defer { sqlite3_finalize(second) }
                 if tailStatus != SQLITE_OK || second != nil {
-                    throw DatabaseError(code: SQLITE_MISUSE, message: "only one statement is allowed; remove everything after the first `;`", sql: sql)
+                    throw DatabaseError(resultCode: .misuse, message: "only one statement is allowed; remove everything after the first `;`", sql: sql)
                 }
             }
             let length = tail.map { UnsafeRawPointer($0) - UnsafeRawPointer(text) } ?? sql.utf8.count
@@ -39,7 +39,7 @@ extension Database {
         do {
             statement = try prepare(single)
         } catch let error as DatabaseError {
-            throw error.code & 0xFF == SQLITE_AUTH ? refused(sql) : error
+            throw error.resultCode == .auth ? refused(sql) : error
         }
         guard statement.isReadOnly else { throw refused(sql) }
         return statement
@@ -48,13 +48,13 @@ extension Database {
     private func refusalOrError(_ status: Int32, sql: String) -> DatabaseError {
         // `CREATE TABLE` denied by the authorizer comes back as SQLITE_SCHEMA with SQLite's
         // "not authorized" text rather than SQLITE_AUTH: a refusal all the same.
-        let denied = status & 0xFF == SQLITE_AUTH || String(cString: sqlite3_errmsg(handle)) == "not authorized"
+        let denied = ResultCode(rawValue: status).primaryResultCode == .auth || String(cString: sqlite3_errmsg(handle)) == "not authorized"
         return denied ? refused(sql) : error(status, sql: sql)
     }
 
     private func refused(_ sql: String) -> DatabaseError {
         DatabaseError(
-            code: SQLITE_AUTH,
+            resultCode: .auth,
             message: "refused: only a read-only query can run here (SELECT, WITH, VALUES, EXPLAIN or a read-only PRAGMA); "
                 + "nothing that writes, attaches a database, opens a transaction or changes a setting",
             sql: sql

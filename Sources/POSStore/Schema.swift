@@ -1,4 +1,3 @@
-import CSQLite
 import Glibc
 
 /// Creates and upgrades the database schema (`schema.sql`, embedded in the binary).
@@ -23,7 +22,7 @@ public enum Schema {
             """)
         let current = try database.scalarInt("PRAGMA user_version") ?? 0
         if current > version {
-            throw DatabaseError(code: SQLITE_ERROR, message: "the database was written by a newer posrca (schema \(current), this build knows \(version))")
+            throw DatabaseError(resultCode: .error, message: "the database was written by a newer posrca (schema \(current), this build knows \(version))")
         }
         // The schema text's hash: a build whose views or indexes differ (same version, new views)
         // installs them again; tables are created only when missing, so no row is touched.
@@ -161,7 +160,7 @@ public enum Schema {
                 if try database.scalarText("PRAGMA journal_mode")?.lowercased() == "wal" { return }
                 _ = try database.scalarText("PRAGMA journal_mode = WAL")
                 return
-            } catch let error as DatabaseError where error.code & 0xFF == SQLITE_BUSY && waited < patienceMicroseconds {
+            } catch let error as DatabaseError where error.resultCode == .busy && waited < patienceMicroseconds {
                 usleep(useconds_t(pause))
                 waited += pause
                 pause = min(pause * 2, 100_000)

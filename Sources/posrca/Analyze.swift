@@ -1,89 +1,27 @@
-public import ArgumentParser
-import Foundation
+import ArgumentParser
 import POSAnalysis
-import POSReports
-import POSStore
-import POSFormats
-
-extension ExplainTarget: ExpressibleByArgument {}
+import POSJobs
 
 extension POSRCA {
-    /// `posrca analyze`: match, classify, explain, store findings, print the top ones.
-    struct Analyze: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Match both sides, classify every transaction and explain where the unknown codes come from.",
-            discussion: """
-                Runs every pass of the analysis (matching with clock correction, outcome and cause, rates per \
-                attribute value, explain with confounder audit, network windows with a permutation test, \
-                firmware difference-in-differences, code tables), stores the findings and prints the top ones. \
-                Re-running is cheap and gives the same answer; acquirer logs that arrive later are matched then.
-                """
-        )
-
+    /// `posrca analyze`: match, classify, explain, store findings, print the top ones (docs/cli.md §2.2).
+    struct Analyze: JobCommand {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var lock: LockOptions
         @OptionGroup var language: LanguageOptions
         @OptionGroup(title: "Thresholds") var thresholds: ThresholdOptions
+        @Option(help: .init(Settings.outcome)) var outcome: ExplainTarget?
+        @Option(help: .init(Settings.matchWindow)) var matchWindow: Int?
+        @Option(help: .init(Settings.top)) var top: Int?
+        @Option(help: .init(Settings.days)) var days: Int?
+        @Option(help: .init(Settings.since)) var since: String?
+        @Option(help: .init(Settings.until)) var until: String?
+        @Flag(help: .init(Settings.all)) var all = false
 
-        @Option(name: .long, help: "What to explain: unknown (default), timeout or failed (not approved). (env POSRCA_OUTCOME)")
-        var outcome: ExplainTarget?
-
-        @Option(name: .long, help: "Matching window in seconds around the terminal's time, after clock correction. (env POSRCA_MATCH_WINDOW)")
-        var matchWindow: Int?
-
-        @Option(name: .long, help: "How many findings to print. (env POSRCA_TOP)")
-        var top: Int?
-
-        @Option(name: .long, help: "Analyse the last N local days, ending at the latest day with data. (env POSRCA_DAYS; default 28)")
-        var days: Int?
-
-        @Option(name: .long, help: "Analyse from this local day (YYYY-MM-DD) instead of the last --days. (env POSRCA_SINCE)")
-        var since: String?
-
-        @Option(name: .long, help: "Analyse up to this local day (YYYY-MM-DD). (env POSRCA_UNTIL)")
-        var until: String?
-
-        @Flag(name: .long, help: "Analyse every day the database holds. (env POSRCA_ALL=1)")
-        var all = false
-
-        func validate() throws {
-            if let matchWindow, matchWindow <= 0 { throw ValidationError("--match-window must be positive.") }
-            if let days, days < 1 { throw ValidationError("--days must be at least 1.") }
-            for (name, value) in [("--since", since), ("--until", until)] {
-                if let value, LocalDay.number(value) == nil { throw ValidationError("\(name) \(value) is not a date YYYY-MM-DD.") }
-            }
-            if all && (days != nil || since != nil || until != nil) { throw ValidationError("--all takes no --days, --since or --until.") }
-            if days != nil && (since != nil || until != nil) { throw ValidationError("Give --days or --since/--until, not both.") }
-        }
-
-        func run() throws {
-            try requireDatabase(database.path)
-            let runLock = try holdRunLock(database: database.path, shared: false, wait: lock.waits)
-            defer { runLock.release() }
-            let store = try failing { try database.openStore() }
-            let options = try analysisOptions()
-            let progress = ProgressLine(enabled: standardErrorIsTerminal)
-            let result = try failing { try Analysis.run(database: store.database, options: options, progress: progress.show) }
-            progress.clear()
-            let top = top ?? environment("TOP").flatMap(Int.init) ?? 10
-            print(AnalysisSummary.text(result, target: options.target, top: top, language: language.language))
-        }
-
-        func analysisOptions() throws -> AnalysisOptions {
-            var options = AnalysisOptions()
-            try thresholds.apply(to: &options)
-            if let target = outcome ?? environment("OUTCOME").flatMap(ExplainTarget.init(rawValue:)) { options.target = target }
-            if let window = matchWindow ?? environment("MATCH_WINDOW").flatMap(Int.init) { options.match.windowMilliseconds = Int64(window) * 1000 }
-            let since = (self.since ?? environment("SINCE")).flatMap(LocalDay.number)
-            let until = (self.until ?? environment("UNTIL")).flatMap(LocalDay.number)
-            if all || environment("ALL").map({ $0 != "0" }) == true {
-                options.window = .all
-            } else if since != nil || until != nil {
-                options.window = .range(since: since, until: until)
-            } else if let days = days ?? environment("DAYS").flatMap(Int.init) {
-                options.window = .lastDays(days)
-            }
-            return options
+        func job() throws -> AnalyzeJob {
+            let selection = AnalysisSelection(
+                outcome: outcome, matchWindow: matchWindow, top: top, days: days, since: since, until: until, all: all, thresholds: thresholds.given)
+            let summary = try selection.summary(language: language.language())
+            return AnalyzeJob(database: database.path, options: try selection.options(), summary: summary, wait: try lock.waits())
         }
     }
 }

@@ -1,124 +1,118 @@
 public import ArgumentParser
-import Foundation
-import POSAnalysis
-import POSFormats
-import POSReports
-import POSStore
+public import POSAnalysis
+public import POSFormats
+public import POSJobs
+public import POSReports
 
-/// Reads `POSRCA_<NAME>` for an option the command line left out.
-func environment(_ name: String) -> String? {
-    let value = ProcessInfo.processInfo.environment["POSRCA_" + name]
-    return value?.isEmpty == false ? value : nil
-}
+// The option groups the commands share. Each option's help, variable, parser, bounds and default
+// are one `Setting` of `POSJobs.Settings` (docs/cli.md §1): here they are only declared and
+// resolved into the settings of a job.
 
 /// The database option every command shares.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: "The SQLite database file. Created when missing. (env POSRCA_DB; default posrca.sqlite)")
-    var db: String?
+    @Option(help: .init(Settings.db)) var db: String?
+    @Flag(help: .init(Settings.groupReadable)) var groupReadable = false
 
-    @Flag(name: .long, help: "Let the owner's group read what posrca creates (0640 files, 0750 folders) instead of the owner alone. (env POSRCA_GROUP_READABLE=1)")
-    var groupReadable = false
-
-    var path: String { db ?? environment("DB") ?? "posrca.sqlite" }
-
-    /// Opens the database for writing, with its schema.
-    func openStore() throws -> IngestStore {
-        try IngestStore(database: Database(path: path))
-    }
+    var path: String { Settings.db.value(db) ?? Defaults.database }
 }
 
 /// How a command reports as it works.
 struct OutputOptions: ParsableArguments {
-    @Flag(name: .long, help: "Print no progress bar. (env POSRCA_QUIET=1)")
-    var quiet = false
+    @Flag(help: .init(Settings.quiet)) var quiet = false
+    @Option(help: .init(Settings.logFormat)) var logFormat: LogFormat?
 
-    @Option(name: .long, help: "Format of the run's log lines: text or json. (env POSRCA_LOG_FORMAT)")
-    var logFormat: LogFormat?
+    func validate() throws { try check(settings) }
 
-    var isQuiet: Bool { quiet || environment("QUIET").map { $0 != "0" } == true }
-    var resolvedLogFormat: LogFormat { logFormat ?? environment("LOG_FORMAT").flatMap(LogFormat.init(rawValue:)) ?? .text }
+    func settings() throws -> OutputSettings {
+        var settings = OutputSettings()
+        settings.quiet = try Settings.quiet.isOn(quiet)
+        settings.logFormat = try Settings.logFormat.resolve(logFormat) ?? settings.logFormat
+        return settings
+    }
 }
 
 /// The language of what people read: the printed summary, `summary.html`, finding sentences and
 /// code meanings. Log lines, CSV column names and the values of the views stay as they are.
 struct LanguageOptions: ParsableArguments {
-    @Option(name: .long, help: "Language of the printed summary and summary.html: en (default) or zh-CN. CSV files and the views are the same in every language. (env POSRCA_LANG)")
-    var lang: String?
+    @Option(help: .init(Settings.lang)) var lang: String?
 
-    func validate() throws {
-        if let lang, Language(name: lang) == nil {
-            throw ValidationError("--lang \(lang) is not a language posrca writes; use en or zh-CN.")
-        }
-        if lang == nil, let text = environment("LANG"), Language(name: text) == nil {
-            throw ValidationError("POSRCA_LANG \(text) is not a language posrca writes; use en or zh-CN.")
-        }
+    func validate() throws { try check(language) }
+
+    func language() throws -> Language { try Settings.lang.resolve(text: lang) ?? .english }
+}
+
+/// How files are read: `ingest` takes these as flags; `nightly` the time zones as flags and the
+/// rest from the environment alone.
+struct IngestOptions: ParsableArguments {
+    @Option(help: .init(Settings.terminalTz)) var terminalTz: String?
+    @Option(help: .init(Settings.acquirerTz)) var acquirerTz: String?
+    @Option(help: .init(Settings.kind)) var kind: InputKind?
+    @Option(help: .init(Settings.maxLineBytes)) var maxLineBytes: Int?
+    @Option(help: .init(Settings.maxInflateRatio)) var maxInflateRatio: Double?
+    @Flag(help: .init(Settings.verifyUnchanged)) var verifyUnchanged = false
+
+    func validate() throws { try check(settings) }
+
+    func settings() throws -> IngestSettings {
+        var settings = IngestSettings()
+        settings.terminalZone = try Settings.terminalTz.resolve(text: terminalTz)
+        settings.acquirerZone = try Settings.acquirerTz.resolve(text: acquirerTz)
+        settings.kind = try Settings.kind.resolve(kind)
+        settings.maxLineBytes = try Settings.maxLineBytes.resolve(maxLineBytes) ?? settings.maxLineBytes
+        settings.maxInflateRatio = try Settings.maxInflateRatio.resolve(maxInflateRatio) ?? settings.maxInflateRatio
+        settings.verifyUnchanged = try Settings.verifyUnchanged.isOn(verifyUnchanged)
+        return settings
     }
-
-    /// `--lang`, else `POSRCA_LANG`, else English (`validate()` has refused any other value).
-    var language: Language {
-        (lang ?? environment("LANG")).flatMap(Language.init(name:)) ?? .english
-    }
 }
-
-enum LogFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
-}
-
-/// Time-zone options for log times written without an offset.
-struct TimeZoneOptions: ParsableArguments {
-    @Option(name: .long, help: "UTC offset of terminal times written without one, e.g. +08:00. (env POSRCA_TERMINAL_TZ)")
-    var terminalTz: String?
-
-    @Option(name: .long, help: "UTC offset of acquirer times without one or with an ambiguous zone such as CST. (env POSRCA_ACQUIRER_TZ)")
-    var acquirerTz: String?
-
-    func validate() throws {
-        for (name, value) in [("--terminal-tz", terminalTz), ("--acquirer-tz", acquirerTz)] {
-            if let value, Timestamps.parseOffset(value) == nil {
-                throw ValidationError("\(name) \(value) is not a UTC offset such as +08:00 or -0300.")
-            }
-        }
-    }
-
-    var terminalOffsetMinutes: Int { offset(terminalTz ?? environment("TERMINAL_TZ")) }
-    var acquirerOffsetMinutes: Int { offset(acquirerTz ?? environment("ACQUIRER_TZ")) }
-
-    private func offset(_ text: String?) -> Int { text.flatMap(Timestamps.parseOffset) ?? 480 }
-}
-
-extension InputKind: ExpressibleByArgument {}
-
-/// Writes to standard error.
-func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
-}
-
-/// True when standard error is a terminal (progress bars only then).
-var standardErrorIsTerminal: Bool { isatty(2) == 1 }
 
 /// Waiting for another run that writes the same database.
 struct LockOptions: ParsableArguments {
-    @Flag(name: .long, help: "Exit 75 at once when another posrca run is writing the database, instead of waiting for it. (env POSRCA_NO_WAIT=1)")
-    var noWait = false
+    @Flag(help: .init(Settings.noWait)) var noWait = false
 
-    var waits: Bool { !(noWait || environment("NO_WAIT").map { $0 != "0" } == true) }
+    func validate() throws { try check(waits) }
+
+    func waits() throws -> Bool { try !Settings.noWait.isOn(noWait) }
 }
 
-/// Takes the database's run lock (`DB.lock`): exclusively to write, shared to read a settled
-/// database. While another run holds it, waits with a line on standard error every 10 s, or
-/// exits 75 when `wait` is false.
-func holdRunLock(database path: String, shared: Bool, wait: Bool) throws -> RunLock {
-    let lockPath = path + ".lock"
-    let acquisition = try failing {
-        try RunLock.acquire(path: lockPath, shared: shared, wait: wait) { holder in
-            printError("posrca: waiting for the posrca run\(holder.map { " (PID \($0))" } ?? "") that is writing \(path) to finish…")
+/// Where the canned queries come from.
+struct QueriesOptions: ParsableArguments {
+    @Option(help: .init(Settings.queries)) var queries: String?
+
+    var source: QuerySource { QuerySource(folder: Settings.queries.value(queries)) }
+}
+
+/// How a result table is printed or saved: `--format`, `--output`, `--excel`.
+struct ResultOutputOptions: ParsableArguments {
+    @Option(help: .init(Settings.format)) var format: OutputFormat?
+    @Option(help: .init(Settings.output)) var output: String?
+    @Flag(help: .init(Settings.excel)) var excel = false
+
+    func validate() throws { try check(settings) }
+
+    func settings() throws -> ResultOutput {
+        ResultOutput(format: try Settings.format.resolve(format), file: Settings.output.value(output), excel: try Settings.excel.isOn(excel))
+    }
+}
+
+extension ArgumentHelp {
+    /// A setting's help: what it does, its variable and its default.
+    init<Value>(_ setting: Setting<Value>, _ summary: String? = nil, default defaultText: String? = nil) {
+        self.init(setting.help(summary, default: defaultText))
+    }
+}
+
+extension ParsableArguments {
+    /// Resolves settings in `validate()`, before anything runs: a bad flag or variable is a usage error (exit 64).
+    func check<T>(_ resolve: () throws -> T) throws {
+        do {
+            _ = try resolve()
+        } catch let error as JobUsageError {
+            throw ValidationError(error.message)
         }
     }
-    switch acquisition {
-    case .acquired(let lock):
-        return lock
-    case .held(let holder):
-        printError("posrca: another posrca run\(holder.map { " (PID \($0))" } ?? "") is writing \(path); try again later")
-        throw ExitCode(75)
-    }
 }
+
+extension LogFormat: ExpressibleByArgument {}
+extension InputKind: ExpressibleByArgument {}
+extension ExplainTarget: ExpressibleByArgument {}
+extension OutputFormat: ExpressibleByArgument {}

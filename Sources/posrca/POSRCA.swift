@@ -1,7 +1,12 @@
 import ArgumentParser
 import Glibc
+import POSJobs
 
 /// The `posrca` command: why card terminals show unknown return codes.
+///
+/// The commands only declare their options, resolve them (each one's `Setting`: flag, then
+/// `POSRCA_*`, then the default) into the plain settings of a `POSJobs` job, and run it; its
+/// `ExitStatus` is the process's (docs/cli.md §3).
 @main
 struct POSRCA: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,13 +29,43 @@ struct POSRCA: ParsableCommand {
     /// `POSRCA_GROUP_READABLE=1`. SQLite gives its WAL and shared-memory files the database's mode.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        let group = arguments.contains("--group-readable") || environment("GROUP_READABLE").map { $0 != "0" } == true
-        umask(group ? 0o027 : 0o077)
+        umask(0o077)
+        do {
+            if try Settings.groupReadable.isOn(arguments.contains("--group-readable")) { umask(0o027) }
+        } catch let error as JobUsageError {
+            exit(withError: ValidationError(error.message))
+        } catch {
+            exit(withError: error)
+        }
         Self.main(arguments)
     }
 }
 
-/// The tool's version, written into manifests.
-enum POSRCAVersion {
-    static let current = "0.1.0"
+/// A command that runs one job: its help is the job's, its options are checked by building the
+/// job before anything runs, and the job's status ends the process.
+protocol JobCommand: ParsableCommand {
+    associatedtype Work: Job
+    /// The job, from the options: a bad flag or variable throws `JobUsageError`.
+    func job() throws -> Work
+}
+
+extension JobCommand {
+    static var configuration: CommandConfiguration { CommandConfiguration(abstract: Work.abstract, discussion: Work.discussion) }
+
+    func validate() throws { try check(job) }
+
+    /// Runs the job. What went wrong is on standard error already; a usage error found while
+    /// running is reported as a bad option is (exit 64).
+    func run() throws {
+        let job = try job()
+        let status: ExitStatus
+        do {
+            status = try job.run()
+        } catch let stop as JobExit {
+            status = stop.status
+        } catch let usage as JobUsageError {
+            throw ValidationError(usage.message)
+        }
+        if status != .success { throw ExitCode(status.rawValue) }
+    }
 }

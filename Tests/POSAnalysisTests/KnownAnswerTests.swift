@@ -58,8 +58,8 @@ struct KnownAnswerTests {
 /// data (patterns, values, codes, file names: anything with `=`, `_`, `/`, `.`, `:` or a digit,
 /// or in capitals) nor the names of tests and statistics kept in Latin letters.
 func leftoverEnglish(_ text: String) -> [String] {
-    // Test and statistic names, and the log field `err`, are kept as they are.
-    let kept: Set<String> = ["Fisher", "Wi-Fi", "DiD", "err"]
+    // Test and statistic names, the view `transactions` and its column `err` are kept as they are.
+    let kept: Set<String> = ["Fisher", "Wi-Fi", "DiD", "err", "transactions"]
     let tokens = text.split { c in
         !(c.isASCII && (c.isLetter || c.isNumber || "=_/.:-%<>+~,".contains(c)))
     }

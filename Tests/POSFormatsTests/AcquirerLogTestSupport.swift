@@ -24,7 +24,16 @@ struct Scan {
 /// Feeds `bytes` line by line as the line reader does: LF ends a line, a CR before it is dropped,
 /// a final LF adds no empty line.
 func scan(_ bytes: [UInt8], offset: Int = 480, maxElementBytes: Int = 4 << 20, maxDepth: Int = 64) -> Scan {
-    var scanner = AcquirerLogScanner(defaultOffsetMinutes: offset, maxElementBytes: maxElementBytes, maxDepth: maxDepth)
+    scan(bytes, with: AcquirerLogScanner(defaultOffsetMinutes: offset, maxElementBytes: maxElementBytes, maxDepth: maxDepth))
+}
+
+/// Feeds `text` to a scanner whose times without a zone take `defaultZone` (`--acquirer-tz`).
+func scan(_ text: String, defaultZone: JVMTimeZone) -> Scan {
+    scan(Array(text.utf8), with: AcquirerLogScanner(defaultZone: defaultZone))
+}
+
+func scan(_ bytes: [UInt8], with scanner: AcquirerLogScanner) -> Scan {
+    var scanner = scanner
     var result = Scan()
     var number = 0
     bytes.withUnsafeBytes { raw in

@@ -68,6 +68,27 @@ struct AcquirerLogZoneTests {
         #expect(result.statistics.jvmTimeZone == nil)
     }
 
+    @Test("--acquirer-tz naming a tz database zone: each time takes the offset in force then, and the warning names the zone")
+    func namedDefaultZone() throws {
+        let chicago = try #require(JVMTimeZone(option: "America/Chicago"))
+        // July (CDT, -05:00), December (CST, -06:00), and the hour repeated on 2025-11-02, where
+        // the offset in force before the change is taken. Instants computed with Python's zoneinfo.
+        let text = [
+            message(at: "2025-07-01T12:00", stan: "1"),
+            message(at: "2025-12-01T12:00", stan: "2"),
+            message(at: "2025-11-02T01:30", stan: "3"),
+        ].joined(separator: "\n")
+        let result = scan(text, defaultZone: chicago)
+        #expect(result.messages.map(\.time) == [
+            LoggedTime(utcMilliseconds: 1_751_389_200_000, offsetMinutes: -300),
+            LoggedTime(utcMilliseconds: 1_764_612_000_000, offsetMinutes: -360),
+            LoggedTime(utcMilliseconds: 1_762_065_000_000, offsetMinutes: -300),
+        ])
+        #expect(result.statistics.assumedZoneTimes == 3)
+        #expect(result.statistics.zoneWarning
+            == "3 times without a zone read in America/Chicago (--acquirer-tz): the log states no JVM time zone (SystemMonitor)")
+    }
+
     @Test("an offset or an unambiguous abbreviation needs no zone and no warning")
     func ownOffsets() {
         let text = message(at: "Thu Oct 08 17:14:12.659 EAT 2020", stan: "1") + "\n" + message(at: "2022-07-15T10:50Z", stan: "2")

@@ -39,6 +39,10 @@ struct JVMTimeZoneStatementTests {
                   source: "jPOS 3.x SysInfoTxtLogRenderer"),
         Statement(text: "<zone-info>Europe/Paris (Central European Standard Time) +01:00 [TransitionRule[…]]</zone-info>",
                   identifier: "Europe/Paris", offset: 60, source: "jPOS 3.x SysInfo rendered as XML"),
+        Statement(text: "    SysInfo[osName=Linux, args=-Duser.timezone=Asia/Jakarta, encoding=UTF-8, zoneInfo=Asia/Jakarta (Western Indonesia Time) +07:00 [], processName=1@h]",
+                  identifier: "Asia/Jakarta", offset: 420, source: "jPOS 3.0.0 SysInfo record (Java's record toString); the -D argument is not the statement"),
+        Statement(text: "    zone-info      : Europe/Berlin (Central European Standard Time) +01:00 [TransitionRule[Gap +01:00 to +02:00, SUNDAY on or after MARCH 25 at 01:00 UTC, standard offset +01:00]] Transition[Gap at 2026-03-29T02:00+01:00 to +02:00]",
+                  identifier: "Europe/Berlin", offset: 60, source: "jPOS 3.0.1 SysInfoTxtLogRenderer, a zone with DST and its next transition"),
         Statement(text: "     timezone: UTC (Coordinated Universal Time) Z", identifier: "UTC", offset: 0, source: "UTC JVM"),
         Statement(text: "     timezone: GMT+08:00 (GMT+08:00) +08:00", identifier: "GMT+08:00", offset: 480, source: "custom zone"),
     ])
@@ -111,5 +115,48 @@ struct JVMTimeZoneOffsetTests {
         #expect(!zone.isFixedOffset)
         #expect(zone.offsetMinutes(forLocalMilliseconds: local(2024, 1, 1, 0, 0)) == -180)
         #expect(JVMTimeZone(identifier: "Mars/Olympus_Mons", statedOffsetMinutes: nil) == nil)
+    }
+}
+
+@Suite("Zone options: --acquirer-tz and --terminal-tz")
+struct ZoneOptionTests {
+    @Test("offsets are fixed zones", arguments: [("+08:00", 480), ("-0300", -180), ("+8", 480), ("Z", 0), ("UTC", 0), ("GMT+05:30", 330), ("+05:45", 345)])
+    func offsets(text: String, minutes: Int) throws {
+        var zone = try #require(JVMTimeZone(option: text))
+        #expect(zone.isFixedOffset)
+        #expect(!zone.followsDaylightSaving)
+        #expect(zone.offsetMinutes(forLocalMilliseconds: local(2025, 7, 1, 12, 0)) == minutes)
+    }
+
+    @Test("tz database zones follow daylight saving time", arguments: [
+        ("America/Sao_Paulo", local(2014, 12, 18, 15, 12), -120),
+        ("America/Sao_Paulo", local(2025, 12, 18, 15, 12), -180),
+        ("Asia/Shanghai", local(2025, 7, 1, 12, 0), 480),
+        ("Africa/Nairobi", local(2025, 7, 1, 12, 0), 180),
+        ("America/Chicago", local(2025, 7, 1, 12, 0), -300),
+        ("America/Chicago", local(2025, 12, 1, 12, 0), -360),
+        ("Etc/GMT-8", local(2025, 7, 1, 12, 0), 480),
+    ])
+    func regions(text: String, localTime: Int64, minutes: Int) throws {
+        var zone = try #require(JVMTimeZone(option: text))
+        #expect(zone.identifier == text)
+        #expect(zone.followsDaylightSaving)
+        #expect(zone.displayName == text)
+        #expect(zone.offsetMinutes(forLocalMilliseconds: localTime) == minutes)
+    }
+
+    @Test("anything else is refused", arguments: [
+        "", "CST", "PRC", "EST5EDT", "+25:00", "8", "Asia/Nowhere", "asia", "Asia//Shanghai", "/etc/passwd",
+        "../../etc/passwd", "Asia/../Shanghai", "America/Sao Paulo", "Asia/Shanghai\n", "+08:00x",
+    ])
+    func refused(text: String) {
+        #expect(JVMTimeZone(option: text) == nil)
+    }
+
+    @Test("a fixed offset names itself as UTC±hh:mm")
+    func displayName() {
+        #expect(JVMTimeZone(offsetMinutes: -330).displayName == "UTC-05:30")
+        #expect(JVMTimeZone(offsetMinutes: 480).identifier == "+08:00")
+        #expect(JVMTimeZone(option: "GMT+8")?.displayName == "UTC+08:00")
     }
 }

@@ -106,6 +106,24 @@ struct TerminalLogTests {
         #expect(s.header.time == LoggedTime(utcMilliseconds: Timestamps.parseRFC3339("2026-11-20T11:00:00Z", defaultOffsetMinutes: 0)!.utcMilliseconds, offsetMinutes: -180))
     }
 
+    @Test("--terminal-tz naming a tz database zone: times without an offset take the offset in force then")
+    func namedZone() throws {
+        var parser = TerminalLogParser(defaultZone: try #require(JVMTimeZone(option: "America/Chicago")))
+        var times: [LoggedTime] = []
+        for line in ["ts=2025-07-01T12:00:00 tid=1 ev=signin", "ts=2025-12-01T12:00:00 tid=1 ev=signin", "ts=2025-12-01T12:00:00+08:00 tid=1 ev=signin"] {
+            var copy = line
+            let result = copy.withUTF8 { parser.parse(line: UnsafeRawBufferPointer($0), number: 1) }
+            guard case .record(.signIn(let s)) = result else { Issue.record("\(result)"); return }
+            times.append(s.header.time)
+        }
+        // Instants computed with Python's zoneinfo; a written offset still wins.
+        #expect(times == [
+            LoggedTime(utcMilliseconds: 1_751_389_200_000, offsetMinutes: -300),
+            LoggedTime(utcMilliseconds: 1_764_612_000_000, offsetMinutes: -360),
+            LoggedTime(utcMilliseconds: 1_764_561_600_000, offsetMinutes: 480),
+        ])
+    }
+
     @Test("lines that are rejected, with their reason", arguments: [
         ("ts=2026-11-20T08:00:00Z tid=1 ev=error msg=\"open", "not logfmt: unterminated quoted value"),
         ("ts=2026-11-20T08:00:00Z =x tid=1 ev=boot", "not logfmt: = with no key"),

@@ -126,6 +126,40 @@ struct CardPlace: Sendable, CustomTestStringConvertible {
             expected: [["reset by 411111******1111"], ["card 378282*****0005 at Socket.<init>(x)"], ["IOException: card 422222***2222"]],
             secrets: [TestCards.visa16, TestCards.amex15, TestCards.visa13, TestCards.discover16]),
         CardPlace(
+            name: "acquirer hex strings of ASCII digits: a field, a jPOS 3 Disconnect's text, a rejected element", fileName: "a.xml",
+            // Visa 16 in hex; a track-2 equivalent (visa16, `D`, 251210) in hex after a tag and
+            // length; Visa 13 in hex in an element that is not well formed.
+            content: """
+                <log realm="cup-channel/10.1.2.3:5000" at="2026-11-20T08:16:00.210" trace-id="0b6f3c1e5d2a4c7e9f1a2b3c4d5e6f70">
+                  <send>
+                    <isomsg direction="outgoing">
+                      <field id="0" value="0200"/>
+                      <field id="11" value="000001"/>
+                      <field id="49" value="34313131313131313131313131313131"/>
+                    </isomsg>
+                  </send>
+                </log>
+                <log realm="cup-channel/10.1.2.3:5000" at="2026-11-20T08:16:01.000">
+                  <receive>
+                    Disconnect[host=10.1.2.3, remotePort=5000, localPort=51514, exception=j.i.IOException (o.j.i.BaseChannel.receive:871), message=bad data 57103431313131313131313131313131313144323531323130]
+                  </receive>
+                </log>
+                <log realm="r" at="2026-11-20T08:16:02.000">
+                  <x>34323232323232323232323232</x>
+                  </oops>
+                </log>
+
+                """,
+            query: """
+                SELECT (SELECT cur.value FROM acquirer_msgs m JOIN dictionary cur ON cur.id = m.currency),
+                       (SELECT s.value || ' ' || n.reason FROM net_events n JOIN dictionary s ON s.id = n.state),
+                       (SELECT reason || ' ' || (instr(text, '3432323232322A2A2A32323232') > 0) FROM rejects)
+                """,
+            expected: [["3431313131312A2A2A2A2A2A31313131",
+                        "exception Disconnect[host=10.1.2.3, remotePort=5000, localPort=51514, exception=j.i.IOException (o.j.i.BaseChannel.receive:871), message=bad data 57102A2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A442A2A2A2A2A2A]",
+                        "malformed log element: mismatched </oops> 1"]],
+            secrets: ["34313131313131313131313131313131", "3431313131313131313131313131313144323531323130", "34323232323232323232323232"]),
+        CardPlace(
             name: "acquirer rejected element: card numbers masked, fields 35, 45 and 52 removed", fileName: "a.xml",
             content: """
                 <log realm="r" at="2026-11-20T08:16:00.210">
@@ -203,7 +237,7 @@ struct CardDataTests {
         let scratch = Scratch("card-" + place.name)
         try scratch.write(place.fileName, place.content)
         let report = try scratch.ingest()
-        #expect(report.files.allSatisfy { $0.status == "ok" }, "\(report.files.map { $0.detail ?? "" })")
+        #expect(report.files.allSatisfy { $0.status == .ok }, "\(report.files.map { $0.detail ?? "" })")
         #expect(report.files.reduce(0) { $0 + $1.maskedPANs } > 0)
         #expect(try scratch.query(place.query) == place.expected)
         var bytes = Data()

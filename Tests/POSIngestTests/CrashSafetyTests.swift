@@ -2,6 +2,7 @@ import Foundation
 import POSIngest
 import POSSampleData
 import POSStore
+import Synchronization
 import Testing
 
 // Issue 5, part 3 (the parts that need no process to kill; the SIGKILL loop runs the real binary
@@ -83,7 +84,7 @@ struct DiskFullTests {
         let clean = Scratch("diskfull-clean")
         _ = try writeCrashCorpus(to: clean.inbox)
         let cleanReport = try clean.ingest()
-        #expect(cleanReport.files.allSatisfy { $0.status == "ok" || $0.status == "truncated" })
+        #expect(cleanReport.files.allSatisfy { $0.status == .ok || $0.status == .truncated })
         let expected = try StoreSnapshot(clean)
         #expect(expected.orphans == 0)
         #expect((expected.tableCounts["terminal_txns"] ?? 0) > 1000)
@@ -101,7 +102,7 @@ struct DiskFullTests {
             let cap = base + (finalPages - base) * Int64(level) / Int64(levels)
             try store.database.execute("PRAGMA max_page_count = \(cap)")
             let report = try Ingester(store: store, options: ParseOptions()).run(paths: [scratch.inbox])
-            let failed = report.files.filter { $0.status == "failed" }
+            let failed = report.files.filter { $0.status == .failed }
             failuresSeen += failed.count
             #expect(!failed.isEmpty, "level \(level): nothing filled the database (cap \(cap) of \(finalPages) pages)")
             #expect(report.exitCode == 2)
@@ -123,7 +124,7 @@ struct DiskFullTests {
 
             // The disk has room again: the next run completes the work.
             let rerun = try scratch.ingest()
-            #expect(!rerun.files.contains { $0.status == "failed" }, "level \(level)")
+            #expect(!rerun.files.contains { $0.status == .failed }, "level \(level)")
             let after = try StoreSnapshot(scratch)
             #expect(after.files == expected.files, "level \(level):\n\(after)\n---\n\(expected)")
             #expect(after.tableCounts == expected.tableCounts, "level \(level)")
@@ -144,9 +145,9 @@ struct SharedDatabaseWriterTests {
         let storeA = try IngestStore(database: Database(path: scratch.db))
         let storeB = try IngestStore(database: Database(path: scratch.db))
         let reportB = try Ingester(store: storeB, options: ParseOptions()).run(paths: [first])
-        #expect(reportB.files.map(\.status) == ["ok"])
+        #expect(reportB.files.map(\.status) == [.ok])
         let reportA = try Ingester(store: storeA, options: ParseOptions()).run(paths: [second])
-        #expect(reportA.files.map(\.status) == ["ok"], "\(reportA.files.map { $0.detail ?? "" })")
+        #expect(reportA.files.map(\.status) == [.ok], "\(reportA.files.map { $0.detail ?? "" })")
         #expect(reportA.rows == 2)
         #expect(try scratch.count("SELECT count(*) FROM dictionary WHERE value = 'T-SHARED'") == 1)
         #expect(try scratch.query("SELECT tid, stan FROM transactions ORDER BY stan") == [["T-SHARED", "000001"], ["T-SHARED", "000002"], ["T-OTHER", "000003"]])
@@ -154,11 +155,20 @@ struct SharedDatabaseWriterTests {
         try storeA.beginFile(path: "/nowhere")
         storeA.rollbackFile()
         let third = try scratch.write("c/day.log", txnLine(4, tid: "T-SHARED") + "\n")
-        #expect(try Ingester(store: storeA, options: ParseOptions()).run(paths: [third]).files.map(\.status) == ["ok"])
+        #expect(try Ingester(store: storeA, options: ParseOptions()).run(paths: [third]).files.map(\.status) == [.ok])
         #expect(try scratch.count("SELECT count(*) FROM transactions WHERE tid = 'T-SHARED'") == 3)
     }
 
+    /// A flag one thread raises and another reads.
+    final class Flag: Sendable {
+        private let value = Atomic<Bool>(false)
+        func raise() { value.store(true, ordering: .sequentiallyConsistent) }
+        var isRaised: Bool { value.load(ordering: .sequentiallyConsistent) }
+    }
+
     /// A connection used from one other thread only.
+    /// Unchecked: the test's thread sets the connection up before it starts the other thread, and
+    /// does not use it after.
     final class Holder: @unchecked Sendable {
         let database: Database
         init(_ database: Database) { self.database = database }
@@ -173,14 +183,16 @@ struct SharedDatabaseWriterTests {
         let writer = Holder(try Database(path: scratch.db))
         try writer.database.execute("CREATE TABLE early(x); BEGIN IMMEDIATE; INSERT INTO early VALUES (1);")
         #expect(writer.database.inTransaction)
-        let started = Date()
+        // Set just before the writer commits: the open can only finish after it, having waited.
+        let committing = Flag()
         let release = Thread {
             usleep(300_000)
+            committing.raise()
             try? writer.database.execute("COMMIT")
         }
         release.start()
         let store = try IngestStore(database: Database(path: scratch.db))
-        #expect(Date().timeIntervalSince(started) >= 0.25)
+        #expect(committing.isRaised, "the open finished while the writer still held the database")
         #expect(try store.database.scalarText("PRAGMA journal_mode") == "wal")
         #expect(try store.database.scalarInt("PRAGMA user_version") == Schema.version)
     }

@@ -35,7 +35,7 @@ struct FileVerdictTests {
         try scratch.write("q2.log", cut)
         let report = try scratch.ingest()
         let file = try #require(report.files.first)
-        #expect(file.status == "truncated")
+        #expect(file.status == .truncated)
         #expect(file.detail == "log element not closed at end of file (line 10)")
         #expect(file.rows == 1)
         #expect(file.rejectReasons == ["log element not closed at end of file": 1])
@@ -43,7 +43,7 @@ struct FileVerdictTests {
         #expect(try scratch.query("SELECT status, error FROM files") == [["truncated", "log element not closed at end of file (line 10)"]])
         // Whole, the same file is ok.
         try scratch.write("q2.log", whole)
-        #expect(try scratch.ingest().files.map(\.status) == ["ok"])
+        #expect(try scratch.ingest().files.map(\.status) == [.ok])
     }
 
     @Test("a gzip cut inside an element keeps the gzip reason")
@@ -55,7 +55,7 @@ struct FileVerdictTests {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: path))
         let file = try #require(try scratch.ingest().files.first)
-        #expect(file.status == "truncated")
+        #expect(file.status == .truncated)
         #expect(file.detail == "gzip stream ends early (unexpected end of file)")
     }
 
@@ -66,7 +66,7 @@ struct FileVerdictTests {
         try scratch.write("ok.log", acquirerElement(stan: "000001"))
         let report = try scratch.ingest()
         let failed = try #require(report.files.first { $0.path.hasSuffix("q2.log") })
-        #expect(failed.status == "failed")
+        #expect(failed.status == .failed)
         #expect(failed.detail == "nothing could be read: 3 of 3 records rejected, 2 as bad at attribute, e.g. line 1: <log realm=\"cup-channel\" at=\"yesterday 1\"> …")
         #expect(failed.rows == 0)
         #expect(report.exitCode == 2)
@@ -76,7 +76,7 @@ struct FileVerdictTests {
         #expect(try scratch.count("SELECT count(*) FROM acquirer_msgs") == 1)
         try scratch.write("q2.log", badAtElement(1) + acquirerElement(stan: "000009"))
         let again = try scratch.ingest()
-        #expect(again.files.first { $0.path.hasSuffix("q2.log") }?.status == "ok")
+        #expect(again.files.first { $0.path.hasSuffix("q2.log") }?.status == .ok)
     }
 
     @Test("a terminal log whose every line is rejected fails too")
@@ -84,7 +84,7 @@ struct FileVerdictTests {
         let scratch = Scratch()
         try scratch.write("day.log", "tid=1 ev=txn\n\nnot logfmt at all\n")
         let file = try #require(try scratch.ingest().files.first)
-        #expect(file.status == "failed")
+        #expect(file.status == .failed)
         #expect(file.detail?.hasPrefix("nothing could be read: 2 of 2 records rejected, ") == true)
     }
 
@@ -94,7 +94,7 @@ struct FileVerdictTests {
         try scratch.write("empty.log", "")
         try scratch.write("sysmon.log", saoPauloMonitor)
         let report = try scratch.ingest()
-        #expect(report.files.map(\.status) == ["ok", "ok"])
+        #expect(report.files.map(\.status) == [.ok, .ok])
         #expect(report.exitCode == 0)
     }
 
@@ -104,7 +104,7 @@ struct FileVerdictTests {
         try scratch.write("q2.log", badAtElement(1) + badAtElement(2) + badAtElement(3) + acquirerElement(stan: "000001") + acquirerElement(stan: "000002"))
         let report = try scratch.ingest()
         let file = try #require(report.files.first)
-        #expect(file.status == "ok")
+        #expect(file.status == .ok)
         #expect(file.rows == 2)
         #expect(file.warnings.contains { $0.contains("mostly rejected: 3 of 5 records, 3 as bad at attribute") })
         #expect(report.exitCode == 1)

@@ -5,6 +5,7 @@ import POSStore
 import Testing
 
 /// A generated data set with every fault, ingested once for the suite.
+/// Unchecked: built once by `shared`'s initialiser, then only read (`Scratch` is not Sendable).
 final class GeneratedSet: @unchecked Sendable {
     static let shared = GeneratedSet()
     let scratch = Scratch("generated")
@@ -36,11 +37,11 @@ struct GeneratedDataTests {
             if let original = file.duplicateOf {
                 // Whichever of the two is read first lands; the other is the recorded duplicate.
                 let other = try #require(set.summary(original))
-                #expect(Set([summary.status, other.status]) == ["ok", "skipped_duplicate"], "\(file.path)")
+                #expect(Set([summary.status, other.status]) == [.ok, .skippedDuplicate], "\(file.path)")
                 continue
             }
             if set.truth.files.contains(where: { $0.duplicateOf == file.path }) { continue }
-            #expect(summary.status == (file.truncated ? "truncated" : "ok"), "\(file.path)")
+            #expect(summary.status == (file.truncated ? .truncated : .ok), "\(file.path)")
             #expect(summary.rejects == file.rejects.count + (file.truncated ? 1 : 0), "\(file.path): \(summary.rejectReasons)")
             #expect(summary.ignoredEvents == file.ignoredEvents, "\(file.path)")
             #expect(summary.unknownKeys == file.unknownKeys, "\(file.path)")
@@ -97,7 +98,7 @@ struct GeneratedDataTests {
     func rerun() throws {
         let again = try set.scratch.ingest()
         #expect(again.rows == 0)
-        #expect(Set(again.files.map(\.status)).isSubset(of: ["unchanged", "skipped_duplicate"]))
+        #expect(Set(again.files.map(\.status)).isSubset(of: [.unchanged, .skippedDuplicate]))
         #expect(again.exitCode == 0)
     }
 }

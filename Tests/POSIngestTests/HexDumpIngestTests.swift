@@ -49,7 +49,7 @@ struct HexDumpIngestTests {
             + String(element("2026-11-20T08:16:02.000+08:00", ascii).dropLast(30))
         try scratch.write("q2.log", text)
         let report = try scratch.ingest()
-        #expect(report.files.map(\.status) == ["truncated"])
+        #expect(report.files.map(\.status) == [.truncated])
         #expect(try scratch.count("SELECT count(*) FROM net_events") == 2)
         #expect(try scratch.count("SELECT count(*) FROM rejected_lines") == 1)
         var bytes = Data()

@@ -60,7 +60,7 @@ struct HostileLineTests {
         try scratch.write("day.log", [txnLine(1), long, txnLine(3)].joined(separator: "\n") + "\n")
         let report = try scratch.ingest()
         let file = try #require(report.files.first)
-        #expect(file.status == "ok")
+        #expect(file.status == .ok)
         #expect(file.lines == 3)
         #expect(file.rows == 2)
         #expect(file.rejectReasons == ["line longer than 1048576 bytes": 1])
@@ -92,7 +92,7 @@ struct HostileLineTests {
         let report = try scratch.ingest()
         let file = try #require(report.files.first)
         #expect(file.kind == "acquirer_log")
-        #expect(file.status == "ok")
+        #expect(file.status == .ok)
         #expect(file.rows == 3)
         #expect(file.rejectReasons == ["line longer than 1048576 bytes": 1])
         #expect(try scratch.query("SELECT line, reason FROM rejects") == [["14", "line longer than 1048576 bytes"]])
@@ -140,7 +140,7 @@ struct HostileLineTests {
         try scratch.write("b.xml", oneLineXML)
         try scratch.write("c.csv", "code,meaning,scope\nQ7,private,*")
         let report = try scratch.ingest()
-        #expect(report.files.map(\.status) == ["ok", "ok", "ok"])
+        #expect(report.files.map(\.status) == [.ok, .ok, .ok])
         #expect(report.files.map(\.kind) == ["terminal_log", "acquirer_log", "catalogue"])
         #expect(report.files.map(\.lines) == [1, 1, 2])
         #expect(report.files.map(\.rows) == [1, 2, 1])
@@ -158,13 +158,13 @@ struct HostileLineTests {
         let report = try scratch.ingest()
         let file = try #require(report.files.first)
         // Nothing of it could be read: it fails (issue 9), naming the reason.
-        #expect(file.status == "failed")
+        #expect(file.status == .failed)
         #expect(file.detail?.hasPrefix("nothing could be read: 1 of 1 records rejected, 1 as line longer than 1048576 bytes, e.g. line 1: ts=2026") == true)
         #expect(report.exitCode == 2)
         // With a line that can be read after it, the file goes in and the long line is a reject.
         try scratch.write("a.log", line + "\nts=2026-11-20T08:00:01Z tid=20481234 ev=signin rc=00\n")
         let again = try #require(try scratch.ingest().files.first)
-        #expect(again.status == "ok")
+        #expect(again.status == .ok)
         #expect(again.lines == 2)
         #expect(again.rows == 1)
         let suffix = "…[\(line.utf8.count) bytes in all]"
@@ -186,7 +186,7 @@ struct HostileLineTests {
         try writeBytes(scratch, "day.log", bytes)
         let report = try scratch.ingest()
         let file = try #require(report.files.first)
-        #expect(file.status == "ok")
+        #expect(file.status == .ok)
         #expect(file.lines == 6)
         #expect(file.rows == 3)
         #expect(file.rejectReasons == ["missing key ts": 2, "bad ts": 1])
@@ -215,7 +215,7 @@ struct HostileLineTests {
         xml.replaceSubrange(at..<(at + 2), with: [0xC3, 0x28])
         try writeBytes(scratch, "c.xml", xml)
         let report = try scratch.ingest()
-        #expect(report.files.map(\.status) == ["ok", "ok", "ok"])
+        #expect(report.files.map(\.status) == [.ok, .ok, .ok])
         // msg: 2, rc: 1, and the tid line is rejected (its text keeps the 2-byte prefix as one U+FFFD).
         #expect(report.files.map(\.invalidUTF8) == [4, 1, 1])
         #expect(report.files[0].rejectReasons == ["bad tid": 1])
@@ -244,7 +244,7 @@ struct HostileLineTests {
         log += Array((txnLine(7) + "\n").utf8)
         try writeBytes(scratch, "day.log", log)
         let report = try scratch.ingest()
-        #expect(report.files.map(\.status) == ["ok", "ok"])
+        #expect(report.files.map(\.status) == [.ok, .ok])
         #expect(report.exitCode == 0)
         let byKind = Dictionary(uniqueKeysWithValues: report.files.map { ($0.kind ?? "", $0) })
         #expect(byKind["inventory"]?.rows == 2)
@@ -278,7 +278,7 @@ struct HostileXMLTests {
         try scratch.write("cup.xml", text)
         let report = try scratch.ingest()
         let file = try #require(report.files.first)
-        #expect(file.status == "ok")
+        #expect(file.status == .ok)
         #expect(file.rows == 2)
         #expect(file.rejectReasons == ["log element larger than 4194304 bytes": 1])
         let reject = try #require(try scratch.query("SELECT line, text FROM rejects").first)
@@ -330,7 +330,7 @@ struct HostileXMLTests {
         try scratch.write("cup.xml", text)
         let report = try scratch.ingest()
         let file = try #require(report.files.first)
-        #expect(file.status == "ok")
+        #expect(file.status == .ok)
         #expect(file.rows == 2)
         #expect(file.rejectReasons == ["malformed log element: nesting deeper than 64": 1])
         #expect(try scratch.query("SELECT line FROM rejects") == [["10"]])
@@ -385,7 +385,7 @@ struct HostileXMLTests {
         try scratch.write("cup.xml", text)
         let report = try scratch.ingest()
         let file = try #require(report.files.first)
-        #expect(file.status == "ok")
+        #expect(file.status == .ok)
         #expect(file.rows == 4)
         #expect(file.rejects == 0)
         // &#x110000;, &#xD800;, three &#0; and &#9999999999; become U+FFFD.
@@ -447,7 +447,7 @@ struct HostileFileTests {
         try scratch.write("a-day.log", txnLine(1) + "\n")
         try scratch.write("c-day.log", txnLine(3) + "\n")
         let report = try scratch.ingest()
-        #expect(report.files.map(\.status) == ["ok", "failed", "ok"])
+        #expect(report.files.map(\.status) == [.ok, .failed, .ok])
         let bomb = report.files[1]
         #expect(bomb.path == path)
         let detail = try #require(bomb.detail)
@@ -479,7 +479,7 @@ struct HostileFileTests {
         #expect(byName["terminal.xml"]?.rows == 1)
         #expect(byName["photo.log"]?.kind == "terminal_log")
         // Nothing of it could be read: failed (issue 9), naming the leading reason and an example.
-        #expect(byName["photo.log"]?.status == "failed")
+        #expect(byName["photo.log"]?.status == .failed)
         #expect(byName["photo.log"]?.rows == 0)
         #expect(byName["photo.log"]?.detail?.hasPrefix("nothing could be read: 3 of 3 records rejected, 2 as missing key ts, e.g. line 1: ") == true)
         #expect(try scratch.query("SELECT path, compression FROM input_files WHERE path LIKE '%terminal.csv' OR path LIKE '%inventory.csv.gz' ORDER BY path") == [
@@ -496,7 +496,7 @@ struct HostileFileTests {
         let report = try scratch.ingest()
         // The gzip of nothing has the empty file's content (the ledger knows content after
         // decompression): a recorded duplicate, not a failure.
-        #expect(report.files.map(\.status) == ["ok", "skipped_duplicate", "ok"])
+        #expect(report.files.map(\.status) == [.ok, .skippedDuplicate, .ok])
         #expect(report.files[1].detail == "same content as \(scratch.inbox)/a-empty.log")
         #expect(report.files.map(\.lines) == [0, 0, 4])
         #expect(report.files.map(\.rows) == [0, 0, 0])
@@ -509,7 +509,7 @@ struct HostileFileTests {
         // A second empty file has the same content (SHA-256) as the first: a recorded duplicate.
         try writeBytes(scratch, "d-empty.log", [])
         let again = try scratch.ingest()
-        #expect(again.files.last?.status == "skipped_duplicate")
+        #expect(again.files.last?.status == .skippedDuplicate)
         #expect(again.files.last?.detail == "same content as \(scratch.inbox)/a-empty.log")
     }
 
@@ -526,7 +526,7 @@ struct HostileFileTests {
         let report = try scratch.ingest()
         // Names are walked in byte order: alias (= sub) comes first, so y.log is read through it.
         #expect(report.files.map(\.path) == [scratch.inbox + "/alias/y.log", scratch.inbox + "/x.log"])
-        #expect(report.files.map(\.status) == ["ok", "ok"])
+        #expect(report.files.map(\.status) == [.ok, .ok])
         #expect(report.skippedLoops == [
             scratch.inbox + "/alias/loop: folder loop through a symbolic link: skipped",
             scratch.inbox + "/l1: Too many levels of symbolic links",

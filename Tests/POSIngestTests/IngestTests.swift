@@ -131,7 +131,7 @@ struct IngestTests {
         try scratch.write("inventory.csv", inventory)
         try scratch.write("codes.csv", "code,meaning,scope\nQ7,私有码 private,agentpay-switch\n")
         let report = try scratch.ingest()
-        #expect(report.files.map(\.status) == ["ok", "ok", "ok", "ok"])
+        #expect(report.files.map(\.status) == [.ok, .ok, .ok, .ok])
         #expect(report.exitCode == 1)  // lines were rejected
         let byKind = Dictionary(uniqueKeysWithValues: report.files.map { ($0.kind ?? "", $0) })
         let terminal = try #require(byKind["terminal_log"])
@@ -167,18 +167,18 @@ struct IngestTests {
         let scratch = Scratch()
         let original = try scratch.write("a/day1.log.gz", terminalLog, gzip: true)
         let first = try scratch.ingest()
-        #expect(first.files.map(\.status) == ["ok"])
+        #expect(first.files.map(\.status) == [.ok])
         let rerun = try scratch.ingest()
-        #expect(rerun.files.map(\.status) == ["unchanged"])
+        #expect(rerun.files.map(\.status) == [.unchanged])
         #expect(rerun.rows == 0)
         try FileManager.default.copyItem(atPath: original, toPath: scratch.inbox + "/b-copy.log.gz")
         let withCopy = try scratch.ingest()
-        #expect(withCopy.files.map(\.status).sorted() == ["skipped_duplicate", "unchanged"])
+        #expect(withCopy.files.map(\.status.rawValue).sorted() == ["skipped_duplicate", "unchanged"])
         #expect(try scratch.count("SELECT count(*) FROM terminal_txns") == 3)
         #expect(try scratch.query("SELECT status, error FROM files WHERE path LIKE '%b-copy.log.gz'") == [["skipped_duplicate", "same content as \(original)"]])
         // Touching the file (same content, new time) is still nothing new.
         try run("/usr/bin/touch", ["-d", "2030-01-01", original])
-        #expect(try scratch.ingest().files.map(\.status).sorted() == ["skipped_duplicate", "unchanged"])
+        #expect(try scratch.ingest().files.map(\.status.rawValue).sorted() == ["skipped_duplicate", "unchanged"])
         #expect(try scratch.count("SELECT count(*) FROM terminal_txns") == 3)
     }
 
@@ -186,22 +186,22 @@ struct IngestTests {
     func unchangedWithoutReading() throws {
         let scratch = Scratch()
         let path = try scratch.write("day1.log", terminalLog)
-        #expect(try scratch.ingest().files.map(\.status) == ["ok"])
+        #expect(try scratch.ingest().files.map(\.status) == [.ok])
         // The same number of bytes, one amount changed, the modification time put back.
         try run("/usr/bin/touch", ["-d", "2026-01-02 03:04:05.123456789", path])
-        #expect(try scratch.ingest().files.map(\.status) == ["unchanged"])
+        #expect(try scratch.ingest().files.map(\.status) == [.unchanged])
         let edited = terminalLog.replacingOccurrences(of: "amt=1250 ", with: "amt=9250 ")
         #expect(edited != terminalLog && edited.utf8.count == terminalLog.utf8.count)
         try scratch.write("day1.log", edited)
         try run("/usr/bin/touch", ["-d", "2026-01-02 03:04:05.123456789", path])
-        #expect(try scratch.ingest().files.map(\.status) == ["unchanged"], "the size and time are the ledger's: not read")
+        #expect(try scratch.ingest().files.map(\.status) == [.unchanged], "the size and time are the ledger's: not read")
         #expect(try scratch.count("SELECT count(*) FROM terminal_txns WHERE amount = 9250") == 0)
 
         let store = try IngestStore(database: Database(path: scratch.db))
         let ingester = Ingester(store: store, options: ParseOptions())
         ingester.verifyUnchanged = true
         let verified = try ingester.run(paths: [scratch.inbox])
-        #expect(verified.files.map(\.status) == ["ok"])
+        #expect(verified.files.map(\.status) == [.ok])
         #expect(verified.files.first?.replaced == true)
         #expect(try scratch.count("SELECT count(*) FROM terminal_txns WHERE amount = 9250") == 1)
     }
@@ -235,7 +235,7 @@ struct IngestTests {
         try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: path))
         let report = try scratch.ingest()
         let file = try #require(report.files.first)
-        #expect(file.status == "truncated")
+        #expect(file.status == .truncated)
         #expect(file.detail == "gzip stream ends early (unexpected end of file)")
         #expect(report.exitCode == 1)
         #expect(file.rejectReasons == ["incomplete line at truncation": 1])
@@ -253,7 +253,7 @@ struct IngestTests {
         try scratch.write("inventory.csv", "tid,brand,fee_tier\n1,PAX,standard\n")
         try scratch.write("day1.log", terminalLog)
         let report = try scratch.ingest()
-        let failed = try #require(report.files.first { $0.status == "failed" })
+        let failed = try #require(report.files.first { $0.status == .failed })
         #expect(failed.detail == "inventory header: missing column channel")
         #expect(report.exitCode == 2)
         #expect(try scratch.count("SELECT count(*) FROM inventory") == 0)
@@ -277,7 +277,7 @@ struct IngestTests {
             let pages = try store.database.scalarInt("PRAGMA page_count") ?? 0
             try store.database.execute("PRAGMA max_page_count = \(pages + 120)")
             let report = try Ingester(store: store, options: ParseOptions()).run(paths: [scratch.inbox])
-            #expect(report.files.map(\.status) == ["ok", "failed", "ok"])
+            #expect(report.files.map(\.status) == [.ok, .failed, .ok])
             #expect(report.files[1].detail?.contains("full") == true)
             #expect(report.exitCode == 2)
         }

@@ -132,16 +132,16 @@ struct RotatedLogsTests {
         let scratch = Scratch("plain-gzip-\(gzipFirst)")
         let text = q2Day(0..<40)
         let first = try scratch.write(gzipFirst ? "a/q2.log.gz" : "a/q2.log", text, gzip: gzipFirst)
-        #expect(try scratch.ingest().files.map(\.status) == ["ok"])
+        #expect(try scratch.ingest().files.map(\.status) == [.ok])
         let second = try scratch.write(gzipFirst ? "b/q2.log" : "b/q2.log.gz", text, gzip: !gzipFirst)
         let report = try scratch.ingest([second])
-        #expect(report.files.map(\.status) == ["skipped_duplicate"])
+        #expect(report.files.map(\.status) == [.skippedDuplicate])
         #expect(report.files.first?.detail == "same content as \(first)")
         #expect(try ContentTotals(scratch) == ContentTotals.ofOneIngest([("q2.log", text)]))
         // Content identity in the ledger and the files view; the raw hash keeps the quick check.
         #expect(try scratch.count("SELECT count(DISTINCT sha256) FROM files") == 1)
         #expect(try scratch.count("SELECT count(DISTINCT raw_sha256) FROM files") == 2)
-        #expect(try scratch.ingest().files.map(\.status).sorted() == ["skipped_duplicate", "unchanged"])
+        #expect(try scratch.ingest().files.map(\.status.rawValue).sorted() == ["skipped_duplicate", "unchanged"])
     }
 
     @Test("a renamed copy in another folder is a recorded duplicate")
@@ -152,7 +152,7 @@ struct RotatedLogsTests {
         _ = try scratch.ingest()
         let copy = try scratch.write("backup/2026-12-04-terminals.txt.gz", text, gzip: true)
         let report = try scratch.ingest([copy])
-        #expect(report.files.map(\.status) == ["skipped_duplicate"])
+        #expect(report.files.map(\.status) == [.skippedDuplicate])
         #expect(report.files.first?.detail == "same content as \(original)")
         #expect(try ContentTotals(scratch) == ContentTotals.ofOneIngest([("day.log", text)]))
     }
@@ -171,12 +171,12 @@ struct RotatedLogsTests {
         let plain = try scratch.write("old/q2.log", prefix)
         let gzip = try scratch.write("old/q2.log.gz", prefix, gzip: true)
         let report = try scratch.ingest([plain, gzip])
-        #expect(report.files.map(\.status) == ["skipped_duplicate", "skipped_duplicate"])
+        #expect(report.files.map(\.status) == [.skippedDuplicate, .skippedDuplicate])
         #expect(report.files.first?.detail == "a prefix of \(longer), already ingested")
         #expect(report.files.last?.detail == "a prefix of \(longer), already ingested" || report.files.last?.detail == "same content as \(plain)")
         #expect(report.rows == 0)
         #expect(try ContentTotals(scratch) == ContentTotals.ofOneIngest([("q2.log", whole)]))
-        #expect(try scratch.ingest().files.allSatisfy { $0.status == "unchanged" || $0.status == "skipped_duplicate" })
+        #expect(try scratch.ingest().files.allSatisfy { $0.status == .unchanged || $0.status == .skippedDuplicate })
         try expectLedgerConsistent(scratch)
     }
 
@@ -189,7 +189,7 @@ struct RotatedLogsTests {
         let night1 = lines[0..<40].joined() + String(lines[40].prefix(14))
         let path = try scratch.write("q2.log", night1)
         let first = try scratch.ingest()
-        #expect(first.files.map(\.status) == ["ok"])
+        #expect(first.files.map(\.status) == [.ok])
         #expect(first.files.first?.rejects == 3)  // lines 17 and 34, and 41
         #expect(try scratch.count("SELECT count(*) FROM rejected_lines WHERE line = 41") == 1)
         try scratch.clearDirtyMarks()
@@ -198,7 +198,7 @@ struct RotatedLogsTests {
         try scratch.write("q2.log", lines[0..<80].joined())
         let second = try scratch.ingest()
         let file = try #require(second.files.first)
-        #expect(file.status == "ok")
+        #expect(file.status == .ok)
         #expect(file.continues == path)
         #expect(file.fromLine == 41)
         #expect(file.lines == 80)
@@ -221,10 +221,10 @@ struct RotatedLogsTests {
         #expect(try scratch.count("SELECT count(*) FROM input_files WHERE continues IS NOT NULL") == 2)
         try expectLedgerConsistent(scratch)
         // Nothing new: unchanged.
-        #expect(try scratch.ingest().files.map(\.status) == ["unchanged"])
+        #expect(try scratch.ingest().files.map(\.status) == [.unchanged])
         // Grown by the newline alone: the last line is the same, counted once.
         try scratch.write("q2.log", whole)
-        #expect(try scratch.ingest().files.map(\.status) == ["ok"])
+        #expect(try scratch.ingest().files.map(\.status) == [.ok])
         #expect(try ContentTotals(scratch) == ContentTotals.ofOneIngest([("q2.log", whole)]))
         try expectLedgerConsistent(scratch)
     }
@@ -258,7 +258,7 @@ struct RotatedLogsTests {
         let night1 = String(whole[..<whole.range(of: marker)!.upperBound])
         let path = try scratch.write("q2.log", night1)
         let first = try scratch.ingest()
-        #expect(first.files.first?.status == "truncated")
+        #expect(first.files.first?.status == .truncated)
         #expect(first.files.first?.rejectReasons == ["log element not closed at end of file": 1])
         let openLine = try scratch.count("SELECT line FROM rejected_lines")
         try scratch.clearDirtyMarks()
@@ -266,7 +266,7 @@ struct RotatedLogsTests {
         try scratch.write("q2.log", whole)
         let report = try scratch.ingest()
         let file = try #require(report.files.first)
-        #expect(file.status == "ok")
+        #expect(file.status == .ok)
         #expect(file.continues == path)
         #expect(file.fromLine == openLine)
         #expect(file.rejects == 0)
@@ -288,13 +288,13 @@ struct RotatedLogsTests {
 
         // Night 1: the live log, cut mid-element.
         try scratch.write("q2.log", cut(day1, at: 0.5))
-        #expect(try scratch.ingest().files.map(\.status) == ["truncated"])
+        #expect(try scratch.ingest().files.map(\.status) == [.truncated])
 
         // Night 2: at midnight day 1 went into q2-2026-12-04.log.gz; q2.log is day 2 so far.
         try scratch.write("q2-2026-12-04.log.gz", day1, gzip: true)
         try scratch.write("q2.log", cut(day2, at: 0.6))
         let night2 = try scratch.ingest()
-        #expect(night2.files.map(\.status) == ["ok", "truncated"] || night2.files.map(\.status) == ["ok", "ok"])
+        #expect(night2.files.map(\.status) == [.ok, .truncated] || night2.files.map(\.status) == [.ok, .ok])
         #expect(night2.files[0].continues == scratch.inbox + "/q2.log")
         #expect(night2.files[1].continues == nil)
         #expect(night2.files[1].replaced == false)
@@ -305,7 +305,7 @@ struct RotatedLogsTests {
         try scratch.write("q2-2026-12-05.log.gz", day2, gzip: true)
         try scratch.write("q2.log", cut(day3, at: 0.7))
         let night3 = try scratch.ingest()
-        #expect(night3.files.map(\.status).prefix(2) == ["unchanged", "ok"])
+        #expect(night3.files.map(\.status).prefix(2) == [.unchanged, .ok])
         #expect(night3.files[1].continues == scratch.inbox + "/q2.log")
         let expected = try ContentTotals.ofOneIngest([("a.gz", day1), ("b.gz", day2), ("c.log", cut(day3, at: 0.7))])
         let totals = try ContentTotals(scratch)
@@ -313,7 +313,7 @@ struct RotatedLogsTests {
         #expect(totals.acquirerMessages == expected.acquirerMessages && totals.acquirerMessages > 150)
         try expectLedgerConsistent(scratch)
         // A night with nothing new.
-        #expect(try scratch.ingest().files.map(\.status) == ["unchanged", "unchanged", "unchanged"])
+        #expect(try scratch.ingest().files.map(\.status) == [.unchanged, .unchanged, .unchanged])
         #expect(try ContentTotals(scratch) == expected)
     }
 
@@ -329,7 +329,7 @@ struct RotatedLogsTests {
         let corrected = lines.joined()
         try scratch.write("day.log", corrected)
         let report = try scratch.ingest()
-        #expect(report.files.map(\.status) == ["ok"])
+        #expect(report.files.map(\.status) == [.ok])
         #expect(report.files.first?.replaced == true)
         #expect(report.files.first?.continues == nil)
         #expect(try ContentTotals(scratch) == ContentTotals.ofOneIngest([("day.log", corrected)]))
@@ -351,7 +351,7 @@ struct RotatedLogsTests {
         try scratch.write("c/tms.log", lines[0..<45].joined())
         try scratch.write("d/tms.log", lines[0..<38].joined())
         let report = try scratch.ingest()
-        #expect(report.files.map(\.status) == ["ok", "ok", "skipped_duplicate", "skipped_duplicate"])
+        #expect(report.files.map(\.status) == [.ok, .ok, .skippedDuplicate, .skippedDuplicate])
         #expect(report.files[1].continues == scratch.inbox + "/a/tms.log")
         // A prefix of the shortest file already in that begins with it.
         #expect(report.files[3].detail == "a prefix of \(scratch.inbox)/a/tms.log, already ingested")
@@ -425,7 +425,7 @@ struct LedgerMigrationTests {
 
         // Opening it adds the columns; the quick check of unchanged files still holds.
         let rerun = try scratch.ingest()
-        #expect(rerun.files.map(\.status) == ["unchanged", "unchanged"])
+        #expect(rerun.files.map(\.status) == [.unchanged, .unchanged])
         #expect(try scratch.query("SELECT raw_sha256, head_sha256 FROM input_files WHERE path = '\(gzip)'") == [[rawOfGzip[0][0], nil]])
         #expect(try scratch.query("PRAGMA user_version") == [["2"]])
         // A gzip copy of the plain file is the same content; a byte copy of the gzip is too.

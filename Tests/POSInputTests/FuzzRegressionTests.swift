@@ -24,6 +24,7 @@ private enum Unit: Equatable, CustomStringConvertible {
 }
 
 /// What the head thread saw, handed to the test's thread.
+/// Unchecked: `head` and `lines` are read and written only while holding `lock`.
 private final class HeadOutcome: @unchecked Sendable {
     private let lock = NSLock()
     private var head: [UInt8] = []
@@ -44,12 +45,12 @@ private final class HeadOutcome: @unchecked Sendable {
 
 private struct Reading: Equatable, CustomStringConvertible {
     var units: [Unit] = []
-    var truncation: String?
+    var truncation: SourceTruncation?
     var decodedBytes: Int64 = 0
 
     /// Short, since a failing comparison prints it: counts and the last unit.
     var description: String {
-        "\(units.count) units, last \(units.last.map { "\($0)" } ?? "none"), \(decodedBytes) bytes, truncation \(truncation ?? "none")"
+        "\(units.count) units, last \(units.last.map { "\($0)" } ?? "none"), \(decodedBytes) bytes, truncation \(truncation.map { "\($0)" } ?? "none")"
     }
 }
 
@@ -125,7 +126,7 @@ struct LineSourceFuzzRegressionTests {
         let reading = try read(path, chunkSize: chunkSize, maxLineBytes: 100)
         #expect(reading.units == [.incomplete(Array("t=2026-000000000000000s 0000.000000000s 0000.000000000s 000000".utf8))])
         #expect(reading.decodedBytes == 62)
-        #expect(reading.truncation == "gzip stream ends early (unexpected end of file)")
+        #expect(reading.truncation == .gzipEndsEarly)
     }
 
     /// gzip of "first\n" and of "second\n" (Python, mtime 0).
@@ -158,7 +159,8 @@ struct LineSourceFuzzRegressionTests {
         let reading = try read(path, chunkSize: chunkSize)
         #expect(reading.units == [.line(Array("first".utf8))])
         // 26 bytes of member and 100 of padding before it.
-        #expect(reading.truncation == "data that is not gzip after a gzip member, at byte 126")
+        #expect(reading.truncation == .notGzipAfterMember(atByte: 126))
+        #expect(reading.truncation?.description == "data that is not gzip after a gzip member, at byte 126")
     }
 
     @Test(arguments: [61, 4096])
@@ -181,7 +183,7 @@ struct LineSourceFuzzRegressionTests {
         defer { unlink(path) }
         let reading = try read(path, chunkSize: chunkSize, maxLineBytes: 100)
         #expect(reading.units == [.incomplete(Array("M".utf8))])
-        #expect(reading.truncation == "gzip stream ends early (unexpected end of file)")
+        #expect(reading.truncation == .gzipEndsEarly)
     }
 
     /// The same finding on real text: a gzip log cut anywhere reads the same with any buffer.
@@ -191,7 +193,7 @@ struct LineSourceFuzzRegressionTests {
             let path = try temporaryFile(Array(whole.prefix(cut)), "cut-\(cut).gz")
             defer { unlink(path) }
             let reference = try read(path, chunkSize: 1 << 20)
-            #expect(reference.truncation == "gzip stream ends early (unexpected end of file)")
+            #expect(reference.truncation == .gzipEndsEarly)
             for chunkSize in [61, 64, 1000] {
                 let reading = try read(path, chunkSize: chunkSize)
                 #expect(reading.units.count == reference.units.count, "cut at \(cut), \(chunkSize)-byte chunks")

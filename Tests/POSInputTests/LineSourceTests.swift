@@ -72,7 +72,8 @@ struct LineSourceTests {
     @Test("a gzip file cut short keeps every complete line before the cut and says why")
     func truncated() throws {
         let (lines, end, events, source) = try readAll(fixture("lines.truncated.log.gz"))
-        #expect(end.truncation == "gzip stream ends early (unexpected end of file)")
+        #expect(end.truncation == .gzipEndsEarly)
+        #expect(end.truncation?.description == "gzip stream ends early (unexpected end of file)")
         #expect(lines.count >= 1900)
         #expect(lines == Array(Self.expected.prefix(lines.count)))
         // The partial last line is handed out as incomplete, not dropped.
@@ -84,7 +85,11 @@ struct LineSourceTests {
     func corrupt() throws {
         let (lines, end, _, _) = try readAll(fixture("lines.corrupt.log.gz"))
         let reason = try #require(end.truncation)
-        #expect(reason.hasPrefix("corrupt gzip data near byte "))
+        guard case .corruptGzip(let offset, let message) = reason else {
+            Issue.record("not corrupt gzip data: \(reason)")
+            return
+        }
+        #expect(reason.description == "corrupt gzip data near byte \(offset): \(message)")
         // The bytes before the damaged spot are intact.
         #expect(lines.count > 1000)
         #expect(Array(lines.prefix(1000)) == Array(Self.expected.prefix(1000)))
@@ -131,8 +136,25 @@ struct LineSourceTests {
 
     @Test("a missing file and a folder are errors naming the path")
     func openErrors() {
-        #expect(throws: InputError.self) { try LineSource(path: "/nonexistent/posrca.log") }
-        #expect(throws: InputError.self) { try LineSource(path: "/tmp") }
+        #expect(throws: InputError(path: "/nonexistent/posrca.log", reason: .system(errno: ENOENT))) {
+            try LineSource(path: "/nonexistent/posrca.log")
+        }
+        #expect(throws: InputError(path: "/tmp", reason: .notRegularFile)) { try LineSource(path: "/tmp") }
+    }
+
+    @Test("input errors read as they are stored: the path, then the reason")
+    func inputErrorTexts() {
+        #expect(InputError(path: "/in/a.log", reason: .system(errno: ENOENT)).description == "/in/a.log: No such file or directory")
+        #expect(InputError(path: "/in", reason: .notRegularFile).description == "/in: not a regular file")
+        #expect(InputError(path: "a", reason: .readFailed(errno: EIO)).description == "a: read failed: Input/output error")
+        #expect(InputError(path: "a", reason: .zlibCouldNotStart(status: -4)).description == "a: zlib could not start (-4)")
+        #expect(
+            InputError(path: "a.gz", reason: .inflateRatioExceeded(ratio: 200, decodedBytes: 70_000_000, rawBytes: 100_000)).description
+                == "a.gz: decompresses to more than 200 times its size (70000000 bytes from 100000): "
+                + "stopped as a likely gzip bomb; raise --max-inflate-ratio if the file is genuine"
+        )
+        #expect(InputError.Reason.folderLoop.description == "folder loop through a symbolic link: skipped")
+        #expect(SourceTruncation.corruptGzip(nearByte: 10, message: "invalid block type").description == "corrupt gzip data near byte 10: invalid block type")
     }
 }
 
@@ -228,6 +250,18 @@ struct LineSourceContentTests {
     }
 }
 
+@Suite("SHA-256 of bytes in memory")
+struct SHA256DigestTests {
+    @Test func matchesTheFIPSVectors() {
+        #expect(SHA256Digest.hex(of: []) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256Digest.hex(of: Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256Digest.hex(of: Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+            == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(SHA256Digest.hex(of: Array(repeating: 0x61, count: 1_000_000)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        #expect(SHA256Digest.digest(Array("abc".utf8)).count == 32)
+    }
+}
+
 @Suite("Input discovery")
 struct InputDiscoveryTests {
     @Test("folders are walked recursively in name order, dotfiles and loops skipped")
@@ -245,8 +279,10 @@ struct InputDiscoveryTests {
         let (files, problems) = InputDiscovery.files(in: [root])
         #expect(files.map(\.path) == [root + "/a.log", root + "/b/inner/c.log"])
         #expect(problems.map(\.path) == [root + "/b/inner/loop"])
-        #expect(problems.first?.reason.contains("loop") == true)
+        #expect(problems.first?.reason == .folderLoop)
+        #expect(problems.first?.description == root + "/b/inner/loop: folder loop through a symbolic link: skipped")
         let missing = InputDiscovery.files(in: [root + "/nope"])
         #expect(missing.files.isEmpty && missing.problems.count == 1)
+        #expect(missing.problems.first?.reason == .system(errno: ENOENT))
     }
 }

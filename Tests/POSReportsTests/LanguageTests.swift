@@ -99,7 +99,7 @@ struct InterfaceTextTests {
     /// The Chinese summary.html lists every canned query with its title: each has one in Chinese.
     @Test func everyCannedQueryHasAChineseTitle() {
         for query in repositoryQueries.queries {
-            #expect(hasCJK(query.titleZH), "\(query.name): add `-- title_zh:` to Queries/\(query.name).sql and run scripts/embed-queries.sh")
+            #expect(hasCJK(query.titleZH), "\(query.name): add `-- title_zh:` to Queries/\(query.name).sql")
             #expect(query.title(in: .chinese) == query.titleZH)
             #expect(query.title(in: .english) == query.title && !hasCJK(query.title))
         }
@@ -116,7 +116,7 @@ struct InterfaceTextTests {
 
 /// A generated data set with planted causes, ingested and analysed once for the suite.
 enum GeneratedReport {
-    struct Built: @unchecked Sendable {
+    struct Built: Sendable {
         var folder: String
         var result: AnalysisResult
     }
@@ -296,7 +296,7 @@ struct CodeMeaningTests {
         do {
             let store = try IngestStore(database: Database(path: path))
             let report = try Ingester(store: store, options: ParseOptions()).run(paths: [folder + "/in"])
-            #expect(report.files.map(\.status) == ["ok", "ok"])
+            #expect(report.files.map(\.status) == [.ok, .ok])
             let catalogue = try ResponseCodeCatalogue.inForce(store.database)
             #expect(catalogue.entry(for: "Q1", realm: "agentpay-switch")?.meaning == "Agent's own decline")
             #expect(catalogue.entry(for: "Q1", realm: "agentpay-switch")?.meaningZH == "")

@@ -17,10 +17,49 @@ struct DatabaseTests {
             try db.execute("SELECT * FROM no_such_table")
             Issue.record("no error")
         } catch let error as DatabaseError {
-            #expect(error.code == 1)
+            #expect(error.resultCode == .error)
+            #expect(error.extendedResultCode.rawValue == 1)
             #expect(error.description.contains("no such table: no_such_table"))
             #expect(error.description.contains("while executing `SELECT * FROM no_such_table`"))
         }
+    }
+
+    @Test("errors match by result code: primary with ==, extended ones within their primary in patterns")
+    func resultCodes() throws {
+        let (db, path) = try temporaryDatabase()
+        try db.execute("CREATE TABLE t(a INTEGER UNIQUE); INSERT INTO t VALUES (1)")
+        do {
+            try db.execute("INSERT INTO t VALUES (1)")
+            Issue.record("no error")
+        } catch let error as DatabaseError where error.resultCode == .constraint {
+            #expect(error.extendedResultCode == .constraintUnique)
+            #expect(error.extendedResultCode != .constraint)
+            switch error.extendedResultCode {
+            case .constraintNotNull: Issue.record("matched another extended code")
+            case .constraint: break
+            default: Issue.record("a primary pattern did not match its extended code")
+            }
+        }
+        #expect(throws: DatabaseError.self) { try db.execute("INSERT INTO t VALUES (1)") }
+        do {
+            try db.execute("INSERT INTO t VALUES (1)")
+        } catch ResultCode.constraintUnique {
+            // `catch` with an extended code.
+        }
+
+        // A second connection that cannot wait for the write lock gets SQLITE_BUSY.
+        try db.execute("BEGIN IMMEDIATE")
+        defer { try? db.execute("ROLLBACK") }
+        let other = try Database(path: path, busyTimeoutMilliseconds: 0)
+        do {
+            try other.execute("BEGIN IMMEDIATE")
+            Issue.record("took the write lock twice")
+        } catch let error as DatabaseError where error.resultCode == .busy {
+            #expect(ResultCode.busy ~= error.extendedResultCode)
+            #expect(error.description.hasPrefix("SQLite error \(error.extendedResultCode.rawValue): database is locked"))
+        }
+        #expect(ResultCode.busyTimeout.primaryResultCode == .busy && !ResultCode.busyTimeout.isPrimary && ResultCode.busy.isPrimary)
+        #expect(ResultCode.constraintUnique.rawValue == 2067 && ResultCode.busyTimeout.rawValue == 773)
     }
 
     @Test("the schema installs every stable view, and a second open changes nothing")

@@ -11,7 +11,7 @@ import Testing
 // replays a schedule (the seed is in every failure message).
 
 /// The data set every kill test reads: generated once, never written to.
-final class KillCorpus: @unchecked Sendable {
+final class KillCorpus: Sendable {
     static let shared = KillCorpus()
     let workspace = Workspace.shared("kill-corpus")
     var inbox: String { workspace.inbox }

@@ -161,7 +161,7 @@ func gzip(_ text: String, to path: String) throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/gzip")
     process.arguments = ["-nc", plain]
-    FileManager.default.createFile(atPath: path, contents: nil)
+    _ = FileManager.default.createFile(atPath: path, contents: nil)
     let out = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     process.standardOutput = out
     try process.run()

@@ -6,7 +6,7 @@ import Testing
 // database file is byte for byte what it was.
 
 /// A small database built once by `posrca ingest`, never written to by the tests.
-final class QueryFixture: @unchecked Sendable {
+final class QueryFixture: Sendable {
     static let shared = QueryFixture()
     let workspace = Workspace.shared("query-fixture")
 

@@ -48,6 +48,7 @@ func dateInName(_ path: String) -> String? {
 /// Three generated days, ingested and analysed, then days 1–2 exported and pruned into an
 /// archive, with what the database said before: shared by the suite (tests that change the
 /// database work on copies).
+/// Unchecked: every `var` is set by `shared`'s initialiser, which runs once; the tests only read them.
 final class RetentionFixture: @unchecked Sendable {
     static let shared = RetentionFixture()
 

@@ -158,7 +158,7 @@ func posrcaMeasured(_ arguments: [String], directory: String = NSTemporaryDirect
 nonisolated(unsafe) private var foldersToRemoveAtExit: [String] = []
 
 /// A scratch folder for one test, removed at the end: a database, an inbox and a reports folder.
-final class Workspace: @unchecked Sendable {
+final class Workspace: Sendable {
     let root: String
     var db: String { root + "/posrca.sqlite" }
     var inbox: String { root + "/inbox" }

@@ -1,0 +1,62 @@
+import Foundation
+public import POSReports
+public import POSStore
+
+/// How the jobs open the database, take its lock and turn a failure into an exit status.
+public enum DatabaseAccess {
+    /// Stops with `failed`, creating nothing, when there is no database at `path`: a command that
+    /// only reads must not make an empty one out of a typo (docs/cli.md §1).
+    public static func requireDatabase(_ path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            Console.error("posrca: no database at \(path): run `posrca ingest` first (or `posrca nightly`), or pass --db")
+            throw JobExit(.failed)
+        }
+    }
+
+    /// Opens the database read-only, with a message that says what to do when it is missing.
+    public static func openReadOnly(_ path: String) throws -> Database {
+        try requireDatabase(path)
+        return try failing { try Database(path: path, mode: .readOnly) }
+    }
+
+    /// Opens the database for writing, with its schema; created when missing.
+    public static func openStore(_ path: String) throws -> IngestStore {
+        try IngestStore(database: Database(path: path))
+    }
+
+    /// Takes the database's run lock (`DB.lock`): exclusively to write, shared to read a settled
+    /// database. While another run holds it, waits with a line on standard error every 10 s, or
+    /// stops with `locked` when `wait` is false (docs/cli.md §9).
+    public static func holdRunLock(database path: String, shared: Bool, wait: Bool) throws -> RunLock {
+        let lockPath = path + ".lock"
+        let acquisition = try failing {
+            try RunLock.acquire(path: lockPath, shared: shared, wait: wait) { holder in
+                Console.error("posrca: waiting for the posrca run\(holder.map { " (PID \($0))" } ?? "") that is writing \(path) to finish…")
+            }
+        }
+        switch acquisition {
+        case .acquired(let lock):
+            return lock
+        case .held(let holder):
+            Console.error("posrca: another posrca run\(holder.map { " (PID \($0))" } ?? "") is writing \(path); try again later")
+            throw JobExit(.locked)
+        }
+    }
+}
+
+/// Runs `body`; a runtime failure is printed and stops the job with `failed` (docs/cli.md §3:
+/// nothing changed). A canned query's error is a usage error.
+func failing<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as JobExit {
+        throw error
+    } catch let error as JobUsageError {
+        throw error
+    } catch let error as QueryError {
+        throw JobUsageError(error.message)
+    } catch {
+        Console.error("posrca: \(error)")
+        throw JobExit(.failed)
+    }
+}
