@@ -618,6 +618,27 @@ struct AcquirerLogElement {
         return .advance(end)
     }
 
+    /// An attribute value read in a start tag: its name, where the value starts, the quote
+    /// around it, and the offset of its closing quote.
+    private struct AttributeValue {
+        var name: Range<Int>
+        var valueStart: Int
+        var quote: UInt8
+        var end: Int
+    }
+
+    /// What the bytes at one place in a start tag read as.
+    private enum AttributeRead {
+        /// A name, `=` and a quoted value.
+        case value(AttributeValue)
+        /// A name without a value, before the tag's end; the scan goes on from `next`.
+        case bareName(next: Int)
+        /// Not an attribute: the last value may be read longer, else the tag is malformed.
+        case unreadable
+        /// The scan of the tag ends: its end, or why it cannot be read.
+        case end(TagScan)
+    }
+
     /// Scans a start tag's attributes from `start` (just past its name) to its `>`.
     ///
     /// Lenient where jPOS writes unescaped text: a quote inside a value (jPOS prints exception
@@ -631,101 +652,129 @@ struct AcquirerLogElement {
         _ p: UnsafePointer<UInt8>, _ count: Int, from start: Int, tag: Range<Int>,
         _ attribute: (_ name: Range<Int>, _ value: Range<Int>) -> Void
     ) -> TagScan {
-        func badAttribute() -> TagScan {
-            .malformed("malformed log element: bad attribute in <\(Self.tagName(p, tag.lowerBound, tag.count))>")
-        }
         var i = start
         /// The last value read, to be read longer if the rest of the tag does not fit.
-        var last: (name: Range<Int>, valueStart: Int, quote: UInt8, end: Int)?
-        /// Takes the last value to its next closing quote on the same line; false when none.
-        func readLastValueLonger() -> Bool {
-            guard var value = last else { return false }
-            var k = value.end + 1
-            while k < count, let q = Syntax.find(value.quote, p, k, count) {
-                if Syntax.find(Syntax.newline, p, k, q) != nil { return false }
-                guard q + 1 < count else { return false }
-                let after = p[q + 1]
-                if Syntax.isSpace(after) || after == Syntax.slash || after == Syntax.greaterThan {
-                    if Syntax.findLogStart(p, from: value.end, to: q, endIsLineEnd: false) != nil { return false }
-                    value.end = q
-                    last = value
-                    attribute(value.name, value.valueStart..<q)
-                    i = q + 1
-                    return true
-                }
-                k = q + 1
-            }
-            return false
-        }
+        var last: AttributeValue?
         while true {
             while i < count, Syntax.isSpace(p[i]) { i += 1 }
             guard i < count else { return .incomplete }
-            let b = p[i]
-            if b == Syntax.greaterThan { return .complete(end: i + 1, selfClosing: false) }
-            if b == Syntax.slash {
-                guard i + 1 < count else { return .incomplete }
-                if p[i + 1] == Syntax.greaterThan { return .complete(end: i + 2, selfClosing: true) }
-                if readLastValueLonger() { continue }
-                return badAttribute()
-            }
-            if b == Syntax.lessThan {
-                if Syntax.isLogStart(p, i, count, endIsLineEnd: false) { return .nested(i) }
-                return .malformed("malformed log element: unterminated <\(Self.tagName(p, tag.lowerBound, tag.count))> tag")
-            }
-            guard Syntax.isNameStart(b), i > start, Syntax.isSpace(p[i - 1]) else {
-                if readLastValueLonger() { continue }
-                return badAttribute()
-            }
-            let nameStart = i
-            while i < count, Syntax.isNameChar(p[i]) { i += 1 }
-            let nameEnd = i
-            while i < count, Syntax.isSpace(p[i]) { i += 1 }
-            guard i < count else { return .incomplete }
-            guard p[i] == UInt8(ascii: "=") else {
-                // `<queue closed/>` (jPOS 2.0–2.1.1 at every clean shutdown): a name without a
-                // value, taken when the tag ends right after it.
-                if p[i] == Syntax.greaterThan || p[i] == Syntax.slash { continue }
-                if readLastValueLonger() { continue }
-                return badAttribute()
-            }
-            i += 1
-            while i < count, Syntax.isSpace(p[i]) { i += 1 }
-            guard i < count else { return .incomplete }
-            let quote = p[i]
-            guard quote == 0x22 || quote == 0x27 else {
-                if readLastValueLonger() { continue }
-                return badAttribute()
-            }
-            let valueStart = i + 1
-            var k = valueStart
-            var valueEnd = -1
-            while let q = Syntax.find(quote, p, k, count) {
-                guard q + 1 < count else { break }
-                let after = p[q + 1]
-                if Syntax.isSpace(after) || after == Syntax.slash || after == Syntax.greaterThan {
-                    valueEnd = q
-                    break
+            switch readAttribute(p, count, at: i, start: start, tag: tag) {
+            case .value(let value):
+                attribute(value.name, value.valueStart..<value.end)
+                last = value
+                i = value.end + 1
+            case .bareName(let next):
+                i = next
+            case .unreadable:
+                guard readLonger(&last, p, count, next: &i, attribute) else {
+                    return .malformed("malformed log element: bad attribute in <\(Self.tagName(p, tag.lowerBound, tag.count))>")
                 }
-                k = q + 1
+            case .end(let scan):
+                return scan
             }
-            // Markup inside the value: interleaved output or a value that never closed.
-            var scanned = valueStart
-            let scanEnd = valueEnd >= 0 ? valueEnd : count
-            while let lt = Syntax.find(Syntax.lessThan, p, scanned, scanEnd) {
-                if Syntax.isLogStart(p, lt, count, endIsLineEnd: false) { return .nested(lt) }
-                var back = lt
-                while back > valueStart, p[back - 1] == 0x20 || p[back - 1] == 0x09 { back -= 1 }
-                if back > valueStart, p[back - 1] == Syntax.newline, lt + 1 < count,
-                   Syntax.isNameStart(p[lt + 1]) || p[lt + 1] == Syntax.slash {
-                    return .malformed("malformed log element: unterminated attribute in <\(Self.tagName(p, tag.lowerBound, tag.count))>")
-                }
-                scanned = lt + 1
-            }
-            guard valueEnd >= 0 else { return .incomplete }
-            attribute(nameStart..<nameEnd, valueStart..<valueEnd)
-            last = (nameStart..<nameEnd, valueStart, quote, valueEnd)
-            i = valueEnd + 1
         }
+    }
+
+    /// Reads what begins at `i` in a start tag (not a blank): the tag's end, or an attribute.
+    @inline(__always)
+    private static func readAttribute(_ p: UnsafePointer<UInt8>, _ count: Int, at i: Int, start: Int, tag: Range<Int>) -> AttributeRead {
+        let b = p[i]
+        if b == Syntax.greaterThan { return .end(.complete(end: i + 1, selfClosing: false)) }
+        if b == Syntax.slash {
+            guard i + 1 < count else { return .end(.incomplete) }
+            if p[i + 1] == Syntax.greaterThan { return .end(.complete(end: i + 2, selfClosing: true)) }
+            return .unreadable
+        }
+        if b == Syntax.lessThan {
+            if Syntax.isLogStart(p, i, count, endIsLineEnd: false) { return .end(.nested(i)) }
+            return .end(.malformed("malformed log element: unterminated <\(Self.tagName(p, tag.lowerBound, tag.count))> tag"))
+        }
+        guard Syntax.isNameStart(b), i > start, Syntax.isSpace(p[i - 1]) else { return .unreadable }
+        return readNameAndValue(p, count, at: i, tag: tag)
+    }
+
+    /// Reads `name="value"` (or `'value'`) from the name at `nameStart`.
+    @inline(__always)
+    private static func readNameAndValue(_ p: UnsafePointer<UInt8>, _ count: Int, at nameStart: Int, tag: Range<Int>) -> AttributeRead {
+        var i = nameStart
+        while i < count, Syntax.isNameChar(p[i]) { i += 1 }
+        let nameEnd = i
+        while i < count, Syntax.isSpace(p[i]) { i += 1 }
+        guard i < count else { return .end(.incomplete) }
+        guard p[i] == UInt8(ascii: "=") else {
+            // `<queue closed/>` (jPOS 2.0–2.1.1 at every clean shutdown): a name without a
+            // value, taken when the tag ends right after it.
+            if p[i] == Syntax.greaterThan || p[i] == Syntax.slash { return .bareName(next: i) }
+            return .unreadable
+        }
+        i += 1
+        while i < count, Syntax.isSpace(p[i]) { i += 1 }
+        guard i < count else { return .end(.incomplete) }
+        let quote = p[i]
+        guard quote == 0x22 || quote == 0x27 else { return .unreadable }
+        let valueStart = i + 1
+        let valueEnd = closingQuote(quote, p, count, from: valueStart)
+        if let stop = markupInValue(p, count, from: valueStart, to: valueEnd ?? count, tag: tag) { return .end(stop) }
+        guard let valueEnd else { return .end(.incomplete) }
+        return .value(AttributeValue(name: nameStart..<nameEnd, valueStart: valueStart, quote: quote, end: valueEnd))
+    }
+
+    /// The first `quote` from `start` followed by whitespace, `/` or `>`: the end of a value;
+    /// nil when the bytes run out first.
+    @inline(__always)
+    private static func closingQuote(_ quote: UInt8, _ p: UnsafePointer<UInt8>, _ count: Int, from start: Int) -> Int? {
+        var k = start
+        while let q = Syntax.find(quote, p, k, count) {
+            guard q + 1 < count else { return nil }
+            let after = p[q + 1]
+            if Syntax.isSpace(after) || after == Syntax.slash || after == Syntax.greaterThan { return q }
+            k = q + 1
+        }
+        return nil
+    }
+
+    /// Markup inside the value `start..<end`: a `<log` start tag (interleaved output, `.nested`)
+    /// or a tag at the start of a line (the value never closed, `.malformed`); nil when none.
+    @inline(__always)
+    private static func markupInValue(_ p: UnsafePointer<UInt8>, _ count: Int, from start: Int, to end: Int, tag: Range<Int>) -> TagScan? {
+        var scanned = start
+        while let lt = Syntax.find(Syntax.lessThan, p, scanned, end) {
+            if Syntax.isLogStart(p, lt, count, endIsLineEnd: false) { return .nested(lt) }
+            var back = lt
+            while back > start, p[back - 1] == 0x20 || p[back - 1] == 0x09 { back -= 1 }
+            if back > start, p[back - 1] == Syntax.newline, lt + 1 < count,
+               Syntax.isNameStart(p[lt + 1]) || p[lt + 1] == Syntax.slash {
+                return .malformed("malformed log element: unterminated attribute in <\(Self.tagName(p, tag.lowerBound, tag.count))>")
+            }
+            scanned = lt + 1
+        }
+        return nil
+    }
+
+    /// Takes the `last` value read to its next closing quote on the same line (a quote followed
+    /// by whitespace, `/` or `>`, with no `<log` before it), reports it again, and moves `next`
+    /// past it; false when there is none.
+    private static func readLonger(
+        _ last: inout AttributeValue?, _ p: UnsafePointer<UInt8>, _ count: Int, next i: inout Int,
+        _ attribute: (_ name: Range<Int>, _ value: Range<Int>) -> Void
+    ) -> Bool {
+        guard var value = last else { return false }
+        var k = value.end + 1
+        while k < count, let q = Syntax.find(value.quote, p, k, count) {
+            if Syntax.find(Syntax.newline, p, k, q) != nil { return false }
+            guard q + 1 < count else { return false }
+            let after = p[q + 1]
+            if Syntax.isSpace(after) || after == Syntax.slash || after == Syntax.greaterThan {
+                if Syntax.findLogStart(p, from: value.end, to: q, endIsLineEnd: false) != nil { return false }
+                value.end = q
+                last = value
+                attribute(value.name, value.valueStart..<q)
+                i = q + 1
+                return true
+            }
+            k = q + 1
+        }
+        return false
     }
 
     // MARK: Elements

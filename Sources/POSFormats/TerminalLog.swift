@@ -169,129 +169,189 @@ public struct TerminalLogParser {
         }
     }
 
+    /// Why a line is rejected, found by one of the steps of `parse(line:number:slots:)`.
+    private struct LineFault: Error {
+        var reason: String
+
+        init(_ reason: String) {
+            self.reason = reason
+        }
+    }
+
+    /// Parses one line whose `slots` are all absent, step by step: its pairs, its header, its
+    /// event, and the record of that event. A step that finds the line bad throws why, and the
+    /// line is rejected with the counts it had when it began.
     private mutating func parse(line: UnsafeRawBufferPointer, number: Int, slots: UnsafeMutableBufferPointer<Slot>) -> TerminalLineResult {
-        let n = line.count
-        var unknown: [(start: Int, end: Int)] = []
+        var unknown: [Range<Int>] = []
+        do throws(LineFault) {
+            guard try Self.readPairs(line, into: slots, unknown: &unknown) else {
+                statistics.blankLines += 1
+                return .blank
+            }
+            let header = try readHeader(line, number: number, slots: slots)
+            guard let event = Self.event(line, slots[Key.ev.rawValue]) else {
+                return .record(ignoredEvent(line, slots[Key.ev.rawValue], number: number))
+            }
+            countUnknownKeys(of: event, line, slots, unknown: unknown)
+            return try record(of: event, header: header, line, slots)
+        } catch {
+            return reject(line, number, error.reason)
+        }
+    }
+
+    // MARK: - Pairs
+
+    /// Reads the line's `key=value` pairs: the format's keys into `slots` (by their raw value,
+    /// the last of a key given twice), the places of the others into `unknown`. False when the
+    /// line holds nothing but blanks.
+    @inline(__always)
+    private static func readPairs(
+        _ line: UnsafeRawBufferPointer, into slots: UnsafeMutableBufferPointer<Slot>, unknown: inout [Range<Int>]
+    ) throws(LineFault) -> Bool {
         var i = 0
         var sawAny = false
-        while i < n {
-            let c = line[i]
-            if c == 0x20 || c == 0x09 {
+        while i < line.count {
+            if isBlank(line[i]) {
                 i += 1
                 continue
             }
             sawAny = true
-            // Key: up to '=' or blank.
-            let keyStart = i
-            while i < n, line[i] != 0x3D, line[i] != 0x20, line[i] != 0x09 {
-                if line[i] == 0x22 { return reject(line, number, "not logfmt: quote in a key") }
-                i += 1
-            }
-            let keyEnd = i
-            if keyStart == keyEnd { return reject(line, number, "not logfmt: = with no key") }
-            var slot = Slot(start: 0, end: 0, escaped: false)
-            if i < n, line[i] == 0x3D {
-                i += 1
-                if i < n, line[i] == 0x22 {
-                    i += 1
-                    let valueStart = i
-                    var closed = false
-                    var escaped = false
-                    while i < n {
-                        let v = line[i]
-                        if v == 0x5C, i + 1 < n {  // backslash
-                            escaped = true
-                            i += 2
-                            continue
-                        }
-                        if v == 0x22 {
-                            closed = true
-                            break
-                        }
-                        i += 1
-                    }
-                    guard closed else { return reject(line, number, "not logfmt: unterminated quoted value") }
-                    slot = Slot(start: valueStart, end: i, escaped: escaped)
-                    i += 1
-                    if i < n, line[i] != 0x20, line[i] != 0x09 {
-                        return reject(line, number, "not logfmt: text after a quoted value")
-                    }
-                } else {
-                    let valueStart = i
-                    while i < n, line[i] != 0x20, line[i] != 0x09 {
-                        if line[i] == 0x22 { return reject(line, number, "not logfmt: quote inside an unquoted value") }
-                        i += 1
-                    }
-                    slot = Slot(start: valueStart, end: i, escaped: false)
-                }
+            let key = try readKey(line, at: &i)
+            let slot = try readValue(line, at: &i)
+            if let known = Key.match(UnsafeRawBufferPointer(rebasing: line[key])) {
+                slots[known.rawValue] = slot
             } else {
-                slot = Slot(start: -1, end: -2, escaped: false)  // bare key: true
-            }
-            let keyBytes = UnsafeRawBufferPointer(rebasing: line[keyStart..<keyEnd])
-            if let key = Key.match(keyBytes) {
-                slots[key.rawValue] = slot.end == -2 ? Slot(start: -1, end: 0, escaped: false) : slot
-            } else {
-                unknown.append((keyStart, keyEnd))
+                unknown.append(key)
             }
         }
-        guard sawAny else {
-            statistics.blankLines += 1
-            return .blank
+        return sawAny
+    }
+
+    /// Space and tab, the blanks between pairs.
+    @inline(__always)
+    private static func isBlank(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09
+    }
+
+    /// Reads a key from `i` up to `=` or a blank, leaving `i` there.
+    @inline(__always)
+    private static func readKey(_ line: UnsafeRawBufferPointer, at i: inout Int) throws(LineFault) -> Range<Int> {
+        let start = i
+        while i < line.count, line[i] != 0x3D, !isBlank(line[i]) {
+            if line[i] == 0x22 { throw LineFault("not logfmt: quote in a key") }
+            i += 1
         }
+        guard i > start else { throw LineFault("not logfmt: = with no key") }
+        return start..<i
+    }
+
+    /// Reads what follows a key from `i`: `=` and a value, quoted or not, or nothing (a bare key,
+    /// which reads as `true`), leaving `i` past it.
+    @inline(__always)
+    private static func readValue(_ line: UnsafeRawBufferPointer, at i: inout Int) throws(LineFault) -> Slot {
+        guard i < line.count, line[i] == 0x3D else { return Slot(start: -1, end: 0, escaped: false) }
+        i += 1
+        if i < line.count, line[i] == 0x22 { return try readQuotedValue(line, at: &i) }
+        let start = i
+        while i < line.count, !isBlank(line[i]) {
+            if line[i] == 0x22 { throw LineFault("not logfmt: quote inside an unquoted value") }
+            i += 1
+        }
+        return Slot(start: start, end: i, escaped: false)
+    }
+
+    /// Reads a quoted value from its opening quote at `i`, leaving `i` past the closing one;
+    /// a backslash takes the byte after it along.
+    @inline(__always)
+    private static func readQuotedValue(_ line: UnsafeRawBufferPointer, at i: inout Int) throws(LineFault) -> Slot {
+        let n = line.count
+        i += 1
+        let start = i
+        var closed = false
+        var escaped = false
+        while i < n {
+            let v = line[i]
+            if v == 0x5C, i + 1 < n {  // backslash
+                escaped = true
+                i += 2
+                continue
+            }
+            if v == 0x22 {
+                closed = true
+                break
+            }
+            i += 1
+        }
+        guard closed else { throw LineFault("not logfmt: unterminated quoted value") }
+        let slot = Slot(start: start, end: i, escaped: escaped)
+        i += 1
+        if i < n, !isBlank(line[i]) { throw LineFault("not logfmt: text after a quoted value") }
+        return slot
+    }
+
+    // MARK: - Header and event
+
+    /// Reads what every event has: the keys `ts`, `tid` and `ev`, the time, and the terminal ID
+    /// (1–16 printable ASCII after trimming blanks).
+    @inline(__always)
+    private mutating func readHeader(
+        _ line: UnsafeRawBufferPointer, number: Int, slots: UnsafeMutableBufferPointer<Slot>
+    ) throws(LineFault) -> TerminalEventHeader {
         for key in [Key.ts, .tid, .ev] where !slots[key.rawValue].present {
-            return reject(line, number, "missing key \(key.name)")
+            throw LineFault("missing key \(key.name)")
         }
-        // Time.
         let tsSlot = slots[Key.ts.rawValue]
         guard tsSlot.start >= 0, !tsSlot.escaped,
               let written = Timestamps.parseISO(UnsafeRawBufferPointer(rebasing: line[tsSlot.start..<tsSlot.end]), secondsOptional: false)
-        else { return reject(line, number, "bad ts") }
+        else { throw LineFault("bad ts") }
         let time = written.at(offsetMinutes: written.offsetMinutes ?? defaultZone.offsetMinutes(forLocalMilliseconds: written.localMilliseconds))
-        // Terminal ID: 1–16 printable ASCII after trimming blanks.
         guard let tid = text(line, slots[Key.tid.rawValue], mask: false)?.trimmingBlanks(),
               !tid.isEmpty, tid.utf8.count <= 16, tid.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
-        else { return reject(line, number, "bad tid") }
-        let header = TerminalEventHeader(line: number, time: time, tid: tid)
-        let evSlot = slots[Key.ev.rawValue]
+        else { throw LineFault("bad tid") }
+        return TerminalEventHeader(line: number, time: time, tid: tid)
+    }
+
+    /// The event `ev` names, or nil for one the format does not define.
+    @inline(__always)
+    private static func event(_ line: UnsafeRawBufferPointer, _ evSlot: Slot) -> Event? {
         let evBytes = evSlot.start >= 0 ? UnsafeRawBufferPointer(rebasing: line[evSlot.start..<evSlot.end]) : UnsafeRawBufferPointer(start: nil, count: 0)
-        guard let event = evSlot.escaped ? nil : Event.match(evBytes) else {
-            let name = text(line, evSlot, mask: true) ?? ""
-            statistics.ignoredEvents[name, default: 0] += 1
-            return .record(.ignored(event: name, line: number))
-        }
-        // Keys this event does not define count as unknown, and so do the unknown ones.
+        return evSlot.escaped ? nil : Event.match(evBytes)
+    }
+
+    /// A line whose event the format does not define, counted by that event's name.
+    @inline(__always)
+    private mutating func ignoredEvent(_ line: UnsafeRawBufferPointer, _ evSlot: Slot, number: Int) -> TerminalRecord {
+        let name = text(line, evSlot, mask: true) ?? ""
+        statistics.ignoredEvents[name, default: 0] += 1
+        return .ignored(event: name, line: number)
+    }
+
+    /// Counts as unknown the keys `event` does not define and the keys the format does not know
+    /// (their names with card numbers masked).
+    @inline(__always)
+    private mutating func countUnknownKeys(
+        of event: Event, _ line: UnsafeRawBufferPointer, _ slots: UnsafeMutableBufferPointer<Slot>, unknown: [Range<Int>]
+    ) {
         for key in Key.allCases where key != .ts && key != .tid && key != .ev && slots[key.rawValue].present && !event.defines(key) {
             statistics.unknownKeys[key.name, default: 0] += 1
         }
-        for (start, end) in unknown {
-            let name = CardNumbers.mask(LogText.decode(UnsafeRawBufferPointer(rebasing: line[start..<end])).text)
+        for range in unknown {
+            let name = CardNumbers.mask(LogText.decode(UnsafeRawBufferPointer(rebasing: line[range])).text)
             statistics.maskedPANs += name.masked
             statistics.unknownKeys[name.text, default: 0] += 1
         }
+    }
+
+    // MARK: - Records
+
+    /// The record of `event` from the line's values, as the line's result.
+    @inline(__always)
+    private mutating func record(
+        of event: Event, header: TerminalEventHeader, _ line: UnsafeRawBufferPointer, _ slots: UnsafeMutableBufferPointer<Slot>
+    ) throws(LineFault) -> TerminalLineResult {
         switch event {
         case .txn:
-            var txn = TerminalTransaction(header: header)
-            txn.type = text(line, slots[Key.type.rawValue])
-            guard digits(line, slots[Key.stan.rawValue], into: &txn.stan) else { return reject(line, number, "bad digits stan") }
-            guard digits(line, slots[Key.batch.rawValue], into: &txn.batch) else { return reject(line, number, "bad digits batch") }
-            guard integer(line, slots[Key.amt.rawValue], into: &txn.amount) else { return reject(line, number, "bad integer amt") }
-            var currency: Int64?
-            guard integer(line, slots[Key.cur.rawValue], into: &currency), currency.map({ $0 >= 0 && $0 <= 999_999 }) ?? true
-            else { return reject(line, number, "bad integer cur") }
-            txn.currency = currency.map { Int32($0) }
-            guard integer(line, slots[Key.latMs.rawValue], into: &txn.latencyMs) else { return reject(line, number, "bad integer lat_ms") }
-            txn.responseCode = text(line, slots[Key.rc.rawValue]).flatMap { $0.isEmpty ? nil : $0 }
-            txn.display = text(line, slots[Key.disp.rawValue])
-            txn.entry = text(line, slots[Key.entry.rawValue])
-            if let pan = text(line, slots[Key.pan.rawValue], mask: false) {
-                let masked = CardNumbers.maskCardField(pan)
-                if masked.masked { statistics.maskedPANs += 1 }
-                txn.maskedPAN = masked.text
-            }
-            txn.error = text(line, slots[Key.err.rawValue])
-            txn.reason = text(line, slots[Key.reason.rawValue])
-            txn.mcc = text(line, slots[Key.mcc.rawValue])
-            return .record(.transaction(txn))
+            return .record(.transaction(try transaction(header: header, line, slots)))
         case .boot:
             return .record(.boot(TerminalBoot(
                 header: header, firmware: text(line, slots[Key.fw.rawValue]),
@@ -304,20 +364,57 @@ public struct TerminalLogParser {
                 succeeded: result?.lowercased() == "ok"
             )))
         case .net:
-            var net = TerminalNetworkEvent(header: header)
-            var rssi: Int64?
-            guard integer(line, slots[Key.rssi.rawValue], into: &rssi), rssi.map({ $0 >= -1000 && $0 <= 1000 }) ?? true
-            else { return reject(line, number, "bad integer rssi") }
-            net.rssi = rssi.map { Int32($0) }
-            net.state = text(line, slots[Key.state.rawValue])
-            net.networkType = text(line, slots[Key.type.rawValue])
-            net.reason = text(line, slots[Key.reason.rawValue])
-            return .record(.network(net))
+            return .record(.network(try networkEvent(header: header, line, slots)))
         case .signin:
             return .record(.signIn(TerminalSignIn(header: header, responseCode: text(line, slots[Key.rc.rawValue]).flatMap { $0.isEmpty ? nil : $0 })))
         case .error:
             return .record(.error(TerminalError(header: header, error: text(line, slots[Key.err.rawValue]), message: text(line, slots[Key.msg.rawValue]))))
         }
+    }
+
+    /// A `txn` line's transaction; its numbers must read as numbers.
+    @inline(__always)
+    private mutating func transaction(
+        header: TerminalEventHeader, _ line: UnsafeRawBufferPointer, _ slots: UnsafeMutableBufferPointer<Slot>
+    ) throws(LineFault) -> TerminalTransaction {
+        var txn = TerminalTransaction(header: header)
+        txn.type = text(line, slots[Key.type.rawValue])
+        guard digits(line, slots[Key.stan.rawValue], into: &txn.stan) else { throw LineFault("bad digits stan") }
+        guard digits(line, slots[Key.batch.rawValue], into: &txn.batch) else { throw LineFault("bad digits batch") }
+        guard integer(line, slots[Key.amt.rawValue], into: &txn.amount) else { throw LineFault("bad integer amt") }
+        var currency: Int64?
+        guard integer(line, slots[Key.cur.rawValue], into: &currency), currency.map({ $0 >= 0 && $0 <= 999_999 }) ?? true
+        else { throw LineFault("bad integer cur") }
+        txn.currency = currency.map { Int32($0) }
+        guard integer(line, slots[Key.latMs.rawValue], into: &txn.latencyMs) else { throw LineFault("bad integer lat_ms") }
+        txn.responseCode = text(line, slots[Key.rc.rawValue]).flatMap { $0.isEmpty ? nil : $0 }
+        txn.display = text(line, slots[Key.disp.rawValue])
+        txn.entry = text(line, slots[Key.entry.rawValue])
+        if let pan = text(line, slots[Key.pan.rawValue], mask: false) {
+            let masked = CardNumbers.maskCardField(pan)
+            if masked.masked { statistics.maskedPANs += 1 }
+            txn.maskedPAN = masked.text
+        }
+        txn.error = text(line, slots[Key.err.rawValue])
+        txn.reason = text(line, slots[Key.reason.rawValue])
+        txn.mcc = text(line, slots[Key.mcc.rawValue])
+        return txn
+    }
+
+    /// A `net` line's network event; `rssi` must be an integer within ±1000.
+    @inline(__always)
+    private mutating func networkEvent(
+        header: TerminalEventHeader, _ line: UnsafeRawBufferPointer, _ slots: UnsafeMutableBufferPointer<Slot>
+    ) throws(LineFault) -> TerminalNetworkEvent {
+        var net = TerminalNetworkEvent(header: header)
+        var rssi: Int64?
+        guard integer(line, slots[Key.rssi.rawValue], into: &rssi), rssi.map({ $0 >= -1000 && $0 <= 1000 }) ?? true
+        else { throw LineFault("bad integer rssi") }
+        net.rssi = rssi.map { Int32($0) }
+        net.state = text(line, slots[Key.state.rawValue])
+        net.networkType = text(line, slots[Key.type.rawValue])
+        net.reason = text(line, slots[Key.reason.rawValue])
+        return net
     }
 
     // MARK: - Values

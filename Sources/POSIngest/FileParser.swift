@@ -74,12 +74,8 @@ struct FileParser {
     /// better. The third reading reads it whole, whatever happens to it meanwhile.
     mutating func parse(path: String, sequence: Int = 0) {
         let started = monotonicSeconds()
-        var candidates: [IngestedContent]?
-        // Plain files an earlier build ingested at this path: only checked for being begun with.
-        var earlier: [IngestedContent] = []
-        var ruledOut: Set<Int64> = []
-        var knownLength: Int64?
-        for reading in 1...3 {
+        var knowledge = ReadingKnowledge()
+        for number in 1...3 {
             let source: LineSource
             do {
                 source = try LineSource(path: path, maxLineBytes: options.maxLineBytes, maxInflateRatio: options.maxInflateRatio)
@@ -87,117 +83,208 @@ struct FileParser {
                 emit(.failed(path: path, reason: "\(error)", file: nil))
                 return
             }
-            var lastReported: Int64 = 0
-            let progress = self.progress
-            func reportBytes() {
-                let now = source.rawBytesRead
-                progress.bytesRead.add(now - lastReported, ordering: .relaxed)
-                lastReported = now
+            let reading = Reading(path: path, sequence: sequence, number: number, started: started)
+            if read(source, reading, knowledge: &knowledge) == .done { return }
+        }
+    }
+
+    // MARK: - Readings
+
+    /// One reading of a file: which file, which reading (from 1), and when the first began.
+    private struct Reading {
+        var path: String
+        var sequence: Int
+        var number: Int
+        var started: Double
+    }
+
+    /// What the readings of one file have learned about the ingested files it may continue or
+    /// repeat, carried from one reading to the next.
+    private struct ReadingKnowledge {
+        /// Ingested logs of the file's kind it may continue or repeat; nil until the first reading asks.
+        var candidates: [IngestedContent]?
+        /// Plain files an earlier build ingested at this path: only checked for being begun with.
+        var earlier: [IngestedContent] = []
+        /// Candidates a reading found the file does not begin with.
+        var ruledOut: Set<Int64> = []
+        /// The file's decoded length, once a reading has read to its end.
+        var knownLength: Int64?
+
+        /// The candidates not ruled out.
+        var possible: [IngestedContent] { candidates?.filter { !ruledOut.contains($0.id) } ?? [] }
+    }
+
+    /// Whether a reading settled the file or another reading must.
+    private enum ReadingEnd {
+        case done
+        case readAgain
+    }
+
+    /// Where a reading starts: the ingested files the content is checked against, and the one
+    /// it continues (read from that file's resume point), if any.
+    private struct ReadingPlan {
+        var isLog: Bool
+        /// The candidates not ruled out.
+        var possible: [IngestedContent]
+        /// Plain files an earlier build ingested at this path.
+        var earlier: [IngestedContent]
+        var continued: IngestedContent?
+    }
+
+    /// What parsing a file's content gave: how the source ended, where a file continuing it
+    /// would resume, how it was cut short, and its counts.
+    private struct ParsedContent {
+        var end: SourceEnd
+        var resume: (bytes: Int64, line: Int)?
+        var truncation: Truncation?
+        var counts: [String: Int]
+    }
+
+    /// Reads the file once from `source`, sending its items and its end (or its failure); asks for
+    /// another reading when the file turns out not to continue the ingested file it seemed to.
+    private mutating func read(_ source: LineSource, _ reading: Reading, knowledge: inout ReadingKnowledge) -> ReadingEnd {
+        var lastReported: Int64 = 0
+        let progress = self.progress
+        func reportBytes() {
+            let now = source.rawBytesRead
+            progress.bytesRead.add(now - lastReported, ordering: .relaxed)
+            lastReported = now
+        }
+        var begun = false
+        var kind = options.kind ?? .terminalLog
+        do {
+            kind = try options.kind ?? InputKind.sniff(source.head())
+            let plan = try plan(source, kind: kind, reading, knowledge: &knowledge)
+            emit(.begin(path: reading.path, kind: kind))
+            begun = true
+            let content = try parseContent(source, kind: kind, continuing: plan.continued, report: reportBytes)
+            if let continued = plan.continued, source.contentDigest(at: continued.decodedBytes) == nil {
+                // Shorter than the file it seemed to continue: maybe a prefix of it.
+                throw ShorterThanContinued()
             }
-            var begun = false
-            var continued: IngestedContent?
-            var kind = options.kind ?? .terminalLog
-            do {
-                kind = try options.kind ?? InputKind.sniff(source.head())
-                let isLog = kind == .terminalLog || kind == .acquirerLog
-                if candidates == nil {
-                    candidates = isLog ? try matcher?.candidates(kind: kind, source: source, sequence: sequence) ?? [] : []
-                    earlier = isLog ? try matcher?.ledger.earlierPlainFiles(kind: kind.rawValue, path: path) ?? [] : []
-                }
-                let possible = candidates!.filter { !ruledOut.contains($0.id) }
-                source.hashContent(at: (possible + earlier).map(\.decodedBytes))
-                if reading < 3 {
-                    continued = ContentMatcher.continuation(among: possible, length: knownLength ?? (source.compression == .none ? source.rawSize : nil))
-                }
-                if let continued {
-                    try source.expect(sha256: continued.sha256, at: continued.decodedBytes)
-                    guard try source.skip(to: continued.resumeBytes, linesBefore: continued.resumeLine) else {
-                        throw ShorterThanContinued()
-                    }
-                }
-                emit(.begin(path: path, kind: kind))
-                begun = true
-                var counts: [String: Int] = [:]
-                let end: SourceEnd
-                var resume: (bytes: Int64, line: Int)?
-                var truncation: Truncation?
-                switch kind {
-                case .terminalLog:
-                    end = try parseTerminalLog(source, counts: &counts, report: reportBytes)
-                    resume = (end.completeLinesEnd, end.completeLines)
-                case .acquirerLog:
-                    let unclosedElementLine: Int?
-                    (end, resume, unclosedElementLine) = try parseAcquirerLog(source, continuing: continued, counts: &counts, report: reportBytes)
-                    // A plain file cut inside an element (or one still being written): truncated, as a
-                    // gzip stream that ends early is. The element itself is in the rejects.
-                    truncation = unclosedElementLine.map { .elementNotClosed(line: $0) }
-                case .inventory, .catalogue:
-                    end = try parseCSV(source, kind: kind, counts: &counts, report: reportBytes)
-                }
-                if let fault = end.truncation { truncation = .stream(fault) }
-                if let continued, source.contentDigest(at: continued.decodedBytes) == nil {
-                    // Shorter than the file it seemed to continue: maybe a prefix of it.
-                    throw ShorterThanContinued()
-                }
-                reportBytes()
-                var parsed = ParsedFile(
-                    path: path, kind: kind, compression: source.compression.rawValue, sha256: try source.contentSHA256(),
-                    rawSHA256: try source.sha256(), headSHA256: source.headSHA256, resume: isLog ? resume : nil, continues: continued,
-                    bytes: source.rawSize, decodedBytes: end.decodedBytes, modificationTimeNanoseconds: source.modificationTimeNanoseconds,
-                    lines: end.lines, truncation: truncation, counts: counts, seconds: monotonicSeconds() - started
-                )
-                parsed.beginsWith = (possible + earlier).filter { source.contentDigest(at: $0.decodedBytes) == $0.sha256 }.map(\.id)
-                if let longer = try matcher?.ingestedFileThatBegins(with: parsed, among: possible) {
-                    // Its content is already in, within a longer file: what was sent goes.
-                    emit(.discard(path: path))
-                    parsed.duplicate = (longer, true)
-                }
-                emit(.end(parsed))
-                return
-            } catch where error is ContentMismatch || error is ShorterThanContinued {
-                // Not the continuation it seemed (or shorter than it): learn what the file is.
-                if begun { emit(.discard(path: path)) }
-                do {
-                    let sha256 = try source.contentSHA256()
-                    let length = source.decodedBytesRead
-                    knownLength = length
-                    let possible = candidates?.filter { !ruledOut.contains($0.id) } ?? []
-                    let matching = possible.filter { $0.decodedBytes <= length && source.contentDigest(at: $0.decodedBytes) == $0.sha256 }
-                    ruledOut.formUnion(possible.filter { !matching.contains($0) }.map(\.id))
-                    var parsed = ParsedFile(
-                        path: path, kind: kind, compression: source.compression.rawValue,
-                        sha256: sha256, rawSHA256: try source.sha256(), headSHA256: source.headSHA256, bytes: source.rawSize,
-                        decodedBytes: length, modificationTimeNanoseconds: source.modificationTimeNanoseconds, lines: 0, truncation: nil,
-                        counts: [:], seconds: monotonicSeconds() - started
-                    )
-                    if let same = matching.first(where: { $0.decodedBytes == length }) {
-                        reportBytes()
-                        parsed.duplicate = (same, false)
-                        emit(.end(parsed))
-                        return
-                    }
-                    if let longer = try matcher?.ingestedFileThatBegins(with: parsed, among: possible) {
-                        reportBytes()
-                        parsed.duplicate = (longer, true)
-                        emit(.end(parsed))
-                        return
-                    }
-                } catch {
-                    reportBytes()
-                    emit(.failed(path: path, reason: "\(error)", file: nil))
-                    return
-                }
-                reportBytes()
-            } catch let failure as CSVFileFailure {
-                reportBytes()
-                emit(.failed(path: path, reason: failure.reason, file: nil))
-                return
-            } catch {
-                reportBytes()
-                emit(.failed(path: path, reason: "\(error)", file: nil))
-                return
+            reportBytes()
+            try sendEnd(source, reading, kind: kind, plan: plan, content: content)
+            return .done
+        } catch where error is ContentMismatch || error is ShorterThanContinued {
+            // Not the continuation it seemed (or shorter than it): learn what the file is.
+            if begun { emit(.discard(path: reading.path)) }
+            return learnFromMismatch(source, reading, kind: kind, knowledge: &knowledge, report: reportBytes)
+        } catch let failure as CSVFileFailure {
+            reportBytes()
+            emit(.failed(path: reading.path, reason: failure.reason, file: nil))
+            return .done
+        } catch {
+            reportBytes()
+            emit(.failed(path: reading.path, reason: "\(error)", file: nil))
+            return .done
+        }
+    }
+
+    /// Finds the ingested files the content may continue or repeat (asking the ledger on the
+    /// first reading) and hashes the content at their lengths; before the third reading, skips
+    /// to the resume point of the one it continues, once its content up to there is that file's.
+    private mutating func plan(_ source: LineSource, kind: InputKind, _ reading: Reading, knowledge: inout ReadingKnowledge) throws -> ReadingPlan {
+        let isLog = kind == .terminalLog || kind == .acquirerLog
+        if knowledge.candidates == nil {
+            knowledge.candidates = isLog ? try matcher?.candidates(kind: kind, source: source, sequence: reading.sequence) ?? [] : []
+            knowledge.earlier = isLog ? try matcher?.ledger.earlierPlainFiles(kind: kind.rawValue, path: reading.path) ?? [] : []
+        }
+        let possible = knowledge.possible
+        source.hashContent(at: (possible + knowledge.earlier).map(\.decodedBytes))
+        var continued: IngestedContent?
+        if reading.number < 3 {
+            continued = ContentMatcher.continuation(among: possible, length: knowledge.knownLength ?? (source.compression == .none ? source.rawSize : nil))
+        }
+        if let continued {
+            try source.expect(sha256: continued.sha256, at: continued.decodedBytes)
+            guard try source.skip(to: continued.resumeBytes, linesBefore: continued.resumeLine) else {
+                throw ShorterThanContinued()
             }
         }
+        return ReadingPlan(isLog: isLog, possible: possible, earlier: knowledge.earlier, continued: continued)
+    }
+
+    /// Parses the content (from where `source` stands) as `kind`.
+    private mutating func parseContent(
+        _ source: LineSource, kind: InputKind, continuing continued: IngestedContent?, report: () -> Void
+    ) throws -> ParsedContent {
+        var counts: [String: Int] = [:]
+        let end: SourceEnd
+        var resume: (bytes: Int64, line: Int)?
+        var truncation: Truncation?
+        switch kind {
+        case .terminalLog:
+            end = try parseTerminalLog(source, counts: &counts, report: report)
+            resume = (end.completeLinesEnd, end.completeLines)
+        case .acquirerLog:
+            let unclosedElementLine: Int?
+            (end, resume, unclosedElementLine) = try parseAcquirerLog(source, continuing: continued, counts: &counts, report: report)
+            // A plain file cut inside an element (or one still being written): truncated, as a
+            // gzip stream that ends early is. The element itself is in the rejects.
+            truncation = unclosedElementLine.map { .elementNotClosed(line: $0) }
+        case .inventory, .catalogue:
+            end = try parseCSV(source, kind: kind, counts: &counts, report: report)
+        }
+        if let fault = end.truncation { truncation = .stream(fault) }
+        return ParsedContent(end: end, resume: resume, truncation: truncation, counts: counts)
+    }
+
+    /// Sends the end of a reading that parsed the file; when its content is already in, within a
+    /// longer ingested file, what was sent goes first.
+    private mutating func sendEnd(_ source: LineSource, _ reading: Reading, kind: InputKind, plan: ReadingPlan, content: ParsedContent) throws {
+        var parsed = ParsedFile(
+            path: reading.path, kind: kind, compression: source.compression.rawValue, sha256: try source.contentSHA256(),
+            rawSHA256: try source.sha256(), headSHA256: source.headSHA256, resume: plan.isLog ? content.resume : nil, continues: plan.continued,
+            bytes: source.rawSize, decodedBytes: content.end.decodedBytes, modificationTimeNanoseconds: source.modificationTimeNanoseconds,
+            lines: content.end.lines, truncation: content.truncation, counts: content.counts, seconds: monotonicSeconds() - reading.started
+        )
+        parsed.beginsWith = (plan.possible + plan.earlier).filter { source.contentDigest(at: $0.decodedBytes) == $0.sha256 }.map(\.id)
+        if let longer = try matcher?.ingestedFileThatBegins(with: parsed, among: plan.possible) {
+            // Its content is already in, within a longer file: what was sent goes.
+            emit(.discard(path: reading.path))
+            parsed.duplicate = (longer, true)
+        }
+        emit(.end(parsed))
+    }
+
+    /// After a reading found the file does not continue the ingested file it seemed to: sends the
+    /// file's end as a duplicate when what was read is an ingested file or the start of one, or
+    /// its failure; else rules out the candidates it does not begin with, for the next reading.
+    private mutating func learnFromMismatch(
+        _ source: LineSource, _ reading: Reading, kind: InputKind, knowledge: inout ReadingKnowledge, report: () -> Void
+    ) -> ReadingEnd {
+        do {
+            let sha256 = try source.contentSHA256()
+            let length = source.decodedBytesRead
+            knowledge.knownLength = length
+            let possible = knowledge.possible
+            let matching = possible.filter { $0.decodedBytes <= length && source.contentDigest(at: $0.decodedBytes) == $0.sha256 }
+            knowledge.ruledOut.formUnion(possible.filter { !matching.contains($0) }.map(\.id))
+            var parsed = ParsedFile(
+                path: reading.path, kind: kind, compression: source.compression.rawValue,
+                sha256: sha256, rawSHA256: try source.sha256(), headSHA256: source.headSHA256, bytes: source.rawSize,
+                decodedBytes: length, modificationTimeNanoseconds: source.modificationTimeNanoseconds, lines: 0, truncation: nil,
+                counts: [:], seconds: monotonicSeconds() - reading.started
+            )
+            if let same = matching.first(where: { $0.decodedBytes == length }) {
+                report()
+                parsed.duplicate = (same, false)
+                emit(.end(parsed))
+                return .done
+            }
+            if let longer = try matcher?.ingestedFileThatBegins(with: parsed, among: possible) {
+                report()
+                parsed.duplicate = (longer, true)
+                emit(.end(parsed))
+                return .done
+            }
+        } catch {
+            report()
+            emit(.failed(path: reading.path, reason: "\(error)", file: nil))
+            return .done
+        }
+        report()
+        return .readAgain
     }
 
     // MARK: - Kinds

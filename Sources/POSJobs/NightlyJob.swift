@@ -66,104 +66,34 @@ struct NightlyRun {
     let job: NightlyJob
     let log: RunLog
 
+    /// The phases that ran before the report, with their seconds.
+    typealias Timings = [(phase: String, seconds: Double)]
+
+    /// Runs the steps in order; a step that fails is logged and ends the run `failed`.
     func run() throws -> ExitStatus {
         let started = Date()
-        let databasePath = job.database
-        let inbox = job.inbox
-        let reportsRoot = job.reports
-        log.event("start", "nightly run started", ["pid": .integer(Int64(getpid())), "inbox": .string(inbox), "db": .string(databasePath), "reports": .string(reportsRoot)])
-
-        let lockPath = databasePath + ".lock"
-        let lock: RunLock
-        switch try RunLock.acquire(path: lockPath) {
-        case .held(let pid):
-            log.event("locked", "another nightly run holds \(lockPath)" + (pid.map { " (PID \($0))" } ?? "") + "; try again later", ["lock": .string(lockPath), "holder": pid.map { .integer(Int64($0)) } ?? .null], level: .error)
-            return .locked
-        case .acquired(let acquired):
-            lock = acquired
-        }
+        log.event("start", "nightly run started", ["pid": .integer(Int64(getpid())), "inbox": .string(job.inbox), "db": .string(job.database), "reports": .string(job.reports)])
+        guard let lock = try acquireLock() else { return .locked }
         defer { lock.release() }
-        if let dead = lock.previousHolder {
-            log.event("lock_taken_over", "took over the lock left by PID \(dead), a run that ended without releasing it", ["previous_pid": .integer(Int64(dead))], level: .warning)
-        }
+        let folders = DatedReportFolders(root: job.reports)
+        cleanUp(folders)
 
-        let folders = DatedReportFolders(root: reportsRoot)
-        if let leftovers = logged("cleanup", { try folders.removeLeftovers() }), !leftovers.isEmpty {
-            log.event("cleanup", "cleared what an earlier run left: " + leftovers.joined(separator: ", "), ["removed": .array(leftovers.map(JSONValue.string))], level: .warning)
-        }
-
-        // Ingest: each file is its own transaction, so a killed run keeps the files it finished.
-        var timings: [(phase: String, seconds: Double)] = []
+        var timings: Timings = []
         var lap = Date()
-        let ingest: IngestReport
-        do {
-            var run = IngestJob(database: databasePath, inputs: [inbox], settings: job.ingest, output: job.output)
-            run.takeLock = false
-            ingest = try run.ingest()
-        } catch {
-            log.event("failed", "ingest failed: \(error)", ["step": .string("ingest")], level: .error)
-            return .failed
-        }
+        guard let ingest = ingest() else { return .failed }
         timings.append(("ingest", Date().timeIntervalSince(lap)))
-        let newFiles = ingest.files.filter { $0.status != .unchanged && $0.status != .skippedDuplicate }.count
-        log.event("ingested", "ingest: \(ingest.files.count) files (\(newFiles) new or changed), \(ingest.rows) rows, \(ingest.rejects) rejects", [
-            "files": .integer(Int64(ingest.files.count)), "new_files": .integer(Int64(newFiles)), "rows": .integer(Int64(ingest.rows)),
-            "rejects": .integer(Int64(ingest.rejects)), "exit": .integer(Int64(ExitStatus(ingest).rawValue)),
-        ])
-
-        // Analysis: written back in one transaction; always rerun, so that a run killed after its
-        // ingest is completed by the next one even when nothing new arrives.
+        logIngest(ingest)
         lap = Date()
-        let options = job.analysis
-        let result: AnalysisResult
-        do {
-            let store = try DatabaseAccess.openStore(databasePath)
-            result = try Analysis.run(database: store.database, options: options)
-            if let keepDataDays = job.keepDataDays {
-                try prune(store.database, keepDataDays: keepDataDays)
-            }
-        } catch {
-            log.event("failed", "analysis failed, the previous analysis is kept: \(error)", ["step": .string("analyze")], level: .error)
-            return .failed
-        }
+        guard let result = analyze() else { return .failed }
         timings.append(("analyze", Date().timeIntervalSince(lap)))
-        logAnalysis(result, databasePath: databasePath)
+        logAnalysis(result, databasePath: job.database)
 
-        // Reports: into a hidden folder, then swapped in whole.
         let date = DatedReportFolders.localDate()
-        let temporary = folders.temporaryFolder(for: date)
         var exit = ExitStatus(ingest)
         let library = try job.queries.library()
-        let outcome = logged("report") { () -> ReportOutcome in
-            try FileOutput.removeTree(temporary)
-            var context = ReportContext(toolVersion: POSRCAVersion.current)
-            context.language = job.summary.language
-            context.options = [
-                ("command", .string("nightly")), ("lang", .string(job.summary.language.rawValue)), ("inbox", .string(inbox)), ("db", .string(databasePath)), ("reports", .string(reportsRoot)),
-                ("keep_days", job.keepDays.map { .integer(Int64($0)) } ?? .null), ("queries", .string(library.origin)),
-                ("keep_data_days", job.keepDataDays.map { .integer(Int64($0)) } ?? .null),
-                ("archive", job.archive.map { .string($0) } ?? .null),
-                ("analysis", .string(options.summary)),
-            ]
-            context.timings = timings
-            context.run = runRecord(date: date, lock: lock, ingest: ingest)
-            let connection = try Database(path: databasePath, mode: .readOnly)
-            let outcome = try ReportWriter.write(database: connection, queries: library, folder: temporary, context: context)
-            try folders.publish(temporary: temporary, date: date)
-            return outcome
-        }
-        guard let outcome else { return .failed }
-        for problem in outcome.problems { log.event("query_failed", problem, [:], level: .error) }
+        guard let outcome = report(into: folders, date: date, queries: library, lock: lock, ingest: ingest, timings: timings) else { return .failed }
         if !outcome.problems.isEmpty { exit = .failed }
-        log.event("reported", "reports written to \(folders.folder(for: date))/ (\(outcome.files.count) files)", [
-            "folder": .string(folders.folder(for: date)), "files": .integer(Int64(outcome.files.count)),
-        ])
-
-        if let keepDays = job.keepDays {
-            if let removed = logged("prune", { try folders.prune(keepDays: keepDays, today: date) }), !removed.isEmpty {
-                log.event("pruned", "deleted report folders older than \(keepDays) days: " + removed.joined(separator: ", "), ["removed": .array(removed.map(JSONValue.string))])
-            }
-        }
+        pruneReportFolders(folders, today: date)
         log.event("done", "nightly run done in \(String(Date().timeIntervalSince(started).rounded(toPlaces: 2))) s, exit \(exit.rawValue)", [
             "exit": .integer(Int64(exit.rawValue)), "seconds": .number(Date().timeIntervalSince(started).rounded(toPlaces: 3)),
         ])
@@ -171,10 +101,122 @@ struct NightlyRun {
         // chosen language (JSON logs stay JSON lines: schedulers read the findings from the report
         // folder; the log lines themselves stay English, an operational log that tools match on).
         if job.output.logFormat == .text {
-            print(AnalysisSummary.text(result, target: options.target, top: job.summary.top, language: job.summary.language), terminator: "")
+            print(AnalysisSummary.text(result, target: job.analysis.target, top: job.summary.top, language: job.summary.language), terminator: "")
         }
         return exit
     }
+
+    // MARK: - Steps
+
+    /// Takes the lock beside the database (`DB.lock`), taking over one left by a run that ended
+    /// without releasing it; nil when another run holds it.
+    private func acquireLock() throws -> RunLock? {
+        let lockPath = job.database + ".lock"
+        switch try RunLock.acquire(path: lockPath) {
+        case .held(let pid):
+            log.event("locked", "another nightly run holds \(lockPath)" + (pid.map { " (PID \($0))" } ?? "") + "; try again later", ["lock": .string(lockPath), "holder": pid.map { .integer(Int64($0)) } ?? .null], level: .error)
+            return nil
+        case .acquired(let lock):
+            if let dead = lock.previousHolder {
+                log.event("lock_taken_over", "took over the lock left by PID \(dead), a run that ended without releasing it", ["previous_pid": .integer(Int64(dead))], level: .warning)
+            }
+            return lock
+        }
+    }
+
+    /// Removes what an earlier run left in the reports folder (hidden folders of a killed run).
+    private func cleanUp(_ folders: DatedReportFolders) {
+        if let leftovers = logged("cleanup", { try folders.removeLeftovers() }), !leftovers.isEmpty {
+            log.event("cleanup", "cleared what an earlier run left: " + leftovers.joined(separator: ", "), ["removed": .array(leftovers.map(JSONValue.string))], level: .warning)
+        }
+    }
+
+    /// Ingests the inbox: each file is its own transaction, so a killed run keeps the files it
+    /// finished. Nil when the ingest failed.
+    private func ingest() -> IngestReport? {
+        do {
+            var run = IngestJob(database: job.database, inputs: [job.inbox], settings: job.ingest, output: job.output)
+            run.takeLock = false
+            return try run.ingest()
+        } catch {
+            log.event("failed", "ingest failed: \(error)", ["step": .string("ingest")], level: .error)
+            return nil
+        }
+    }
+
+    /// The `ingested` event: files, new files, rows and rejects.
+    private func logIngest(_ ingest: IngestReport) {
+        let newFiles = ingest.files.filter { $0.status != .unchanged && $0.status != .skippedDuplicate }.count
+        log.event("ingested", "ingest: \(ingest.files.count) files (\(newFiles) new or changed), \(ingest.rows) rows, \(ingest.rejects) rejects", [
+            "files": .integer(Int64(ingest.files.count)), "new_files": .integer(Int64(newFiles)), "rows": .integer(Int64(ingest.rows)),
+            "rejects": .integer(Int64(ingest.rejects)), "exit": .integer(Int64(ExitStatus(ingest).rawValue)),
+        ])
+    }
+
+    /// Runs the analysis, written back in one transaction, then prunes old raw rows
+    /// (`--keep-data-days`). Always rerun, so that a run killed after its ingest is completed by
+    /// the next one even when nothing new arrives. Nil when it failed: the previous analysis stays.
+    private func analyze() -> AnalysisResult? {
+        do {
+            let store = try DatabaseAccess.openStore(job.database)
+            let result = try Analysis.run(database: store.database, options: job.analysis)
+            if let keepDataDays = job.keepDataDays {
+                try prune(store.database, keepDataDays: keepDataDays)
+            }
+            return result
+        } catch {
+            log.event("failed", "analysis failed, the previous analysis is kept: \(error)", ["step": .string("analyze")], level: .error)
+            return nil
+        }
+    }
+
+    /// Writes the reports into a hidden folder, then swaps it in whole as the folder of `date`.
+    /// Nil when that failed; a failing canned query is logged and the report still published.
+    private func report(
+        into folders: DatedReportFolders, date: String, queries: QueryLibrary, lock: RunLock, ingest: IngestReport, timings: Timings
+    ) -> ReportOutcome? {
+        let temporary = folders.temporaryFolder(for: date)
+        let outcome = logged("report") { () -> ReportOutcome in
+            try FileOutput.removeTree(temporary)
+            var context = reportContext(queries: queries)
+            context.timings = timings
+            context.run = runRecord(date: date, lock: lock, ingest: ingest)
+            let connection = try Database(path: job.database, mode: .readOnly)
+            let outcome = try ReportWriter.write(database: connection, queries: queries, folder: temporary, context: context)
+            try folders.publish(temporary: temporary, date: date)
+            return outcome
+        }
+        guard let outcome else { return nil }
+        for problem in outcome.problems { log.event("query_failed", problem, [:], level: .error) }
+        log.event("reported", "reports written to \(folders.folder(for: date))/ (\(outcome.files.count) files)", [
+            "folder": .string(folders.folder(for: date)), "files": .integer(Int64(outcome.files.count)),
+        ])
+        return outcome
+    }
+
+    /// The manifest's context: the tool, the language and the options the run was given.
+    private func reportContext(queries: QueryLibrary) -> ReportContext {
+        var context = ReportContext(toolVersion: POSRCAVersion.current)
+        context.language = job.summary.language
+        context.options = [
+            ("command", .string("nightly")), ("lang", .string(job.summary.language.rawValue)), ("inbox", .string(job.inbox)), ("db", .string(job.database)), ("reports", .string(job.reports)),
+            ("keep_days", job.keepDays.map { .integer(Int64($0)) } ?? .null), ("queries", .string(queries.origin)),
+            ("keep_data_days", job.keepDataDays.map { .integer(Int64($0)) } ?? .null),
+            ("archive", job.archive.map { .string($0) } ?? .null),
+            ("analysis", .string(job.analysis.summary)),
+        ]
+        return context
+    }
+
+    /// Deletes the report folders older than `--keep-days` days.
+    private func pruneReportFolders(_ folders: DatedReportFolders, today date: String) {
+        guard let keepDays = job.keepDays else { return }
+        if let removed = logged("prune", { try folders.prune(keepDays: keepDays, today: date) }), !removed.isEmpty {
+            log.event("pruned", "deleted report folders older than \(keepDays) days: " + removed.joined(separator: ", "), ["removed": .array(removed.map(JSONValue.string))])
+        }
+    }
+
+    // MARK: - Logging and records
 
     /// The `analyzed`, `uncovered` and `findings` events.
     private func logAnalysis(_ result: AnalysisResult, databasePath: String) {

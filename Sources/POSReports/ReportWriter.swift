@@ -57,22 +57,92 @@ public enum ReportWriter {
         var outcome = ReportOutcome()
         var timings = context.timings
         try FileOutput.makeDirectories(folder)
-        var written: [(name: String, text: String, rows: Int)] = []
-        func emit(_ name: String, _ text: String, rows: Int) throws {
-            try FileOutput.writeAtomically(text, to: folder + "/" + name)
-            written.append((name, text, rows))
-            outcome.files.append(name)
-        }
+        var files = ReportFiles(folder: folder)
 
         var lap = monotonicSeconds()
-        let findings = try QueryRunner.run(sql: "SELECT * FROM findings ORDER BY rank", on: database)
-        try emit(findingsFile, TableRenderer.csv(findings), rows: findings.rows.count)
+        let findings = try writeFindings(database, into: &files)
         outcome.findings = findings.rows.count
-        // Each finding's terminals, so that ops act on exactly those (docs/cli.md §6 "Reports").
+        timings.append(("findings", monotonicSeconds() - lap))
+
+        lap = monotonicSeconds()
+        let runs = try runQueries(queries, on: database, into: &files)
+        outcome.problems = runs.problems
+        timings.append(("queries", monotonicSeconds() - lap))
+
+        lap = monotonicSeconds()
+        let totals = try ReportTotals.read(database)
+        try writeSummary(totals, findings: findings, runs: runs, queries: queries, context: context, database: database, into: &files)
+        timings.append(("summary", monotonicSeconds() - lap))
+
+        outcome.seconds = monotonicSeconds() - started
+        timings.append(("report", outcome.seconds))
+        let manifest = manifest(
+            database: database, queries: queries, context: context, totals: totals, runs: runs, files: files.written, timings: timings)
+        try FileOutput.writeAtomically(manifest.rendered(), to: folder + "/manifest.json")
+        outcome.files = files.written.map(\.name) + ["manifest.json"]
+        return outcome
+    }
+
+    // MARK: - Steps
+
+    /// A file written into the report folder, as the manifest lists it.
+    private struct WrittenFile {
+        var name: String
+        var text: String
+        /// Its rows, for a CSV file.
+        var rows: Int
+    }
+
+    /// The files of a report as they are written: each one atomically, listed in order.
+    private struct ReportFiles {
+        let folder: String
+        private(set) var written: [WrittenFile] = []
+
+        init(folder: String) {
+            self.folder = folder
+        }
+
+        /// Writes `text` to `name` in the folder.
+        mutating func write(_ name: String, _ text: String, rows: Int) throws {
+            try FileOutput.writeAtomically(text, to: folder + "/" + name)
+            written.append(WrittenFile(name: name, text: text, rows: rows))
+        }
+    }
+
+    /// What the canned queries gave: their tables by name, their manifest entries, and the
+    /// failures of those that failed.
+    private struct QueryRuns {
+        var results: [String: ResultTable] = [:]
+        var entries: [JSONValue] = []
+        var problems: [String] = []
+    }
+
+    /// What the summary and the manifest report besides the findings: the totals, the input
+    /// files and how the findings changed since the previous run.
+    private struct ReportTotals {
+        var overview: Overview
+        var inputs: ResultTable
+        var change: FindingsChange
+
+        static func read(_ database: Database) throws -> ReportTotals {
+            let overview = try Overview.read(database)
+            let inputs = try QueryRunner.run(
+                sql: "SELECT path, sha256, kind, bytes, lines, rows, rejects, status, error, ingested_at FROM files ORDER BY path, ingested_at",
+                on: database
+            )
+            return ReportTotals(overview: overview, inputs: inputs, change: try FindingsChange.read(database))
+        }
+    }
+
+    /// Writes `findings.csv`, each finding's terminals (so that ops act on exactly those,
+    /// docs/cli.md §6 "Reports") and the code-gap tests; returns the findings.
+    private static func writeFindings(_ database: Database, into files: inout ReportFiles) throws -> ResultTable {
+        let findings = try QueryRunner.run(sql: "SELECT * FROM findings ORDER BY rank", on: database)
+        try files.write(findingsFile, TableRenderer.csv(findings), rows: findings.rows.count)
         // A folder written before holds the lists of its own findings: they go, so that no list
         // names a finding this run does not have.
-        try FileOutput.removeTree(folder + "/" + findingTerminalsFolder)
-        try FileOutput.makeDirectories(folder + "/" + findingTerminalsFolder)
+        try FileOutput.removeTree(files.folder + "/" + findingTerminalsFolder)
+        try FileOutput.makeDirectories(files.folder + "/" + findingTerminalsFolder)
         for rank in 1...max(1, findings.rows.count) where !findings.rows.isEmpty {
             let terminals = try QueryRunner.run(
                 sql: """
@@ -80,16 +150,18 @@ public enum ReportWriter {
                     WHERE rank = \(rank) ORDER BY unknown DESC, n DESC, tid
                     """,
                 on: database)
-            try emit(findingTerminalsFolder + "/\(rank)-terminals.csv", TableRenderer.csv(terminals), rows: terminals.rows.count)
+            try files.write(findingTerminalsFolder + "/\(rank)-terminals.csv", TableRenderer.csv(terminals), rows: terminals.rows.count)
         }
         let gapTests = try QueryRunner.run(
             sql: "SELECT * FROM code_gap_tests ORDER BY lacks DESC, q_value, code, attribute, value", on: database)
-        try emit(codeGapTestsFile, TableRenderer.csv(gapTests), rows: gapTests.rows.count)
-        timings.append(("findings", monotonicSeconds() - lap))
+        try files.write(codeGapTestsFile, TableRenderer.csv(gapTests), rows: gapTests.rows.count)
+        return findings
+    }
 
-        lap = monotonicSeconds()
-        var results: [String: ResultTable] = [:]
-        var queryEntries: [JSONValue] = []
+    /// Runs each canned query with its default parameters into `NAME.csv`; a query that fails is
+    /// a problem, not an error, unless writing its file failed.
+    private static func runQueries(_ queries: QueryLibrary, on database: Database, into files: inout ReportFiles) throws -> QueryRuns {
+        var runs = QueryRuns()
         for query in queries.queries {
             let queryStarted = monotonicSeconds()
             var entry: [(String, JSONValue)] = [
@@ -98,63 +170,65 @@ public enum ReportWriter {
             ]
             do {
                 let table = try query.run(on: database)
-                results[query.name] = table
-                try emit(query.name + ".csv", TableRenderer.csv(table), rows: table.rows.count)
+                runs.results[query.name] = table
+                try files.write(query.name + ".csv", TableRenderer.csv(table), rows: table.rows.count)
                 entry += [("file", .string(query.name + ".csv")), ("rows", .integer(Int64(table.rows.count))), ("status", .string("ok"))]
             } catch let error as FileOutputError {
                 throw error
             } catch {
-                outcome.problems.append("query \(query.name): \(error)")
+                runs.problems.append("query \(query.name): \(error)")
                 entry += [("file", .null), ("rows", .null), ("status", .string("failed")), ("error", .string(String(describing: error)))]
             }
             entry.append(("seconds", .number(rounded(monotonicSeconds() - queryStarted))))
-            queryEntries.append(.object(entry))
+            runs.entries.append(.object(entry))
         }
-        timings.append(("queries", monotonicSeconds() - lap))
+        return runs
+    }
 
-        lap = monotonicSeconds()
-        let overview = try Overview.read(database)
-        let inputs = try QueryRunner.run(
-            sql: "SELECT path, sha256, kind, bytes, lines, rows, rejects, status, error, ingested_at FROM files ORDER BY path, ingested_at",
-            on: database
-        )
-        let change = try FindingsChange.read(database)
+    /// Writes `summary.html`, which lists the files written before it and the manifest.
+    private static func writeSummary(
+        _ totals: ReportTotals, findings: ResultTable, runs: QueryRuns, queries: QueryLibrary, context: ReportContext,
+        database: Database, into files: inout ReportFiles
+    ) throws {
         let page = SummaryPage(
-            overview: overview, findings: findings, results: results, inputs: inputs,
-            files: written.map(\.name) + ["manifest.json"], context: context, queries: queries, change: change,
+            overview: totals.overview, findings: findings, results: runs.results, inputs: totals.inputs,
+            files: files.written.map(\.name) + ["manifest.json"], context: context, queries: queries, change: totals.change,
             catalogue: try ResponseCodeCatalogue.inForce(database)
         )
-        try emit("summary.html", page.html(), rows: 0)
-        timings.append(("summary", monotonicSeconds() - lap))
+        try files.write("summary.html", page.html(), rows: 0)
+    }
 
-        outcome.seconds = monotonicSeconds() - started
-        timings.append(("report", outcome.seconds))
-        let manifest = JSONValue.object([
+    /// `manifest.json`: the tool, the options, the run, the totals, the inputs, the queries and
+    /// every file written with its size and SHA-256, the problems and the timings.
+    private static func manifest(
+        database: Database, queries: QueryLibrary, context: ReportContext, totals: ReportTotals, runs: QueryRuns,
+        files: [WrittenFile], timings: [(phase: String, seconds: Double)]
+    ) -> JSONValue {
+        JSONValue.object([
             ("tool", .object([("name", .string("posrca")), ("version", .string(context.toolVersion)), ("sqlite", .string(Database.libraryVersion))])),
             ("generated_at", .string(Overview.rfc3339(context.generatedAt))),
             ("database", .string(database.path)),
             ("queries_from", .string(queries.origin)),
             ("options", .object(context.options)),
             ("run", context.run ?? .null),
-            ("totals", overview.json),
-            ("analysis", overview.analysis),
-            ("findings_change", change.json),
-            ("inputs", rowsAsJSON(inputs)),
-            ("queries", .array(queryEntries)),
-            ("files", .array(written.map { file in
+            ("totals", totals.overview.json),
+            ("analysis", totals.overview.analysis),
+            ("findings_change", totals.change.json),
+            ("inputs", rowsAsJSON(totals.inputs)),
+            ("queries", .array(runs.entries)),
+            ("files", .array(files.map { file in
                 .object([
                     ("name", .string(file.name)), ("bytes", .integer(Int64(file.text.utf8.count))),
                     ("sha256", .string(SHA256Digest.hex(of: Array(file.text.utf8)))),
                     ("rows", file.name.hasSuffix(".csv") ? .integer(Int64(file.rows)) : .null),
                 ])
             })),
-            ("problems", .array(outcome.problems.map(JSONValue.string))),
+            ("problems", .array(runs.problems.map(JSONValue.string))),
             ("timings", .array(timings.map { .object([("phase", .string($0.phase)), ("seconds", .number(rounded($0.seconds)))]) })),
         ])
-        try FileOutput.writeAtomically(manifest.rendered(), to: folder + "/manifest.json")
-        outcome.files.append("manifest.json")
-        return outcome
     }
+
+    // MARK: - Helpers
 
     /// Each row as a JSON object, numbers as numbers.
     static func rowsAsJSON(_ table: ResultTable) -> JSONValue {

@@ -488,60 +488,92 @@ public final class IngestStore {
         let afterLine = Int64(continued.resumeLine)
         var withdrawnRows: Int64 = 0
         for (index, table) in Self.segmentedTables.enumerated() {
-            let span = try database.prepare("SELECT min(first_id), max(last_id) FROM file_days WHERE file_id = ? AND table_name = ?")
-            span.bind(id, at: 1)
-            span.bind(table, at: 2)
-            guard try span.step(), !span.isNull(0) else { continue }
-            let (low, high) = (span.int64(0), span.int64(1))
-            span.reset()
-            let columns: String
-            switch table {
-            case "net_events": columns = "source, subject, NULL"
-            case "acquirer_msgs": columns = "NULL, tid, realm"
-            default: columns = "NULL, tid, NULL"
-            }
-            let walk = try database.prepare("""
-                SELECT id, line, ts, tz, \(columns) FROM \(table) WHERE id BETWEEN ?1 AND ?2 AND file_id = ?3 ORDER BY id DESC
-                """)
-            walk.bind(low, at: 1)
-            walk.bind(high, at: 2)
-            walk.bind(id, at: 3)
-            var lowest: Int64?
-            var ids: [Int64] = []
-            var days: Set<Int64> = []
-            while try walk.step(), walk.int64(1) > afterLine {
-                let rowID = walk.int64(0)
-                let utc = walk.int64(2)
-                let offset = Int16(truncatingIfNeeded: walk.int64(3))
-                let day = LocalDay.of(utcMilliseconds: utc, offsetMinutes: Int(offset))
-                lowest = rowID
-                ids.append(rowID)
-                days.insert(day)
-                switch (index, walk.text(4)) {
-                case (6, _): tracker.markRemovedMessage(tid: walk.optionalInt64(5) ?? 0, utc: utc, offset: offset)
-                case (5, "acquirer"): tracker.markLinkEvent(utc: utc, offset: offset)
-                case (3, _), (4, _): break  // sign-ins and errors mark nothing when added either
-                default: tracker.markTerminal(tid: walk.int64(5), utc: utc, offset: offset, day: day)
-                }
-            }
-            walk.reset()
-            guard let lowest else { continue }
-            let delete = try database.prepare("DELETE FROM \(table) WHERE id BETWEEN ?1 AND ?2 AND file_id = ?3 AND line > ?4")
-            delete.bind(lowest, at: 1)
-            delete.bind(high, at: 2)
-            delete.bind(id, at: 3)
-            delete.bind(afterLine, at: 4)
-            try delete.run()
-            withdrawnRows += Int64(database.changes)
-            if table == "terminal_txns" {
-                let facts = try database.prepare("DELETE FROM txn_facts WHERE txn_id = ?")
-                for rowID in ids {
-                    facts.bind(rowID, at: 1)
-                    try facts.run()
-                }
-            }
-            for day in days { try refreshDay(ofFile: id, table: table, day: day) }
+            withdrawnRows += try withdrawRows(ofFile: id, table: table, index: index, afterLine: afterLine)
         }
+        let withdrawnRejects = try withdrawRejects(ofFile: id, afterLine: afterLine)
+        let ledger = try database.prepare("UPDATE input_files SET rows = rows - ?1, rejects = rejects - ?2 WHERE id = ?3")
+        ledger.bind(withdrawnRows, at: 1)
+        ledger.bind(withdrawnRejects, at: 2)
+        ledger.bind(id, at: 3)
+        try ledger.run()
+    }
+
+    /// A file's rows of one table after a line, as found walking back from its last.
+    private struct TailRows {
+        /// The lowest row ID among them; nil when there are none.
+        var lowest: Int64?
+        var ids: [Int64] = []
+        /// Their local days.
+        var days: Set<Int64> = []
+    }
+
+    /// Withdraws a file's rows of `table` (the `index`th of `segmentedTables`) after `afterLine`
+    /// (and the facts of its transactions), and recounts its ranges of their days; returns how
+    /// many rows went.
+    private func withdrawRows(ofFile id: Int64, table: String, index: Int, afterLine: Int64) throws -> Int64 {
+        let span = try database.prepare("SELECT min(first_id), max(last_id) FROM file_days WHERE file_id = ? AND table_name = ?")
+        span.bind(id, at: 1)
+        span.bind(table, at: 2)
+        guard try span.step(), !span.isNull(0) else { return 0 }
+        let (low, high) = (span.int64(0), span.int64(1))
+        span.reset()
+        let tail = try tailRows(ofFile: id, table: table, index: index, from: low, to: high, afterLine: afterLine)
+        guard let lowest = tail.lowest else { return 0 }
+        let delete = try database.prepare("DELETE FROM \(table) WHERE id BETWEEN ?1 AND ?2 AND file_id = ?3 AND line > ?4")
+        delete.bind(lowest, at: 1)
+        delete.bind(high, at: 2)
+        delete.bind(id, at: 3)
+        delete.bind(afterLine, at: 4)
+        try delete.run()
+        let withdrawn = Int64(database.changes)
+        if table == "terminal_txns" {
+            let facts = try database.prepare("DELETE FROM txn_facts WHERE txn_id = ?")
+            for rowID in tail.ids {
+                facts.bind(rowID, at: 1)
+                try facts.run()
+            }
+        }
+        for day in tail.days { try refreshDay(ofFile: id, table: table, day: day) }
+        return withdrawn
+    }
+
+    /// Finds a file's rows of `table` after `afterLine` among its row IDs `low...high`, walking
+    /// back from the last, and marks each as its kind is marked when added.
+    private func tailRows(ofFile id: Int64, table: String, index: Int, from low: Int64, to high: Int64, afterLine: Int64) throws -> TailRows {
+        let columns: String
+        switch table {
+        case "net_events": columns = "source, subject, NULL"
+        case "acquirer_msgs": columns = "NULL, tid, realm"
+        default: columns = "NULL, tid, NULL"
+        }
+        let walk = try database.prepare("""
+            SELECT id, line, ts, tz, \(columns) FROM \(table) WHERE id BETWEEN ?1 AND ?2 AND file_id = ?3 ORDER BY id DESC
+            """)
+        walk.bind(low, at: 1)
+        walk.bind(high, at: 2)
+        walk.bind(id, at: 3)
+        var tail = TailRows()
+        while try walk.step(), walk.int64(1) > afterLine {
+            let rowID = walk.int64(0)
+            let utc = walk.int64(2)
+            let offset = Int16(truncatingIfNeeded: walk.int64(3))
+            let day = LocalDay.of(utcMilliseconds: utc, offsetMinutes: Int(offset))
+            tail.lowest = rowID
+            tail.ids.append(rowID)
+            tail.days.insert(day)
+            switch (index, walk.text(4)) {
+            case (6, _): tracker.markRemovedMessage(tid: walk.optionalInt64(5) ?? 0, utc: utc, offset: offset)
+            case (5, "acquirer"): tracker.markLinkEvent(utc: utc, offset: offset)
+            case (3, _), (4, _): break  // sign-ins and errors mark nothing when added either
+            default: tracker.markTerminal(tid: walk.int64(5), utc: utc, offset: offset, day: day)
+            }
+        }
+        walk.reset()
+        return tail
+    }
+
+    /// Withdraws a file's rejects after `afterLine`, and their counts by reason; returns how many went.
+    private func withdrawRejects(ofFile id: Int64, afterLine: Int64) throws -> Int64 {
         let reasons = try database.prepare("SELECT reason, count(*) FROM rejected_lines WHERE file_id = ? AND line > ? GROUP BY reason")
         reasons.bind(id, at: 1)
         reasons.bind(afterLine, at: 2)
@@ -551,25 +583,20 @@ public final class IngestStore {
             byReason.append((reasons.text(0) ?? "", reasons.int64(1)))
             withdrawnRejects += reasons.int64(1)
         }
-        if withdrawnRejects > 0 {
-            let delete = try database.prepare("DELETE FROM rejected_lines WHERE file_id = ? AND line > ?")
-            delete.bind(id, at: 1)
-            delete.bind(afterLine, at: 2)
-            try delete.run()
-            let count = try database.prepare("UPDATE file_counts SET value = value - ?1 WHERE file_id = ?2 AND name = ?3")
-            for (reason, n) in byReason {
-                count.bind(n, at: 1)
-                count.bind(id, at: 2)
-                count.bind("reject:" + reason, at: 3)
-                try count.run()
-            }
-            try database.execute("DELETE FROM file_counts WHERE file_id = \(id) AND value = 0")
+        guard withdrawnRejects > 0 else { return 0 }
+        let delete = try database.prepare("DELETE FROM rejected_lines WHERE file_id = ? AND line > ?")
+        delete.bind(id, at: 1)
+        delete.bind(afterLine, at: 2)
+        try delete.run()
+        let count = try database.prepare("UPDATE file_counts SET value = value - ?1 WHERE file_id = ?2 AND name = ?3")
+        for (reason, n) in byReason {
+            count.bind(n, at: 1)
+            count.bind(id, at: 2)
+            count.bind("reject:" + reason, at: 3)
+            try count.run()
         }
-        let ledger = try database.prepare("UPDATE input_files SET rows = rows - ?1, rejects = rejects - ?2 WHERE id = ?3")
-        ledger.bind(withdrawnRows, at: 1)
-        ledger.bind(withdrawnRejects, at: 2)
-        ledger.bind(id, at: 3)
-        try ledger.run()
+        try database.execute("DELETE FROM file_counts WHERE file_id = \(id) AND value = 0")
+        return withdrawnRejects
     }
 
     /// Recounts a file's ranges of a table on a day (one per UTC hour) from the rows it still has
