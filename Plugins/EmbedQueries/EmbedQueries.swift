@@ -18,7 +18,7 @@ struct EmbedQueries: BuildToolPlugin {
                 arguments: [output.path(percentEncoded: false)] + queries.map { $0.path(percentEncoded: false) },
                 inputFiles: queries,
                 outputFiles: [output]
-            ),
+            )
         ]
     }
 }

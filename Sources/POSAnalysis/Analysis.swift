@@ -99,11 +99,13 @@ public enum Analysis {
         lap("load window")
         let target = options.target
         let isTarget: (Outcome) -> Bool = { target.matches($0) }
-        let valueCounts = data.valueCounts ?? {
-            var counts = ValueCounts(table: table)
-            counts.add(table, rows: nil)
-            return counts
-        }()
+        let valueCounts =
+            data.valueCounts
+            ?? {
+                var counts = ValueCounts(table: table)
+                counts.add(table, rows: nil)
+                return counts
+            }()
         let rates = Rates.perAttributeValue(table, target: target, transactionCounts: valueCounts)
         progress("explaining \(table.count) transactions")
         var candidates = Explainer.candidates(table, target: target, options: options.explain, transactionCounts: valueCounts)
@@ -122,7 +124,8 @@ public enum Analysis {
             options: options.summary, transactions: table.count, window: window, recomputed: recompute.terminalDays)
         lap("write")
         return AnalysisResult(
-            findings: findings, codeGaps: codeGaps, transactions: table.count, rates: rates, network: network, outcomes: totals.outcomes, causes: totals.causes,
+            findings: findings, codeGaps: codeGaps, transactions: table.count, rates: rates, network: network, outcomes: totals.outcomes,
+            causes: totals.causes,
             matchedTransactions: data.matchedPairs, acquirerPairs: data.pairs, window: window, recompute: recompute, reused: false,
             runID: runID, timings: timings)
     }
@@ -190,7 +193,8 @@ struct WindowTotals {
         outcomes.bind(LocalDay.text(first), at: 1)
         outcomes.bind(LocalDay.text(last), at: 2)
         while try outcomes.step() {
-            guard included.contains(outcomes.text(0) ?? ""), let outcome = Outcome.allCases.first(where: { $0.description == outcomes.text(1) }) else { continue }
+            guard included.contains(outcomes.text(0) ?? ""), let outcome = Outcome.allCases.first(where: { $0.description == outcomes.text(1) })
+            else { continue }
             let n = Int(outcomes.int64(3))
             totals.transactions += n
             totals.outcomes[outcome, default: 0] += n
@@ -229,22 +233,25 @@ public enum AnalysisRuns {
 
     /// The latest runs, newest first.
     public static func runs(_ database: Database, limit: Int) throws -> [Run] {
-        let statement = try database.prepare("""
+        let statement = try database.prepare(
+            """
             SELECT id, started_at, options, window_since, window_until, uncovered_days, transactions FROM analysis_runs ORDER BY id DESC LIMIT ?
             """)
         statement.bind(Int64(limit), at: 1)
         var runs: [Run] = []
         while try statement.step() {
-            runs.append(Run(
-                id: statement.int64(0), startedAt: statement.int64(1), options: statement.text(2) ?? "", windowSince: statement.text(3),
-                windowUntil: statement.text(4), uncoveredDays: statement.text(5) ?? "", transactions: Int(statement.int64(6))))
+            runs.append(
+                Run(
+                    id: statement.int64(0), startedAt: statement.int64(1), options: statement.text(2) ?? "", windowSince: statement.text(3),
+                    windowUntil: statement.text(4), uncoveredDays: statement.text(5) ?? "", transactions: Int(statement.int64(6))))
         }
         return runs
     }
 
     /// A run's findings, by rank.
     public static func findings(_ database: Database, run: Int64) throws -> [Finding] {
-        let statement = try database.prepare("""
+        let statement = try database.prepare(
+            """
             SELECT kind, pattern, outcome, n_txns, n_unknown, rate, rate_lo, rate_hi, baseline_rate, risk_ratio, rr_lo, rr_hi, p_value,
                    q_value, excess_unknown, share_of_unknown, top_cause, top_codes, confounded_by, evidence, evidence_zh,
                    recommendation, recommendation_zh, folded, rank
@@ -254,16 +261,18 @@ public enum AnalysisRuns {
         var findings: [Finding] = []
         func real(_ i: Int) -> Double { statement.isNull(i) ? .nan : statement.double(i) }
         while try statement.step() {
-            findings.append(Finding(
-                kind: statement.text(0) ?? "", pattern: statement.text(1) ?? "", outcome: statement.text(2) ?? "",
-                transactions: Int(statement.int64(3)), outcomes: Int(statement.int64(4)), rate: real(5), rateLow: real(6), rateHigh: real(7),
-                baselineRate: real(8), riskRatio: real(9), riskRatioLow: real(10), riskRatioHigh: real(11), pValue: real(12), qValue: real(13),
-                excess: real(14), shareOfOutcome: real(15), topCause: statement.text(16) ?? "", topCodes: statement.text(17) ?? "",
-                confoundedBy: statement.text(18), evidence: statement.text(19) ?? "", evidenceZH: statement.text(20) ?? "",
-                recommendation: statement.text(21) ?? "", recommendationZH: statement.text(22) ?? "",
-                folded: (statement.text(23) ?? "").split(separator: " | ").map(String.init)))
+            findings.append(
+                Finding(
+                    kind: statement.text(0) ?? "", pattern: statement.text(1) ?? "", outcome: statement.text(2) ?? "",
+                    transactions: Int(statement.int64(3)), outcomes: Int(statement.int64(4)), rate: real(5), rateLow: real(6), rateHigh: real(7),
+                    baselineRate: real(8), riskRatio: real(9), riskRatioLow: real(10), riskRatioHigh: real(11), pValue: real(12), qValue: real(13),
+                    excess: real(14), shareOfOutcome: real(15), topCause: statement.text(16) ?? "", topCodes: statement.text(17) ?? "",
+                    confoundedBy: statement.text(18), evidence: statement.text(19) ?? "", evidenceZH: statement.text(20) ?? "",
+                    recommendation: statement.text(21) ?? "", recommendationZH: statement.text(22) ?? "",
+                    folded: (statement.text(23) ?? "").split(separator: " | ").map(String.init)))
         }
-        let terminals = try database.prepare("""
+        let terminals = try database.prepare(
+            """
             SELECT rank, tid, brand, model, channel, agent, region, firmware, n, unknown FROM run_finding_terminals
             WHERE run_id = ? ORDER BY rank, unknown DESC, n DESC, tid
             """)
@@ -271,10 +280,11 @@ public enum AnalysisRuns {
         while try terminals.step() {
             let index = Int(terminals.int64(0)) - 1
             guard findings.indices.contains(index) else { continue }
-            findings[index].terminals.append(FindingTerminal(
-                tid: terminals.text(1) ?? "", brand: terminals.text(2) ?? "", model: terminals.text(3) ?? "",
-                channel: terminals.text(4) ?? "", agent: terminals.text(5) ?? "", region: terminals.text(6) ?? "",
-                firmware: terminals.text(7) ?? "", transactions: Int(terminals.int64(8)), outcomes: Int(terminals.int64(9))))
+            findings[index].terminals.append(
+                FindingTerminal(
+                    tid: terminals.text(1) ?? "", brand: terminals.text(2) ?? "", model: terminals.text(3) ?? "",
+                    channel: terminals.text(4) ?? "", agent: terminals.text(5) ?? "", region: terminals.text(6) ?? "",
+                    firmware: terminals.text(7) ?? "", transactions: Int(terminals.int64(8)), outcomes: Int(terminals.int64(9))))
         }
         return findings
     }
@@ -284,7 +294,8 @@ public enum AnalysisRuns {
         _ database: Database, run id: Int64, findings: [Finding], codeGaps: [CodeGapAnalysis.Test], finite: (Double) -> Double?
     ) throws {
         try database.execute("DELETE FROM run_finding_terminals WHERE run_id < \(id); DELETE FROM run_code_gap_tests WHERE run_id < \(id)")
-        let terminal = try database.prepare("""
+        let terminal = try database.prepare(
+            """
             INSERT INTO run_finding_terminals(run_id, rank, tid, brand, model, channel, agent, region, firmware, n, unknown)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
             """)
@@ -300,7 +311,8 @@ public enum AnalysisRuns {
                 try terminal.run()
             }
         }
-        let gap = try database.prepare("""
+        let gap = try database.prepare(
+            """
             INSERT INTO run_code_gap_tests(run_id, code, attribute, value, unknown, arrivals, other_unknown, other_arrivals,
                 risk_ratio, rr_lo, rr_hi, p_value, q_value, lacks, known_at)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
@@ -332,7 +344,8 @@ public enum AnalysisRuns {
     ) throws -> Int64 {
         try database.execute("BEGIN IMMEDIATE")
         do {
-            let run = try database.prepare("""
+            let run = try database.prepare(
+                """
                 INSERT INTO analysis_runs(started_at, seconds, options, transactions, findings, window_since, window_until, uncovered_days, recomputed)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                 """)
@@ -347,7 +360,8 @@ public enum AnalysisRuns {
             run.bind(Int64(recomputed), at: 9)
             try run.run()
             let id = database.lastInsertRowID
-            let row = try database.prepare("""
+            let row = try database.prepare(
+                """
                 INSERT INTO run_findings(run_id, rank, kind, pattern, outcome, n_txns, n_unknown, rate, rate_lo, rate_hi, baseline_rate,
                     risk_ratio, rr_lo, rr_hi, p_value, q_value, excess_unknown, share_of_unknown, top_cause, top_codes, confounded_by, evidence,
                     evidence_zh, recommendation, recommendation_zh, folded)

@@ -225,7 +225,8 @@ extension AnalysisData {
         _ db: Database, scope: BatchScope, reader: RangeReader, days: ClosedRange<Int64>
     ) throws -> Transactions {
         var t = AnalysisData.Transactions()
-        let txns = try db.prepare("""
+        let txns = try db.prepare(
+            """
             SELECT id, ts, tz, tid, coalesce(type, 0), coalesce(stan, -1), coalesce(rc, 0), coalesce(disp, 0),
                    coalesce(latency_ms, -1), coalesce(entry, 0), coalesce(err, 0), coalesce(mcc, 0)
             FROM terminal_txns WHERE id BETWEEN ? AND ?
@@ -268,25 +269,29 @@ extension AnalysisData {
     /// time (a boot before an upgrade at the same time).
     private static func loadSoftware(_ db: Database, scope: BatchScope, reader: RangeReader, days: ClosedRange<Int64>) throws -> [SoftwareEvent] {
         var software: [SoftwareEvent] = []
-        let boots = try db.prepare("""
+        let boots = try db.prepare(
+            """
             SELECT tid, ts, tz, coalesce(firmware, 0), coalesce(app_version, 0), coalesce(code_table, 0) FROM terminal_boots WHERE id BETWEEN ? AND ?
             """)
         try reader.forEachRow(table: "terminal_boots", days: days, statement: boots) { s in
             let ts = s.int64(1)
             let day = LocalDay.of(utcMilliseconds: ts, offsetMinutes: Int(s.int64(2)))
             guard scope.covers(day: day, tid: s.int64(0)) else { return }
-            software.append(SoftwareEvent(
-                tid: s.int64(0), ts: ts, day: day, firmware: s.int64(3), app: s.int64(4), codeTable: s.int64(5), isUpgrade: false, from: 0))
+            software.append(
+                SoftwareEvent(
+                    tid: s.int64(0), ts: ts, day: day, firmware: s.int64(3), app: s.int64(4), codeTable: s.int64(5), isUpgrade: false, from: 0))
         }
-        let upgrades = try db.prepare("""
+        let upgrades = try db.prepare(
+            """
             SELECT tid, ts, tz, coalesce(to_fw, 0), coalesce(from_fw, 0) FROM firmware_updates WHERE id BETWEEN ? AND ? AND succeeded = 1
             """)
         try reader.forEachRow(table: "firmware_updates", days: days, statement: upgrades) { s in
             let ts = s.int64(1)
             let day = LocalDay.of(utcMilliseconds: ts, offsetMinutes: Int(s.int64(2)))
             guard scope.covers(day: day, tid: s.int64(0)) else { return }
-            software.append(SoftwareEvent(
-                tid: s.int64(0), ts: ts, day: day, firmware: s.int64(3), app: 0, codeTable: 0, isUpgrade: true, from: s.int64(4)))
+            software.append(
+                SoftwareEvent(
+                    tid: s.int64(0), ts: ts, day: day, firmware: s.int64(3), app: 0, codeTable: 0, isUpgrade: true, from: s.int64(4)))
         }
         software.sort { $0.tid != $1.tid ? $0.tid < $1.tid : $0.ts != $1.ts ? $0.ts < $1.ts : (!$0.isUpgrade && $1.isUpgrade) }
         return software
@@ -318,7 +323,9 @@ extension AnalysisData {
             if offsets.isEmpty { offsets = [480] }
             maxOffset = offsets.max()!
             minOffset = offsets.min()!
-            span = (days.lowerBound * LocalDay.milliseconds - maxOffset * 60_000 - margin - 300_000)...((days.upperBound + 1) * LocalDay.milliseconds - minOffset * 60_000 + margin)
+            let earliest = days.lowerBound * LocalDay.milliseconds - maxOffset * 60_000 - margin - 300_000
+            let latest = (days.upperBound + 1) * LocalDay.milliseconds - minOffset * 60_000 + margin
+            span = earliest...latest
         }
     }
 
@@ -336,7 +343,8 @@ extension AnalysisData {
         _ db: Database, scope: BatchScope, reader: RangeReader, days: ClosedRange<Int64>, reach: BatchReach
     ) throws -> NetworkEventsRead {
         var read = NetworkEventsRead()
-        let net = try db.prepare("""
+        let net = try db.prepare(
+            """
             SELECT source = 'terminal', subject, ts, tz, coalesce(state, 0), coalesce(net_type, 0), rssi FROM net_events WHERE id BETWEEN ? AND ?
             """)
         try reader.forEachRow(table: "net_events", days: (days.lowerBound - 1)...(days.upperBound + 1), within: reach.span, statement: net) { s in
@@ -380,19 +388,28 @@ extension AnalysisData {
         for day in days {
             let low = day * LocalDay.milliseconds - reach.maxOffset * 60_000 - margin
             let high = (day + 1) * LocalDay.milliseconds - reach.minOffset * 60_000 + margin
-            if let last = intervals.last, low <= last.high { intervals[intervals.count - 1].high = max(last.high, high) } else { intervals.append((low, high)) }
+            if let last = intervals.last, low <= last.high {
+                intervals[intervals.count - 1].high = max(last.high, high)
+            } else {
+                intervals.append((low, high))
+            }
         }
         var tids = Set<Int64>()
         var wholeDays: [(low: Int64, high: Int64)] = []
         for (day, filter) in scope {
             switch filter {
             case .all:
-                wholeDays.append((day * LocalDay.milliseconds - reach.maxOffset * 60_000 - margin, (day + 1) * LocalDay.milliseconds - reach.minOffset * 60_000 + margin))
+                wholeDays.append(
+                    (
+                        day * LocalDay.milliseconds - reach.maxOffset * 60_000 - margin,
+                        (day + 1) * LocalDay.milliseconds - reach.minOffset * 60_000 + margin
+                    ))
             case .some(let set): tids.formUnion(set)
             }
         }
         tids.formUnion(transactions.tid)
-        let msgs = try db.prepare("""
+        let msgs = try db.prepare(
+            """
             SELECT id, ts, tz, realm, coalesce(mti, 0), coalesce(stan, -1), coalesce(rc, 0), coalesce(tid, 0), coalesce(lifespan_ms, -1)
             FROM acquirer_msgs WHERE id BETWEEN ? AND ? AND ts BETWEEN ? AND ?
             """)
@@ -441,7 +458,8 @@ extension AnalysisData {
     /// The inventory by terminal.
     private static func loadInventory(_ db: Database) throws -> [Int64: InventoryRow] {
         var rows: [Int64: InventoryRow] = [:]
-        let inventory = try db.prepare("""
+        let inventory = try db.prepare(
+            """
             SELECT tid, brand, coalesce(model, 0), channel, coalesce(agent, 0), fee_tier, coalesce(region, 0), coalesce(mcc, 0), coalesce(firmware, 0)
             FROM inventory
             """)
@@ -466,18 +484,22 @@ extension AnalysisData {
         for event in software { terminals.insert(event.tid) }
         for event in terminalNet { terminals.insert(event.tid) }
         for (day, filter) in scope {
-            if case .some(let tids) = filter { terminals.formUnion(tids.filter { $0 > 0 }) } else {
+            if case .some(let tids) = filter {
+                terminals.formUnion(tids.filter { $0 > 0 })
+            } else {
                 let stored = try db.prepare("SELECT tid FROM terminal_days WHERE day = ?")
                 stored.bind(day, at: 1)
                 while try stored.step() { terminals.insert(stored.int64(0)) }
             }
         }
-        let before = try db.prepare("""
+        let before = try db.prepare(
+            """
             SELECT day, transactions, coalesce(firmware, 0), coalesce(app_version, 0), coalesce(code_table, 0), coalesce(net_type, 0),
                    rssi, last_disruption, coalesce(realm, 0), clock_offset_ms
             FROM terminal_days WHERE tid = ? AND day < ? ORDER BY day DESC LIMIT 1
             """)
-        let within = try db.prepare("""
+        let within = try db.prepare(
+            """
             SELECT day, transactions, coalesce(firmware, 0), coalesce(app_version, 0), coalesce(code_table, 0), coalesce(net_type, 0),
                    rssi, last_disruption, coalesce(realm, 0), clock_offset_ms
             FROM terminal_days WHERE tid = ? AND day BETWEEN ? AND ?
@@ -514,7 +536,8 @@ extension AnalysisData {
     /// either side), and what the batch's own transactions held before.
     private mutating func loadClaims(_ db: Database, scope: BatchScope, reader: RangeReader, span: ClosedRange<Int64>) throws {
         let batchIDs = Set(transactions.id)
-        let facts = try db.prepare("""
+        let facts = try db.prepare(
+            """
             SELECT t.id, t.ts, t.tz, t.tid, x.request_id, x.response_id
             FROM terminal_txns AS t JOIN txn_facts AS x ON x.txn_id = t.id
             WHERE t.id BETWEEN ? AND ? AND (x.request_id IS NOT NULL OR x.response_id IS NOT NULL)
@@ -549,7 +572,9 @@ extension AnalysisData {
         for (row, realm) in m.realm.enumerated() {
             if realm != lastRealm {
                 lastRealm = realm
-                if let known = realmIndex[realm] { lastIndex = known } else {
+                if let known = realmIndex[realm] {
+                    lastIndex = known
+                } else {
                     lastIndex = realmIndex.count
                     realmIndex[realm] = lastIndex
                 }
@@ -557,10 +582,12 @@ extension AnalysisData {
             realmOfRow[row] = lastIndex
         }
         let stanSpan = Int(m.stan.max() ?? 0) + 2
-        let order = groupedOrder(m.count, key: { realmOfRow[$0] * stanSpan + Int(m.stan[$0]) + 1 }, keyCount: realmIndex.count * stanSpan) { a, b in
-            if m.tid[a] != m.tid[b] { return m.tid[a] < m.tid[b] }
-            return m.ts[a] != m.ts[b] ? m.ts[a] < m.ts[b] : m.id[a] < m.id[b]
-        }
+        let order = groupedOrder(
+            m.count, key: { realmOfRow[$0] * stanSpan + Int(m.stan[$0]) + 1 }, keyCount: realmIndex.count * stanSpan,
+            before: { a, b in
+                if m.tid[a] != m.tid[b] { return m.tid[a] < m.tid[b] }
+                return m.ts[a] != m.ts[b] ? m.ts[a] < m.ts[b] : m.id[a] < m.id[b]
+            })
         return Messages(
             id: order.map { m.id[$0] }, ts: order.map { m.ts[$0] }, tz: order.map { m.tz[$0] }, realm: order.map { m.realm[$0] },
             mti: order.map { m.mti[$0] }, stan: order.map { m.stan[$0] }, rc: order.map { m.rc[$0] }, tid: order.map { m.tid[$0] },

@@ -162,8 +162,10 @@ struct WindowLoader {
             table.time.append(contentsOf: s.ts[block.rows].lazy.map { $0 + block.clockOffset })
             for d in block.disruptions where !block.rows.isEmpty { terminalEvents.append((terminal, s.disruptions[d] + block.clockOffset)) }
             for u in block.upgrades where !block.rows.isEmpty {
-                window.upgrades.append(FirmwareUpgrade(
-                    terminal: terminal, time: s.upgrades[u].ts + block.clockOffset, from: s.string(s.upgrades[u].from), to: s.string(s.upgrades[u].to)))
+                window.upgrades.append(
+                    FirmwareUpgrade(
+                        terminal: terminal, time: s.upgrades[u].ts + block.clockOffset, from: s.string(s.upgrades[u].from),
+                        to: s.string(s.upgrades[u].to)))
             }
             for p in block.pairs {
                 window.pairs += 1

@@ -168,10 +168,11 @@ public enum CodeGapAnalysis {
                         sizeOutside: allArrivals - arrivals)
                     let p = twoByTwo.fisherExactHigherTest().pValue
                     family.pValues.append(p)
-                    family.tests.append(Test(
-                        code: table.codes[code], attribute: attributes[k], value: table.values[a][value], unknown: cell.unknown,
-                        arrivals: arrivals, otherUnknown: allUnknown - cell.unknown, otherArrivals: allArrivals - arrivals,
-                        riskRatio: twoByTwo.riskRatio(), pValue: p, qValue: .nan, lacks: false, knownAt: knowing))
+                    family.tests.append(
+                        Test(
+                            code: table.codes[code], attribute: attributes[k], value: table.values[a][value], unknown: cell.unknown,
+                            arrivals: arrivals, otherUnknown: allUnknown - cell.unknown, otherArrivals: allArrivals - arrivals,
+                            riskRatio: twoByTwo.riskRatio(), pValue: p, qValue: .nan, lacks: false, knownAt: knowing))
                 }
             }
         }

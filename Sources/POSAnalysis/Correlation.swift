@@ -126,11 +126,12 @@ enum Correlation {
             for k in i..<j {
                 guard let f = facts(m.mti[k]) else { continue }  // not an ISO message we can place (no MTI)
                 if !f.isResponse {
-                    pairs.append(AcquirerPair(
-                        request: k, response: nil, realm: m.realm[k], tid: m.tid[k], stan: m.stan[k], mti: m.mti[k],
-                        isReversal: f.isReversal, requestTime: m.ts[k], responseTime: nil, rc: 0,
-                        lifespanMs: m.lifespanMs[k] >= 0 ? m.lifespanMs[k] : nil
-                    ))
+                    pairs.append(
+                        AcquirerPair(
+                            request: k, response: nil, realm: m.realm[k], tid: m.tid[k], stan: m.stan[k], mti: m.mti[k],
+                            isReversal: f.isReversal, requestTime: m.ts[k], responseTime: nil, rc: 0,
+                            lifespanMs: m.lifespanMs[k] >= 0 ? m.lifespanMs[k] : nil
+                        ))
                     open.append(pairs.count - 1)
                     continue
                 }
@@ -153,11 +154,12 @@ enum Correlation {
                     if pairs[p].tid == 0 { pairs[p].tid = m.tid[k] }
                     if m.lifespanMs[k] >= 0 { pairs[p].lifespanMs = m.lifespanMs[k] }
                 } else {
-                    pairs.append(AcquirerPair(
-                        request: nil, response: k, realm: m.realm[k], tid: m.tid[k], stan: m.stan[k], mti: m.mti[k],
-                        isReversal: f.isReversal, requestTime: nil, responseTime: m.ts[k], rc: m.rc[k],
-                        lifespanMs: m.lifespanMs[k] >= 0 ? m.lifespanMs[k] : nil
-                    ))
+                    pairs.append(
+                        AcquirerPair(
+                            request: nil, response: k, realm: m.realm[k], tid: m.tid[k], stan: m.stan[k], mti: m.mti[k],
+                            isReversal: f.isReversal, requestTime: nil, responseTime: m.ts[k], rc: m.rc[k],
+                            lifespanMs: m.lifespanMs[k] >= 0 ? m.lifespanMs[k] : nil
+                        ))
                 }
             }
             i = j

@@ -87,9 +87,12 @@ enum DailyAggregates {
                     let fw = s.attributes[A.firmware][r]
                     let ctab = s.attributes[A.codeTable][r]
                     let realm = s.attributes[A.acquirer][r]
-                    software[UInt64(fw) << 48 | UInt64(s.attributes[A.app][r]) << 32 | UInt64(ctab) << 16 | UInt64(o) << 8 | UInt64(c), default: 0] += 1
-                    network[UInt64(s.attributes[A.netEvent][r]) << 56 | UInt64(s.attributes[A.rssiBand][r]) << 48 | UInt64(s.attributes[A.netType][r]) << 32
-                        | UInt64(realm) << 16 | UInt64(o) << 8 | UInt64(c), default: 0] += 1
+                    software[UInt64(fw) << 48 | UInt64(s.attributes[A.app][r]) << 32 | UInt64(ctab) << 16 | UInt64(o) << 8 | UInt64(c), default: 0] +=
+                        1
+                    network[
+                        UInt64(s.attributes[A.netEvent][r]) << 56 | UInt64(s.attributes[A.rssiBand][r]) << 48 | UInt64(s.attributes[A.netType][r])
+                            << 32
+                            | UInt64(realm) << 16 | UInt64(o) << 8 | UInt64(c), default: 0] += 1
                     let rc = s.responseCode[r]
                     let codeKey = Codes(a: rc, b: ctab, c: fw, d: realm, outcome: o, cause: c)
                     codes[codeKey, default: (0, 0)].n += 1
@@ -133,9 +136,12 @@ enum DailyAggregates {
                 outcomes[Codes(outcome: o, cause: c), default: (0, [])].n += n
                 outcomes[Codes(outcome: o, cause: c)]!.terminals.insert(tid)
                 if o == unknown || o == timeout {
-                    terminalCauses[Codes(a: UInt16(truncatingIfNeeded: tid), b: UInt16(truncatingIfNeeded: tid >> 16), outcome: o, cause: c), default: 0] += n
+                    terminalCauses[
+                        Codes(a: UInt16(truncatingIfNeeded: tid), b: UInt16(truncatingIfNeeded: tid >> 16), outcome: o, cause: c), default: 0] += n
                 }
-                profiles[Codes(a: at(A.brand), b: at(A.model), c: at(A.channel), d: at(A.agent), e: at(A.feeTier), f: at(A.region), outcome: o, cause: c), default: 0] += n
+                profiles[
+                    Codes(a: at(A.brand), b: at(A.model), c: at(A.channel), d: at(A.agent), e: at(A.feeTier), f: at(A.region), outcome: o, cause: c),
+                    default: 0] += n
             }
         }
     }
@@ -147,9 +153,15 @@ enum DailyAggregates {
         let day = text.day
         let insertOutcome = try db.prepare("INSERT INTO agg_outcomes(day, outcome, cause, transactions, terminals) VALUES (?1, ?2, ?3, ?4, ?5)")
         for (k, v) in counts.outcomes {
-            try run(insertOutcome, [.text(day), .text(text.outcome(k.outcome)), .text(text.causeName(k.cause)), .integer(Int64(v.n)), .integer(Int64(v.terminals.count))])
+            try run(
+                insertOutcome,
+                [
+                    .text(day), .text(text.outcome(k.outcome)), .text(text.causeName(k.cause)), .integer(Int64(v.n)),
+                    .integer(Int64(v.terminals.count)),
+                ])
         }
-        let insertTerminal = try db.prepare("""
+        let insertTerminal = try db.prepare(
+            """
             INSERT INTO agg_terminals(day, tid, brand, model, channel, agent, fee_tier, region, transactions, approved, declined, unknown,
                 timeout, error, first_ts, last_ts, firmware, code_table)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
@@ -160,23 +172,36 @@ enum DailyAggregates {
             for a in [A.brand, A.model, A.channel, A.agent, A.feeTier, A.region] { values.append(.text(text.attr(a, s.attributes[a][r]))) }
             values.append(.integer(Int64(t.counts.reduce(0, +))))
             for o in Outcome.allCases { values.append(.integer(Int64(t.counts[Int(o.rawValue)]))) }
-            values += [.integer(t.firstTs), .integer(t.lastTs), .text(text.attr(A.firmware, s.attributes[A.firmware][r])),
-                       .text(text.attr(A.codeTable, s.attributes[A.codeTable][r]))]
+            values += [
+                .integer(t.firstTs), .integer(t.lastTs), .text(text.attr(A.firmware, s.attributes[A.firmware][r])),
+                .text(text.attr(A.codeTable, s.attributes[A.codeTable][r])),
+            ]
             try run(insertTerminal, values)
         }
-        let insertTerminalCause = try db.prepare("INSERT INTO agg_terminal_causes(day, tid, outcome, cause, transactions) VALUES (?1, ?2, ?3, ?4, ?5)")
+        let insertTerminalCause = try db.prepare(
+            "INSERT INTO agg_terminal_causes(day, tid, outcome, cause, transactions) VALUES (?1, ?2, ?3, ?4, ?5)")
         for (k, n) in counts.terminalCauses {
-            try run(insertTerminalCause, [.text(day), .text(text.tid(low: k.a, high: k.b)), .text(text.outcome(k.outcome)), .text(text.causeName(k.cause)), .integer(Int64(n))])
+            try run(
+                insertTerminalCause,
+                [
+                    .text(day), .text(text.tid(low: k.a, high: k.b)), .text(text.outcome(k.outcome)), .text(text.causeName(k.cause)),
+                    .integer(Int64(n)),
+                ])
         }
-        let insertProfile = try db.prepare("""
+        let insertProfile = try db.prepare(
+            """
             INSERT INTO agg_profiles(day, brand, model, channel, agent, fee_tier, region, outcome, cause, transactions)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
             """)
         for (k, n) in counts.profiles {
-            try run(insertProfile, [
-                .text(day), .text(text.attr(A.brand, k.a)), .text(text.attr(A.model, k.b)), .text(text.attr(A.channel, k.c)), .text(text.attr(A.agent, k.d)),
-                .text(text.attr(A.feeTier, k.e)), .text(text.attr(A.region, k.f)), .text(text.outcome(k.outcome)), .text(text.causeName(k.cause)), .integer(Int64(n)),
-            ])
+            try run(
+                insertProfile,
+                [
+                    .text(day), .text(text.attr(A.brand, k.a)), .text(text.attr(A.model, k.b)), .text(text.attr(A.channel, k.c)),
+                    .text(text.attr(A.agent, k.d)),
+                    .text(text.attr(A.feeTier, k.e)), .text(text.attr(A.region, k.f)), .text(text.outcome(k.outcome)), .text(text.causeName(k.cause)),
+                    .integer(Int64(n)),
+                ])
         }
     }
 
@@ -184,36 +209,47 @@ enum DailyAggregates {
     private static func writeConditionAggregates(_ counts: TransactionCounts, text: AggregateText, into db: Database) throws {
         let A = DayClassifier.A.self
         let day = text.day
-        let insertSoftware = try db.prepare("""
+        let insertSoftware = try db.prepare(
+            """
             INSERT INTO agg_software(day, firmware, app_version, code_table, outcome, cause, transactions) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
             """)
         for (k, n) in counts.software {
-            try run(insertSoftware, [
-                .text(day), .text(text.attr(A.firmware, UInt16(k >> 48 & 0xFFFF))), .text(text.attr(A.app, UInt16(k >> 32 & 0xFFFF))),
-                .text(text.attr(A.codeTable, UInt16(k >> 16 & 0xFFFF))), .text(text.outcome(UInt8(k >> 8 & 0xFF))), .text(text.causeName(UInt8(k & 0xFF))),
-                .integer(Int64(n)),
-            ])
+            try run(
+                insertSoftware,
+                [
+                    .text(day), .text(text.attr(A.firmware, UInt16(k >> 48 & 0xFFFF))), .text(text.attr(A.app, UInt16(k >> 32 & 0xFFFF))),
+                    .text(text.attr(A.codeTable, UInt16(k >> 16 & 0xFFFF))), .text(text.outcome(UInt8(k >> 8 & 0xFF))),
+                    .text(text.causeName(UInt8(k & 0xFF))),
+                    .integer(Int64(n)),
+                ])
         }
-        let insertNetwork = try db.prepare("""
+        let insertNetwork = try db.prepare(
+            """
             INSERT INTO agg_network(day, net_event_60s, rssi_band, net_type, acquirer, outcome, cause, transactions)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
             """)
         for (k, n) in counts.network {
-            try run(insertNetwork, [
-                .text(day), .text(text.attr(A.netEvent, UInt16(k >> 56 & 0xFF))), .text(text.attr(A.rssiBand, UInt16(k >> 48 & 0xFF))),
-                .text(text.attr(A.netType, UInt16(k >> 32 & 0xFFFF))), .text(text.attr(A.acquirer, UInt16(k >> 16 & 0xFFFF))),
-                .text(text.outcome(UInt8(k >> 8 & 0xFF))), .text(text.causeName(UInt8(k & 0xFF))), .integer(Int64(n)),
-            ])
+            try run(
+                insertNetwork,
+                [
+                    .text(day), .text(text.attr(A.netEvent, UInt16(k >> 56 & 0xFF))), .text(text.attr(A.rssiBand, UInt16(k >> 48 & 0xFF))),
+                    .text(text.attr(A.netType, UInt16(k >> 32 & 0xFFFF))), .text(text.attr(A.acquirer, UInt16(k >> 16 & 0xFFFF))),
+                    .text(text.outcome(UInt8(k >> 8 & 0xFF))), .text(text.causeName(UInt8(k & 0xFF))), .integer(Int64(n)),
+                ])
         }
-        let insertCode = try db.prepare("""
+        let insertCode = try db.prepare(
+            """
             INSERT INTO agg_codes(day, code, code_table, firmware, acquirer, outcome, cause, transactions, acquirer_sent_same)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
             """)
         for (k, v) in counts.codes {
-            try run(insertCode, [
-                .text(day), .text(text.code(k.a)), .text(text.attr(A.codeTable, k.b)), .text(text.attr(A.firmware, k.c)), .text(text.attr(A.acquirer, k.d)),
-                .text(text.outcome(k.outcome)), .text(text.causeName(k.cause)), .integer(Int64(v.n)), .integer(Int64(v.same)),
-            ])
+            try run(
+                insertCode,
+                [
+                    .text(day), .text(text.code(k.a)), .text(text.attr(A.codeTable, k.b)), .text(text.attr(A.firmware, k.c)),
+                    .text(text.attr(A.acquirer, k.d)),
+                    .text(text.outcome(k.outcome)), .text(text.causeName(k.cause)), .integer(Int64(v.n)), .integer(Int64(v.same)),
+                ])
         }
         let insertCodeTerminal = try db.prepare("INSERT INTO agg_code_terminals(day, code, tid, unknown) VALUES (?1, ?2, ?3, ?4)")
         for (k, n) in counts.codeTerminals {
@@ -222,7 +258,9 @@ enum DailyAggregates {
         let insertWindow = try db.prepare("INSERT INTO agg_network_windows(day, window_s, event, transactions, failures) VALUES (?1, ?2, ?3, ?4, ?5)")
         for (k, v) in counts.windows {
             let event = k.b == UInt16.max && k.c == UInt16.max ? "" : text.tid(low: k.b, high: k.c)
-            try run(insertWindow, [.text(day), .integer(DayClassifier.eventWindows[Int(k.a)]), .text(event), .integer(Int64(v.n)), .integer(Int64(v.failures))])
+            try run(
+                insertWindow,
+                [.text(day), .integer(DayClassifier.eventWindows[Int(k.a)]), .text(event), .integer(Int64(v.n)), .integer(Int64(v.failures))])
         }
     }
 
@@ -253,15 +291,18 @@ enum DailyAggregates {
     private static func writeAcquirerAggregates(_ counts: AcquirerCounts, text: AggregateText, into db: Database) throws {
         let s = text.s
         let day = text.day
-        let insertAcquirer = try db.prepare("""
+        let insertAcquirer = try db.prepare(
+            """
             INSERT INTO agg_acquirer(day, realm, pairs, matched, no_response, response_without_request, max_lifespan_ms)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
             """)
         for (realm, v) in counts.realms {
-            try run(insertAcquirer, [
-                .text(day), .text(s.string(realm)), .integer(Int64(v.pairs)), .integer(Int64(v.matched)), .integer(Int64(v.noResponse)),
-                .integer(Int64(v.noRequest)), v.maxLifespan >= 0 ? .integer(Int64(v.maxLifespan)) : .null,
-            ])
+            try run(
+                insertAcquirer,
+                [
+                    .text(day), .text(s.string(realm)), .integer(Int64(v.pairs)), .integer(Int64(v.matched)), .integer(Int64(v.noResponse)),
+                    .integer(Int64(v.noRequest)), v.maxLifespan >= 0 ? .integer(Int64(v.maxLifespan)) : .null,
+                ])
         }
         let insertLifespan = try db.prepare("INSERT INTO agg_acquirer_lifespans(day, realm, lifespan_s, pairs) VALUES (?1, ?2, ?3, ?4)")
         for (key, n) in counts.lifespans {

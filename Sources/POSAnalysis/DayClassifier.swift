@@ -199,14 +199,15 @@ struct DayClassifier {
         let near = (state.lastDisruption.map { ts - $0 <= 60_000 } ?? false) || links.eventWithin(realm, before: corrected, 60_000)
         let (outcome, cause) = classify(r, pair: pair, realm: realm, corrected: corrected, lookups: &lookups)
         let fw = state.effectiveFirmware
-        output.facts.append(TransactionFacts(
-            rowID: t.id[r], requestID: pair?.request.map { data.messages.id[$0] } ?? 0,
-            responseID: pair?.response.map { data.messages.id[$0] } ?? 0, clockOffset: offset,
-            acquirerRC: Int32(truncatingIfNeeded: pair?.rc ?? 0), firmware: Int32(truncatingIfNeeded: fw),
-            app: Int32(truncatingIfNeeded: state.app), codeTable: Int32(truncatingIfNeeded: state.codeTable),
-            realm: Int32(truncatingIfNeeded: realm), netType: Int32(truncatingIfNeeded: state.netType),
-            outcome: outcome, cause: cause, rssiBand: Self.rssiBand(state.rssi), netEvent60s: near
-        ))
+        output.facts.append(
+            TransactionFacts(
+                rowID: t.id[r], requestID: pair?.request.map { data.messages.id[$0] } ?? 0,
+                responseID: pair?.response.map { data.messages.id[$0] } ?? 0, clockOffset: offset,
+                acquirerRC: Int32(truncatingIfNeeded: pair?.rc ?? 0), firmware: Int32(truncatingIfNeeded: fw),
+                app: Int32(truncatingIfNeeded: state.app), codeTable: Int32(truncatingIfNeeded: state.codeTable),
+                realm: Int32(truncatingIfNeeded: realm), netType: Int32(truncatingIfNeeded: state.netType),
+                outcome: outcome, cause: cause, rssiBand: Self.rssiBand(state.rssi), netEvent60s: near
+            ))
         // Attributes: dictionary ids, rssi_band as its band index, net_event_60s 1/0, hour 0–23.
         let inventory = state.inventory
         let localMs = ts + Int64(t.tz[r]) * 60_000
@@ -558,4 +559,3 @@ struct Vocabulary {
     /// True for the response codes that approve (00, 10 partial, 11 VIP, Y1/Y3 offline).
     func isApproval(_ id: Int64) -> Bool { id > 0 && Int(id) < size && approvals[Int(id)] }
 }
-

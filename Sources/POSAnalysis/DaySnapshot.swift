@@ -137,9 +137,10 @@ struct DaySnapshotBuilder {
         let disruptions = snapshot.disruptions.count
         let upgrades = snapshot.upgrades.count
         let tidString = string(tid)
-        snapshot.blocks.append(DaySnapshot.Block(
-            tid: tidString, clockOffset: clockOffset, rows: rows..<rows, pairs: pairs..<pairs, disruptions: disruptions..<disruptions,
-            upgrades: upgrades..<upgrades))
+        snapshot.blocks.append(
+            DaySnapshot.Block(
+                tid: tidString, clockOffset: clockOffset, rows: rows..<rows, pairs: pairs..<pairs, disruptions: disruptions..<disruptions,
+                upgrades: upgrades..<upgrades))
     }
 
     /// Closes the open block at the current ends of the columns.

@@ -268,7 +268,9 @@ struct CombinationCounter: Sendable {
     /// rows taken. Needs `tuples`.
     func subtract(matching items: [(attribute: Int, value: UInt32)], remaining: inout [Int32], from counts: inout CombinationCounts) -> Int {
         guard let tuples else { return 0 }
-        let wanted = items.map { (shift: tuples.shifts[$0.attribute], mask: tuples.masks[$0.attribute], code: UInt64(columns.compactOfRaw[$0.attribute][Int($0.value)])) }
+        let wanted = items.map {
+            (shift: tuples.shifts[$0.attribute], mask: tuples.masks[$0.attribute], code: UInt64(columns.compactOfRaw[$0.attribute][Int($0.value)]))
+        }
         var keys: [UInt64] = []
         var weights: [Int32] = []
         var taken = 0
@@ -388,7 +390,9 @@ struct CombinationCounter: Sendable {
         let jobs: [(index: Int, cost: Int)] =
             bySubset
             ? denseSubsets.map { ($0, rowCount * 2) }
-            : layout.blocks.indices.map { ($0, rowCount * (layout.blocks[$0].attributes.count + 2) + layout.blocks[$0].size * (layout.blocks[$0].members.count + 1)) }
+            : layout.blocks.indices.map {
+                ($0, rowCount * (layout.blocks[$0].attributes.count + 2) + layout.blocks[$0].size * (layout.blocks[$0].members.count + 1))
+            }
         let threads = min(perSubset, perBlock) >= 4_000_000 ? 2 : 1
         var dealt = [[Int]](repeating: [], count: threads)
         var load = [Int](repeating: 0, count: threads)
@@ -790,7 +794,8 @@ struct PackedTuples {
                             stride.withUnsafeBufferPointer { stride in
                                 for i in 0..<keys.count {
                                     let k = keys[i]
-                                    var cell = ((k >> s0) & m0) &* t0 &+ ((k >> s1) & m1) &* t1 &+ ((k >> s2) & m2) &* t2
+                                    var cell =
+                                        ((k >> s0) & m0) &* t0 &+ ((k >> s1) & m1) &* t1 &+ ((k >> s2) & m2) &* t2
                                         &+ ((k >> s3) & m3) &* t3
                                     var j = 4
                                     while j < 4 + rest {

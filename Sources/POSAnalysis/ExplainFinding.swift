@@ -47,7 +47,8 @@ extension ExplainRun {
             items: items, insideRows: insideRows, insideOutcomes: insideOutcomes, rawPopulation: rawPopulation,
             rawOutcomes: rawOutcomes)
         let sentence = EvidenceSentence(
-            target: target, scope: scope, items: items.map { (TransactionTable.attributeNames[$0.attribute], table.values[$0.attribute][Int($0.value)]) },
+            target: target, scope: scope,
+            items: items.map { (TransactionTable.attributeNames[$0.attribute], table.values[$0.attribute][Int($0.value)]) },
             outcomes: o, transactions: n, rate: wilson.rate, baseline: baseline, ratio: chosen.ratio,
             explainedBefore: explainedBefore, topCause: topCauseName, topCauseShare: topCauseShare,
             topCodes: topCodes.map(\.key),

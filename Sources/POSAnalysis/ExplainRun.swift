@@ -184,9 +184,10 @@ struct ExplainRun {
             // can never be a candidate.
             guard let ratio = table.riskRatio() else { continue }
             let baseline = Double(remainingOutcomes - o) / Double(population - n)
-            tested.append(Tested(
-                combination: combination, transactions: n, outcomes: o, excess: Double(o) - Double(n) * baseline,
-                ratio: ratio, test: test, qValue: .nan, width: subset.attributes.count))
+            tested.append(
+                Tested(
+                    combination: combination, transactions: n, outcomes: o, excess: Double(o) - Double(n) * baseline,
+                    ratio: ratio, test: test, qValue: .nan, width: subset.attributes.count))
             testIndex.append(pValues.count - 1)
         }
         // Support picks combinations by their outcome count, the very thing tested; BH over the

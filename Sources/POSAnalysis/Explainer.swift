@@ -61,11 +61,13 @@ public enum Explainer {
         }
 
         // Values that pass support on their own in some run: the only ones a combination can use.
-        let rawTransactions = transactionCounts ?? {
-            var counts = ValueCounts(table: table)
-            counts.add(table, rows: nil)
-            return counts
-        }()
+        let rawTransactions =
+            transactionCounts
+            ?? {
+                var counts = ValueCounts(table: table)
+                counts.add(table, rows: nil)
+                return counts
+            }()
         var keep = table.values.map { [Bool](repeating: false, count: $0.count) }
         for rows in outcomeRows {
             let minimum = options.supportThreshold(outcomes: rows.count)

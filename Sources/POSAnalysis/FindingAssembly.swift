@@ -46,7 +46,7 @@ struct RowSet {
     }
 
     /// Calls `body` with each row, ascending.
-    func forEach(_ body: (Int) -> Void) {
+    func forEachRow(_ body: (Int) -> Void) {
         for (i, word) in words.enumerated() where word != 0 {
             var w = word
             while w != 0 {
@@ -289,7 +289,7 @@ enum FindingAssembly {
     /// rows, then terminal ID; who they are as of their latest transaction in the window.
     static func terminals(_ rows: RowSet, targets: RowSet, table: TransactionTable, latest: [Int]) -> [FindingTerminal] {
         var counts: [UInt32: (n: Int, outcomes: Int)] = [:]
-        rows.forEach { row in
+        rows.forEachRow { row in
             let terminal = table.terminal[row]
             counts[terminal, default: (0, 0)].n += 1
             if targets.contains(row) { counts[terminal, default: (0, 0)].outcomes += 1 }

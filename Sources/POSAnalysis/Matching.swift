@@ -66,11 +66,13 @@ extension Correlation {
         init(_ pairs: [AcquirerPair], reversalType: Int64) {
             let usable = pairs.indices.filter { pairs[$0].tid != 0 && pairs[$0].stan >= 0 }
             let maxTID = usable.map { Int(pairs[$0].tid) }.max() ?? 0
-            let order = AnalysisData.groupedOrder(usable.count, key: { Int(pairs[usable[$0]].tid) }, keyCount: maxTID + 1) { a, b in
-                let x = pairs[usable[a]]
-                let y = pairs[usable[b]]
-                return x.stan != y.stan ? x.stan < y.stan : x.time < y.time
-            }
+            let order = AnalysisData.groupedOrder(
+                usable.count, key: { Int(pairs[usable[$0]].tid) }, keyCount: maxTID + 1,
+                before: { a, b in
+                    let x = pairs[usable[a]]
+                    let y = pairs[usable[b]]
+                    return x.stan != y.stan ? x.stan < y.stan : x.time < y.time
+                })
             keyed = order.map {
                 let pair = pairs[usable[$0]]
                 return (pair.tid << 21 | Int64(pair.stan & 0x1F_FFFF), pair.time, Int32(usable[$0]))

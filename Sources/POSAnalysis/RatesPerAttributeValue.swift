@@ -66,11 +66,12 @@ public enum Rates {
                 let ratio = twoByTwo.riskRatio()
                 let test = twoByTwo.higherRateTest()
                 pValuesForBH.append(test.method == .degenerateTable ? .nan : test.pValue)
-                rates.append(AttributeRate(
-                    attribute: TransactionTable.attributeNames[a], value: table.values[a][code], transactions: n,
-                    outcomes: o, rate: wilson.rate, rateLow: wilson.lower, rateHigh: wilson.upper,
-                    riskRatio: ratio?.ratio, riskRatioLow: ratio?.lower, riskRatioHigh: ratio?.upper,
-                    pValue: test.pValue, qValue: 1, testMethod: test.method))
+                rates.append(
+                    AttributeRate(
+                        attribute: TransactionTable.attributeNames[a], value: table.values[a][code], transactions: n,
+                        outcomes: o, rate: wilson.rate, rateLow: wilson.lower, rateHigh: wilson.upper,
+                        riskRatio: ratio?.ratio, riskRatioLow: ratio?.lower, riskRatioHigh: ratio?.upper,
+                        pValue: test.pValue, qValue: 1, testMethod: test.method))
             }
         }
         let qValues = benjaminiHochbergQValues(pValuesForBH)

@@ -39,15 +39,18 @@ struct Recommendation {
                 english:
                     "Check the latency and the link\(realm), and the terminals' network where they cluster\(clusters.english(target: target)): late responses mean a slow host or link, lost requests or responses a broken link (\(terminals.english), \(file)).",
                 chinese:
-                    "检查收单机构\(realmZH)的响应时延和链路，以及这些交易集中之处的终端网络\(clusters.chinese(target: target))：应答晚到说明主机或链路慢，请求或应答丢失说明链路不通（\(terminals.chinese)，\(file)）。")
+                    "检查收单机构\(realmZH)的响应时延和链路，以及这些交易集中之处的终端网络\(clusters.chinese(target: target))：应答晚到说明主机或链路慢，请求或应答丢失说明链路不通（\(terminals.chinese)，\(file)）。"
+            )
         case .localError:
             self.init(
-                english: "Look at the local errors of the \(terminals.english) in \(file) (the err column of the transactions view): these transactions failed before reaching the host.",
+                english:
+                    "Look at the local errors of the \(terminals.english) in \(file) (the err column of the transactions view): these transactions failed before reaching the host.",
                 chinese: "查看 \(file) 所列 \(terminals.chinese) 的本地错误（transactions 视图的 err 列）：这些交易在到达主机之前就失败了。")
         case .unmatched:
             let realm = clusters.realm.map { " of \($0)" } ?? ""
             self.init(
-                english: "Load the acquirer logs\(realm) that cover these transactions: without the acquirer's side their mechanism cannot be told (\(terminals.english), \(file)).",
+                english:
+                    "Load the acquirer logs\(realm) that cover these transactions: without the acquirer's side their mechanism cannot be told (\(terminals.english), \(file)).",
                 chinese: "导入覆盖这些交易的收单日志\(clusters.realm.map { "（\($0)）" } ?? "")：没有收单端日志就无法判断其机制（\(terminals.chinese)，\(file)）。")
         case nil:
             self.init(
@@ -156,7 +159,8 @@ struct Recommendation {
             english:
                 "Ask \(realm) to map its \(codesEN) to standard China UnionPay codes, or get its code list and load it as a catalogue (code,meaning,scope=\(realm)) so that the terminals and posrca can explain them; \(terminals.english) concerned (\(terminals.file)).",
             chinese:
-                "请\(clusterRealm.map { "收单机构 \($0) " } ?? "收单机构")将其\(codesZH)映射为银联标准应答码，或索取其应答码表并作为码表目录导入（code,meaning,scope=\(clusterRealm ?? "收单机构名")）；涉及 \(terminals.chinese)（\(terminals.file)）。")
+                "请\(clusterRealm.map { "收单机构 \($0) " } ?? "收单机构")将其\(codesZH)映射为银联标准应答码，或索取其应答码表并作为码表目录导入（code,meaning,scope=\(clusterRealm ?? "收单机构名")）；涉及 \(terminals.chinese)（\(terminals.file)）。"
+        )
     }
 }
 
@@ -174,7 +178,7 @@ struct Clusters {
             guard let a = TransactionTable.attributeIndex(name) else { return nil }
             var counts = [Int](repeating: 0, count: table.values[a].count)
             var total = 0
-            rows.forEach { row in
+            rows.forEachRow { row in
                 guard targets.contains(row) else { return }
                 counts[Int(table.attributes[a][row])] += 1
                 total += 1

@@ -60,7 +60,8 @@ public enum Recompute {
             lap("match")
             let classified = DayClassifier(data: data, pairs: pairs, match: match, options: options, scope: scope).run()
             lap("classify")
-            var cascade = BatchWriter(database: database, data: data, pairs: pairs, match: match, classified: classified, scope: scope, options: options)
+            var cascade = BatchWriter(
+                database: database, data: data, pairs: pairs, match: match, classified: classified, scope: scope, options: options)
             let marks = try cascade.write { report.add($0, $1) }
             // A pair recomputed again and again would be a bug: stop following it after a few rounds.
             let followed = marks.filter { mark in
@@ -239,7 +240,8 @@ struct BatchWriter {
         let columns = 14
         func statement(rows: Int) throws -> Statement {
             let one = "(" + (1...columns).map { _ in "?" }.joined(separator: ",") + ")"
-            return try database.prepare("""
+            return try database.prepare(
+                """
                 INSERT OR REPLACE INTO txn_facts(txn_id, outcome, cause, acquirer_rc, request_id, response_id, clock_offset_ms, firmware,
                     app_version, code_table, realm, net_type, rssi_band, net_event_60s)
                 VALUES \(Array(repeating: one, count: rows).joined(separator: ","))
@@ -314,7 +316,9 @@ struct BatchWriter {
             let claimedNow = pair.matchedTransaction != nil
             let claimedBefore = oldClaims.contains(key)
             if scope.covers(day: day, tid: pair.tid) {
-                let stolen = data.outsideClaims[key].map { claim in match.stolenFrom.contains(DayTerminal(day: claim.day, tid: pair.tid)) && claimedNow } ?? false
+                let stolen =
+                    data.outsideClaims[key].map { claim in match.stolenFrom.contains(DayTerminal(day: claim.day, tid: pair.tid)) && claimedNow }
+                    ?? false
                 let matched = claimedNow || (data.outsideClaims[key] != nil && !stolen)
                 if !matched {
                     insert.bind(day, at: 1)
@@ -357,7 +361,8 @@ struct BatchWriter {
                 }
             }
         }
-        let insert = try database.prepare("""
+        let insert = try database.prepare(
+            """
             INSERT OR REPLACE INTO terminal_days(tid, day, transactions, firmware, app_version, code_table, net_type, rssi, last_disruption,
                 realm, clock_offset_ms)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
@@ -421,7 +426,8 @@ struct BatchWriter {
                 }
             }
         }
-        let insert = try database.prepare("""
+        let insert = try database.prepare(
+            """
             INSERT OR REPLACE INTO firmware_changes(tid, ts, day, firmware, app_version, code_table) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
             """)
         for change in classified.firmwareChanges {
@@ -558,7 +564,8 @@ struct BatchWriter {
         }
         var withBlock = Set<Int64>()
         for terminalDay in owners.terminalDays[day] ?? [] {
-            result.blocks.append(SnapshotBlock(tid: data.text(terminalDay.key.tid) ?? "", fresh: terminalDay, pairTid: terminalDay.key.tid, kept: nil))
+            result.blocks.append(
+                SnapshotBlock(tid: data.text(terminalDay.key.tid) ?? "", fresh: terminalDay, pairTid: terminalDay.key.tid, kept: nil))
             withBlock.insert(terminalDay.key.tid)
         }
         for key in owners.pairs.keys where key.day == day && !withBlock.contains(key.tid) {

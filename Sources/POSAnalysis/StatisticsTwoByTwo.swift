@@ -84,12 +84,6 @@ public struct HigherRateTest: Sendable, Hashable {
     public let logPValue: Double
     /// The test used.
     public let method: HigherRateTestMethod
-
-    init(pValue: Double, logPValue: Double, method: HigherRateTestMethod) {
-        self.pValue = pValue
-        self.logPValue = logPValue
-        self.method = method
-    }
 }
 
 extension TwoByTwoTable {
@@ -125,15 +119,18 @@ extension TwoByTwoTable {
     /// `scipy.stats.fisher_exact` gives. Does not allocate.
     public func higherRateTest() -> HigherRateTest {
         if isDegenerate { return HigherRateTest(pValue: 1, logPValue: 0, method: .degenerateTable) }
-        let n1 = sizeInside, n0 = sizeOutside
+        let n1 = sizeInside
+        let n0 = sizeOutside
         let m1 = outcomesInside + outcomesOutside
         let m0 = othersInside + othersOutside
         let total = n1 + n0
         // The smallest expected count is min(n1, n0)·min(m1, m0)/N.
         let (product, overflow) = min(n1, n0).multipliedReportingOverflow(by: min(m1, m0))
         if overflow || product >= 5 * total {
-            let a = Double(outcomesInside), b = Double(othersInside)
-            let c = Double(outcomesOutside), d = Double(othersOutside)
+            let a = Double(outcomesInside)
+            let b = Double(othersInside)
+            let c = Double(outcomesOutside)
+            let d = Double(othersOutside)
             let scale = Double(total) / Double(n1) / Double(n0) / Double(m1) / Double(m0)
             let signedRoot = (a * d - b * c) * scale.squareRoot()
             return HigherRateTest(

@@ -36,17 +36,28 @@ public struct Threshold: Sendable {
 public enum Thresholds {
     /// Every threshold, in the order of the passes.
     public static let all: [Threshold] = [
-        int("min-support", "Explain and code-gap passes: the least target rows a combination or a code cell needs (support).", min: 1, \.explain.minSupport),
+        int(
+            "min-support", "Explain and code-gap passes: the least target rows a combination or a code cell needs (support).", min: 1,
+            \.explain.minSupport),
         share("min-support-share", "…and at least this share of the run's target rows.", \.explain.minSupportShare),
         share("max-q", "Explain and code-gap passes: the largest Benjamini–Hochberg q-value of a finding.", \.explain.maxQValue),
-        ratio("min-rr-low", "Explain and code-gap passes: the least lower 95% bound of a risk ratio; below it within a confounder's values, a finding is confounded.", \.explain.minRiskRatioLow),
-        share("child-keep", "Explain pass: a longer combination replaces its parent when its excess is at least this share of the parent's.", \.explain.childKeep),
+        ratio(
+            "min-rr-low",
+            "Explain and code-gap passes: the least lower 95% bound of a risk ratio; below it within a confounder's values, a finding is confounded.",
+            \.explain.minRiskRatioLow),
+        share(
+            "child-keep", "Explain pass: a longer combination replaces its parent when its excess is at least this share of the parent's.",
+            \.explain.childKeep),
         share("stop-share", "Explain pass: stop when the best excess is below this share of the run's target rows.", \.explain.stopShare),
         int("max-findings", "Explain pass: the most findings per run.", min: 1, \.explain.maxFindings),
         int("max-attributes", "Explain pass: combinations of 1 to this many attribute values.", min: 1, max: 4, \.explain.maxAttributes),
-        int("cause-minimum", "Explain and firmware passes: a cause gets a run of its own with at least this many target rows…", min: 1, \.explain.causeMinimum),
+        int(
+            "cause-minimum", "Explain and firmware passes: a cause gets a run of its own with at least this many target rows…", min: 1,
+            \.explain.causeMinimum),
         share("cause-minimum-share", "…and at least this share of all target rows.", \.explain.causeMinimumShare),
-        share("fold-share", "Findings: a finding whose target transactions are at least this share of a higher-ranked finding's is folded into it.", \.foldShare, above: 0.5),
+        share(
+            "fold-share", "Findings: a finding whose target transactions are at least this share of a higher-ranked finding's is folded into it.",
+            \.foldShare, above: 0.5),
         Threshold(
             name: "network-windows", summary: "Network pass: the windows in seconds before a transaction, comma-separated.",
             accepts: "whole numbers of seconds, comma-separated, e.g. 10,60,300",
@@ -57,11 +68,15 @@ public enum Thresholds {
                 options.network.windowsSeconds = values.map { $0! }
                 return true
             }),
-        int("network-window", "Network pass: the window whose finding is reported when it passes (net_event_60s=yes for 60).", min: 1, \.network.findingWindowSeconds),
+        int(
+            "network-window", "Network pass: the window whose finding is reported when it passes (net_event_60s=yes for 60).", min: 1,
+            \.network.findingWindowSeconds),
         share("network-max-q", "Network pass: the largest q-value and permutation p-value of a finding.", \.network.significance),
         ratio("network-min-rr-low", "Network pass: the least lower 95% bound of the risk ratio.", \.network.minimumRiskRatioLow),
         int("permutations", "Network pass: circular shifts of the permutation test.", min: 0, \.network.permutations),
-        int("permutation-sample", "Network pass: the most target and other rows the permutation statistic is taken over.", min: 1, \.network.permutationSampleSize),
+        int(
+            "permutation-sample", "Network pass: the most target and other rows the permutation statistic is taken over.", min: 1,
+            \.network.permutationSampleSize),
         Threshold(
             name: "seed", summary: "Network pass: seed of the permutation test.", accepts: "a whole number from 0",
             read: { String($0.network.seed) },
@@ -71,8 +86,12 @@ public enum Thresholds {
                 return true
             }),
         int("firmware-window-days", "Firmware pass: days before and after an upgrade compared.", min: 1, \.firmware.windowDays),
-        ratio("firmware-min-fold", "Firmware pass: the least change of a finding either way (DiD ≥ this or ≤ its inverse).", \.firmware.minFold, atLeast: 1),
-        int("firmware-min-outcomes", "Firmware pass: the least target outcomes of the upgraded terminals, before and after together.", min: 1, \.firmware.minOutcomes),
+        ratio(
+            "firmware-min-fold", "Firmware pass: the least change of a finding either way (DiD ≥ this or ≤ its inverse).", \.firmware.minFold,
+            atLeast: 1),
+        int(
+            "firmware-min-outcomes", "Firmware pass: the least target outcomes of the upgraded terminals, before and after together.", min: 1,
+            \.firmware.minOutcomes),
         share("firmware-max-q", "Firmware pass: the largest q-value, over every upgrade of every run.", \.firmware.maxQValue),
         int("firmware-max-findings", "Firmware pass: the most firmware-change findings.", min: 0, \.firmware.maxFindings),
     ]

@@ -1,4 +1,5 @@
 import POSStore
+
 /// What a terminal transaction came to (docs/analysis.md §1).
 public enum Outcome: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case approved, declined, unknown, timeout, error
@@ -446,7 +447,8 @@ public struct NetworkEvents: Sendable {
     public var periodStart: Int64
     public var periodEnd: Int64
 
-    public init(terminalEvents: [(terminal: UInt32, time: Int64)], realmEvents: [(realm: UInt32, time: Int64)], periodStart: Int64, periodEnd: Int64) {
+    public init(terminalEvents: [(terminal: UInt32, time: Int64)], realmEvents: [(realm: UInt32, time: Int64)], periodStart: Int64, periodEnd: Int64)
+    {
         self.terminalEvents = terminalEvents
         self.realmEvents = realmEvents
         self.periodStart = periodStart

@@ -148,9 +148,10 @@ public enum AccuracyEvaluation {
             if decoys.contains(finding.pattern) {
                 let decoy = truth.decoys.first { $0.pattern == finding.pattern }!
                 let confounded = finding.confoundedBy.map { ", confounded by \($0)" } ?? ""
-                scored.append(ScoredFinding(
-                    finding: finding, rank: rank, bucket: .falsePositive, cause: nil,
-                    reason: "decoy of \(decoy.correlatedWith.rawValue) (confounder \(decoy.confounder))\(confounded)"))
+                scored.append(
+                    ScoredFinding(
+                        finding: finding, rank: rank, bucket: .falsePositive, cause: nil,
+                        reason: "decoy of \(decoy.correlatedWith.rawValue) (confounder \(decoy.confounder))\(confounded)"))
                 continue
             }
             let reported = truth.expectedFindings.filter { matches(finding, $0) }.map(\.cause)
@@ -158,8 +159,9 @@ public enum AccuracyEvaluation {
                 found.append(new)
                 scored.append(ScoredFinding(finding: finding, rank: rank, bucket: .truePositive, cause: new, reason: "reports \(new.rawValue)"))
             } else if let old = reported.first {
-                scored.append(ScoredFinding(
-                    finding: finding, rank: rank, bucket: .redundant, cause: old, reason: "reports \(old.rawValue) again"))
+                scored.append(
+                    ScoredFinding(
+                        finding: finding, rank: rank, bucket: .redundant, cause: old, reason: "reports \(old.rawValue) again"))
             } else {
                 // Decided once every true positive is known (a confounded finding may rank above the cause it restates).
                 scored.append(ScoredFinding(finding: finding, rank: rank, bucket: .falsePositive, cause: nil, reason: ""))

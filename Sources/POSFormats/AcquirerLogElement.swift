@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What reading more bytes of one `<log>` element came to.
@@ -277,8 +277,9 @@ struct AcquirerLogElement {
     mutating func parse(_ p: UnsafePointer<UInt8>, count: Int) -> AcquirerLogElementOutcome {
         if waitingFrom > 0 {
             if waitingFrom < count,
-               Syntax.find(Syntax.lessThan, p, waitingFrom, count) == nil,
-               Syntax.find(Syntax.greaterThan, p, waitingFrom, count) == nil {
+                Syntax.find(Syntax.lessThan, p, waitingFrom, count) == nil,
+                Syntax.find(Syntax.greaterThan, p, waitingFrom, count) == nil
+            {
                 waitingFrom = count
                 return .needMore
             }
@@ -424,7 +425,8 @@ struct AcquirerLogElement {
         if k == 0 { return false }
         // Far into its line: the same line as the last one checked?
         if dumpCheckLineStart >= 0, pos >= dumpCheckKnownTo,
-           Syntax.find(Syntax.newline, p, dumpCheckKnownTo, pos) == nil {
+            Syntax.find(Syntax.newline, p, dumpCheckKnownTo, pos) == nil
+        {
             dumpCheckKnownTo = pos
             return dumpCheckLine?.asciiContains(pos) ?? false
         }
@@ -743,7 +745,8 @@ struct AcquirerLogElement {
             var back = lt
             while back > start, p[back - 1] == 0x20 || p[back - 1] == 0x09 { back -= 1 }
             if back > start, p[back - 1] == Syntax.newline, lt + 1 < count,
-               Syntax.isNameStart(p[lt + 1]) || p[lt + 1] == Syntax.slash {
+                Syntax.isNameStart(p[lt + 1]) || p[lt + 1] == Syntax.slash
+            {
                 return .malformed("malformed log element: unterminated attribute in <\(Self.tagName(p, tag.lowerBound, tag.count))>")
             }
             scanned = lt + 1
@@ -1043,7 +1046,8 @@ struct AcquirerLogElement {
             if linkInSession {
                 // ISOServer's session logs again what the channel's receive just logged.
                 if let last = lastChannelException, last.peer == peer, last.detail == text,
-                   abs(last.utc - time.utcMilliseconds) <= 1000 {
+                    abs(last.utc - time.utcMilliseconds) <= 1000
+                {
                     lastChannelException = nil
                     return nil
                 }

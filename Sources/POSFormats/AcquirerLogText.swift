@@ -232,7 +232,10 @@ enum AcquirerLogText {
                 var contentEnd = n
                 var k = contentStart
                 while let close = Syntax.find(Syntax.lessThan, p, k, n) {
-                    if Syntax.hasPrefix("</field", p, close, n) != false { contentEnd = close; break }
+                    if Syntax.hasPrefix("</field", p, close, n) != false {
+                        contentEnd = close
+                        break
+                    }
                     k = close + 1
                 }
                 if contentEnd > contentStart, contentStart >= copied {

@@ -88,7 +88,7 @@ enum CSVCell {
     static func trimmed(_ text: String) -> String {
         let scalars = text.unicodeScalars
         guard let first = scalars.first, let last = scalars.last,
-              first.properties.isWhitespace || last.properties.isWhitespace
+            first.properties.isWhitespace || last.properties.isWhitespace
         else { return text }
         var start = scalars.startIndex
         var end = scalars.endIndex

@@ -187,7 +187,7 @@ public struct CSVRecordReader: Sendable {
 
     private func indexOfQuote(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
         guard start < bytes.count, let base = bytes.baseAddress,
-              let hit = memchr(base + start, 0x22, bytes.count - start)
+            let hit = memchr(base + start, 0x22, bytes.count - start)
         else { return nil }
         return UnsafeRawPointer(hit) - base
     }

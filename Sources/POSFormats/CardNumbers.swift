@@ -121,7 +121,8 @@ public enum CardNumbers {
         // The kept head of a hex string masked before (`3431313131312A2A…`): its 12 hex digits
         // and the `2` of the first `2A` are no card number, and masking again must not change it.
         if end + 1 < n, bytes[end - 1] == 0x32, bytes[end] | 0x20 == 0x61, bytes[end + 1] == 0x32,
-           isDigitPairs(bytes, end - 13, end - 1) {
+            isDigitPairs(bytes, end - 13, end - 1)
+        {
             return .none
         }
         return passesLuhn(UnsafeRawBufferPointer(rebasing: bytes[start..<end])) ? .cardNumber : .none

@@ -112,7 +112,7 @@ public struct ResponseCodeCatalogue: Sendable {
     static func key(_ code: String) -> String {
         let utf8 = code.utf8
         guard let first = utf8.first, let last = utf8.last,
-              first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09
+            first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09
         else { return code }
         var trimmed = Substring(code).utf8[...]
         while let b = trimmed.first, b == 0x20 || b == 0x09 { trimmed = trimmed.dropFirst() }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The time zone of the JVM that wrote a jPOS log, as the log's SystemMonitor block states it,
 /// for reading the times jPOS writes without an offset.
@@ -91,9 +92,9 @@ public struct JVMTimeZone: Sendable {
         }
         let utf8 = text.utf8
         guard utf8.count <= 64, utf8.contains(UInt8(ascii: "/")), utf8.first != UInt8(ascii: "/"), utf8.last != UInt8(ascii: "/"),
-              !text.contains(".."), !text.contains("//"),
-              utf8.allSatisfy({ Self.isOptionIdentifierByte($0) }),
-              TimeZone(identifier: text) != nil
+            !text.contains(".."), !text.contains("//"),
+            utf8.allSatisfy({ Self.isOptionIdentifierByte($0) }),
+            TimeZone(identifier: text) != nil
         else { return nil }
         self.init(identifier: text, statedOffsetMinutes: nil)
     }
@@ -212,7 +213,10 @@ public struct JVMTimeZone: Sendable {
                 if p[i] == UInt8(ascii: "(") { depth += 1 }
                 if p[i] == UInt8(ascii: ")") {
                     depth -= 1
-                    if depth == 0 { i += 1; break }
+                    if depth == 0 {
+                        i += 1
+                        break
+                    }
                 }
                 i += 1
             }

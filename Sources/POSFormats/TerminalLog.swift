@@ -302,11 +302,11 @@ public struct TerminalLogParser {
         }
         let tsSlot = slots[Key.ts.rawValue]
         guard tsSlot.start >= 0, !tsSlot.escaped,
-              let written = Timestamps.parseISO(UnsafeRawBufferPointer(rebasing: line[tsSlot.start..<tsSlot.end]), secondsOptional: false)
+            let written = Timestamps.parseISO(UnsafeRawBufferPointer(rebasing: line[tsSlot.start..<tsSlot.end]), secondsOptional: false)
         else { throw LineFault("bad ts") }
         let time = written.at(offsetMinutes: written.offsetMinutes ?? defaultZone.offsetMinutes(forLocalMilliseconds: written.localMilliseconds))
         guard let tid = text(line, slots[Key.tid.rawValue], mask: false)?.trimmingBlanks(),
-              !tid.isEmpty, tid.utf8.count <= 16, tid.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+            !tid.isEmpty, tid.utf8.count <= 16, tid.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
         else { throw LineFault("bad tid") }
         return TerminalEventHeader(line: number, time: time, tid: tid)
     }
@@ -314,7 +314,8 @@ public struct TerminalLogParser {
     /// The event `ev` names, or nil for one the format does not define.
     @inline(__always)
     private static func event(_ line: UnsafeRawBufferPointer, _ evSlot: Slot) -> Event? {
-        let evBytes = evSlot.start >= 0 ? UnsafeRawBufferPointer(rebasing: line[evSlot.start..<evSlot.end]) : UnsafeRawBufferPointer(start: nil, count: 0)
+        let evBytes =
+            evSlot.start >= 0 ? UnsafeRawBufferPointer(rebasing: line[evSlot.start..<evSlot.end]) : UnsafeRawBufferPointer(start: nil, count: 0)
         return evSlot.escaped ? nil : Event.match(evBytes)
     }
 
@@ -353,22 +354,28 @@ public struct TerminalLogParser {
         case .txn:
             return .record(.transaction(try transaction(header: header, line, slots)))
         case .boot:
-            return .record(.boot(TerminalBoot(
-                header: header, firmware: text(line, slots[Key.fw.rawValue]),
-                appVersion: text(line, slots[Key.app.rawValue]), codeTable: text(line, slots[Key.ctab.rawValue])
-            )))
+            return .record(
+                .boot(
+                    TerminalBoot(
+                        header: header, firmware: text(line, slots[Key.fw.rawValue]),
+                        appVersion: text(line, slots[Key.app.rawValue]), codeTable: text(line, slots[Key.ctab.rawValue])
+                    )))
         case .fwUpdate:
             let result = text(line, slots[Key.result.rawValue])
-            return .record(.firmwareUpdate(FirmwareUpdate(
-                header: header, from: text(line, slots[Key.from.rawValue]), to: text(line, slots[Key.to.rawValue]),
-                succeeded: result?.lowercased() == "ok"
-            )))
+            return .record(
+                .firmwareUpdate(
+                    FirmwareUpdate(
+                        header: header, from: text(line, slots[Key.from.rawValue]), to: text(line, slots[Key.to.rawValue]),
+                        succeeded: result?.lowercased() == "ok"
+                    )))
         case .net:
             return .record(.network(try networkEvent(header: header, line, slots)))
         case .signin:
-            return .record(.signIn(TerminalSignIn(header: header, responseCode: text(line, slots[Key.rc.rawValue]).flatMap { $0.isEmpty ? nil : $0 })))
+            return .record(
+                .signIn(TerminalSignIn(header: header, responseCode: text(line, slots[Key.rc.rawValue]).flatMap { $0.isEmpty ? nil : $0 })))
         case .error:
-            return .record(.error(TerminalError(header: header, error: text(line, slots[Key.err.rawValue]), message: text(line, slots[Key.msg.rawValue]))))
+            return .record(
+                .error(TerminalError(header: header, error: text(line, slots[Key.err.rawValue]), message: text(line, slots[Key.msg.rawValue]))))
         }
     }
 

@@ -95,8 +95,8 @@ public enum Timestamps {
             return v
         }
         guard let year = number(0, 4), bytes[4] == 0x2D, let month = number(5, 2), bytes[7] == 0x2D,
-              let day = number(8, 2), bytes[10] == 0x54 || bytes[10] == 0x74 || bytes[10] == 0x20,
-              let hour = number(11, 2), bytes[13] == 0x3A, let minute = number(14, 2)
+            let day = number(8, 2), bytes[10] == 0x54 || bytes[10] == 0x74 || bytes[10] == 0x20,
+            let hour = number(11, 2), bytes[13] == 0x3A, let minute = number(14, 2)
         else { return nil }
         var i = 16
         var second = 0
@@ -108,7 +108,7 @@ public enum Timestamps {
             return nil
         }
         guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month),
-              hour <= 23, minute <= 59, second <= 60
+            hour <= 23, minute <= 59, second <= 60
         else { return nil }
         if second == 60 { second = 59 }  // a leap second: keep it inside the minute
         var millis = 0
@@ -192,20 +192,20 @@ public enum Timestamps {
             return v
         }
         guard let weekday = nextToken(), weekday.count == 3,
-              let monthToken = nextToken(), let month = monthNumber(monthToken),
-              let dayToken = nextToken(), let day = digits(dayToken),
-              let clock = nextToken(), clock.count >= 8, clock[2] == 0x3A, clock[5] == 0x3A,
-              let hour = digits(UnsafeRawBufferPointer(rebasing: clock[0..<2])),
-              let minute = digits(UnsafeRawBufferPointer(rebasing: clock[3..<5])),
-              let second = digits(UnsafeRawBufferPointer(rebasing: clock[6..<8])),
-              let zoneToken = nextToken(), let yearToken = nextToken(), nextToken() == nil
+            let monthToken = nextToken(), let month = monthNumber(monthToken),
+            let dayToken = nextToken(), let day = digits(dayToken),
+            let clock = nextToken(), clock.count >= 8, clock[2] == 0x3A, clock[5] == 0x3A,
+            let hour = digits(UnsafeRawBufferPointer(rebasing: clock[0..<2])),
+            let minute = digits(UnsafeRawBufferPointer(rebasing: clock[3..<5])),
+            let second = digits(UnsafeRawBufferPointer(rebasing: clock[6..<8])),
+            let zoneToken = nextToken(), let yearToken = nextToken(), nextToken() == nil
         else { return nil }
         var millis = 0
         // `HH:mm:ss.SSS` (jPOS 2.0.0–2.0.2): a fraction of a second, read to the millisecond.
         let clockHasFraction = clock.count > 8
         if clockHasFraction {
             guard clock[8] == 0x2E, clock.count > 9, clock.count <= 18,
-                  digits(UnsafeRawBufferPointer(rebasing: clock[9...])) != nil
+                digits(UnsafeRawBufferPointer(rebasing: clock[9...])) != nil
             else { return nil }
             var scale = 100
             for b in clock[9...] where scale > 0 {
@@ -399,7 +399,8 @@ public enum Timestamps {
             let s = String(v)
             return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
         }
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secondsOfDay / 3600, 2)):\(pad(secondsOfDay / 60 % 60, 2)):\(pad(secondsOfDay % 60, 2)).\(pad(ms, 3))Z"
+        return
+            "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secondsOfDay / 3600, 2)):\(pad(secondsOfDay / 60 % 60, 2)):\(pad(secondsOfDay % 60, 2)).\(pad(ms, 3))Z"
     }
 }
 

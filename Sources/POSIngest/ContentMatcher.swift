@@ -93,7 +93,7 @@ struct ContentMatcher {
             let source = try LineSource(path: path)
             source.hashContent(at: [prefixLength, content.decodedBytes])
             guard try source.skip(to: content.decodedBytes, linesBefore: 0),
-                  source.contentDigest(at: content.decodedBytes) == content.sha256
+                source.contentDigest(at: content.decodedBytes) == content.sha256
             else { return .notHolding }
             return source.contentDigest(at: prefixLength) == prefixSHA256 ? .prefix : .notPrefix
         } catch {

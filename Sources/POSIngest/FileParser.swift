@@ -1,8 +1,8 @@
 import Glibc
-import Synchronization
 public import POSFormats
 import POSInput
 import POSStore
+import Synchronization
 
 /// Options of the parsing side of an ingest.
 public struct ParseOptions: Sendable {
@@ -165,7 +165,7 @@ struct FileParser {
             reportBytes()
             try sendEnd(source, reading, kind: kind, plan: plan, content: content)
             return .done
-        } catch where error is ContentMismatch || error is ShorterThanContinued {
+        } catch  where error is ContentMismatch || error is ShorterThanContinued {
             // Not the continuation it seemed (or shorter than it): learn what the file is.
             if begun { emit(.discard(path: reading.path)) }
             return learnFromMismatch(source, reading, kind: kind, knowledge: &knowledge, report: reportBytes)
@@ -193,7 +193,8 @@ struct FileParser {
         source.hashContent(at: (possible + knowledge.earlier).map(\.decodedBytes))
         var continued: IngestedContent?
         if reading.number < 3 {
-            continued = ContentMatcher.continuation(among: possible, length: knowledge.knownLength ?? (source.compression == .none ? source.rawSize : nil))
+            continued = ContentMatcher.continuation(
+                among: possible, length: knowledge.knownLength ?? (source.compression == .none ? source.rawSize : nil))
         }
         if let continued {
             try source.expect(sha256: continued.sha256, at: continued.decodedBytes)
@@ -314,7 +315,9 @@ struct FileParser {
                 }
             case .overlong(let prefix, let number, let length):
                 let text = Self.cutAtLimit(prefix) { parser.rejectText($0) }
-                emit(.rejected(Rejection(line: number, reason: "line longer than \(options.maxLineBytes) bytes", text: text + "…[\(length) bytes in all]")))
+                emit(
+                    .rejected(
+                        Rejection(line: number, reason: "line longer than \(options.maxLineBytes) bytes", text: text + "…[\(length) bytes in all]")))
             case .incomplete(let bytes, let number):
                 emit(.rejected(Rejection(line: number, reason: "incomplete line at truncation", text: parser.rejectText(bytes))))
             }
@@ -341,7 +344,8 @@ struct FileParser {
     ) throws -> (SourceEnd, resume: (bytes: Int64, line: Int), unclosedElementLine: Int?) {
         var scanner = AcquirerLogScanner(defaultZone: options.acquirerTimeZone ?? JVMTimeZone(offsetMinutes: options.acquirerOffsetMinutes))
         if let stated = continued?.statedZone,
-           let zone = JVMTimeZone(identifier: stated.identifier, statedOffsetMinutes: stated.statedOffsetMinutes) {
+            let zone = JVMTimeZone(identifier: stated.identifier, statedOffsetMinutes: stated.statedOffsetMinutes)
+        {
             scanner.continueLog(statedZone: zone, line: stated.line)
         }
         var sinceReport = 0
@@ -361,7 +365,9 @@ struct FileParser {
                 scanner.consume(line: bytes, number: number) { self.emit(Self.item($0)) }
             case .overlong(let prefix, let number, let length):
                 let text = Self.cutAtLimit(prefix) { rejectCleaner.rejectText($0) }
-                emit(.rejected(Rejection(line: number, reason: "line longer than \(options.maxLineBytes) bytes", text: text + "…[\(length) bytes in all]")))
+                emit(
+                    .rejected(
+                        Rejection(line: number, reason: "line longer than \(options.maxLineBytes) bytes", text: text + "…[\(length) bytes in all]")))
             case .incomplete(let bytes, let number):
                 if scanner.isBetweenElements { between = (source.lineOffset, number - 1) }
                 scanner.consume(line: bytes, number: number) { self.emit(Self.item($0)) }
@@ -424,7 +430,9 @@ struct FileParser {
                 try table.consume(line: bytes, number: number) { self.emit($0) }
             case .overlong(let prefix, let number, let length):
                 let text = Self.cutAtLimit(prefix) { CardNumbers.mask(LogText.decode($0).text).text }
-                emit(.rejected(Rejection(line: number, reason: "line longer than \(options.maxLineBytes) bytes", text: text + "…[\(length) bytes in all]")))
+                emit(
+                    .rejected(
+                        Rejection(line: number, reason: "line longer than \(options.maxLineBytes) bytes", text: text + "…[\(length) bytes in all]")))
             case .incomplete(let bytes, let number):
                 try table.consume(line: bytes, number: number) { self.emit($0) }
             }

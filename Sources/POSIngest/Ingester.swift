@@ -1,8 +1,8 @@
 import Foundation
-import Synchronization
 import POSFormats
 public import POSInput
 public import POSStore
+import Synchronization
 
 /// What happened to one file in an ingest run.
 public struct FileSummary: Sendable {
@@ -97,8 +97,9 @@ public final class Ingester {
         var toParse: [String] = []
         for file in found {
             if let entry = try store.ledgerEntry(path: file.path), entry.status != .failed,
-               entry.bytes == file.size, entry.modificationTimeNanoseconds == file.modificationTimeNanoseconds,
-               !verifyUnchanged || Self.rawHash(of: file.path) == entry.rawSHA256 {
+                entry.bytes == file.size, entry.modificationTimeNanoseconds == file.modificationTimeNanoseconds,
+                !verifyUnchanged || Self.rawHash(of: file.path) == entry.rawSHA256
+            {
                 let duplicate = entry.status == .skippedDuplicate
                 var summary = FileSummary(status: duplicate ? .skippedDuplicate : .unchanged, path: file.path)
                 summary.detail = duplicate ? "already recorded as a duplicate, same content" : "already ingested, same content"
@@ -238,8 +239,9 @@ struct FileWriter {
         }
         var counts = parsed.counts
         for (reason, n) in summary.rejectReasons { counts["reject:\(reason)"] = n }
-        let verdict = Self.verdict(rejectReasons: summary.rejectReasons, examples: examples, added: added,
-                                   readWithoutRows: summary.skippedElements + summary.ignoredEvents, counts: counts)
+        let verdict = Self.verdict(
+            rejectReasons: summary.rejectReasons, examples: examples, added: added,
+            readWithoutRows: summary.skippedElements + summary.ignoredEvents, counts: counts)
         // A file continuing another read its start before: the rest being unreadable is no failure.
         if let nothingRead = verdict.failure, parsed.continues == nil {
             // Nothing of the file could be read: it fails whole (exit 2) and is tried again next run.

@@ -75,10 +75,11 @@ public enum InputDiscovery {
             return
         }
         guard seen.insert(id).inserted else { return }
-        files.append(DiscoveredFile(
-            path: path, size: Int64(info.st_size),
-            modificationTimeNanoseconds: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-        ))
+        files.append(
+            DiscoveredFile(
+                path: path, size: Int64(info.st_size),
+                modificationTimeNanoseconds: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+            ))
     }
 
     private static func walk(

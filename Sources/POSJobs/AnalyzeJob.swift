@@ -27,7 +27,6 @@ public struct AnalyzeJob: Job {
         Re-running is cheap and gives the same answer; acquirer logs that arrive later are matched then.
         """
 
-
     public var database: String
     public var options: AnalysisOptions
     public var summary: SummarySettings

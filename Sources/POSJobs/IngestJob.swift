@@ -57,7 +57,6 @@ public struct IngestJob: Job {
         truncated, 2 a file or path failed, 64 usage error.
         """
 
-
     public var database: String
     public var inputs: [String]
     public var settings: IngestSettings
@@ -118,14 +117,17 @@ extension FileSummary {
     /// One line for a person: status, kind, path and the counts that matter (docs/cli.md §7.4).
     public var textLine: String {
         var parts = [
-            status.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0), (kind ?? "-").padding(toLength: 12, withPad: " ", startingAt: 0), path,
+            status.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0), (kind ?? "-").padding(toLength: 12, withPad: " ", startingAt: 0),
+            path,
         ]
         if status.holdsRows {
             parts.append("lines \(lines)")
             parts.append("rows \(rows)")
             var rejectText = "rejects \(rejects)"
             if !rejectReasons.isEmpty {
-                rejectText += " (" + rejectReasons.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                rejectText +=
+                    " ("
+                    + rejectReasons.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
                     .map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")"
             }
             parts.append(rejectText)

@@ -19,7 +19,6 @@ public struct NightlyJob: Job {
         Exit status: 0 done, 1 lines rejected or a file truncated, 2 a step failed, 75 locked.
         """
 
-
     public var database: String
     public var inbox: String
     /// The folder of dated report folders.
@@ -72,7 +71,9 @@ struct NightlyRun {
     /// Runs the steps in order; a step that fails is logged and ends the run `failed`.
     func run() throws -> ExitStatus {
         let started = Date()
-        log.event("start", "nightly run started", ["pid": .integer(Int64(getpid())), "inbox": .string(job.inbox), "db": .string(job.database), "reports": .string(job.reports)])
+        log.event(
+            "start", "nightly run started",
+            ["pid": .integer(Int64(getpid())), "inbox": .string(job.inbox), "db": .string(job.database), "reports": .string(job.reports)])
         guard let lock = try acquireLock() else { return .locked }
         defer { lock.release() }
         let folders = DatedReportFolders(root: job.reports)
@@ -94,9 +95,11 @@ struct NightlyRun {
         guard let outcome = report(into: folders, date: date, queries: library, lock: lock, ingest: ingest, timings: timings) else { return .failed }
         if !outcome.problems.isEmpty { exit = .failed }
         pruneReportFolders(folders, today: date)
-        log.event("done", "nightly run done in \(String(Date().timeIntervalSince(started).rounded(toPlaces: 2))) s, exit \(exit.rawValue)", [
-            "exit": .integer(Int64(exit.rawValue)), "seconds": .number(Date().timeIntervalSince(started).rounded(toPlaces: 3)),
-        ])
+        log.event(
+            "done", "nightly run done in \(String(Date().timeIntervalSince(started).rounded(toPlaces: 2))) s, exit \(exit.rawValue)",
+            [
+                "exit": .integer(Int64(exit.rawValue)), "seconds": .number(Date().timeIntervalSince(started).rounded(toPlaces: 3)),
+            ])
         // What a person at the terminal reads last: the top findings with their evidence, in the
         // chosen language (JSON logs stay JSON lines: schedulers read the findings from the report
         // folder; the log lines themselves stay English, an operational log that tools match on).
@@ -114,11 +117,15 @@ struct NightlyRun {
         let lockPath = job.database + ".lock"
         switch try RunLock.acquire(path: lockPath) {
         case .held(let pid):
-            log.event("locked", "another nightly run holds \(lockPath)" + (pid.map { " (PID \($0))" } ?? "") + "; try again later", ["lock": .string(lockPath), "holder": pid.map { .integer(Int64($0)) } ?? .null], level: .error)
+            log.event(
+                "locked", "another nightly run holds \(lockPath)" + (pid.map { " (PID \($0))" } ?? "") + "; try again later",
+                ["lock": .string(lockPath), "holder": pid.map { .integer(Int64($0)) } ?? .null], level: .error)
             return nil
         case .acquired(let lock):
             if let dead = lock.previousHolder {
-                log.event("lock_taken_over", "took over the lock left by PID \(dead), a run that ended without releasing it", ["previous_pid": .integer(Int64(dead))], level: .warning)
+                log.event(
+                    "lock_taken_over", "took over the lock left by PID \(dead), a run that ended without releasing it",
+                    ["previous_pid": .integer(Int64(dead))], level: .warning)
             }
             return lock
         }
@@ -127,7 +134,9 @@ struct NightlyRun {
     /// Removes what an earlier run left in the reports folder (hidden folders of a killed run).
     private func cleanUp(_ folders: DatedReportFolders) {
         if let leftovers = logged("cleanup", { try folders.removeLeftovers() }), !leftovers.isEmpty {
-            log.event("cleanup", "cleared what an earlier run left: " + leftovers.joined(separator: ", "), ["removed": .array(leftovers.map(JSONValue.string))], level: .warning)
+            log.event(
+                "cleanup", "cleared what an earlier run left: " + leftovers.joined(separator: ", "),
+                ["removed": .array(leftovers.map(JSONValue.string))], level: .warning)
         }
     }
 
@@ -147,10 +156,12 @@ struct NightlyRun {
     /// The `ingested` event: files, new files, rows and rejects.
     private func logIngest(_ ingest: IngestReport) {
         let newFiles = ingest.files.filter { $0.status != .unchanged && $0.status != .skippedDuplicate }.count
-        log.event("ingested", "ingest: \(ingest.files.count) files (\(newFiles) new or changed), \(ingest.rows) rows, \(ingest.rejects) rejects", [
-            "files": .integer(Int64(ingest.files.count)), "new_files": .integer(Int64(newFiles)), "rows": .integer(Int64(ingest.rows)),
-            "rejects": .integer(Int64(ingest.rejects)), "exit": .integer(Int64(ExitStatus(ingest).rawValue)),
-        ])
+        log.event(
+            "ingested", "ingest: \(ingest.files.count) files (\(newFiles) new or changed), \(ingest.rows) rows, \(ingest.rejects) rejects",
+            [
+                "files": .integer(Int64(ingest.files.count)), "new_files": .integer(Int64(newFiles)), "rows": .integer(Int64(ingest.rows)),
+                "rejects": .integer(Int64(ingest.rejects)), "exit": .integer(Int64(ExitStatus(ingest).rawValue)),
+            ])
     }
 
     /// Runs the analysis, written back in one transaction, then prunes old raw rows
@@ -188,9 +199,11 @@ struct NightlyRun {
         }
         guard let outcome else { return nil }
         for problem in outcome.problems { log.event("query_failed", problem, [:], level: .error) }
-        log.event("reported", "reports written to \(folders.folder(for: date))/ (\(outcome.files.count) files)", [
-            "folder": .string(folders.folder(for: date)), "files": .integer(Int64(outcome.files.count)),
-        ])
+        log.event(
+            "reported", "reports written to \(folders.folder(for: date))/ (\(outcome.files.count) files)",
+            [
+                "folder": .string(folders.folder(for: date)), "files": .integer(Int64(outcome.files.count)),
+            ])
         return outcome
     }
 
@@ -199,7 +212,8 @@ struct NightlyRun {
         var context = ReportContext(toolVersion: POSRCAVersion.current)
         context.language = job.summary.language
         context.options = [
-            ("command", .string("nightly")), ("lang", .string(job.summary.language.rawValue)), ("inbox", .string(job.inbox)), ("db", .string(job.database)), ("reports", .string(job.reports)),
+            ("command", .string("nightly")), ("lang", .string(job.summary.language.rawValue)), ("inbox", .string(job.inbox)),
+            ("db", .string(job.database)), ("reports", .string(job.reports)),
             ("keep_days", job.keepDays.map { .integer(Int64($0)) } ?? .null), ("queries", .string(queries.origin)),
             ("keep_data_days", job.keepDataDays.map { .integer(Int64($0)) } ?? .null),
             ("archive", job.archive.map { .string($0) } ?? .null),
@@ -212,7 +226,9 @@ struct NightlyRun {
     private func pruneReportFolders(_ folders: DatedReportFolders, today date: String) {
         guard let keepDays = job.keepDays else { return }
         if let removed = logged("prune", { try folders.prune(keepDays: keepDays, today: date) }), !removed.isEmpty {
-            log.event("pruned", "deleted report folders older than \(keepDays) days: " + removed.joined(separator: ", "), ["removed": .array(removed.map(JSONValue.string))])
+            log.event(
+                "pruned", "deleted report folders older than \(keepDays) days: " + removed.joined(separator: ", "),
+                ["removed": .array(removed.map(JSONValue.string))])
         }
     }
 
@@ -221,24 +237,32 @@ struct NightlyRun {
     /// The `analyzed`, `uncovered` and `findings` events.
     private func logAnalysis(_ result: AnalysisResult, databasePath: String) {
         let r = result.recompute
-        log.event("analyzed", "analysis of \(result.window.text): \(result.transactions) transactions, \(result.findings.count) findings; recomputed \(r.terminalDays) terminal-days on \(r.days) days (\(r.transactions) transactions)", [
-            "transactions": .integer(Int64(result.transactions)), "findings": .integer(Int64(result.findings.count)),
-            "window_since": result.window.since.map { .string(LocalDay.text($0)) } ?? .null,
-            "window_until": result.window.until.map { .string(LocalDay.text($0)) } ?? .null,
-            "uncovered_days": .array(result.window.uncoveredDays.map { .string(LocalDay.text($0)) }),
-            "recomputed_terminal_days": .integer(Int64(r.terminalDays)), "recomputed_transactions": .integer(Int64(r.transactions)),
-        ])
+        log.event(
+            "analyzed",
+            "analysis of \(result.window.text): \(result.transactions) transactions, \(result.findings.count) findings; recomputed \(r.terminalDays) terminal-days on \(r.days) days (\(r.transactions) transactions)",
+            [
+                "transactions": .integer(Int64(result.transactions)), "findings": .integer(Int64(result.findings.count)),
+                "window_since": result.window.since.map { .string(LocalDay.text($0)) } ?? .null,
+                "window_until": result.window.until.map { .string(LocalDay.text($0)) } ?? .null,
+                "uncovered_days": .array(result.window.uncoveredDays.map { .string(LocalDay.text($0)) }),
+                "recomputed_terminal_days": .integer(Int64(r.terminalDays)), "recomputed_transactions": .integer(Int64(r.transactions)),
+            ])
         if !result.window.uncoveredDays.isEmpty {
-            log.event("uncovered", "not analysed, their acquirer logs have not arrived: " + result.window.uncoveredDays.map(LocalDay.text).joined(separator: ", "),
-                      ["days": .array(result.window.uncoveredDays.map { .string(LocalDay.text($0)) })], level: .warning)
+            log.event(
+                "uncovered",
+                "not analysed, their acquirer logs have not arrived: " + result.window.uncoveredDays.map(LocalDay.text).joined(separator: ", "),
+                ["days": .array(result.window.uncoveredDays.map { .string(LocalDay.text($0)) })], level: .warning)
         }
         if let connection = try? Database(path: databasePath, mode: .readOnly), let change = try? FindingsChange.read(connection) {
-            let text = change.hasPrevious
+            let text =
+                change.hasPrevious
                 ? "findings since the previous run: \(change.new.count) new, \(change.persisting.count) still there, \(change.gone.count) gone"
                 : "first analysis run: \(change.new.count) findings"
             func names(_ items: [FindingsChange.Item]) -> JSONValue { .array(items.map { .string("\($0.kind) \($0.pattern)") }) }
-            log.event("findings", text + (change.new.isEmpty ? "" : "; new: " + change.new.map(\.pattern).joined(separator: ", "))
-                + (change.gone.isEmpty ? "" : "; gone: " + change.gone.map(\.pattern).joined(separator: ", ")),
+            log.event(
+                "findings",
+                text + (change.new.isEmpty ? "" : "; new: " + change.new.map(\.pattern).joined(separator: ", "))
+                    + (change.gone.isEmpty ? "" : "; gone: " + change.gone.map(\.pattern).joined(separator: ", ")),
                 ["new": names(change.new), "persisting": names(change.persisting), "gone": names(change.gone)])
         }
     }
@@ -249,17 +273,25 @@ struct NightlyRun {
         return .object([
             ("date", .string(date)), ("pid", .integer(Int64(getpid()))),
             ("previous_lock_holder", lock.previousHolder.map { .integer(Int64($0)) } ?? .null),
-            ("ingest", .object([
-                ("exit", exit),
-                ("files", .array(ingest.files.map { file in
-                    .object([
-                        ("path", .string(file.path)), ("status", .string(file.status.rawValue)), ("kind", .optional(file.kind)),
-                        ("rows", .integer(Int64(file.rows))), ("rejects", .integer(Int64(file.rejects))), ("detail", .optional(file.detail)),
-                    ])
-                })),
-                ("problems", .array(ingest.problems.map(JSONValue.string))),
-                ("skipped_loops", .array(ingest.skippedLoops.map(JSONValue.string))),
-            ])),
+            (
+                "ingest",
+                .object([
+                    ("exit", exit),
+                    (
+                        "files",
+                        .array(
+                            ingest.files.map { file in
+                                .object([
+                                    ("path", .string(file.path)), ("status", .string(file.status.rawValue)), ("kind", .optional(file.kind)),
+                                    ("rows", .integer(Int64(file.rows))), ("rejects", .integer(Int64(file.rejects))),
+                                    ("detail", .optional(file.detail)),
+                                ])
+                            })
+                    ),
+                    ("problems", .array(ingest.problems.map(JSONValue.string))),
+                    ("skipped_loops", .array(ingest.skippedLoops.map(JSONValue.string))),
+                ])
+            ),
             ("exit", exit),
         ])
     }
@@ -274,9 +306,13 @@ struct NightlyRun {
             var counts: [String: Int] = [:]
             if let archive { counts = try archive.write(day: day, database: database, rejectFiles: files) }
             let removed = try Retention.remove(day: day, files: files, recordingCutoff: cutoff, database)
-            log.event("pruned_day", "\(archive == nil ? "removed" : "archived and removed") \(LocalDay.text(day)): \(removed.values.reduce(0, +)) rows",
-                      ["day": .string(LocalDay.text(day)), "removed": .object(removed.sorted { $0.key < $1.key }.map { ($0.key, .integer(Int64($0.value))) }),
-                       "archived": .object(counts.sorted { $0.key < $1.key }.map { ($0.key, .integer(Int64($0.value))) })])
+            log.event(
+                "pruned_day", "\(archive == nil ? "removed" : "archived and removed") \(LocalDay.text(day)): \(removed.values.reduce(0, +)) rows",
+                [
+                    "day": .string(LocalDay.text(day)),
+                    "removed": .object(removed.sorted { $0.key < $1.key }.map { ($0.key, .integer(Int64($0.value))) }),
+                    "archived": .object(counts.sorted { $0.key < $1.key }.map { ($0.key, .integer(Int64($0.value))) }),
+                ])
         }
         try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     }

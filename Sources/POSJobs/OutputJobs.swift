@@ -76,7 +76,9 @@ public struct ReportJob: Job {
         ]
         let outcome = try failing { try ReportWriter.write(database: connection, queries: library, folder: folder, context: context) }
         for problem in outcome.problems { Console.error("posrca: \(problem)") }
-        print("Wrote \(outcome.files.count) files to \(folder)/ in \(String(outcome.seconds.rounded(toPlaces: 2))) s: \(outcome.findings) findings, \(library.queries.count) queries.")
+        print(
+            "Wrote \(outcome.files.count) files to \(folder)/ in \(String(outcome.seconds.rounded(toPlaces: 2))) s: \(outcome.findings) findings, \(library.queries.count) queries."
+        )
         return outcome.problems.isEmpty ? .success : .failed
     }
 }

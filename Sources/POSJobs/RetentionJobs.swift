@@ -16,7 +16,6 @@ public struct PruneJob: Job {
         before the failing one are pruned), 75 another run is writing the database (--no-wait).
         """
 
-
     public var database: String
     /// The first day to keep (a `LocalDay` number).
     public var before: Int64
@@ -56,7 +55,10 @@ public struct PruneJob: Job {
             print("\(LocalDay.text(day)): \(archive == nil ? "removed" : "archived and removed") \(rows) rows")
         }
         try failing { try db.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
-        print(days.isEmpty ? "Nothing before \(LocalDay.text(cutoff)) to prune." : "Pruned \(days.count) days, \(total) rows" + (archive.map { "; archive in \($0.root)/" } ?? "") + ".")
+        print(
+            days.isEmpty
+                ? "Nothing before \(LocalDay.text(cutoff)) to prune."
+                : "Pruned \(days.count) days, \(total) rows" + (archive.map { "; archive in \($0.root)/" } ?? "") + ".")
         return .success
     }
 }
@@ -71,7 +73,6 @@ public struct ExportJob: Job {
         rows end on that day), for every day from --since to --until that has rows. The database is \
         not changed. DuckDB reads it with read_csv('OUT/transactions/*/*.csv.gz', hive_partitioning = true).
         """
-
 
     public var database: String
     /// The first and last local days (`LocalDay` numbers); nil for the first or last with data.
@@ -98,9 +99,13 @@ public struct ExportJob: Job {
         let last = until ?? Int64.max
         let archive = DayArchive(root: out)
         let days = try failing { try Retention.days(before: Int64.max, db).filter { $0 >= first && $0 <= last } }
-        let pending = try failing { try db.scalarInt("SELECT count(DISTINCT day) FROM dirty_marks WHERE day BETWEEN ?1 AND ?2", [.integer(first), .integer(last)]) ?? 0 }
+        let pending = try failing {
+            try db.scalarInt("SELECT count(DISTINCT day) FROM dirty_marks WHERE day BETWEEN ?1 AND ?2", [.integer(first), .integer(last)]) ?? 0
+        }
         if pending > 0 {
-            Console.error("posrca: warning: \(pending) of these days have input not analysed yet: their outcome, cause and matched columns are empty or stale; run `posrca analyze` first")
+            Console.error(
+                "posrca: warning: \(pending) of these days have input not analysed yet: their outcome, cause and matched columns are empty or stale; run `posrca analyze` first"
+            )
         }
         var totals: [String: Int] = [:]
         for day in days {

@@ -137,7 +137,9 @@ extension Setting where Value: RawRepresentable & CaseIterable, Value.RawValue =
 extension Setting where Value == Int {
     /// A whole number of at least `minimum`.
     public static func number(_ name: String, _ summary: String, atLeast minimum: Int, default defaultText: String? = nil) -> Setting {
-        Setting(name, summary, accepts: "a whole number of at least \(minimum)", default: defaultText, bound: ("at least \(minimum)", { $0 >= minimum })) {
+        Setting(
+            name, summary, accepts: "a whole number of at least \(minimum)", default: defaultText, bound: ("at least \(minimum)", { $0 >= minimum })
+        ) {
             Int($0)
         }
     }
@@ -180,18 +182,21 @@ public enum Settings {
         "max-line-bytes", "Longest line kept, in bytes (at least 1024); longer lines are rejected with their length.", atLeast: 1024,
         default: String(ParseOptions().maxLineBytes))
     public static let maxInflateRatio = Setting<Double>(
-        "max-inflate-ratio", "Fail a gzip file that decompresses to more than this many times its size (at least 2), a likely gzip bomb; checked past 64 MiB.",
+        "max-inflate-ratio",
+        "Fail a gzip file that decompresses to more than this many times its size (at least 2), a likely gzip bomb; checked past 64 MiB.",
         accepts: "a number of at least 2", default: ParseOptions().maxInflateRatio.map { String(Int($0)) }, bound: ("at least 2", { $0 >= 2 })
     ) { Double($0) }
     public static let verifyUnchanged = Setting.flag(
         "verify-unchanged",
-        "Hash files whose path, size and modification time match the ledger before skipping them as unchanged (slower; by default they are skipped unread).")
+        "Hash files whose path, size and modification time match the ledger before skipping them as unchanged (slower; by default they are skipped unread)."
+    )
 
     // Analyze (docs/cli.md §2.2).
     public static let outcome = Setting<ExplainTarget>.choice("outcome", "What to explain: unknown (default), timeout or failed (not approved).")
     public static let matchWindow = Setting<Int>(
         "match-window", "Matching window in seconds around the terminal's time, after clock correction.",
-        accepts: "a positive whole number of seconds", bound: ("positive", { $0 > 0 })) { Int($0) }
+        accepts: "a positive whole number of seconds", bound: ("positive", { $0 > 0 })
+    ) { Int($0) }
     public static let top = Setting.number("top", "How many findings to print.", atLeast: 0, default: String(SummarySettings().top))
     public static let days = Setting.number(
         "days", "Analyse the last N local days, ending at the latest day with data.", atLeast: 1,

@@ -15,7 +15,9 @@ public enum AnalysisSummary {
         func name(_ value: String) -> String { InterfaceText.name(ofValue: value, in: language) }
         let separator = InterfaceText.listSeparator(language)
         let total = result.transactions
-        var text = t(.summaryWindow, windowText(result.window, language), String(total), String(result.matchedTransactions), String(result.acquirerPairs)) + "\n"
+        var text =
+            t(.summaryWindow, windowText(result.window, language), String(total), String(result.matchedTransactions), String(result.acquirerPairs))
+            + "\n"
         if !result.window.uncoveredDays.isEmpty {
             text += t(.summaryUncoveredDays, result.window.uncoveredDays.map(LocalDay.text).joined(separator: ", ")) + "\n"
         }
@@ -50,7 +52,8 @@ public enum AnalysisSummary {
                 table.rows.append([
                     String(index + 1), name(f.kind), f.pattern, String(f.transactions), String(f.outcomes),
                     CFormat.number(f.rate * 100, "%.2f") + "%",
-                    CFormat.number(f.riskRatio, "%.2f") + " (" + CFormat.number(f.riskRatioLow, "%.2f") + "–" + CFormat.number(f.riskRatioHigh, "%.2f") + ")",
+                    CFormat.number(f.riskRatio, "%.2f") + " (" + CFormat.number(f.riskRatioLow, "%.2f") + "–"
+                        + CFormat.number(f.riskRatioHigh, "%.2f") + ")",
                     topCause(f.topCause, language), f.confoundedBy ?? "",
                 ])
             }
@@ -65,7 +68,8 @@ public enum AnalysisSummary {
             }
         }
         func timings(_ phases: [(phase: String, seconds: Double)]) -> String {
-            phases.map { InterfaceText.name(ofPhase: $0.phase, in: language) + " " + t(.seconds, CFormat.number($0.seconds, "%.2f")) }.joined(separator: separator)
+            phases.map { InterfaceText.name(ofPhase: $0.phase, in: language) + " " + t(.seconds, CFormat.number($0.seconds, "%.2f")) }.joined(
+                separator: separator)
         }
         var timing = timings(result.timings)
         if !result.recompute.phases.isEmpty { timing += t(.summaryRecomputeTimings, timings(result.recompute.phases)) }

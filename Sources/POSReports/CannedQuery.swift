@@ -244,9 +244,10 @@ public struct CannedQuery: Sendable, Hashable {
     }
 
     static func isValidName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy { b in
-            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D
-        }
+        !name.isEmpty
+            && name.utf8.allSatisfy { b in
+                (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D
+            }
     }
 
     static func isIdentifier(_ name: String) -> Bool {
@@ -338,7 +339,8 @@ public enum WindowDefault: String, Sendable, CaseIterable {
     /// The last analysis run's window, or the last 28 days with data, or everything.
     public static func window(_ database: Database) throws -> (since: String, until: String) {
         if let statement = try? database.prepare("SELECT window_since, window_until FROM analysis_runs ORDER BY id DESC LIMIT 1"),
-           try statement.step(), let since = statement.text(0), let until = statement.text(1) {
+            try statement.step(), let since = statement.text(0), let until = statement.text(1)
+        {
             return (since, until)
         }
         if let last = try database.scalarText("SELECT max(day) FROM daily_outcomes"), let day = LocalDay.number(last) {

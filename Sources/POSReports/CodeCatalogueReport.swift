@@ -1,6 +1,6 @@
-public import POSStore
 public import POSAnalysis
 public import POSFormats
+public import POSStore
 
 /// The catalogue in force joined with what the logs show of each code.
 public enum CodeCatalogueReport {
@@ -14,9 +14,15 @@ public enum CodeCatalogueReport {
     public static func table(database: Database) throws -> ResultTable {
         let catalogue = try ResponseCodeCatalogue.inForce(database)
         // How often each code was seen, on each side, and when first and last.
-        struct Seen { var terminal: Int64 = 0; var acquirer: Int64 = 0; var first: Int64 = .max; var last: Int64 = .min }
+        struct Seen {
+            var terminal: Int64 = 0
+            var acquirer: Int64 = 0
+            var first: Int64 = .max
+            var last: Int64 = .min
+        }
         var seen: [String: Seen] = [:]
-        let usage = try database.prepare("""
+        let usage = try database.prepare(
+            """
             SELECT d.value, 'terminal', count(*), min(t.ts), max(t.ts) FROM terminal_txns t JOIN dictionary d ON d.id = t.rc GROUP BY t.rc
             UNION ALL
             SELECT d.value, 'acquirer', count(*), min(m.ts), max(m.ts) FROM acquirer_msgs m JOIN dictionary d ON d.id = m.rc GROUP BY m.rc
@@ -29,7 +35,9 @@ public enum CodeCatalogueReport {
             entry.last = max(entry.last, usage.int64(4))
             seen[code] = entry
         }
-        var table = ResultTable(columns: ["code", "meaning", "scope", "source", "terminal_count", "acquirer_count", "first_seen", "last_seen", "meaning_zh"])
+        var table = ResultTable(columns: [
+            "code", "meaning", "scope", "source", "terminal_count", "acquirer_count", "first_seen", "last_seen", "meaning_zh",
+        ])
         var listed = Set<String>()
         func row(_ code: String, _ meaning: String, _ scope: String, _ source: String, _ meaningZH: String) -> [String?] {
             let s = seen[code]

@@ -49,7 +49,10 @@ public struct FindingsChange: Sendable {
         statement.bind(run, at: 1)
         var items: [Item] = []
         while try statement.step() {
-            items.append(Item(rank: Int(statement.int64(0)), kind: statement.text(1) ?? "", pattern: statement.text(2) ?? "", evidence: statement.text(3) ?? ""))
+            items.append(
+                Item(
+                    rank: Int(statement.int64(0)), kind: statement.text(1) ?? "", pattern: statement.text(2) ?? "", evidence: statement.text(3) ?? "")
+            )
         }
         return items
     }
@@ -64,6 +67,8 @@ public struct FindingsChange: Sendable {
         func list(_ items: [Item]) -> JSONValue {
             .array(items.map { .object([("rank", .integer(Int64($0.rank))), ("kind", .string($0.kind)), ("pattern", .string($0.pattern))]) })
         }
-        return .object([("compared_with_previous_run", .bool(hasPrevious)), ("new", list(new)), ("persisting", list(persisting)), ("gone", list(gone))])
+        return .object([
+            ("compared_with_previous_run", .bool(hasPrevious)), ("new", list(new)), ("persisting", list(persisting)), ("gone", list(gone)),
+        ])
     }
 }

@@ -168,31 +168,37 @@ public enum InterfaceText: String, CaseIterable, Sendable {
     /// The text in both languages.
     public var text: Bilingual {
         switch self {
-        case .summaryWindow: Bilingual(
-            "Window {0}: analysed {1} transactions; {2} matched to {3} acquirer request/response pairs.",
-            "分析窗口 {0}：共分析交易 {1} 笔，其中 {2} 笔匹配到收单机构的 {3} 对请求/应答报文。")
+        case .summaryWindow:
+            Bilingual(
+                "Window {0}: analysed {1} transactions; {2} matched to {3} acquirer request/response pairs.",
+                "分析窗口 {0}：共分析交易 {1} 笔，其中 {2} 笔匹配到收单机构的 {3} 对请求/应答报文。")
         case .noData: Bilingual("no data", "无数据")
         case .summaryUncoveredDays: Bilingual("Not analysed, acquirer logs missing: {0}.", "缺少收单日志、未分析的日期：{0}。")
-        case .summaryTerminalSideOnly: Bilingual(
-            "No acquirer log in the database: causes are from the terminals' side alone ({0}).",
-            "数据库中没有收单日志：原因仅依据终端一侧判断（{0}）。")
-        case .summaryNothingNewReused: Bilingual(
-            "Nothing new since the last analysis; findings as the last run left them.",
-            "自上次分析以来没有新数据；发现沿用上次运行的结果。")
+        case .summaryTerminalSideOnly:
+            Bilingual(
+                "No acquirer log in the database: causes are from the terminals' side alone ({0}).",
+                "数据库中没有收单日志：原因仅依据终端一侧判断（{0}）。")
+        case .summaryNothingNewReused:
+            Bilingual(
+                "Nothing new since the last analysis; findings as the last run left them.",
+                "自上次分析以来没有新数据；发现沿用上次运行的结果。")
         case .summaryNothingNew: Bilingual("Nothing new since the last analysis.", "自上次分析以来没有新数据。")
-        case .summaryRecomputed: Bilingual(
-            "Recomputed {0} terminal-days on {1} days ({2} transactions) in {3} s.",
-            "重新计算了 {1} 天中的 {0} 个终端日（{2} 笔交易），用时 {3} 秒。")
+        case .summaryRecomputed:
+            Bilingual(
+                "Recomputed {0} terminal-days on {1} days ({2} transactions) in {3} s.",
+                "重新计算了 {1} 天中的 {0} 个终端日（{2} 笔交易），用时 {3} 秒。")
         case .summaryOutcomes: Bilingual("Outcomes: {0}.", "交易结果：{0}。")
         case .outcomeCount: Bilingual("{0}: {1}", "{0} {1} 笔")
         case .summaryCauses: Bilingual("Causes of the {0} {1} transactions: {2}.", "{0} 笔{1}交易的原因：{2}。")
         case .causeCount: Bilingual("{0} {1}", "{0} {1} 笔")
-        case .summaryNoFinding: Bilingual(
-            "No finding: nothing carries the {0} outcomes more than chance would.",
-            "没有发现：没有任何因素使{0}交易的占比超出随机波动。")
-        case .summaryTopFindings: Bilingual(
-            "Top findings (all {0} are in the findings view and findings.csv):",
-            "主要发现（全部 {0} 条见 findings 视图和 findings.csv）：")
+        case .summaryNoFinding:
+            Bilingual(
+                "No finding: nothing carries the {0} outcomes more than chance would.",
+                "没有发现：没有任何因素使{0}交易的占比超出随机波动。")
+        case .summaryTopFindings:
+            Bilingual(
+                "Top findings (all {0} are in the findings view and findings.csv):",
+                "主要发现（全部 {0} 条见 findings 视图和 findings.csv）：")
         case .summaryTimings: Bilingual("Timings: {0}.", "耗时：{0}。")
         case .summaryRecomputeTimings: Bilingual(" (recompute: {0})", "（重新计算：{0}）")
         case .seconds: Bilingual("{0} s", "{0} 秒")
@@ -227,9 +233,10 @@ public enum InterfaceText: String, CaseIterable, Sendable {
         case .cardFilesNotOK: Bilingual(" · {0} not ok", " · {0} 个文件异常")
 
         case .topFindings: Bilingual("Top findings", "主要发现")
-        case .pageNoFinding: Bilingual(
-            "No finding: nothing in the data carries the unknown codes more than chance would.",
-            "没有发现：数据中没有任何因素使未知应答码的占比超出随机波动。")
+        case .pageNoFinding:
+            Bilingual(
+                "No finding: nothing in the data carries the unknown codes more than chance would.",
+                "没有发现：数据中没有任何因素使未知应答码的占比超出随机波动。")
         case .newSinceLastRun: Bilingual("new since the last run", "本次新增")
         case .factCount: Bilingual("{0} of {1}", "{1} 笔中 {0} 笔")
         case .factRate: Bilingual("rate", "比率")
@@ -261,17 +268,20 @@ public enum InterfaceText: String, CaseIterable, Sendable {
         case .chartByFirmware: Bilingual("By firmware", "按固件")
         case .chartByFirmwareCaption: Bilingual("The firmware each transaction ran on.", "交易发生时终端运行的固件。")
         case .chartByChannelFeeTier: Bilingual("By channel and fee tier", "按渠道和费率档")
-        case .chartByChannelFeeTierCaption: Bilingual(
-            "Bank-issued (official) and agent (third_party) terminals, by merchant fee tier.",
-            "银行直连（official）与代理商（third_party）终端，按商户费率档。")
+        case .chartByChannelFeeTierCaption:
+            Bilingual(
+                "Bank-issued (official) and agent (third_party) terminals, by merchant fee tier.",
+                "银行直连（official）与代理商（third_party）终端，按商户费率档。")
         case .chartNetworkWindow: Bilingual("Network window", "网络事件窗口")
-        case .chartNetworkWindowCaption: Bilingual(
-            "With or without a network event in the 60 s before (net_event_60s), by signal band.",
-            "交易前 60 秒内有无网络事件（net_event_60s），按信号强度分档。")
+        case .chartNetworkWindowCaption:
+            Bilingual(
+                "With or without a network event in the 60 s before (net_event_60s), by signal band.",
+                "交易前 60 秒内有无网络事件（net_event_60s），按信号强度分档。")
         case .chartQueryMissing: Bilingual("The query {0} is not in {1}.", "查询 {0} 不在 {1} 中。")
-        case .chartNoLargeGroup: Bilingual(
-            "No group has {0} transactions or more yet; the counts are in the CSV.",
-            "尚无交易笔数达到 {0} 笔的分组；各组计数见 CSV 文件。")
+        case .chartNoLargeGroup:
+            Bilingual(
+                "No group has {0} transactions or more yet; the counts are in the CSV.",
+                "尚无交易笔数达到 {0} 笔的分组；各组计数见 CSV 文件。")
         case .chartFirstGroupsDrawn: Bilingual("The first {0} of {1} groups are drawn.", "共 {1} 个分组，图中画出前 {0} 个。")
         case .chartSmallGroupsLeftOut: Bilingual("{0} with fewer than {1} transactions left out.", "{0} 个交易少于 {1} 笔的分组未画出。")
         case .chartEveryRowInCSV: Bilingual(" Every row is in the CSV.", "所有行见 CSV 文件。")
@@ -281,21 +291,24 @@ public enum InterfaceText: String, CaseIterable, Sendable {
         case .inputsTotals: Bilingual("{0} files ({1}), {2} rejected lines. ", "共 {0} 个文件（{1}），拒绝行 {2} 行。")
         case .fileStatusCount: Bilingual("{0} {1}", "{1} {0} 个")
         case .noFiles: Bilingual("none", "无")
-        case .inputsWhereToLook: Bilingual(
-            "Hashes and counts of every file are in {0}; rejected lines by reason in {1}.",
-            "每个文件的哈希值和计数见 {0}；按原因统计的拒绝行见 {1}。")
+        case .inputsWhereToLook:
+            Bilingual(
+                "Hashes and counts of every file are in {0}; rejected lines by reason in {1}.",
+                "每个文件的哈希值和计数见 {0}；按原因统计的拒绝行见 {1}。")
         case .columnFile: Bilingual("file", "文件")
         case .columnStatus: Bilingual("status", "状态")
         case .columnRejects: Bilingual("rejects", "拒绝行数")
         case .columnError: Bilingual("error", "错误")
         case .moreFilesNeedAttention: Bilingual("{0} more files need attention; see the manifest.", "另有 {0} 个文件需要关注，详见 manifest.json。")
         case .reportFilesHeading: Bilingual("Files of this report", "本报告的文件")
-        case .footerRates: Bilingual(
-            "Rates are fractions of analysed transactions with Wilson 95% intervals; risk ratios with Katz intervals. ",
-            "比率为占已分析交易的比例，附 Wilson 95% 置信区间；风险比附 Katz 置信区间。")
-        case .footerSources: Bilingual(
-            "Findings, their evidence and the CSV files come from the same database; the manifest records the inputs' SHA-256, the options and each query's version.",
-            "发现及其证据与各 CSV 文件出自同一数据库；manifest.json 记录了输入文件的 SHA-256、运行选项和每个查询的版本。")
+        case .footerRates:
+            Bilingual(
+                "Rates are fractions of analysed transactions with Wilson 95% intervals; risk ratios with Katz intervals. ",
+                "比率为占已分析交易的比例，附 Wilson 95% 置信区间；风险比附 Katz 置信区间。")
+        case .footerSources:
+            Bilingual(
+                "Findings, their evidence and the CSV files come from the same database; the manifest records the inputs' SHA-256, the options and each query's version.",
+                "发现及其证据与各 CSV 文件出自同一数据库；manifest.json 记录了输入文件的 SHA-256、运行选项和每个查询的版本。")
 
         case .nonstandardCodeMeaning: Bilingual("(in no catalogue: non-standard)", "（不在任何应答码清单中：非标准应答码）")
 
@@ -362,9 +375,9 @@ public enum InterfaceText: String, CaseIterable, Sendable {
         for key in allCases {
             switch key {
             case .outcomeApproved, .outcomeDeclined, .outcomeUnknown, .outcomeTimeout, .outcomeError, .targetFailed,
-                 .causeCodeTableGap, .causeNonstandardCode, .causeGarbledResponse, .causeLateResponse, .causeNoResponse,
-                 .causeRequestLost, .causeLocalError, .causeUnmatched, .causeResponseLost,
-                 .kindCombination, .kindNetwork, .kindFirmwareChange, .kindCode:
+                .causeCodeTableGap, .causeNonstandardCode, .causeGarbledResponse, .causeLateResponse, .causeNoResponse,
+                .causeRequestLost, .causeLocalError, .causeUnmatched, .causeResponseLost,
+                .kindCombination, .kindNetwork, .kindFirmwareChange, .kindCode:
                 values[key.text.english] = key
             default: break
             }

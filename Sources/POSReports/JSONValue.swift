@@ -45,8 +45,12 @@ public indirect enum JSONValue: Sendable, Hashable {
         case .array(let items):
             text = items.isEmpty ? "[]" : "[\n" + items.map { pad + $0.rendered(indent: indent + 1) }.joined(separator: ",\n") + "\n" + closing + "]"
         case .object(let members):
-            text = members.isEmpty ? "{}" : "{\n" + members.map { pad + TableRenderer.jsonString($0.0) + ": " + $0.1.rendered(indent: indent + 1) }
-                .joined(separator: ",\n") + "\n" + closing + "}"
+            text =
+                members.isEmpty
+                ? "{}"
+                : "{\n"
+                    + members.map { pad + TableRenderer.jsonString($0.0) + ": " + $0.1.rendered(indent: indent + 1) }
+                    .joined(separator: ",\n") + "\n" + closing + "}"
         }
         return indent == 0 ? text + "\n" : text
     }

@@ -205,7 +205,10 @@ public enum ReportWriter {
         files: [WrittenFile], timings: [(phase: String, seconds: Double)]
     ) -> JSONValue {
         JSONValue.object([
-            ("tool", .object([("name", .string("posrca")), ("version", .string(context.toolVersion)), ("sqlite", .string(Database.libraryVersion))])),
+            (
+                "tool",
+                .object([("name", .string("posrca")), ("version", .string(context.toolVersion)), ("sqlite", .string(Database.libraryVersion))])
+            ),
             ("generated_at", .string(Overview.rfc3339(context.generatedAt))),
             ("database", .string(database.path)),
             ("queries_from", .string(queries.origin)),
@@ -216,13 +219,17 @@ public enum ReportWriter {
             ("findings_change", totals.change.json),
             ("inputs", rowsAsJSON(totals.inputs)),
             ("queries", .array(runs.entries)),
-            ("files", .array(files.map { file in
-                .object([
-                    ("name", .string(file.name)), ("bytes", .integer(Int64(file.text.utf8.count))),
-                    ("sha256", .string(SHA256Digest.hex(of: Array(file.text.utf8)))),
-                    ("rows", file.name.hasSuffix(".csv") ? .integer(Int64(file.rows)) : .null),
-                ])
-            })),
+            (
+                "files",
+                .array(
+                    files.map { file in
+                        .object([
+                            ("name", .string(file.name)), ("bytes", .integer(Int64(file.text.utf8.count))),
+                            ("sha256", .string(SHA256Digest.hex(of: Array(file.text.utf8)))),
+                            ("rows", file.name.hasSuffix(".csv") ? .integer(Int64(file.rows)) : .null),
+                        ])
+                    })
+            ),
             ("problems", .array(runs.problems.map(JSONValue.string))),
             ("timings", .array(timings.map { .object([("phase", .string($0.phase)), ("seconds", .number(rounded($0.seconds)))]) })),
         ])
@@ -232,16 +239,18 @@ public enum ReportWriter {
 
     /// Each row as a JSON object, numbers as numbers.
     static func rowsAsJSON(_ table: ResultTable) -> JSONValue {
-        .array(table.rows.map { row in
-            .object(table.columns.enumerated().map { i, column in
-                guard let cell = row[i] else { return (column, .null) }
-                switch table.type(ofColumn: i) {
-                case .integer: return (column, Int64(cell).map(JSONValue.integer) ?? .string(cell))
-                case .real: return (column, Double(cell).map(JSONValue.number) ?? .string(cell))
-                case .text: return (column, .string(cell))
-                }
+        .array(
+            table.rows.map { row in
+                .object(
+                    table.columns.enumerated().map { i, column in
+                        guard let cell = row[i] else { return (column, .null) }
+                        switch table.type(ofColumn: i) {
+                        case .integer: return (column, Int64(cell).map(JSONValue.integer) ?? .string(cell))
+                        case .real: return (column, Double(cell).map(JSONValue.number) ?? .string(cell))
+                        case .text: return (column, .string(cell))
+                        }
+                    })
             })
-        })
     }
 
     static func rounded(_ seconds: Double) -> Double { (seconds * 1000).rounded() / 1000 }
@@ -279,7 +288,8 @@ struct Overview {
         var overview = Overview()
         let window = try WindowDefault.window(database)
         let bounds: [DatabaseValue] = [.text(window.since), .text(window.until)]
-        let totals = try database.prepare("""
+        let totals = try database.prepare(
+            """
             SELECT sum(transactions), count(DISTINCT tid), min(day), max(day) FROM daily_terminals WHERE day BETWEEN ?1 AND ?2
             """)
         try totals.bind(bounds)
@@ -301,11 +311,13 @@ struct Overview {
             overview.rejects += Int(row[2] ?? "0") ?? 0
         }
         // The last analysis's options and size: an internal table, read directly, absent before the first analysis.
-        if let statement = try? database.prepare("""
+        if let statement = try? database.prepare(
+            """
             SELECT started_at, seconds, options, transactions, findings, window_since, window_until, uncovered_days, id
             FROM analysis_runs ORDER BY id DESC LIMIT 1
             """),
-           (try? statement.step()) == true {
+            (try? statement.step()) == true
+        {
             overview.analysis = .object([
                 ("run_id", .integer(statement.int64(8))),
                 ("started_at", .string(rfc3339(Int(statement.int64(0) / 1000)))),
@@ -341,6 +353,7 @@ struct Overview {
         var parts = tm()
         gmtime_r(&t, &parts)
         func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+        return
+            "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 }

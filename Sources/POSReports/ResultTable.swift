@@ -123,7 +123,10 @@ public enum TableRenderer {
         var bytes = Array(text.utf8)[...]
         func digits() -> Int {
             var count = 0
-            while let b = bytes.first, b >= 0x30, b <= 0x39 { bytes.removeFirst(); count += 1 }
+            while let b = bytes.first, b >= 0x30, b <= 0x39 {
+                bytes.removeFirst()
+                count += 1
+            }
             return count
         }
         if bytes.first == 0x2D { bytes.removeFirst() }
@@ -169,7 +172,8 @@ public enum TableRenderer {
         for scalar in s.unicodeScalars {
             let v = scalar.value
             if v < 0x20 || (0x300...0x36F).contains(v) || v == 0x200B { continue }
-            let wide = (0x1100...0x115F).contains(v) || (0x2E80...0x303E).contains(v) || (0x3041...0x33FF).contains(v)
+            let wide =
+                (0x1100...0x115F).contains(v) || (0x2E80...0x303E).contains(v) || (0x3041...0x33FF).contains(v)
                 || (0x3400...0x4DBF).contains(v) || (0x4E00...0x9FFF).contains(v) || (0xA000...0xA4CF).contains(v)
                 || (0xAC00...0xD7A3).contains(v) || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v)
                 || (0xFF00...0xFF60).contains(v) || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v)

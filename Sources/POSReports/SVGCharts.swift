@@ -23,7 +23,8 @@ public struct RatePoint: Sendable, Hashable {
     public static func points(from table: ResultTable, labelColumns: [String]) -> [RatePoint] {
         func index(_ name: String) -> Int? { table.columns.firstIndex(of: name) }
         guard let n = index("transactions"), let o = index("unknown"), let r = index("rate"), let lo = index("rate_lo"),
-              let hi = index("rate_hi") else { return [] }
+            let hi = index("rate_hi")
+        else { return [] }
         let labels = labelColumns.compactMap(index)
         return table.rows.map { row in
             func number(_ i: Int) -> Double { row[i].flatMap(Double.init) ?? 0 }
@@ -54,7 +55,10 @@ enum SVGChart {
         guard !shown.isEmpty else {
             return "<p class=\"note\">\(escape(t(.chartNoLargeGroup, String(minTransactions))))</p>"
         }
-        let labelWidth = 210.0, valueWidth = 118.0, rowHeight = 24.0, top = 26.0
+        let labelWidth = 210.0
+        let valueWidth = 118.0
+        let rowHeight = 24.0
+        let top = 26.0
         let plotWidth = width - labelWidth - valueWidth - 12
         let maximum = niceMaximum(max(shown.map(\.high).max() ?? 0, overall ?? 0))
         let height = top + Double(shown.count) * rowHeight + 8
@@ -69,28 +73,39 @@ enum SVGChart {
             let raised = overall.map { point.low > $0 } ?? false
             let colour = raised ? alarm : normal
             svg += text(labelWidth - 8, y + 15, clipped(point.label, 30), anchor: "end", size: 12, fill: "#0f172a")
-            svg += "<rect x=\"\(f(labelWidth))\" y=\"\(f(y + 5))\" width=\"\(f(max(1, x(point.rate) - labelWidth)))\" height=\"14\" rx=\"2\" fill=\"\(colour)\" fill-opacity=\"0.85\"/>"
+            svg +=
+                "<rect x=\"\(f(labelWidth))\" y=\"\(f(y + 5))\" width=\"\(f(max(1, x(point.rate) - labelWidth)))\" height=\"14\" rx=\"2\" fill=\"\(colour)\" fill-opacity=\"0.85\"/>"
             svg += line(x(point.low), y + 12, x(point.high), y + 12, stroke: "#0f172a", width: 1.2)
             svg += line(x(point.low), y + 8, x(point.low), y + 16, stroke: "#0f172a", width: 1.2)
             svg += line(x(point.high), y + 8, x(point.high), y + 16, stroke: "#0f172a", width: 1.2)
-            svg += text(width - valueWidth + 4, y + 15, "\(percent(point.rate))  \(point.outcomes)/\(point.transactions)", size: 11, fill: raised ? alarm : "#334155", weight: raised ? "600" : "400")
+            svg += text(
+                width - valueWidth + 4, y + 15, "\(percent(point.rate))  \(point.outcomes)/\(point.transactions)", size: 11,
+                fill: raised ? alarm : "#334155", weight: raised ? "600" : "400")
         }
         if let overall {
-            svg += "<line x1=\"\(f(x(overall)))\" y1=\"\(f(top - 4))\" x2=\"\(f(x(overall)))\" y2=\"\(f(height - 4))\" stroke=\"#475569\" stroke-width=\"1\" stroke-dasharray=\"4 3\"/>"
+            svg +=
+                "<line x1=\"\(f(x(overall)))\" y1=\"\(f(top - 4))\" x2=\"\(f(x(overall)))\" y2=\"\(f(height - 4))\" stroke=\"#475569\" stroke-width=\"1\" stroke-dasharray=\"4 3\"/>"
         }
         svg += "</svg>"
         var notes: [String] = []
         if large.count > shown.count { notes.append(t(.chartFirstGroupsDrawn, String(shown.count), String(large.count))) }
         if large.count < points.count { notes.append(t(.chartSmallGroupsLeftOut, String(points.count - large.count), String(minTransactions))) }
-        if !notes.isEmpty { svg += "<p class=\"note\">" + escape(notes.joined(separator: language == .chinese ? "" : " ") + t(.chartEveryRowInCSV)) + "</p>" }
+        if !notes.isEmpty {
+            svg += "<p class=\"note\">" + escape(notes.joined(separator: language == .chinese ? "" : " ") + t(.chartEveryRowInCSV)) + "</p>"
+        }
         return svg
     }
 
     /// A daily rate as a line with its 95% band, and a dashed line at `overall`.
     static func daily(_ points: [RatePoint], overall: Double?, language: Language = .english) -> String {
         guard !points.isEmpty else { return empty(language) }
-        let left = 52.0, right = 16.0, top = 14.0, bottom = 30.0, height = 230.0
-        let plotWidth = width - left - right, plotHeight = height - top - bottom
+        let left = 52.0
+        let right = 16.0
+        let top = 14.0
+        let bottom = 30.0
+        let height = 230.0
+        let plotWidth = width - left - right
+        let plotHeight = height - top - bottom
         let maximum = niceMaximum(max(points.map(\.high).max() ?? 0, overall ?? 0))
         let step = points.count > 1 ? plotWidth / Double(points.count - 1) : 0
         func x(_ i: Int) -> Double { points.count > 1 ? left + Double(i) * step : left + plotWidth / 2 }
@@ -103,13 +118,16 @@ enum SVGChart {
         let upper = points.indices.map { "\(f(x($0))),\(f(y(points[$0].high)))" }
         let lower = points.indices.reversed().map { "\(f(x($0))),\(f(y(points[$0].low)))" }
         svg += "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(normal)\" fill-opacity=\"0.15\"/>"
-        svg += "<polyline points=\"\(points.indices.map { "\(f(x($0))),\(f(y(points[$0].rate)))" }.joined(separator: " "))\" fill=\"none\" stroke=\"\(normal)\" stroke-width=\"2\"/>"
+        svg +=
+            "<polyline points=\"\(points.indices.map { "\(f(x($0))),\(f(y(points[$0].rate)))" }.joined(separator: " "))\" fill=\"none\" stroke=\"\(normal)\" stroke-width=\"2\"/>"
         for (i, point) in points.enumerated() {
             let raised = overall.map { point.low > $0 } ?? false
-            svg += "<circle cx=\"\(f(x(i)))\" cy=\"\(f(y(point.rate)))\" r=\"\(raised ? 3.5 : 2.5)\" fill=\"\(raised ? alarm : normal)\"><title>\(escape(point.label)): \(percent(point.rate)) (\(point.outcomes)/\(point.transactions))</title></circle>"
+            svg +=
+                "<circle cx=\"\(f(x(i)))\" cy=\"\(f(y(point.rate)))\" r=\"\(raised ? 3.5 : 2.5)\" fill=\"\(raised ? alarm : normal)\"><title>\(escape(point.label)): \(percent(point.rate)) (\(point.outcomes)/\(point.transactions))</title></circle>"
         }
         if let overall {
-            svg += "<line x1=\"\(f(left))\" y1=\"\(f(y(overall)))\" x2=\"\(f(width - right))\" y2=\"\(f(y(overall)))\" stroke=\"#475569\" stroke-width=\"1\" stroke-dasharray=\"4 3\"/>"
+            svg +=
+                "<line x1=\"\(f(left))\" y1=\"\(f(y(overall)))\" x2=\"\(f(width - right))\" y2=\"\(f(y(overall)))\" stroke=\"#475569\" stroke-width=\"1\" stroke-dasharray=\"4 3\"/>"
         }
         let every = max(1, Int((Double(points.count) / 8).rounded(.up)))
         let last = points.count - 1
@@ -135,7 +153,8 @@ enum SVGChart {
         "<line x1=\"\(f(x1))\" y1=\"\(f(y1))\" x2=\"\(f(x2))\" y2=\"\(f(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(f(width))\"/>"
     }
 
-    static func text(_ x: Double, _ y: Double, _ content: String, anchor: String = "start", size: Int, fill: String, weight: String = "400") -> String {
+    static func text(_ x: Double, _ y: Double, _ content: String, anchor: String = "start", size: Int, fill: String, weight: String = "400") -> String
+    {
         "<text x=\"\(f(x))\" y=\"\(f(y))\" text-anchor=\"\(anchor)\" font-size=\"\(size)\" font-weight=\"\(weight)\" fill=\"\(fill)\">\(escape(content))</text>"
     }
 

@@ -57,7 +57,8 @@ struct SummaryPage {
     // MARK: - Sections
 
     func header() -> String {
-        let range = overview.firstDay.map { first in first == overview.lastDay ? first : "\(first) – \(overview.lastDay ?? first)" } ?? t(.noTransactionsYet)
+        let range =
+            overview.firstDay.map { first in first == overview.lastDay ? first : "\(first) – \(overview.lastDay ?? first)" } ?? t(.noTransactionsYet)
         let window = overview.windowSince.map { since in t(.pageWindow, since, overview.windowUntil ?? since) } ?? ""
         return """
             <header>
@@ -77,13 +78,22 @@ struct SummaryPage {
             "<div class=\"card\(alarm ? " alarm" : "")\"><div class=\"label\">\(e(label))</div><div class=\"value\">\(e(value))</div><div class=\"note\">\(e(note))</div></div>"
         }
         let rate = overview.unknownRate
-        let problemFiles = overview.files - (overview.filesByStatus[FileStatus.ok.rawValue] ?? 0) - (overview.filesByStatus[FileStatus.skippedDuplicate.rawValue] ?? 0)
+        let problemFiles =
+            overview.files - (overview.filesByStatus[FileStatus.ok.rawValue] ?? 0)
+            - (overview.filesByStatus[FileStatus.skippedDuplicate.rawValue] ?? 0)
         var html = "<section class=\"cards\">"
         html += card(t(.cardTransactions), grouped(overview.transactions), t(.cardTerminals, grouped(overview.terminals)))
-        html += card(t(.cardUnknownCodes), grouped(overview.unknown), rate.map { t(.cardShareOfAnalysed, SVGChart.percent($0)) } ?? t(.cardNotAnalysedYet), alarm: overview.unknown > 0)
+        html += card(
+            t(.cardUnknownCodes), grouped(overview.unknown), rate.map { t(.cardShareOfAnalysed, SVGChart.percent($0)) } ?? t(.cardNotAnalysedYet),
+            alarm: overview.unknown > 0)
         html += card(t(.cardTimeouts), grouped(overview.outcomes["timeout"] ?? 0), t(.cardTimeoutsNote))
-        html += card(t(.cardFindings), grouped(findings.rows.count), findings.rows.isEmpty ? t(.cardNothingBeyondChance) : t(.cardRankedByExcess), alarm: !findings.rows.isEmpty)
-        html += card(t(.cardInputFiles), grouped(overview.files), t(.cardRejectedLines, grouped(overview.rejects)) + (problemFiles > 0 ? t(.cardFilesNotOK, String(problemFiles)) : ""), alarm: overview.rejects > 0 || problemFiles > 0)
+        html += card(
+            t(.cardFindings), grouped(findings.rows.count), findings.rows.isEmpty ? t(.cardNothingBeyondChance) : t(.cardRankedByExcess),
+            alarm: !findings.rows.isEmpty)
+        html += card(
+            t(.cardInputFiles), grouped(overview.files),
+            t(.cardRejectedLines, grouped(overview.rejects)) + (problemFiles > 0 ? t(.cardFilesNotOK, String(problemFiles)) : ""),
+            alarm: overview.rejects > 0 || problemFiles > 0)
         html += "</section>\n"
         return html
     }
@@ -105,7 +115,8 @@ struct SummaryPage {
             html += "<li class=\"finding\(confounded == nil ? "" : " confounded")\">"
             html += "<div class=\"rank\">\(e(cell(row, "rank") ?? ""))</div><div class=\"body\">"
             let isNew = change.hasPrevious && change.isNew(kind: kind, pattern: cell(row, "pattern") ?? "")
-            html += "<div class=\"head\"><span class=\"kind \(e(kind))\" title=\"\(e(kind))\">\(e(kindName(kind)))</span><code>\(e(cell(row, "pattern") ?? ""))</code>"
+            html +=
+                "<div class=\"head\"><span class=\"kind \(e(kind))\" title=\"\(e(kind))\">\(e(kindName(kind)))</span><code>\(e(cell(row, "pattern") ?? ""))</code>"
             html += (isNew ? "<span class=\"new\">\(e(t(.newSinceLastRun)))</span>" : "") + "</div>"
             html += "<p class=\"evidence\">\(e(sentences.evidence))</p>"
             if !sentences.recommendation.isEmpty {
@@ -123,7 +134,9 @@ struct SummaryPage {
             }
             if let ratio = number(row, "risk_ratio") {
                 var text = CFormat.number(ratio, "%.2f") + "×"
-                if let lo = number(row, "rr_lo"), let hi = number(row, "rr_hi") { text += " (\(CFormat.number(lo, "%.2f"))–\(CFormat.number(hi, "%.2f")))" }
+                if let lo = number(row, "rr_lo"), let hi = number(row, "rr_hi") {
+                    text += " (\(CFormat.number(lo, "%.2f"))–\(CFormat.number(hi, "%.2f")))"
+                }
                 html += fact(kind == "firmware_change" ? t(.factDiDRatio) : t(.factRiskRatio), text)
             }
             if let excess = number(row, "excess_unknown") { html += fact(t(.factExcess), CFormat.number(excess, "%.0f")) }
@@ -140,7 +153,8 @@ struct SummaryPage {
         html += "</ol>\n"
         html += changeNote()
         if findings.rows.count > Self.topFindings {
-            html += "<p class=\"note\">\(markup(.moreFindings, String(findings.rows.count - Self.topFindings), "<a href=\"findings.csv\">findings.csv</a>"))</p>\n"
+            html +=
+                "<p class=\"note\">\(markup(.moreFindings, String(findings.rows.count - Self.topFindings), "<a href=\"findings.csv\">findings.csv</a>"))</p>\n"
         }
         return html + "</section>\n"
     }
@@ -180,11 +194,14 @@ struct SummaryPage {
     /// New, persisting and gone findings against the previous run, by kind and pattern.
     func changeNote() -> String {
         guard change.hasPrevious else { return "<p class=\"note\">\(e(t(.firstRun)))</p>\n" }
-        var parts = [t(.changeNew, String(change.new.count)), t(.changePersisting, String(change.persisting.count)), t(.changeGone, String(change.gone.count))]
+        var parts = [
+            t(.changeNew, String(change.new.count)), t(.changePersisting, String(change.persisting.count)), t(.changeGone, String(change.gone.count)),
+        ]
         if change.new.isEmpty && change.gone.isEmpty { parts = [t(.changeSame)] }
         var html = "<p class=\"note\">\(e(t(.changeSincePrevious, parts.joined(separator: InterfaceText.listSeparator(language)))))"
         if !change.gone.isEmpty {
-            let gone = change.gone.map { "<code>\(e($0.pattern))</code> (\(e(kindName($0.kind))))" }.joined(separator: InterfaceText.listSeparator(language))
+            let gone = change.gone.map { "<code>\(e($0.pattern))</code> (\(e(kindName($0.kind))))" }.joined(
+                separator: InterfaceText.listSeparator(language))
             html += markup(.changeGoneList, gone)
         }
         return html + "</p>\n"
@@ -199,36 +216,52 @@ struct SummaryPage {
             } else {
                 body = "<p class=\"note\">\(e(t(.chartQueryMissing, query, queries.origin)))</p>"
             }
-            return "<figure class=\"chart\"><figcaption><h3>\(e(t(title)))</h3><p>\(e(t(caption))) <a href=\"\(e(query)).csv\">CSV</a></p></figcaption>\(body)</figure>\n"
+            return
+                "<figure class=\"chart\"><figcaption><h3>\(e(t(title)))</h3><p>\(e(t(caption))) <a href=\"\(e(query)).csv\">CSV</a></p></figcaption>\(body)</figure>\n"
         }
         var html = "<section><h2>\(e(t(.chartsHeading)))</h2>\n"
-        html += "<p class=\"legend\"><span class=\"swatch normal\"></span>\(e(t(.legendRate))) <span class=\"swatch alarm\"></span>\(e(t(.legendRaised))) <span class=\"dash\"></span>\(e(t(.legendOverall)))"
+        html +=
+            "<p class=\"legend\"><span class=\"swatch normal\"></span>\(e(t(.legendRate))) <span class=\"swatch alarm\"></span>\(e(t(.legendRaised))) <span class=\"dash\"></span>\(e(t(.legendOverall)))"
         html += overall.map { " (\(SVGChart.percent($0)))" } ?? ""
         html += "</p>\n<div class=\"grid\">\n"
-        html += chart(.chartByDay, .chartByDayCaption, "unknown_rate_by_day", { SVGChart.daily($0, overall: overall, language: language) }, labels: ["day"])
-        html += chart(.chartByFirmware, .chartByFirmwareCaption, "unknown_rate_by_firmware", { SVGChart.bars($0, overall: overall, language: language) }, labels: ["firmware"])
-        html += chart(.chartByChannelFeeTier, .chartByChannelFeeTierCaption, "unknown_rate_by_channel_fee_tier", { SVGChart.bars($0, overall: overall, language: language) }, labels: ["channel", "fee_tier"])
-        html += chart(.chartNetworkWindow, .chartNetworkWindowCaption, "unknown_rate_by_network_window", { SVGChart.bars($0, overall: overall, language: language) }, labels: ["net_event_60s", "rssi_band"])
+        html += chart(
+            .chartByDay, .chartByDayCaption, "unknown_rate_by_day", { SVGChart.daily($0, overall: overall, language: language) }, labels: ["day"])
+        html += chart(
+            .chartByFirmware, .chartByFirmwareCaption, "unknown_rate_by_firmware", { SVGChart.bars($0, overall: overall, language: language) },
+            labels: ["firmware"])
+        html += chart(
+            .chartByChannelFeeTier, .chartByChannelFeeTierCaption, "unknown_rate_by_channel_fee_tier",
+            { SVGChart.bars($0, overall: overall, language: language) }, labels: ["channel", "fee_tier"])
+        html += chart(
+            .chartNetworkWindow, .chartNetworkWindowCaption, "unknown_rate_by_network_window",
+            { SVGChart.bars($0, overall: overall, language: language) }, labels: ["net_event_60s", "rssi_band"])
         html += "</div></section>\n"
         return html
     }
 
     func inputsSection() -> String {
         var html = "<section><h2>\(e(t(.inputsHeading)))</h2>\n<p>"
-        let statuses = overview.filesByStatus.sorted { $0.key < $1.key }.map { t(.fileStatusCount, String($0.value), $0.key) }.joined(separator: InterfaceText.listSeparator(language))
+        let statuses = overview.filesByStatus.sorted { $0.key < $1.key }.map { t(.fileStatusCount, String($0.value), $0.key) }.joined(
+            separator: InterfaceText.listSeparator(language))
         html += e(t(.inputsTotals, grouped(overview.files), statuses.isEmpty ? t(.noFiles) : statuses, grouped(overview.rejects)))
-        html += markup(.inputsWhereToLook, "<a href=\"manifest.json\">manifest.json</a>", "<a href=\"rejects_by_file_reason.csv\">rejects_by_file_reason.csv</a>") + "</p>\n"
+        html +=
+            markup(
+                .inputsWhereToLook, "<a href=\"manifest.json\">manifest.json</a>",
+                "<a href=\"rejects_by_file_reason.csv\">rejects_by_file_reason.csv</a>") + "</p>\n"
         guard let path = inputs.columns.firstIndex(of: "path"), let status = inputs.columns.firstIndex(of: "status"),
-              let rejects = inputs.columns.firstIndex(of: "rejects") else { return html + "</section>\n" }
+            let rejects = inputs.columns.firstIndex(of: "rejects")
+        else { return html + "</section>\n" }
         let error = inputs.columns.firstIndex(of: "error")
         let attention = inputs.rows.filter { row in
             let fileStatus = row[status].flatMap(FileStatus.init(rawValue:))
             return (fileStatus != .ok && fileStatus != .skippedDuplicate) || (row[rejects].flatMap { Int($0) } ?? 0) > 0
         }
         if !attention.isEmpty {
-            html += "<table><thead><tr><th>\(e(t(.columnFile)))</th><th>\(e(t(.columnStatus)))</th><th class=\"num\">\(e(t(.columnRejects)))</th><th>\(e(t(.columnError)))</th></tr></thead><tbody>\n"
+            html +=
+                "<table><thead><tr><th>\(e(t(.columnFile)))</th><th>\(e(t(.columnStatus)))</th><th class=\"num\">\(e(t(.columnRejects)))</th><th>\(e(t(.columnError)))</th></tr></thead><tbody>\n"
             for row in attention.prefix(20) {
-                html += "<tr><td><code>\(e(row[path] ?? ""))</code></td><td>\(e(row[status] ?? ""))</td><td class=\"num\">\(e(row[rejects] ?? ""))</td><td>\(e(error.flatMap { row[$0] } ?? ""))</td></tr>\n"
+                html +=
+                    "<tr><td><code>\(e(row[path] ?? ""))</code></td><td>\(e(row[status] ?? ""))</td><td class=\"num\">\(e(row[rejects] ?? ""))</td><td>\(e(error.flatMap { row[$0] } ?? ""))</td></tr>\n"
             }
             html += "</tbody></table>\n"
             if attention.count > 20 { html += "<p class=\"note\">\(e(t(.moreFilesNeedAttention, String(attention.count - 20))))</p>\n" }

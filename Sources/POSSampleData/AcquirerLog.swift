@@ -76,9 +76,11 @@ struct AcquirerStyle {
 
     /// A request as the host received it and, when `responseAt` is set, the response it sent.
     /// The lifespan (response time minus request time) is on both elements.
-    func exchange(_ arena: inout LineArena<AcquirerFacts>, terminal: Terminal, line: TransactionLine, mti: StaticString,
-                  requestAt: Int64, terminalClock: Int64, responseAt: Int64?, responseCode: String, order: UInt64,
-                  rng: inout SampleRandom) {
+    func exchange(
+        _ arena: inout LineArena<AcquirerFacts>, terminal: Terminal, line: TransactionLine, mti: StaticString,
+        requestAt: Int64, terminalClock: Int64, responseAt: Int64?, responseCode: String, order: UInt64,
+        rng: inout SampleRandom
+    ) {
         let isReversal = line.type == .reversal
         let lifespan = responseAt.map { $0 - requestAt }
         let fullPAN = line.card != nil && rng.uniform() < fullPANShare
@@ -264,8 +266,10 @@ struct AcquirerStyle {
         }
     }
 
-    private func linkEvent(_ arena: inout LineArena<AcquirerFacts>, at time: Int64, order: UInt64,
-                           body: (inout OutputBuffer) -> Void) {
+    private func linkEvent(
+        _ arena: inout LineArena<AcquirerFacts>, at time: Int64, order: UInt64,
+        body: (inout OutputBuffer) -> Void
+    ) {
         let start = arena.cursor
         open(&arena.buffer, at: time)
         body(&arena.buffer)

@@ -15,7 +15,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
         else { return nil }
         self.init(year: year, month: month, day: day)
         guard isValid else { return nil }
@@ -207,8 +207,10 @@ public struct SampleConfiguration: Sendable, Hashable {
 
     /// Null data of the given size: no planted cause, so no attribute value should stand out.
     /// The faults are written as in any other data set unless `faults` says otherwise.
-    public static func null(seed: UInt64, terminals: Int = 600, days: Int = 3,
-                            faults: Set<SampleFault> = Set(SampleFault.allCases)) -> SampleConfiguration {
+    public static func null(
+        seed: UInt64, terminals: Int = 600, days: Int = 3,
+        faults: Set<SampleFault> = Set(SampleFault.allCases)
+    ) -> SampleConfiguration {
         SampleConfiguration(seed: seed, days: days, terminals: terminals, plantedCauses: [], faults: faults)
     }
 

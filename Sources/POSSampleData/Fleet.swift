@@ -141,7 +141,8 @@ struct Fleet {
         var thirdParty = [Bool](repeating: false, count: n)
         let oldThirdParty = Int((Double(oldIndices.count) * Self.thirdPartyShareOfOldFirmware).rounded())
         for i in oldIndices.prefix(oldThirdParty) { thirdParty[i] = true }
-        for (k, label) in rng.quotas(count: otherIndices.count, weights: [1 - Self.thirdPartyShareOfOthers, Self.thirdPartyShareOfOthers]).enumerated()
+        for (k, label) in rng.quotas(count: otherIndices.count, weights: [1 - Self.thirdPartyShareOfOthers, Self.thirdPartyShareOfOthers])
+            .enumerated()
         where label == 1 {
             thirdParty[otherIndices[k]] = true
         }
@@ -151,7 +152,8 @@ struct Fleet {
         for (k, agent) in rng.quotas(count: thirdPartyIndices.count, weights: SampleWorld.agents.map(\.weight)).enumerated() {
             agents[thirdPartyIndices[k]] = agent
         }
-        return Channels(oldFirmware: oldFirmware, oldIndices: oldIndices, thirdParty: thirdParty, thirdPartyIndices: thirdPartyIndices, agents: agents)
+        return Channels(
+            oldFirmware: oldFirmware, oldIndices: oldIndices, thirdParty: thirdParty, thirdPartyIndices: thirdPartyIndices, agents: agents)
     }
 
     /// Acquirer realm and fee tier of the fleet.
@@ -244,7 +246,8 @@ struct Fleet {
         mid.appendPadded(rng.below(10_000), width: 4)
         let model = SampleWorld.models[columns.models[i]].model
         let oldFirmware = columns.oldFirmware[i]
-        let firmware = oldFirmware
+        let firmware =
+            oldFirmware
             ? SampleWorld.oldLandiFirmware
             : model.firmware[rng.weightedIndex(model.firmware.map(\.weight))].name
         let network = columns.networks[i]

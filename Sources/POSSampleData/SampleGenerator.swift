@@ -112,8 +112,9 @@ struct GenerationRun {
                 var simulation = TerminalDaySimulation(
                     terminal: terminal, configuration: configuration, rates: rates, acquirer: styles[terminal.realm],
                     date: date, day: day, padFirstLines: padded ? 3 : 0)
-                simulation.run(state: &states[terminal.index], lines: &terminalArenas[terminal.region],
-                               acquirerLog: &acquirerArenas[terminal.realm])
+                simulation.run(
+                    state: &states[terminal.index], lines: &terminalArenas[terminal.region],
+                    acquirerLog: &acquirerArenas[terminal.realm])
             }
             let midnight = ChinaTime.midnight(date)
             for realm in SampleWorld.realms.indices {
@@ -149,8 +150,11 @@ struct GenerationRun {
     }
 
     private var privateCodes: [PrivateCode] {
-        [PrivateCode(code: SampleWorld.declaredPrivateCode.code, meaning: SampleWorld.declaredPrivateCode.meaning,
-                     scope: SampleWorld.realms[SampleWorld.agentpayRealm].realm)]
+        [
+            PrivateCode(
+                code: SampleWorld.declaredPrivateCode.code, meaning: SampleWorld.declaredPrivateCode.meaning,
+                scope: SampleWorld.realms[SampleWorld.agentpayRealm].realm)
+        ]
     }
 
     private mutating func writeCatalogue() throws {
@@ -172,8 +176,10 @@ struct GenerationRun {
         guard let tid = fleet.terminals.first(where: { $0.region == region })?.tid else { return }
         let midnight = ChinaTime.midnight(date)
         var order = UInt64.max
-        func add(_ hour: Int, _ kind: ExpectedReject.Kind?, key: StaticString? = nil, lineKind: TerminalLineKind = .rejected,
-                 _ render: (inout OutputBuffer, Int64) -> Void) {
+        func add(
+            _ hour: Int, _ kind: ExpectedReject.Kind?, key: StaticString? = nil, lineKind: TerminalLineKind = .rejected,
+            _ render: (inout OutputBuffer, Int64) -> Void
+        ) {
             let time = midnight + Int64(hour) * 3_600_000 + 1_234
             let start = arena.cursor
             render(&arena.buffer, time)
@@ -208,7 +214,8 @@ struct GenerationRun {
             }
             add(12, .badInteger, key: "amt") { out, time in
                 head(&out, time)
-                out.append(" ev=txn type=sale stan=999999 batch=000001 amt=12.50 cur=156 rc=00 disp=approved lat_ms=812 entry=chip pan=622848******1234")
+                out.append(
+                    " ev=txn type=sale stan=999999 batch=000001 amt=12.50 cur=156 rc=00 disp=approved lat_ms=812 entry=chip pan=622848******1234")
             }
             add(13, .notLogfmt) { out, _ in
                 out.append("==> tms-export: upload resumed at offset 48213 <==")
@@ -370,10 +377,11 @@ struct GenerationRun {
                     fullCardNumbers.append(FullCardNumber(file: name, line: line, pan: pan))
                 }
             case .firmwareUpdate:
-                firmwareUpdates.append(FirmwareUpdateRecord(
-                    tid: Self.value(of: "tid", in: text) ?? "", from: Self.value(of: "from", in: text) ?? "",
-                    to: Self.value(of: "to", in: text) ?? "", succeeded: Self.value(of: "result", in: text) == "ok",
-                    time: Self.value(of: "ts", in: text) ?? "", planted: facts.planted == .firmwareUpgrade, file: name, line: line))
+                firmwareUpdates.append(
+                    FirmwareUpdateRecord(
+                        tid: Self.value(of: "tid", in: text) ?? "", from: Self.value(of: "from", in: text) ?? "",
+                        to: Self.value(of: "to", in: text) ?? "", succeeded: Self.value(of: "result", in: text) == "ok",
+                        time: Self.value(of: "ts", in: text) ?? "", planted: facts.planted == .firmwareUpgrade, file: name, line: line))
             default:
                 break
             }
@@ -466,8 +474,9 @@ struct GenerationRun {
             clockSkews: terminals.filter { $0.clockSkew != 0 }.map { ClockSkew(tid: $0.tidText, offsetMilliseconds: $0.clockSkew) },
             firmwareUpdates: firmwareUpdates, fullCardNumbers: fullCardNumbers, privateCodes: privateCodes,
             realms: SampleWorld.realms.enumerated().map { index, realm in
-                RealmTruth(realm: realm.realm, fileStem: realm.ascii, timeStyle: styles[index].timeStyle.rawValue,
-                           padsTID: styles[index].padsTID, terminals: terminals.filter { $0.realm == index }.count)
+                RealmTruth(
+                    realm: realm.realm, fileStem: realm.ascii, timeStyle: styles[index].timeStyle.rawValue,
+                    padsTID: styles[index].padsTID, terminals: terminals.filter { $0.realm == index }.count)
             })
     }
 
@@ -484,57 +493,63 @@ struct GenerationRun {
 
         var expected: [ExpectedFinding] = []
         if causes.contains(.codeTableGap), oldTable > 0, rates.hostNewerCodes > 0 {
-            expected.append(ExpectedFinding(
-                cause: .codeTableGap, kinds: ["combination"], outcome: "unknown", mechanisms: ["code_table_gap"],
-                requiredPairs: [["firmware=" + SampleWorld.oldLandiFirmware], ["code_table=CUP2010"]],
-                allowedPairs: ["brand=Landi", "model=A8", "firmware=" + SampleWorld.oldLandiFirmware, "code_table=CUP2010"],
-                codes: SampleWorld.newerCUPCodes, direction: "higher", configuredRate: rates.hostNewerCodes,
-                exposedTransactions: exposed[Exposure.oldCodeTable, default: 0], exposedTerminals: oldTable,
-                plantedTransactions: planted[.codeTableGap, default: 0],
-                summary: "\(oldTable) Landi A8 terminals on \(SampleWorld.oldLandiFirmware) boot with code table CUP2010, which lacks "
-                    + "A7/D1/F3; the hosts send those on \(Self.percent(rates.hostNewerCodes)) of responses, and these terminals show unknown."))
+            expected.append(
+                ExpectedFinding(
+                    cause: .codeTableGap, kinds: ["combination"], outcome: "unknown", mechanisms: ["code_table_gap"],
+                    requiredPairs: [["firmware=" + SampleWorld.oldLandiFirmware], ["code_table=CUP2010"]],
+                    allowedPairs: ["brand=Landi", "model=A8", "firmware=" + SampleWorld.oldLandiFirmware, "code_table=CUP2010"],
+                    codes: SampleWorld.newerCUPCodes, direction: "higher", configuredRate: rates.hostNewerCodes,
+                    exposedTransactions: exposed[Exposure.oldCodeTable, default: 0], exposedTerminals: oldTable,
+                    plantedTransactions: planted[.codeTableGap, default: 0],
+                    summary: "\(oldTable) Landi A8 terminals on \(SampleWorld.oldLandiFirmware) boot with code table CUP2010, which lacks "
+                        + "A7/D1/F3; the hosts send those on \(Self.percent(rates.hostNewerCodes)) of responses, and these terminals show unknown."))
         }
         if causes.contains(.nonstandardCode), agentpay > 0, rates.agentpayPrivateCodes > 0 {
-            expected.append(ExpectedFinding(
-                cause: .nonstandardCode, kinds: ["combination"], outcome: "unknown", mechanisms: ["nonstandard_code"],
-                requiredPairs: [["acquirer=" + agentpayRealm]], allowedPairs: ["channel=third_party"],
-                codes: SampleWorld.undeclaredPrivateCodes, direction: "higher", configuredRate: rates.agentpayPrivateCodes,
-                exposedTransactions: exposed[Exposure.agentpayRoute, default: 0], exposedTerminals: agentpay,
-                plantedTransactions: planted[.nonstandardCode, default: 0],
-                summary: "\(agentpayRealm) answers \(Self.percent(rates.agentpayPrivateCodes)) of its requests with private codes Q1/X9 "
-                    + "that no catalogue has; every terminal shows them as unknown."))
+            expected.append(
+                ExpectedFinding(
+                    cause: .nonstandardCode, kinds: ["combination"], outcome: "unknown", mechanisms: ["nonstandard_code"],
+                    requiredPairs: [["acquirer=" + agentpayRealm]], allowedPairs: ["channel=third_party"],
+                    codes: SampleWorld.undeclaredPrivateCodes, direction: "higher", configuredRate: rates.agentpayPrivateCodes,
+                    exposedTransactions: exposed[Exposure.agentpayRoute, default: 0], exposedTerminals: agentpay,
+                    plantedTransactions: planted[.nonstandardCode, default: 0],
+                    summary: "\(agentpayRealm) answers \(Self.percent(rates.agentpayPrivateCodes)) of its requests with private codes Q1/X9 "
+                        + "that no catalogue has; every terminal shows them as unknown."))
         }
         if causes.contains(.networkGarbling), rates.garbleAfterNetworkEvent > 0 {
-            expected.append(ExpectedFinding(
-                cause: .networkGarbling, kinds: ["combination", "network"], outcome: "unknown", mechanisms: ["garbled_response"],
-                requiredPairs: [["net_event_60s=yes"]], allowedPairs: ["rssi_band=<-105", "rssi_band=-96..-105"],
-                codes: [], direction: "higher", configuredRate: rates.garbleAfterNetworkEvent,
-                exposedTransactions: exposed[Exposure.networkWindow, default: 0], exposedTerminals: terminals.count,
-                plantedTransactions: planted[.networkGarbling, default: 0],
-                summary: "Within 60 s after a terminal's net state=weak|switch|down, \(Self.percent(rates.garbleAfterNetworkEvent)) "
-                    + "of responses arrive with field 39 garbled (O0, 0?), which the terminal shows as unknown."))
+            expected.append(
+                ExpectedFinding(
+                    cause: .networkGarbling, kinds: ["combination", "network"], outcome: "unknown", mechanisms: ["garbled_response"],
+                    requiredPairs: [["net_event_60s=yes"]], allowedPairs: ["rssi_band=<-105", "rssi_band=-96..-105"],
+                    codes: [], direction: "higher", configuredRate: rates.garbleAfterNetworkEvent,
+                    exposedTransactions: exposed[Exposure.networkWindow, default: 0], exposedTerminals: terminals.count,
+                    plantedTransactions: planted[.networkGarbling, default: 0],
+                    summary: "Within 60 s after a terminal's net state=weak|switch|down, \(Self.percent(rates.garbleAfterNetworkEvent)) "
+                        + "of responses arrive with field 39 garbled (O0, 0?), which the terminal shows as unknown."))
         }
         if causes.contains(.timeouts), remote > 0, rates.lateResponse + rates.requestLost > 0 {
-            expected.append(ExpectedFinding(
-                cause: .timeouts, kinds: ["combination"], outcome: "timeout", mechanisms: ["late_response", "request_lost"],
-                requiredPairs: [["region=" + timeoutRegion, "net_type=2g"]], allowedPairs: [],
-                codes: [], direction: "higher", configuredRate: rates.lateResponse + rates.requestLost,
-                exposedTransactions: exposed[Exposure.remoteTwoG, default: 0], exposedTerminals: remote,
-                plantedTransactions: planted[.timeouts, default: 0],
-                summary: "2G terminals in \(timeoutRegion): \(Self.percent(rates.lateResponse)) of responses come after the terminal's "
-                    + "60 s timeout and \(Self.percent(rates.requestLost)) of requests never reach the host."))
+            expected.append(
+                ExpectedFinding(
+                    cause: .timeouts, kinds: ["combination"], outcome: "timeout", mechanisms: ["late_response", "request_lost"],
+                    requiredPairs: [["region=" + timeoutRegion, "net_type=2g"]], allowedPairs: [],
+                    codes: [], direction: "higher", configuredRate: rates.lateResponse + rates.requestLost,
+                    exposedTransactions: exposed[Exposure.remoteTwoG, default: 0], exposedTerminals: remote,
+                    plantedTransactions: planted[.timeouts, default: 0],
+                    summary: "2G terminals in \(timeoutRegion): \(Self.percent(rates.lateResponse)) of responses come after the terminal's "
+                        + "60 s timeout and \(Self.percent(rates.requestLost)) of requests never reach the host."))
         }
         if causes.contains(.firmwareUpgrade), causes.contains(.codeTableGap), !upgraded.isEmpty, rates.hostNewerCodes > 0 {
             let transition = SampleWorld.oldLandiFirmware + "→" + SampleWorld.currentLandiFirmware
             let upgradedTIDs = Set(upgraded.map(\.tidText))
-            expected.append(ExpectedFinding(
-                cause: .firmwareUpgrade, kinds: ["firmware_change"], outcome: "unknown", mechanisms: ["code_table_gap"],
-                requiredPairs: [["firmware=" + transition]], allowedPairs: [],
-                codes: SampleWorld.newerCUPCodes, direction: "lower", configuredRate: rates.hostNewerCodes,
-                exposedTransactions: 0, exposedTerminals: upgradedTIDs.count,
-                plantedTransactions: 0,
-                summary: "\(upgradedTIDs.count) of the old-firmware terminals upgrade to \(SampleWorld.currentLandiFirmware) "
-                    + "on \(configuration.startDate.adding(days: configuration.days / 2)) and boot with CUP2015: their unknown rate falls to the baseline."))
+            expected.append(
+                ExpectedFinding(
+                    cause: .firmwareUpgrade, kinds: ["firmware_change"], outcome: "unknown", mechanisms: ["code_table_gap"],
+                    requiredPairs: [["firmware=" + transition]], allowedPairs: [],
+                    codes: SampleWorld.newerCUPCodes, direction: "lower", configuredRate: rates.hostNewerCodes,
+                    exposedTransactions: 0, exposedTerminals: upgradedTIDs.count,
+                    plantedTransactions: 0,
+                    summary: "\(upgradedTIDs.count) of the old-firmware terminals upgrade to \(SampleWorld.currentLandiFirmware) "
+                        + "on \(configuration.startDate.adding(days: configuration.days / 2)) and boot with CUP2015: their unknown rate falls to the baseline."
+                ))
         }
         return expected
     }
@@ -550,21 +565,27 @@ struct GenerationRun {
     private static func decoys(for expected: [ExpectedFinding]) -> [Decoy] {
         var decoys: [Decoy] = []
         if expected.contains(where: { $0.cause == .codeTableGap }) {
-            decoys.append(Decoy(
-                pattern: "channel=third_party", correlatedWith: .codeTableGap, confounder: "firmware",
-                reason: "70% of the old-firmware terminals are third-party against 30% of the others; the channel has no effect of its own."))
+            decoys.append(
+                Decoy(
+                    pattern: "channel=third_party", correlatedWith: .codeTableGap, confounder: "firmware",
+                    reason: "70% of the old-firmware terminals are third-party against 30% of the others; the channel has no effect of its own."))
         }
         if expected.contains(where: { $0.cause == .nonstandardCode }) {
-            decoys.append(Decoy(
-                pattern: "fee_tier=waived", correlatedWith: .nonstandardCode, confounder: "acquirer",
-                reason: "65% of the merchants routed through agentpay-switch are waived against 8% elsewhere; the fee tier has no effect of its own."))
-            decoys.append(Decoy(
-                pattern: "channel=third_party", correlatedWith: .nonstandardCode, confounder: "acquirer",
-                reason: "Every agentpay-switch terminal is third-party."))
+            decoys.append(
+                Decoy(
+                    pattern: "fee_tier=waived", correlatedWith: .nonstandardCode, confounder: "acquirer",
+                    reason:
+                        "65% of the merchants routed through agentpay-switch are waived against 8% elsewhere; the fee tier has no effect of its own.")
+            )
+            decoys.append(
+                Decoy(
+                    pattern: "channel=third_party", correlatedWith: .nonstandardCode, confounder: "acquirer",
+                    reason: "Every agentpay-switch terminal is third-party."))
             for agent in SampleWorld.agents where agent.agentpayShare > 0 {
-                decoys.append(Decoy(
-                    pattern: "agent=" + agent.name, correlatedWith: .nonstandardCode, confounder: "acquirer",
-                    reason: "Half of this agent's terminals route through agentpay-switch."))
+                decoys.append(
+                    Decoy(
+                        pattern: "agent=" + agent.name, correlatedWith: .nonstandardCode, confounder: "acquirer",
+                        reason: "Half of this agent's terminals route through agentpay-switch."))
             }
         }
         return decoys

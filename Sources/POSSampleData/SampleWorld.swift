@@ -77,28 +77,40 @@ enum SampleWorld {
     static let paxFirmwareAfter = "A920_PayDroid_V02.3.16"
 
     static let brands: [Brand] = [
-        Brand(name: "PAX", weight: 25, models: [
-            Model(brand: "PAX", model: "A920", firmware: [(paxFirmwareBefore, 70), (paxFirmwareAfter, 30)], weight: 60),
-            Model(brand: "PAX", model: "S920", firmware: [("S920_Prolin_V2.6.8", 1)], weight: 40),
-        ]),
-        Brand(name: "Newland", weight: 18, models: [
-            Model(brand: "Newland", model: "N910", firmware: [("N910_NLOS_V3.2.1", 1)], weight: 60),
-            Model(brand: "Newland", model: "ME31", firmware: [("ME31_NLOS_V1.9.4", 1)], weight: 40),
-        ]),
-        Brand(name: "Landi", weight: 20, models: [
-            Model(brand: "Landi", model: "A8", firmware: [(currentLandiFirmware, 1)], weight: 65),
-            Model(brand: "Landi", model: "P990", firmware: [("P990_LandiOS_V2.1.0", 1)], weight: 35),
-        ]),
-        Brand(name: "Centerm", weight: 10, models: [
-            Model(brand: "Centerm", model: "K9", firmware: [("K9_CTOS_V5.0.3", 1)], weight: 1),
-        ]),
-        Brand(name: "Verifone", weight: 10, models: [
-            Model(brand: "Verifone", model: "X990", firmware: [("X990_VOS3_V1.4.2", 1)], weight: 1),
-        ]),
-        Brand(name: "Xinguodu", weight: 17, models: [
-            Model(brand: "Xinguodu", model: "N5", firmware: [("N5_XGDOS_V1.2.7", 1)], weight: 60),
-            Model(brand: "Xinguodu", model: "G2", firmware: [("G2_XGDOS_V1.1.3", 1)], weight: 40),
-        ]),
+        Brand(
+            name: "PAX", weight: 25,
+            models: [
+                Model(brand: "PAX", model: "A920", firmware: [(paxFirmwareBefore, 70), (paxFirmwareAfter, 30)], weight: 60),
+                Model(brand: "PAX", model: "S920", firmware: [("S920_Prolin_V2.6.8", 1)], weight: 40),
+            ]),
+        Brand(
+            name: "Newland", weight: 18,
+            models: [
+                Model(brand: "Newland", model: "N910", firmware: [("N910_NLOS_V3.2.1", 1)], weight: 60),
+                Model(brand: "Newland", model: "ME31", firmware: [("ME31_NLOS_V1.9.4", 1)], weight: 40),
+            ]),
+        Brand(
+            name: "Landi", weight: 20,
+            models: [
+                Model(brand: "Landi", model: "A8", firmware: [(currentLandiFirmware, 1)], weight: 65),
+                Model(brand: "Landi", model: "P990", firmware: [("P990_LandiOS_V2.1.0", 1)], weight: 35),
+            ]),
+        Brand(
+            name: "Centerm", weight: 10,
+            models: [
+                Model(brand: "Centerm", model: "K9", firmware: [("K9_CTOS_V5.0.3", 1)], weight: 1)
+            ]),
+        Brand(
+            name: "Verifone", weight: 10,
+            models: [
+                Model(brand: "Verifone", model: "X990", firmware: [("X990_VOS3_V1.4.2", 1)], weight: 1)
+            ]),
+        Brand(
+            name: "Xinguodu", weight: 17,
+            models: [
+                Model(brand: "Xinguodu", model: "N5", firmware: [("N5_XGDOS_V1.2.7", 1)], weight: 60),
+                Model(brand: "Xinguodu", model: "G2", firmware: [("G2_XGDOS_V1.1.3", 1)], weight: 40),
+            ]),
     ]
     /// Every model, flattened, with its weight in the whole fleet.
     static let models: [(model: Model, weight: Double)] = brands.flatMap { brand in
@@ -156,14 +168,18 @@ enum SampleWorld {
     }
 
     static let realms: [Realm] = [
-        Realm(name: "cup-channel", ascii: "cup-channel", address: "10.1.2.3:5000", weight: 55,
-              timeStyle: .localNoOffset, legacy: false, padsTID: false, fullPANShare: 0, logsTrack2: false),
-        Realm(name: "bankcard-host", ascii: "bankcard-host", address: "10.1.4.20:8000", weight: 27,
-              timeStyle: .localWithOffset, legacy: false, padsTID: true, fullPANShare: 0, logsTrack2: false),
-        Realm(name: "legacy-switch", ascii: "legacy-switch", address: "10.1.3.9:5001", weight: 18,
-              timeStyle: .javaDate, legacy: true, padsTID: false, fullPANShare: 1, logsTrack2: true),
-        Realm(name: "agentpay-switch", ascii: "agentpay-switch", address: "10.9.0.5:7001", weight: 0,
-              timeStyle: .localNoOffset, legacy: false, padsTID: false, fullPANShare: 0.2, logsTrack2: false),
+        Realm(
+            name: "cup-channel", ascii: "cup-channel", address: "10.1.2.3:5000", weight: 55,
+            timeStyle: .localNoOffset, legacy: false, padsTID: false, fullPANShare: 0, logsTrack2: false),
+        Realm(
+            name: "bankcard-host", ascii: "bankcard-host", address: "10.1.4.20:8000", weight: 27,
+            timeStyle: .localWithOffset, legacy: false, padsTID: true, fullPANShare: 0, logsTrack2: false),
+        Realm(
+            name: "legacy-switch", ascii: "legacy-switch", address: "10.1.3.9:5001", weight: 18,
+            timeStyle: .javaDate, legacy: true, padsTID: false, fullPANShare: 1, logsTrack2: true),
+        Realm(
+            name: "agentpay-switch", ascii: "agentpay-switch", address: "10.9.0.5:7001", weight: 0,
+            timeStyle: .localNoOffset, legacy: false, padsTID: false, fullPANShare: 0.2, logsTrack2: false),
     ]
     static let agentpayRealm = 3
 

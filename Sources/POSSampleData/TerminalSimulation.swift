@@ -40,8 +40,10 @@ struct TerminalDaySimulation {
     private let faultIgnoredEvents: Bool
     private let faultFullPANs: Bool
 
-    init(terminal: Terminal, configuration: SampleConfiguration, rates: MechanismRates, acquirer: AcquirerStyle?,
-         date: CalendarDate, day: Int, padFirstLines: Int) {
+    init(
+        terminal: Terminal, configuration: SampleConfiguration, rates: MechanismRates, acquirer: AcquirerStyle?,
+        date: CalendarDate, day: Int, padFirstLines: Int
+    ) {
         self.terminal = terminal
         self.configuration = configuration
         self.rates = rates
@@ -57,8 +59,10 @@ struct TerminalDaySimulation {
     }
 
     /// Runs the day, appending to the terminal's region arena and its realm's arena.
-    mutating func run(state: inout TerminalState, lines: inout LineArena<TerminalLineFacts>,
-                      acquirerLog: inout LineArena<AcquirerFacts>) {
+    mutating func run(
+        state: inout TerminalState, lines: inout LineArena<TerminalLineFacts>,
+        acquirerLog: inout LineArena<AcquirerFacts>
+    ) {
         state.batch = state.batch % 999_999 + 1
         let boot = midnight + 6 * 3_600_000 + rng.inRange(Int64(0)...3_300_000)
         startUp(at: boot, state: state, lines: &lines)
@@ -77,8 +81,9 @@ struct TerminalDaySimulation {
         }
 
         if rng.chance(0.03) {
-            errorLine(&lines, at: midnight + 8 * 3_600_000 + rng.inRange(Int64(0)...50_000_000), error: "PRINTER",
-                      message: "\"打印机缺纸\"")
+            errorLine(
+                &lines, at: midnight + 8 * 3_600_000 + rng.inRange(Int64(0)...50_000_000), error: "PRINTER",
+                message: "\"打印机缺纸\"")
         }
 
         var pendingUpgrade = terminal.upgrade.flatMap { $0.day == day ? $0 : nil }
@@ -115,8 +120,10 @@ struct TerminalDaySimulation {
     // MARK: Lines
 
     /// Renders `ts=… tid=… ev=…` and the body, and files the line under its true time.
-    private mutating func emit(_ lines: inout LineArena<TerminalLineFacts>, at time: Int64, event: StaticString,
-                               facts: TerminalLineFacts, body: (inout OutputBuffer) -> Void) {
+    private mutating func emit(
+        _ lines: inout LineArena<TerminalLineFacts>, at time: Int64, event: StaticString,
+        facts: TerminalLineFacts, body: (inout OutputBuffer) -> Void
+    ) {
         let start = lines.cursor
         var facts = facts
         lines.buffer.append("ts=")
@@ -159,8 +166,10 @@ struct TerminalDaySimulation {
         return base + rng.inRange(-3...3)
     }
 
-    private mutating func networkLine(_ lines: inout LineArena<TerminalLineFacts>, at time: Int64, state: StaticString,
-                                      type: SampleWorld.NetworkType, rssi: Int?, reason: StaticString? = nil) {
+    private mutating func networkLine(
+        _ lines: inout LineArena<TerminalLineFacts>, at time: Int64, state: StaticString,
+        type: SampleWorld.NetworkType, rssi: Int?, reason: StaticString? = nil
+    ) {
         var facts = TerminalLineFacts(kind: .network)
         let battery = faultUnknownKeys && rng.chance(0.1) ? rng.inRange(12...100) : nil
         if battery != nil { facts.unknownKeys = 1 }
@@ -216,8 +225,10 @@ struct TerminalDaySimulation {
         networkEvents.append(time)
     }
 
-    private mutating func errorLine(_ lines: inout LineArena<TerminalLineFacts>, at time: Int64, error: StaticString,
-                                    message: StaticString) {
+    private mutating func errorLine(
+        _ lines: inout LineArena<TerminalLineFacts>, at time: Int64, error: StaticString,
+        message: StaticString
+    ) {
         emit(&lines, at: time, event: "error", facts: TerminalLineFacts(kind: .error)) { out in
             out.append(" err=")
             out.append(error)
@@ -226,8 +237,10 @@ struct TerminalDaySimulation {
         }
     }
 
-    private mutating func applyUpgrade(_ upgrade: PlannedUpgrade, at time: Int64, state: inout TerminalState,
-                                       lines: inout LineArena<TerminalLineFacts>) {
+    private mutating func applyUpgrade(
+        _ upgrade: PlannedUpgrade, at time: Int64, state: inout TerminalState,
+        lines: inout LineArena<TerminalLineFacts>
+    ) {
         var facts = TerminalLineFacts(kind: .firmwareUpdate)
         facts.planted = upgrade.planted ? .firmwareUpgrade : nil
         emit(&lines, at: time, event: "fw_update", facts: facts) { out in
@@ -247,8 +260,10 @@ struct TerminalDaySimulation {
     // MARK: Transactions
 
     /// One transaction and, after a timeout, its reversal. Returns when the terminal is free again.
-    private mutating func transaction(at request: Int64, state: inout TerminalState, lines: inout LineArena<TerminalLineFacts>,
-                                      acquirerLog: inout LineArena<AcquirerFacts>) -> Int64 {
+    private mutating func transaction(
+        at request: Int64, state: inout TerminalState, lines: inout LineArena<TerminalLineFacts>,
+        acquirerLog: inout LineArena<AcquirerFacts>
+    ) -> Int64 {
         // A fixed number of draws per transaction, whatever happens to it.
         let draws = drawTransaction()
 
@@ -290,9 +305,10 @@ struct TerminalDaySimulation {
         show(host, at: shown, draws: draws, codeTable: state.codeTable, context: &context, facts: &facts)
 
         if let acquirer {
-            acquirer.exchange(&acquirerLog, terminal: terminal, line: context, mti: "0200", requestAt: received,
-                              terminalClock: request + terminal.clockSkew, responseAt: sent, responseCode: host.code,
-                              order: UInt64(terminal.index) << 24 | sequence, rng: &rng)
+            acquirer.exchange(
+                &acquirerLog, terminal: terminal, line: context, mti: "0200", requestAt: received,
+                terminalClock: request + terminal.clockSkew, responseAt: sent, responseCode: host.code,
+                order: UInt64(terminal.index) << 24 | sequence, rng: &rng)
         }
         txnLine(&lines, at: shown, context, facts)
         return shown
@@ -349,8 +365,10 @@ struct TerminalDaySimulation {
 
     /// A transaction that fails on the terminal (MAC_FAIL): its line and the error line after
     /// it. Returns when the terminal is free again.
-    private mutating func localError(at request: Int64, draws: TransactionDraws, context: inout TransactionLine,
-                                     facts: inout TerminalLineFacts, lines: inout LineArena<TerminalLineFacts>) -> Int64 {
+    private mutating func localError(
+        at request: Int64, draws: TransactionDraws, context: inout TransactionLine,
+        facts: inout TerminalLineFacts, lines: inout LineArena<TerminalLineFacts>
+    ) -> Int64 {
         let shown = request + 5 + draws.processing % 55
         facts.outcome = .error
         facts.cause = .localError
@@ -376,9 +394,11 @@ struct TerminalDaySimulation {
     /// A transaction the terminal gave up on: the host's side unless the request was lost (with
     /// a response after the terminal's timeout when it came late), its line, and the reversal
     /// that may follow. Returns when the terminal is free again.
-    private mutating func timeout(_ cause: TransactionCause, at request: Int64, draws: TransactionDraws, context: inout TransactionLine,
-                                  facts: inout TerminalLineFacts, lines: inout LineArena<TerminalLineFacts>,
-                                  acquirerLog: inout LineArena<AcquirerFacts>) -> Int64 {
+    private mutating func timeout(
+        _ cause: TransactionCause, at request: Int64, draws: TransactionDraws, context: inout TransactionLine,
+        facts: inout TerminalLineFacts, lines: inout LineArena<TerminalLineFacts>,
+        acquirerLog: inout LineArena<AcquirerFacts>
+    ) -> Int64 {
         let received = request + draws.outbound
         let shown = request + MechanismRates.terminalTimeout + draws.processing % 40
         facts.outcome = .timeout
@@ -389,9 +409,10 @@ struct TerminalDaySimulation {
         context.latency = shown - request
         if let acquirer, cause != .requestLost {
             let answered: Int64? = cause == .lateResponse ? received + rng.inRange(Int64(60_500)...95_000) : nil
-            acquirer.exchange(&acquirerLog, terminal: terminal, line: context, mti: "0200", requestAt: received,
-                              terminalClock: request + terminal.clockSkew, responseAt: answered, responseCode: "00",
-                              order: UInt64(terminal.index) << 24 | sequence, rng: &rng)
+            acquirer.exchange(
+                &acquirerLog, terminal: terminal, line: context, mti: "0200", requestAt: received,
+                terminalClock: request + terminal.clockSkew, responseAt: answered, responseCode: "00",
+                order: UInt64(terminal.index) << 24 | sequence, rng: &rng)
         }
         txnLine(&lines, at: shown, context, facts)
         guard draws.type != .balance, draws.uReversal < MechanismRates.reversalAfterTimeout else { return shown }
@@ -432,8 +453,10 @@ struct TerminalDaySimulation {
 
     /// Sets what reached the terminal at `shown` (the host's code, garbled within the window
     /// after a network event or at the baseline rate) and what it showed, with the cause.
-    private func show(_ host: HostResponse, at shown: Int64, draws: TransactionDraws, codeTable: String, context: inout TransactionLine,
-                      facts: inout TerminalLineFacts) {
+    private func show(
+        _ host: HostResponse, at shown: Int64, draws: TransactionDraws, codeTable: String, context: inout TransactionLine,
+        facts: inout TerminalLineFacts
+    ) {
         let hostCode = host.code
         if hasNetworkEvent(before: shown) { facts.exposure |= Exposure.networkWindow }
         var garbled = false
@@ -465,14 +488,17 @@ struct TerminalDaySimulation {
     }
 
     /// The reversal (0400, reason 98) a terminal sends after a timeout, with the original STAN.
-    private mutating func reversal(after timeout: Int64, of original: TransactionLine, lines: inout LineArena<TerminalLineFacts>,
-                                   acquirerLog: inout LineArena<AcquirerFacts>) -> Int64 {
+    private mutating func reversal(
+        after timeout: Int64, of original: TransactionLine, lines: inout LineArena<TerminalLineFacts>,
+        acquirerLog: inout LineArena<AcquirerFacts>
+    ) -> Int64 {
         let request = timeout + rng.inRange(Int64(1000)...5000)
         let received = request + rng.inRange(terminal.network.oneWayDelay)
         let sent = received + rng.inRange(Int64(40)...400)
         let shown = sent + rng.inRange(terminal.network.oneWayDelay)
-        var line = TransactionLine(type: .reversal, stan: original.stan, batch: original.batch, amount: original.amount,
-                                   entry: nil, card: nil, fullPAN: false, operatorKey: false)
+        var line = TransactionLine(
+            type: .reversal, stan: original.stan, batch: original.batch, amount: original.amount,
+            entry: nil, card: nil, fullPAN: false, operatorKey: false)
         line.responseCode = "00"
         line.display = "approved"
         line.latency = shown - request
@@ -481,9 +507,10 @@ struct TerminalDaySimulation {
         var facts = TerminalLineFacts(kind: .transaction)
         facts.isReversal = true
         if let acquirer {
-            acquirer.exchange(&acquirerLog, terminal: terminal, line: line, mti: "0400", requestAt: received,
-                              terminalClock: request + terminal.clockSkew, responseAt: sent, responseCode: "00",
-                              order: UInt64(terminal.index) << 24 | sequence, rng: &rng)
+            acquirer.exchange(
+                &acquirerLog, terminal: terminal, line: line, mti: "0400", requestAt: received,
+                terminalClock: request + terminal.clockSkew, responseAt: sent, responseCode: "00",
+                order: UInt64(terminal.index) << 24 | sequence, rng: &rng)
         }
         txnLine(&lines, at: shown, line, facts)
         return shown
@@ -493,8 +520,10 @@ struct TerminalDaySimulation {
         networkEvents.contains { $0 < shown && $0 >= shown - MechanismRates.networkWindow }
     }
 
-    private mutating func txnLine(_ lines: inout LineArena<TerminalLineFacts>, at time: Int64, _ line: TransactionLine,
-                                  _ facts: TerminalLineFacts) {
+    private mutating func txnLine(
+        _ lines: inout LineArena<TerminalLineFacts>, at time: Int64, _ line: TransactionLine,
+        _ facts: TerminalLineFacts
+    ) {
         emit(&lines, at: time, event: "txn", facts: facts) { out in
             line.render(&out)
         }
@@ -578,8 +607,10 @@ struct TransactionLine {
     /// For a reversal: the entry mode of the transaction it reverses (field 22).
     var originalEntry: SampleWorld.EntryMode?
 
-    init(type: SampleWorld.TransactionType, stan: Int, batch: Int, amount: Int?, entry: SampleWorld.EntryMode?,
-         card: [UInt8]?, fullPAN: Bool, operatorKey: Bool) {
+    init(
+        type: SampleWorld.TransactionType, stan: Int, batch: Int, amount: Int?, entry: SampleWorld.EntryMode?,
+        card: [UInt8]?, fullPAN: Bool, operatorKey: Bool
+    ) {
         self.type = type
         self.stan = stan
         self.batch = batch

@@ -14,10 +14,11 @@ extension ResponseCodeCatalogue {
         let chinese = present.contains("meaning_zh") ? "meaning_zh" : "NULL"
         let entries = try database.prepare("SELECT code, meaning, scope, line, \(chinese) FROM catalogue_entries ORDER BY id")
         while try entries.step() {
-            catalogue.add(CatalogueEntry(
-                line: Int(entries.int64(3)), code: entries.text(0) ?? "", meaning: entries.text(1) ?? "",
-                scope: entries.text(2) ?? "*", source: "file", meaningZH: entries.text(4) ?? ""
-            ))
+            catalogue.add(
+                CatalogueEntry(
+                    line: Int(entries.int64(3)), code: entries.text(0) ?? "", meaning: entries.text(1) ?? "",
+                    scope: entries.text(2) ?? "*", source: "file", meaningZH: entries.text(4) ?? ""
+                ))
         }
         return catalogue
     }

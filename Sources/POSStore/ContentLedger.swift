@@ -77,7 +77,8 @@ public final class ContentLedger {
             found += try contents(
                 "kind = ?1 AND head_sha256 = ?2 AND decoded_bytes >= ?3", [.text(kind), .text(headSHA256), .integer(Int64(Self.headLength))])
         }
-        let sizes = try database.prepare("""
+        let sizes = try database.prepare(
+            """
             SELECT DISTINCT decoded_bytes FROM input_files
             WHERE kind = ?1 AND status IN ('ok', 'truncated') AND head_sha256 IS NOT NULL AND resume_bytes IS NOT NULL
                 AND decoded_bytes BETWEEN 1 AND ?2
@@ -98,7 +99,8 @@ public final class ContentLedger {
     /// are its content): a new file at the path that begins with one of them replaces it, as it
     /// cannot continue it.
     public func earlierPlainFiles(kind: String, path: String) throws -> [IngestedContent] {
-        let statement = try database.prepare("""
+        let statement = try database.prepare(
+            """
             SELECT id, path, sha256, decoded_bytes FROM input_files
             WHERE path = ?1 AND kind = ?2 AND compression = 'none' AND head_sha256 IS NULL AND status IN ('ok', 'truncated') AND decoded_bytes > 0
             """)
@@ -107,9 +109,10 @@ public final class ContentLedger {
         var found: [IngestedContent] = []
         while try statement.step() {
             let length = statement.int64(3)
-            found.append(IngestedContent(
-                id: statement.int64(0), path: statement.text(1) ?? "", sha256: statement.text(2) ?? "", decodedBytes: length,
-                resumeBytes: length, resumeLine: 0))
+            found.append(
+                IngestedContent(
+                    id: statement.int64(0), path: statement.text(1) ?? "", sha256: statement.text(2) ?? "", decodedBytes: length,
+                    resumeBytes: length, resumeLine: 0))
         }
         return found
     }
@@ -121,7 +124,8 @@ public final class ContentLedger {
         var paths = [content.path]
         var seen: Set<Int64> = [content.id]
         var frontier = [content.id]
-        let links = try database.prepare("""
+        let links = try database.prepare(
+            """
             SELECT f.id, f.path FROM input_files AS f
             WHERE f.status <> 'failed'
                 AND (f.continues = ?1 OR (f.duplicate_of = ?1 AND f.sha256 = (SELECT sha256 FROM input_files WHERE id = ?1)))
@@ -142,7 +146,8 @@ public final class ContentLedger {
     }
 
     private func contents(_ condition: String, _ arguments: [DatabaseValue]) throws -> [IngestedContent] {
-        let statement = try database.prepare("""
+        let statement = try database.prepare(
+            """
             SELECT id, path, sha256, decoded_bytes, resume_bytes, resume_line FROM input_files
             WHERE status IN ('ok', 'truncated') AND head_sha256 IS NOT NULL AND resume_bytes IS NOT NULL AND \(condition)
             ORDER BY id
@@ -150,9 +155,10 @@ public final class ContentLedger {
         try statement.bind(arguments)
         var found: [IngestedContent] = []
         while try statement.step() {
-            found.append(IngestedContent(
-                id: statement.int64(0), path: statement.text(1) ?? "", sha256: statement.text(2) ?? "",
-                decodedBytes: statement.int64(3), resumeBytes: statement.int64(4), resumeLine: Int(statement.int64(5))))
+            found.append(
+                IngestedContent(
+                    id: statement.int64(0), path: statement.text(1) ?? "", sha256: statement.text(2) ?? "",
+                    decodedBytes: statement.int64(3), resumeBytes: statement.int64(4), resumeLine: Int(statement.int64(5))))
         }
         for index in found.indices {
             found[index].statedZone = try Self.statedZone(ofFile: found[index].id, in: database)
@@ -162,7 +168,8 @@ public final class ContentLedger {
 
     /// The JVM zone file `id` stated or carried on, from its counts.
     static func statedZone(ofFile id: Int64, in database: Database) throws -> StatedZone? {
-        let statement = try database.prepare("""
+        let statement = try database.prepare(
+            """
             SELECT name, value FROM file_counts WHERE file_id = ? AND (name LIKE 'jvm\\_zone:%' ESCAPE '\\' OR name LIKE 'jvm\\_zone\\_stated\\_offset:%' ESCAPE '\\')
             """)
         statement.bind(id, at: 1)

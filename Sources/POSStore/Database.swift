@@ -44,7 +44,8 @@ public final class Database {
     /// Opens (or creates) the database at `path`.
     public init(path: String, mode: DatabaseMode = .readWrite, busyTimeoutMilliseconds: Int32 = 60_000) throws {
         var db: OpaquePointer?
-        let flags: Int32 = mode == .readOnly
+        let flags: Int32 =
+            mode == .readOnly
             ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let status = sqlite3_open_v2(path, &db, flags, nil)
@@ -176,7 +177,8 @@ public final class Statement {
     /// Binds bytes as a BLOB. SQLite copies them.
     public func bind(blob: [UInt8], at index: Int32) {
         blob.withUnsafeBytes { bytes in
-            _ = sqlite3_bind_blob64(handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, sqlite3_uint64(bytes.count), SQLITE_TRANSIENT)
+            _ = sqlite3_bind_blob64(
+                handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, sqlite3_uint64(bytes.count), SQLITE_TRANSIENT)
         }
     }
 

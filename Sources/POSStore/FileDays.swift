@@ -33,7 +33,8 @@ public enum LocalDay {
             return value
         }
         guard let y = digits(0..<4), let m = digits(5..<7), let d = digits(8..<10), (1...12).contains(m),
-              d >= 1, d <= Timestamps.daysInMonth(year: y, month: m) else { return nil }
+            d >= 1, d <= Timestamps.daysInMonth(year: y, month: m)
+        else { return nil }
         return Int64(Timestamps.daysFromCivil(year: y, month: m, day: d))
     }
 }
@@ -151,7 +152,8 @@ struct FileDayTracker {
             if utc > currentSpan.maxTime { currentSpan.maxTime = utc }
         } else {
             if currentSpanKey >= 0 {
-                let span = storedCoverage[currentSpanKey].map { (min($0.minTime, currentSpan.minTime), max($0.maxTime, currentSpan.maxTime)) } ?? currentSpan
+                let span =
+                    storedCoverage[currentSpanKey].map { (min($0.minTime, currentSpan.minTime), max($0.maxTime, currentSpan.maxTime)) } ?? currentSpan
                 storedCoverage[currentSpanKey] = span
             }
             currentSpanKey = key
@@ -226,7 +228,8 @@ public struct RangeReader {
     /// The merged rowid ranges of `table`'s rows on `days`, only those of the hours that hold a
     /// time in `within` when it is given.
     public func ranges(table: String, days: ClosedRange<Int64>, within: ClosedRange<Int64>? = nil) throws -> [(first: Int64, last: Int64)] {
-        let statement = try db.prepare("""
+        let statement = try db.prepare(
+            """
             SELECT first_id, last_id FROM file_days
             WHERE table_name = ?1 AND day BETWEEN ?2 AND ?3 AND max_ts >= ?4 AND min_ts <= ?5 ORDER BY first_id
             """)

@@ -143,36 +143,46 @@ public final class IngestStore {
         // Another ingest may add the same value after this store loaded the dictionary: take its id.
         insertDictionary = try database.prepare("INSERT INTO dictionary(value) VALUES (?) ON CONFLICT(value) DO NOTHING")
         selectDictionary = try database.prepare("SELECT id FROM dictionary WHERE value = ?")
-        insertTxn = try database.prepare("""
+        insertTxn = try database.prepare(
+            """
             INSERT INTO terminal_txns(file_id, line, ts, tz, tid, type, stan, batch, amount, currency, rc, disp, latency_ms, entry, pan, err, reason, mcc)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
             """)
-        insertBoot = try database.prepare("""
+        insertBoot = try database.prepare(
+            """
             INSERT INTO terminal_boots(file_id, line, ts, tz, tid, firmware, app_version, code_table) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
             """)
-        insertFirmwareUpdate = try database.prepare("""
+        insertFirmwareUpdate = try database.prepare(
+            """
             INSERT INTO firmware_updates(file_id, line, ts, tz, tid, from_fw, to_fw, succeeded) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
             """)
         insertSignIn = try database.prepare("INSERT INTO terminal_signins(file_id, line, ts, tz, tid, rc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-        insertError = try database.prepare("INSERT INTO terminal_errors(file_id, line, ts, tz, tid, err, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-        insertNet = try database.prepare("""
+        insertError = try database.prepare(
+            "INSERT INTO terminal_errors(file_id, line, ts, tz, tid, err, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+        insertNet = try database.prepare(
+            """
             INSERT INTO net_events(file_id, line, ts, tz, source, subject, state, net_type, rssi, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
             """)
-        insertMessage = try database.prepare("""
+        insertMessage = try database.prepare(
+            """
             INSERT INTO acquirer_msgs(file_id, line, ts, tz, realm, direction, mti, pan, proc_code, amount, stan, stan_text,
                 local_time, local_date, rrn, rc, tid, mid, currency, lifespan_ms)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
             """)
-        insertInventory = try database.prepare("""
+        insertInventory = try database.prepare(
+            """
             INSERT OR REPLACE INTO inventory(tid, file_id, line, mid, brand, model, channel, agent, fee_tier, fee_rate, region, mcc, firmware)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
             """)
-        insertCatalogue = try database.prepare("INSERT INTO catalogue_entries(file_id, line, code, meaning, scope, meaning_zh) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        insertCatalogue = try database.prepare(
+            "INSERT INTO catalogue_entries(file_id, line, code, meaning, scope, meaning_zh) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
         insertReject = try database.prepare("INSERT INTO rejected_lines(file_id, line, reason, text) VALUES (?1, ?2, ?3, ?4)")
-        insertFileRow = try database.prepare("""
+        insertFileRow = try database.prepare(
+            """
             INSERT INTO input_files(path, sha256, kind, compression, bytes, status, ingested_at) VALUES (?1, '', 'pending', 'none', 0, 'failed', ?2)
             """)
-        selectInventory = try database.prepare("""
+        selectInventory = try database.prepare(
+            """
             SELECT mid, brand, model, channel, agent, fee_tier, fee_rate, region, mcc, firmware FROM inventory WHERE tid = ?
             """)
         let load = try database.prepare("SELECT id, value FROM dictionary")
@@ -216,18 +226,21 @@ public final class IngestStore {
     }
 
     private func entries(_ whereClause: String, _ arguments: [DatabaseValue]) throws -> [LedgerEntry] {
-        let statement = try database.prepare("""
+        let statement = try database.prepare(
+            """
             SELECT id, path, sha256, bytes, mtime_ns, status, coalesce(raw_sha256, sha256), duplicate_of, continues
             FROM input_files \(whereClause)
             """)
         try statement.bind(arguments)
         var result: [LedgerEntry] = []
         while try statement.step() {
-            result.append(LedgerEntry(
-                id: statement.int64(0), path: statement.text(1) ?? "", sha256: statement.text(2) ?? "",
-                bytes: statement.int64(3), modificationTimeNanoseconds: statement.int64(4), status: FileStatus(rawValue: statement.text(5) ?? "") ?? .failed,
-                rawSHA256: statement.text(6) ?? "", duplicateOf: statement.optionalInt64(7), continues: statement.optionalInt64(8)
-            ))
+            result.append(
+                LedgerEntry(
+                    id: statement.int64(0), path: statement.text(1) ?? "", sha256: statement.text(2) ?? "",
+                    bytes: statement.int64(3), modificationTimeNanoseconds: statement.int64(4),
+                    status: FileStatus(rawValue: statement.text(5) ?? "") ?? .failed,
+                    rawSHA256: statement.text(6) ?? "", duplicateOf: statement.optionalInt64(7), continues: statement.optionalInt64(8)
+                ))
         }
         return result
     }
@@ -375,7 +388,8 @@ public final class IngestStore {
     /// The continued file and the files it continues in turn: checks that it is in the ledger as
     /// the reading of this file found it (another process may have replaced it since).
     private func continuedChain(_ continued: IngestedContent, path: String) throws -> Set<Int64> {
-        let check = try database.prepare("""
+        let check = try database.prepare(
+            """
             SELECT continues FROM input_files
             WHERE id = ?1 AND sha256 = ?2 AND decoded_bytes = ?3 AND resume_bytes = ?4 AND resume_line = ?5 AND status IN ('ok', 'truncated')
             """)
@@ -403,7 +417,8 @@ public final class IngestStore {
     /// file: a row of another path, or one kept already, continues it or is its duplicate (whole
     /// or a prefix). Their rows stay when the path's new content is not theirs.
     private func livingOn(_ earlier: [LedgerEntry], path: String, kept: Set<Int64>) throws -> Set<Int64> {
-        let links = try database.prepare("""
+        let links = try database.prepare(
+            """
             SELECT id, path FROM input_files WHERE (continues = ?1 OR duplicate_of = ?1) AND id <> ?2 AND status <> 'failed'
             """)
         var living = kept
@@ -439,7 +454,8 @@ public final class IngestStore {
     /// and its rows may have been matched across midnight), the terminals whose inventory row goes,
     /// every day when catalogue entries go. Facts derived from its transactions go with them.
     private func deleteRows(ofFile id: Int64) throws {
-        let ranges = try database.prepare("SELECT table_name, day, min(first_id), max(last_id) FROM file_days WHERE file_id = ? GROUP BY table_name, day")
+        let ranges = try database.prepare(
+            "SELECT table_name, day, min(first_id), max(last_id) FROM file_days WHERE file_id = ? GROUP BY table_name, day")
         ranges.bind(id, at: 1)
         var found: [(table: String, day: Int64, first: Int64, last: Int64)] = []
         while try ranges.step() { found.append((ranges.text(0) ?? "", ranges.int64(1), ranges.int64(2), ranges.int64(3))) }
@@ -546,7 +562,8 @@ public final class IngestStore {
         case "acquirer_msgs": columns = "NULL, tid, realm"
         default: columns = "NULL, tid, NULL"
         }
-        let walk = try database.prepare("""
+        let walk = try database.prepare(
+            """
             SELECT id, line, ts, tz, \(columns) FROM \(table) WHERE id BETWEEN ?1 AND ?2 AND file_id = ?3 ORDER BY id DESC
             """)
         walk.bind(low, at: 1)
@@ -605,7 +622,8 @@ public final class IngestStore {
         // The local day and UTC hour of a row, as `LocalDay.of` and the tracker count them (floor division).
         let localDay = "((ts + tz * 60000) - CASE WHEN ts + tz * 60000 < 0 THEN 86399999 ELSE 0 END) / 86400000"
         let utcHour = "((ts - CASE WHEN ts < 0 THEN 3599999 ELSE 0 END) / 3600000)"
-        let range = try database.prepare("""
+        let range = try database.prepare(
+            """
             SELECT min(first_id), max(last_id) FROM file_days WHERE file_id = ? AND table_name = ? AND day = ?
             """)
         range.bind(id, at: 1)
@@ -619,7 +637,8 @@ public final class IngestStore {
         drop.bind(table, at: 2)
         drop.bind(day, at: 3)
         try drop.run()
-        let recount = try database.prepare("""
+        let recount = try database.prepare(
+            """
             INSERT INTO file_days(file_id, table_name, day, hour, first_id, last_id, rows, min_ts, max_ts)
             SELECT ?3, ?5, ?4, \(utcHour), min(id), max(id), count(*), min(ts), max(ts) FROM \(table)
             WHERE id BETWEEN ?1 AND ?2 AND file_id = ?3 AND \(localDay) = ?4 GROUP BY \(utcHour)
@@ -635,7 +654,8 @@ public final class IngestStore {
         clear.bind(id, at: 1)
         clear.bind(day, at: 2)
         try clear.run()
-        let coverage = try database.prepare("""
+        let coverage = try database.prepare(
+            """
             INSERT INTO acquirer_coverage(file_id, realm, day, min_ts, max_ts)
             SELECT file_id, realm, ?4, min(ts), max(ts) FROM acquirer_msgs
             WHERE id BETWEEN ?1 AND ?2 AND file_id = ?3 AND \(localDay) = ?4 GROUP BY realm
@@ -650,7 +670,8 @@ public final class IngestStore {
     /// Writes what the tracker gathered for this file: its (table, day) ranges, acquirer coverage,
     /// the (day, terminal) pairs to recompute, the offsets of its terminal rows.
     private func writeDays() throws {
-        let range = try database.prepare("""
+        let range = try database.prepare(
+            """
             INSERT OR REPLACE INTO file_days(file_id, table_name, day, hour, first_id, last_id, rows, min_ts, max_ts)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
             """)
@@ -666,7 +687,8 @@ public final class IngestStore {
             range.bind(r.maxTime, at: 9)
             try range.run()
         }
-        let coverage = try database.prepare("INSERT OR REPLACE INTO acquirer_coverage(file_id, realm, day, min_ts, max_ts) VALUES (?1, ?2, ?3, ?4, ?5)")
+        let coverage = try database.prepare(
+            "INSERT OR REPLACE INTO acquirer_coverage(file_id, realm, day, min_ts, max_ts) VALUES (?1, ?2, ?3, ?4, ?5)")
         for (key, span) in tracker.coverage {
             coverage.bind(fileID, at: 1)
             coverage.bind(key >> 32, at: 2)
@@ -691,7 +713,8 @@ public final class IngestStore {
         }
         if catalogueChanged {
             // Whether a code is standard decides outcomes: every day with transactions.
-            try database.execute("""
+            try database.execute(
+                """
                 INSERT OR IGNORE INTO dirty_marks(day, tid) SELECT DISTINCT day, -1 FROM file_days WHERE table_name = 'terminal_txns'
                 """)
         }
@@ -703,7 +726,8 @@ public final class IngestStore {
     }
 
     private func finishFileRow(id: Int64, _ file: FileRecord, rows: Int, rejects: Int, duplicateOf: Int64?) throws {
-        let update = try database.prepare("""
+        let update = try database.prepare(
+            """
             UPDATE input_files SET sha256 = ?1, kind = ?2, compression = ?3, bytes = ?4, decoded_bytes = ?5, mtime_ns = ?6,
                 lines = ?7, rows = ?8, rejects = ?9, status = ?10, error = ?11, duplicate_of = ?12, seconds = ?13,
                 raw_sha256 = ?15, head_sha256 = ?16, resume_bytes = ?17, resume_line = ?18, continues = ?19

@@ -29,7 +29,8 @@ extension Database {
                 let tailStatus = sqlite3_prepare_v2(handle, tail, -1, &second, nil)
                 defer { sqlite3_finalize(second) }
                 if tailStatus != SQLITE_OK || second != nil {
-                    throw DatabaseError(resultCode: .misuse, message: "only one statement is allowed; remove everything after the first `;`", sql: sql)
+                    throw DatabaseError(
+                        resultCode: .misuse, message: "only one statement is allowed; remove everything after the first `;`", sql: sql)
                 }
             }
             let length = tail.map { UnsafeRawPointer($0) - UnsafeRawPointer(text) } ?? sql.utf8.count
@@ -69,18 +70,19 @@ private let describingPragmas: Set<String> = [
 ]
 
 /// Allows reading only. Schema parsing does not pass through here (SQLite disables the authorizer then).
-private let readOnlyAuthorizer: @convention(c) (
-    UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?
-) -> Int32 = { _, action, first, second, _, _ in
-    switch action {
-    case SQLITE_SELECT, SQLITE_READ, SQLITE_FUNCTION, SQLITE_RECURSIVE:
-        return SQLITE_OK
-    case SQLITE_PRAGMA:
-        // `PRAGMA name` reads a setting; `PRAGMA name = value` and `PRAGMA name(arg)` may write one.
-        guard let first else { return SQLITE_DENY }
-        let name = String(cString: first).lowercased()
-        return second == nil || describingPragmas.contains(name) ? SQLITE_OK : SQLITE_DENY
-    default:
-        return SQLITE_DENY
+private let readOnlyAuthorizer:
+    @convention(c) (
+        UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?
+    ) -> Int32 = { _, action, first, second, _, _ in
+        switch action {
+        case SQLITE_SELECT, SQLITE_READ, SQLITE_FUNCTION, SQLITE_RECURSIVE:
+            return SQLITE_OK
+        case SQLITE_PRAGMA:
+            // `PRAGMA name` reads a setting; `PRAGMA name = value` and `PRAGMA name(arg)` may write one.
+            guard let first else { return SQLITE_DENY }
+            let name = String(cString: first).lowercased()
+            return second == nil || describingPragmas.contains(name) ? SQLITE_OK : SQLITE_DENY
+        default:
+            return SQLITE_DENY
+        }
     }
-}

@@ -46,13 +46,15 @@ public enum Retention {
         var removed: Removed = [:]
         try database.execute("BEGIN IMMEDIATE")
         do {
-            let ranges = try database.prepare("SELECT file_id, table_name, min(first_id), max(last_id) FROM file_days WHERE day = ? GROUP BY file_id, table_name")
+            let ranges = try database.prepare(
+                "SELECT file_id, table_name, min(first_id), max(last_id) FROM file_days WHERE day = ? GROUP BY file_id, table_name")
             ranges.bind(day, at: 1)
             var found: [(file: Int64, table: String, first: Int64, last: Int64)] = []
             while try ranges.step() { found.append((ranges.int64(0), ranges.text(1) ?? "", ranges.int64(2), ranges.int64(3))) }
             for (file, table, first, last) in found where IngestStore.segmentedTables.contains(table) {
                 if table == "terminal_txns" {
-                    let facts = try database.prepare("""
+                    let facts = try database.prepare(
+                        """
                         DELETE FROM txn_facts WHERE txn_id IN (
                             SELECT id FROM terminal_txns WHERE id BETWEEN ?1 AND ?2 AND file_id = ?3 AND (ts + tz * 60000) / 86400000 = ?4)
                         """)
@@ -62,7 +64,8 @@ public enum Retention {
                     facts.bind(day, at: 4)
                     try facts.run()
                 }
-                let rows = try database.prepare("DELETE FROM \(table) WHERE id BETWEEN ?1 AND ?2 AND file_id = ?3 AND (ts + tz * 60000) / 86400000 = ?4")
+                let rows = try database.prepare(
+                    "DELETE FROM \(table) WHERE id BETWEEN ?1 AND ?2 AND file_id = ?3 AND (ts + tz * 60000) / 86400000 = ?4")
                 rows.bind(first, at: 1)
                 rows.bind(last, at: 2)
                 rows.bind(file, at: 3)
@@ -94,7 +97,8 @@ public enum Retention {
                 pruned.bind(now, at: 2)
                 try pruned.run()
             }
-            let cutoff = try database.prepare("""
+            let cutoff = try database.prepare(
+                """
                 INSERT INTO meta(key, value) VALUES ('pruned_before', ?1)
                 ON CONFLICT(key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))
                 """)

@@ -14,7 +14,8 @@ public enum Schema {
     /// committed file on a crash of the process (only, at worst, the last commits on power loss).
     public static func install(on database: Database) throws {
         try enableWAL(on: database)
-        try database.execute("""
+        try database.execute(
+            """
             PRAGMA synchronous = NORMAL;
             PRAGMA temp_store = MEMORY;
             PRAGMA cache_size = -65536;
@@ -22,7 +23,8 @@ public enum Schema {
             """)
         let current = try database.scalarInt("PRAGMA user_version") ?? 0
         if current > version {
-            throw DatabaseError(resultCode: .error, message: "the database was written by a newer posrca (schema \(current), this build knows \(version))")
+            throw DatabaseError(
+                resultCode: .error, message: "the database was written by a newer posrca (schema \(current), this build knows \(version))")
         }
         // The schema text's hash: a build whose views or indexes differ (same version, new views)
         // installs them again; tables are created only when missing, so no row is touched.

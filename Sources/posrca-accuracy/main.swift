@@ -72,10 +72,13 @@ for (label, config) in AccuracyEvaluation.standardPlan(count: count, nullCount: 
         nullSets += 1
         if !score.findings.isEmpty { nullSetsWithFindings += 1 }
     }
-    print(line(label, [
-        "\(score.planted)", "\(score.found.count)", "\(score.findings.count)", "\(score.truePositives)", "\(score.redundant.count)",
-        "\(score.falsePositives.count)", String(format: "%.1f", score.seconds),
-    ]))
+    print(
+        line(
+            label,
+            [
+                "\(score.planted)", "\(score.found.count)", "\(score.findings.count)", "\(score.truePositives)", "\(score.redundant.count)",
+                "\(score.falsePositives.count)", String(format: "%.1f", score.seconds),
+            ]))
     for miss in score.missed { print("    missed: \(miss.rawValue)") }
     for scored in score.findings {
         print("    \(scored.bucket.rawValue): \(describe(scored))")
@@ -87,12 +90,20 @@ func ratio(_ numerator: Int, _ denominator: Int, empty: Double) -> Double {
     denominator == 0 ? empty : Double(numerator) / Double(denominator)
 }
 print(String(format: "\n%d data sets (%d null) in %.0f s", count, nullSets, Date().timeIntervalSince(started)))
-print(String(format: "recall     %.3f  planted causes found with pattern, kind, mechanism and direction: %d of %d",
-             ratio(found, planted, empty: 1), found, planted))
-print(String(format: "precision  %.3f  reported findings (every kind, confounded included, null sets included) that are true positives: %d of %d",
-             ratio(truePositives, reported, empty: 1), truePositives, reported))
-print(String(format: "redundancy %.3f  redundant findings per found cause: %d for %d (restatements, and findings confounded by a found cause's attribute)",
-             ratio(redundant, found, empty: 0), redundant, found))
-print(String(format: "null share %.3f  null data sets with any finding: %d of %d",
-             ratio(nullSetsWithFindings, nullSets, empty: 0), nullSetsWithFindings, nullSets))
+print(
+    String(
+        format: "recall     %.3f  planted causes found with pattern, kind, mechanism and direction: %d of %d",
+        ratio(found, planted, empty: 1), found, planted))
+print(
+    String(
+        format: "precision  %.3f  reported findings (every kind, confounded included, null sets included) that are true positives: %d of %d",
+        ratio(truePositives, reported, empty: 1), truePositives, reported))
+print(
+    String(
+        format: "redundancy %.3f  redundant findings per found cause: %d for %d (restatements, and findings confounded by a found cause's attribute)",
+        ratio(redundant, found, empty: 0), redundant, found))
+print(
+    String(
+        format: "null share %.3f  null data sets with any finding: %d of %d",
+        ratio(nullSetsWithFindings, nullSets, empty: 0), nullSetsWithFindings, nullSets))
 print("false positives \(falsePositives) (decoys blamed: \(decoysBlamed))")

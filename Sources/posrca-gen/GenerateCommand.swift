@@ -78,7 +78,8 @@ struct GenerateSampleLogs: ParsableCommand {
     }
 
     private func makeConfiguration() -> SampleConfiguration {
-        let planted: Set<PlantedCause> = nullData ? [] : causes.isEmpty ? Set(PlantedCause.allCases) : Set(causes.compactMap(PlantedCause.init(rawValue:)))
+        let planted: Set<PlantedCause> =
+            nullData ? [] : causes.isEmpty ? Set(PlantedCause.allCases) : Set(causes.compactMap(PlantedCause.init(rawValue:)))
         return SampleConfiguration(
             seed: seed, startDate: CalendarDate(start) ?? SampleConfiguration.sampleLogs.startDate, days: days,
             terminals: terminals, transactionsPerTerminalPerDay: transactionsPerDay, plantedCauses: planted,
@@ -88,16 +89,21 @@ struct GenerateSampleLogs: ParsableCommand {
     func run() throws {
         if let path = singleTerminalLog, let transactions {
             let summary = try writeTerminalLog(transactions: transactions, seed: seed, to: path, gzip: path.hasSuffix(".gz"))
-            print("\(path): \(summary.transactions) transactions in \(summary.lines) lines, \(summary.textBytes) bytes of text, \(summary.fileBytes) bytes on disk")
+            print(
+                "\(path): \(summary.transactions) transactions in \(summary.lines) lines, \(summary.textBytes) bytes of text, \(summary.fileBytes) bytes on disk"
+            )
             return
         }
         guard let out else { return }
         let groundTruth = try SampleGenerator(makeConfiguration()).write(to: out)
         let onDisk = groundTruth.files.reduce(0) { $0 + $1.bytes }
-        print("\(out): \(groundTruth.files.count) files, \(onDisk) bytes; \(groundTruth.terminals) terminals, "
-            + "\(groundTruth.totals.transactions) transactions, \(groundTruth.totals.unknown) unknown")
+        print(
+            "\(out): \(groundTruth.files.count) files, \(onDisk) bytes; \(groundTruth.terminals) terminals, "
+                + "\(groundTruth.totals.transactions) transactions, \(groundTruth.totals.unknown) unknown")
         for finding in groundTruth.expectedFindings {
-            print("  planted \(finding.cause.rawValue): \(finding.plantedTransactions) of \(finding.exposedTransactions) exposed transactions; \(finding.summary)")
+            print(
+                "  planted \(finding.cause.rawValue): \(finding.plantedTransactions) of \(finding.exposedTransactions) exposed transactions; \(finding.summary)"
+            )
         }
         if groundTruth.isNull { print("  null data: no cause planted") }
         if let truth {

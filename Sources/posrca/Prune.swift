@@ -11,7 +11,9 @@ extension POSRCA {
         @OptionGroup var lock: LockOptions
 
         func job() throws -> PruneJob {
-            guard let cutoff = try Settings.before.resolve(text: before) else { throw JobUsageError("Give --before YYYY-MM-DD: the first day to keep.") }
+            guard let cutoff = try Settings.before.resolve(text: before) else {
+                throw JobUsageError("Give --before YYYY-MM-DD: the first day to keep.")
+            }
             let noArchive = try Settings.noArchive.isOn(noArchive)
             let archive = noArchive ? nil : Settings.archive.value(archive)
             if archive == nil && !noArchive {

@@ -25,8 +25,10 @@ struct AccuracyScoringTests {
 
     /// A finding as the analysis would report the expected cause: its first kind and required
     /// alternative, its first mechanism, its direction.
-    static func report(_ cause: PlantedCause, pattern: String? = nil, kind: String? = nil, mechanism: String? = nil,
-                       riskRatio: Double? = nil, confoundedBy: String? = nil) -> Finding {
+    static func report(
+        _ cause: PlantedCause, pattern: String? = nil, kind: String? = nil, mechanism: String? = nil,
+        riskRatio: Double? = nil, confoundedBy: String? = nil
+    ) -> Finding {
         let expected = expected(cause)
         return finding(
             kind: kind ?? expected.kinds[0], pattern: pattern ?? expected.requiredPairs[0].joined(separator: "&"), outcome: expected.outcome,
@@ -34,8 +36,10 @@ struct AccuracyScoringTests {
             confoundedBy: confoundedBy)
     }
 
-    static func finding(kind: String, pattern: String, outcome: String = "unknown", topCause: String = "garbled_response:0.50",
-                        riskRatio: Double = 2, confoundedBy: String? = nil) -> Finding {
+    static func finding(
+        kind: String, pattern: String, outcome: String = "unknown", topCause: String = "garbled_response:0.50",
+        riskRatio: Double = 2, confoundedBy: String? = nil
+    ) -> Finding {
         Finding(
             kind: kind, pattern: pattern, outcome: outcome, transactions: 1000, outcomes: 100, rate: 0.1, rateLow: 0.08, rateHigh: 0.12,
             baselineRate: 0.05, riskRatio: riskRatio, riskRatioLow: riskRatio * 0.8, riskRatioHigh: riskRatio * 1.2, pValue: 1e-6,
@@ -83,7 +87,9 @@ struct AccuracyScoringTests {
     @Test("a code finding is scored like any other: false")
     func codeFindingIsFalse() {
         let gap = Self.expected(.codeTableGap)
-        let score = Self.score([Self.report(.codeTableGap), Self.finding(kind: "code", pattern: "code=" + gap.codes[0], topCause: "code_table_gap:1.00")])
+        let score = Self.score([
+            Self.report(.codeTableGap), Self.finding(kind: "code", pattern: "code=" + gap.codes[0], topCause: "code_table_gap:1.00"),
+        ])
         #expect(score.findings.map(\.bucket) == [.truePositive, .falsePositive])
     }
 
@@ -116,7 +122,8 @@ struct AccuracyScoringTests {
 
     @Test("each finding counts once: true + redundant + false = reported")
     func bucketsAddUp() {
-        let findings = PlantedCause.allCases.map { Self.report($0) } + PlantedCause.allCases.map { Self.report($0) }
+        let findings =
+            PlantedCause.allCases.map { Self.report($0) } + PlantedCause.allCases.map { Self.report($0) }
             + [Self.finding(kind: "combination", pattern: "hour=03")]
         let score = Self.score(findings)
         #expect(score.truePositives == 5 && score.redundant.count == 5 && score.falsePositives.count == 1)

@@ -50,11 +50,12 @@ struct ExplainTests {
         #expect(finding.topCause == "code_table_gap:1.00")
         #expect(finding.topCodes == "A7:200|D1:100")
         #expect(finding.confoundedBy == nil)
-        #expect(finding.evidence == """
-            Transactions with brand=X and firmware=Y showed an unknown code (code_table_gap) 30.0% of the time \
-            (300 of 1,000) against 1.0% elsewhere, 30.0 times as often (95% CI 23.9–37.6); 100% of their unknown \
-            codes are code_table_gap, mostly A7 and D1.
-            """)
+        #expect(
+            finding.evidence == """
+                Transactions with brand=X and firmware=Y showed an unknown code (code_table_gap) 30.0% of the time \
+                (300 of 1,000) against 1.0% elsewhere, 30.0 times as often (95% CI 23.9–37.6); 100% of their unknown \
+                codes are code_table_gap, mostly A7 and D1.
+                """)
     }
 
     /// firmware=Y 30% (600 of 2,000), firmware=Z 1% (180 of 18,000); 80% of Y's rows and 30% of
@@ -121,7 +122,8 @@ struct ExplainTests {
     static func aliasedTable() -> TransactionTable {
         var builder = TransactionTableBuilder()
         for brand in ["PAX", "Landi", "Newland"] {
-            builder.add(["brand": brand, "firmware": "OLD", "code_table": "CUP2010"], outcome: .unknown, cause: .codeTableGap, code: "D1", count: 100)
+            builder.add(
+                ["brand": brand, "firmware": "OLD", "code_table": "CUP2010"], outcome: .unknown, cause: .codeTableGap, code: "D1", count: 100)
             builder.add(["brand": brand, "firmware": "OLD", "code_table": "CUP2010"], count: 400)
             builder.add(["brand": brand, "firmware": "NEW", "code_table": "CUP2015"], outcome: .unknown, cause: .codeTableGap, code: "D1", count: 45)
             builder.add(["brand": brand, "firmware": "NEW", "code_table": "CUP2015"], count: 4455)
@@ -274,7 +276,8 @@ struct ExplainTests {
         var rng = Xoshiro256StarStar(seed: wide ? 2 : 1)
         var builder = TransactionTableBuilder()
         // wide: three attributes of 220 values, whose subset is too large for a dense array.
-        let cardinalities = wide
+        let cardinalities =
+            wide
             ? [("brand", 220), ("model", 220), ("agent", 220), ("hour", 4)]
             : [("brand", 6), ("model", 10), ("channel", 3), ("region", 6), ("firmware", 12), ("hour", 16), ("entry", 5)]
         for _ in 0..<6000 {
@@ -298,7 +301,9 @@ struct ExplainTests {
             for subset in layout.subsets {
                 for row in rows {
                     var cell = 0
-                    for (k, a) in subset.attributes.enumerated() { cell += Int(columns.compactOfRaw[a][Int(table.attributes[a][Int(row)])]) * subset.strides[k] }
+                    for (k, a) in subset.attributes.enumerated() {
+                        cell += Int(columns.compactOfRaw[a][Int(table.attributes[a][Int(row)])]) * subset.strides[k]
+                    }
                     if subset.offset >= 0 { counts.dense[subset.offset + cell] += 1 } else { counts.sparse[subset.sparseSlot][cell, default: 0] += 1 }
                 }
             }
@@ -319,9 +324,11 @@ struct ExplainTests {
 
     // MARK: Sentences
 
-    @Test("numbers of the evidence", arguments: [
-        (0.124, "12.4%"), (0.006, "0.6%"), (0.0, "0%"), (0.00043, "0.043%"), (1.0, "100.0%"), (0.00095, "0.095%"),
-    ])
+    @Test(
+        "numbers of the evidence",
+        arguments: [
+            (0.124, "12.4%"), (0.006, "0.6%"), (0.0, "0%"), (0.00043, "0.043%"), (1.0, "100.0%"), (0.00095, "0.095%"),
+        ])
     func percent(rate: Double, text: String) {
         #expect(EvidenceNumbers.percent(rate) == text)
     }

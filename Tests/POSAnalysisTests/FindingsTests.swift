@@ -189,7 +189,9 @@ struct FindingAssemblyTests {
             candidates(table), table: table, target: .unknown, codeGaps: [gap("code_table", "T1"), gap("firmware", "F1")], foldShare: 0.8)
         let first = try #require(findings.first)
         #expect(first.topCodes == "A7:72")
-        #expect(first.evidence.contains("the code-gap test finds code_table=T1 lacks A7 (unknown in 72 of 72 arrivals, 0 of 500 elsewhere; known under T2 500 of 500)"))
+        #expect(
+            first.evidence.contains(
+                "the code-gap test finds code_table=T1 lacks A7 (unknown in 72 of 72 arrivals, 0 of 500 elsewhere; known under T2 500 of 500)"))
         #expect(first.evidence.contains("firmware=F1 lacks the same codes on the same arrivals"))
         #expect(first.evidenceZH.contains("码表 T1 缺少 A7"))
         #expect(first.recommendation.hasPrefix("Push code table T2 (it knows A7)"))

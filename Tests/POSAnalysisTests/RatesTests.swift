@@ -65,10 +65,14 @@ struct RatesTests {
     )
 
     static let brands: [Expected] = [
-        ("A", 10, 4, 0.4, 0.16818032970623614, 0.6873262302663417, 7.000000000000001, 1.4931022735313015,
-         32.81757778327619, 0.01644923425978446, 0.04934770277935338),
-        ("B", 30, 2, 0.06666666666666667, 0.018477023791270378, 0.2132345836261692, 0.25, 0.051484842079226545,
-         1.2139495330261083, 0.9883248251087162, 1),
+        (
+            "A", 10, 4, 0.4, 0.16818032970623614, 0.6873262302663417, 7.000000000000001, 1.4931022735313015,
+            32.81757778327619, 0.01644923425978446, 0.04934770277935338
+        ),
+        (
+            "B", 30, 2, 0.06666666666666667, 0.018477023791270378, 0.2132345836261692, 0.25, 0.051484842079226545,
+            1.2139495330261083, 0.9883248251087162, 1
+        ),
         // Zero cell: 0.5 added to every cell before the ratio and its interval.
         ("C", 5, 0, 0, 0, 0.43448246478317476, 0.5256410256410255, 0.03374111759634042, 8.188777003252458, 1, 1),
     ]
@@ -95,9 +99,10 @@ struct RatesTests {
         let rates = Rates.perAttributeValue(Self.smallTable(), target: .unknown)
         // 3 brands, channel=official, and `unknown` for the 15 attributes never given.
         #expect(rates.count == 19)
-        #expect(rates.prefix(4).map { "\($0.attribute)=\($0.value)" } == [
-            "brand=A", "brand=B", "brand=C", "model=unknown",
-        ])
+        #expect(
+            rates.prefix(4).map { "\($0.attribute)=\($0.value)" } == [
+                "brand=A", "brand=B", "brand=C", "model=unknown",
+            ])
         #expect(rates.contains { $0.attribute == "channel" && $0.value == "official" })
         #expect(!rates.contains { $0.attribute == "channel" && $0.value == "unknown" })
     }
@@ -114,9 +119,11 @@ struct RatesTests {
         #expect(channel.testMethod == .degenerateTable)
     }
 
-    @Test("the target decides which rows are outcomes", arguments: [
-        (ExplainTarget.unknown, 4, 2, 0), (.timeout, 0, 0, 5), (.failed, 4, 30, 5),
-    ])
+    @Test(
+        "the target decides which rows are outcomes",
+        arguments: [
+            (ExplainTarget.unknown, 4, 2, 0), (.timeout, 0, 0, 5), (.failed, 4, 30, 5),
+        ])
     func targets(target: ExplainTarget, a: Int, b: Int, c: Int) {
         let rates = Rates.perAttributeValue(Self.smallTable(), target: target)
         let brands = rates.filter { $0.attribute == "brand" }

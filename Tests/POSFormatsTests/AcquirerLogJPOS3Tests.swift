@@ -50,8 +50,11 @@ private func systemMonitor301(at: String, zone: String) -> String {
 /// `BaseChannel.receive` (3.x) on an `IOException`: a `Disconnect` record (no `toString`, so
 /// Java's record form) with `Caller.shortClassName` of the exception and `Caller.info()`.
 private func disconnect(_ realm: String, at: String, host: String, port: Int, localPort: Int, exception: String, message: String) -> String {
-    event(realm, at: at, lifespan: 30012, traceId: "0b6f3c1e5d2a4c7e9f1a2b3c4d5e6f70", tag: "receive",
-          line: "Disconnect[host=\(host), remotePort=\(port), localPort=\(localPort), exception=\(exception) (o.j.i.BaseChannel.receive:871), message=\(message)]")
+    event(
+        realm, at: at, lifespan: 30012, traceId: "0b6f3c1e5d2a4c7e9f1a2b3c4d5e6f70", tag: "receive",
+        line:
+            "Disconnect[host=\(host), remotePort=\(port), localPort=\(localPort), exception=\(exception) (o.j.i.BaseChannel.receive:871), message=\(message)]"
+    )
 }
 
 /// `BaseChannel.send`/`receive` with an `ISOMsg` (`ISOMsg.dump`, unchanged since 2.x).
@@ -87,8 +90,9 @@ struct AcquirerLogJPOS3Tests {
             message(Self.channel, at: "2026-03-02T10:15:30.123456", direction: "outgoing", stan: "000117"),
             // `BaseChannel.setUsable` (3.x): an application element, skipped.
             "<log realm=\"\(Self.channel)\" at=\"2026-03-02T10:16:02.004\">\n  <usable>\n    false\n  </usable>\n</log>",
-            disconnect(Self.channel, at: "2026-03-02T10:16:02.004511", host: "10.1.2.3", port: 5000, localPort: 51514,
-                       exception: "j.i.EOFException", message: "null"),
+            disconnect(
+                Self.channel, at: "2026-03-02T10:16:02.004511", host: "10.1.2.3", port: 5000, localPort: 51514,
+                exception: "j.i.EOFException", message: "null"),
             "</logger>",
         ].joined(separator: "\n")
         let result = scan(text, offset: 480)
@@ -100,11 +104,15 @@ struct AcquirerLogJPOS3Tests {
         #expect(sent.lifespanMs == 2)
         #expect(sent.stan == "000117")
         #expect(sent.maskedPAN == "622848*********0018")
-        #expect(result.linkEvents == [
-            AcquirerLinkEvent(line: 36, realm: Self.channel, time: LoggedTime(utcMilliseconds: 1_772_435_762_004, offsetMinutes: 180),
-                              kind: "peer-disconnect",
-                              detail: "Disconnect[host=10.1.2.3, remotePort=5000, localPort=51514, exception=j.i.EOFException (o.j.i.BaseChannel.receive:871), message=null]"),
-        ])
+        #expect(
+            result.linkEvents == [
+                AcquirerLinkEvent(
+                    line: 36, realm: Self.channel, time: LoggedTime(utcMilliseconds: 1_772_435_762_004, offsetMinutes: 180),
+                    kind: "peer-disconnect",
+                    detail:
+                        "Disconnect[host=10.1.2.3, remotePort=5000, localPort=51514, exception=j.i.EOFException (o.j.i.BaseChannel.receive:871), message=null]"
+                )
+            ])
         #expect(result.statistics.skipped == ["info": 1, "usable": 1])
         #expect(!result.allText.contains("6228480402564890018"))
     }
@@ -119,17 +127,21 @@ struct AcquirerLogJPOS3Tests {
     /// The exception classes `BaseChannel.receive` meets, named as jPOS 2 named the same failure
     /// (`<peer-disconnect/>` for EOF, `<peer-disconnect>reason</peer-disconnect>` for a socket
     /// error, `<io-timeout/>` for a timeout, `<exception>` for any other `IOException`).
-    @Test("Disconnect records are link events named as in jPOS 2", arguments: [
-        DisconnectCase(exception: "j.i.EOFException", message: "null", kind: "peer-disconnect"),
-        DisconnectCase(exception: "j.n.SocketException", message: "Connection reset", kind: "peer-disconnect"),
-        DisconnectCase(exception: "j.n.SocketTimeoutException", message: "Read timed out", kind: "io-timeout"),
-        DisconnectCase(exception: "j.i.InterruptedIOException", message: "null", kind: "io-timeout"),
-        DisconnectCase(exception: "j.i.IOException", message: "unconnected ISOChannel", kind: "exception"),
-        DisconnectCase(exception: "j.n.s.SSLException", message: "Tag mismatch", kind: "exception"),
-    ])
+    @Test(
+        "Disconnect records are link events named as in jPOS 2",
+        arguments: [
+            DisconnectCase(exception: "j.i.EOFException", message: "null", kind: "peer-disconnect"),
+            DisconnectCase(exception: "j.n.SocketException", message: "Connection reset", kind: "peer-disconnect"),
+            DisconnectCase(exception: "j.n.SocketTimeoutException", message: "Read timed out", kind: "io-timeout"),
+            DisconnectCase(exception: "j.i.InterruptedIOException", message: "null", kind: "io-timeout"),
+            DisconnectCase(exception: "j.i.IOException", message: "unconnected ISOChannel", kind: "exception"),
+            DisconnectCase(exception: "j.n.s.SSLException", message: "Tag mismatch", kind: "exception"),
+        ])
     func disconnectKinds(_ c: DisconnectCase) throws {
-        let result = scan(disconnect(Self.channel, at: "2026-03-02T10:16:02.004511", host: "10.1.2.3", port: 5000, localPort: 51514,
-                                     exception: c.exception, message: c.message))
+        let result = scan(
+            disconnect(
+                Self.channel, at: "2026-03-02T10:16:02.004511", host: "10.1.2.3", port: 5000, localPort: 51514,
+                exception: c.exception, message: c.message))
         #expect(result.rejections == [])
         let event = try #require(result.linkEvents.first)
         #expect(result.linkEvents.count == 1)
@@ -143,8 +155,9 @@ struct AcquirerLogJPOS3Tests {
     func sessionWarningOnce() {
         let server = "xml-server-8000"
         let text = [
-            disconnect("\(server)/10.9.8.7:51514", at: "2026-03-02T10:16:02.004511", host: "10.9.8.7", port: 51514, localPort: 8000,
-                       exception: "j.n.SocketException", message: "Connection reset"),
+            disconnect(
+                "\(server)/10.9.8.7:51514", at: "2026-03-02T10:16:02.004511", host: "10.9.8.7", port: 51514, localPort: 8000,
+                exception: "j.n.SocketException", message: "Connection reset"),
             // `ISOServer.Session.run` (3.x): `new LogEvent(this, "session-warning", e)` for a
             // `SocketException`, the throwable printed by `LogEvent.dump`.
             header("\(server).server.session/10.9.8.7:51514", at: "2026-03-02T10:16:02.006102"),
@@ -158,8 +171,9 @@ struct AcquirerLogJPOS3Tests {
             "</log>",
             // `ISOServer.Session.run`: `new LogEvent().withSource(this)…add(new SessionEnd(…))`,
             // tag `info`, a record without `toString`.
-            event("\(server).server.session/10.9.8.7:51514", at: "2026-03-02T10:16:02.007", traceId: "9c1d2e3f405162738495a6b7c8d9e0f1",
-                  tag: "info", line: "SessionEnd[connections=0, permits=100, info=Socket[addr=/10.9.8.7,port=51514,localport=8000]]"),
+            event(
+                "\(server).server.session/10.9.8.7:51514", at: "2026-03-02T10:16:02.007", traceId: "9c1d2e3f405162738495a6b7c8d9e0f1",
+                tag: "info", line: "SessionEnd[connections=0, permits=100, info=Socket[addr=/10.9.8.7,port=51514,localport=8000]]"),
         ].joined(separator: "\n")
         let result = scan(text)
         #expect(result.rejections == [])
@@ -174,25 +188,31 @@ struct AcquirerLogJPOS3Tests {
         // `Connect` has its own `toString` (3.0.0 on): `Connect{host='…', remotePort=…, localPort=…}`,
         // with `error='host:port ShortClass (caller)'` when the connection failed.
         let text = [
-            event(Self.channel, at: "2026-03-02T10:14:59.901", lifespan: 12, traceId: "0b6f3c1e5d2a4c7e9f1a2b3c4d5e6f70", tag: "connect",
-                  line: "Connect{host='10.1.2.3', remotePort=5000, localPort=51514}"),
-            event("cup-channel", at: "2026-03-02T10:20:01.5", lifespan: 1003, traceId: "77aa88bb99cc00dd11ee22ff33aa44bb", tag: "connect",
-                  line: "Connect{host='10.1.2.3', remotePort=5000, localPort=0, error='10.1.2.3:5000 j.n.ConnectException (o.j.i.BaseChannel.connect:447)'}"),
+            event(
+                Self.channel, at: "2026-03-02T10:14:59.901", lifespan: 12, traceId: "0b6f3c1e5d2a4c7e9f1a2b3c4d5e6f70", tag: "connect",
+                line: "Connect{host='10.1.2.3', remotePort=5000, localPort=51514}"),
+            event(
+                "cup-channel", at: "2026-03-02T10:20:01.5", lifespan: 1003, traceId: "77aa88bb99cc00dd11ee22ff33aa44bb", tag: "connect",
+                line:
+                    "Connect{host='10.1.2.3', remotePort=5000, localPort=0, error='10.1.2.3:5000 j.n.ConnectException (o.j.i.BaseChannel.connect:447)'}"
+            ),
         ].joined(separator: "\n")
         let result = scan(text)
         #expect(result.rejections == [])
         #expect(result.linkEvents.map(\.kind) == ["connect", "connect"])
-        #expect(result.linkEvents.map(\.detail) == [
-            "Connect{host='10.1.2.3', remotePort=5000, localPort=51514}",
-            "Connect{host='10.1.2.3', remotePort=5000, localPort=0, error='10.1.2.3:5000 j.n.ConnectException (o.j.i.BaseChannel.connect:447)'}",
-        ])
+        #expect(
+            result.linkEvents.map(\.detail) == [
+                "Connect{host='10.1.2.3', remotePort=5000, localPort=51514}",
+                "Connect{host='10.1.2.3', remotePort=5000, localPort=0, error='10.1.2.3:5000 j.n.ConnectException (o.j.i.BaseChannel.connect:447)'}",
+            ])
     }
 
     @Test("SystemMonitor of jPOS 3.0.0: the SysInfo record on one line states the zone")
     func systemMonitor300() throws {
         // 3.0.0's `LogEvent.dump` printed `o.toString()` for other objects, and `SysInfo` had no
         // text renderer yet: Java's record form, component names (`zoneInfo=`), shortened here.
-        let sysInfo = "SysInfo[osName=Linux, osVersion=6.8.0-45-generic, javaVersion=21.0.5, javaVendor=Eclipse Adoptium, aes=secure, "
+        let sysInfo =
+            "SysInfo[osName=Linux, osVersion=6.8.0-45-generic, javaVersion=21.0.5, javaVendor=Eclipse Adoptium, aes=secure, "
             + "host=acq-01, userName=jpos, cwd=/opt/jpos, watchService=sun.nio.fs.LinuxWatchService, environment=default, "
             + "args=-Xmx1G,-Duser.timezone=America/Sao_Paulo, encoding=UTF-8, "
             + "zoneInfo=America/Sao_Paulo (Brasilia Standard Time) -03:00 [], processName=4242@acq-01, freeSpace=20 GB, "
@@ -215,14 +235,18 @@ struct AcquirerLogJPOS3Tests {
     func recordsInPlace() {
         let text = [
             // In a ChannelAdaptor `<warn>`: application content.
-            event("org.jpos.q2.iso.ChannelAdaptor", at: "2026-03-02T10:16:02.1", tag: "warn",
-                  line: "Disconnect[host=10.1.2.3, remotePort=5000, localPort=51514, exception=j.i.EOFException (o.j.i.BaseChannel.receive:871), message=null]"),
+            event(
+                "org.jpos.q2.iso.ChannelAdaptor", at: "2026-03-02T10:16:02.1", tag: "warn",
+                line:
+                    "Disconnect[host=10.1.2.3, remotePort=5000, localPort=51514, exception=j.i.EOFException (o.j.i.BaseChannel.receive:871), message=null]"
+            ),
             // Mentioned inside a line of text: not a record.
             event(Self.channel, at: "2026-03-02T10:16:02.2", tag: "receive", line: "see Disconnect[host=10.1.2.3]"),
             // A session record in a `<receive>` or a Disconnect in an `<info>`: not where jPOS writes them.
             event(Self.channel, at: "2026-03-02T10:16:02.3", tag: "receive", line: "SessionEnd[connections=0, permits=100, info=x]"),
-            event(Self.channel, at: "2026-03-02T10:16:02.4", tag: "info",
-                  line: "Disconnect[host=10.1.2.3, remotePort=5000, localPort=51514, exception=j.i.EOFException (x), message=null]"),
+            event(
+                Self.channel, at: "2026-03-02T10:16:02.4", tag: "info",
+                line: "Disconnect[host=10.1.2.3, remotePort=5000, localPort=51514, exception=j.i.EOFException (x), message=null]"),
         ].joined(separator: "\n")
         let result = scan(text)
         #expect(result.rejections == [])
@@ -232,8 +256,10 @@ struct AcquirerLogJPOS3Tests {
 
     @Test("a card number in a Disconnect message is masked")
     func maskedDetail() throws {
-        let result = scan(disconnect(Self.channel, at: "2026-03-02T10:16:02.004511", host: "10.1.2.3", port: 5000, localPort: 51514,
-                                     exception: "j.i.IOException", message: "bad track 4111111111111111"))
+        let result = scan(
+            disconnect(
+                Self.channel, at: "2026-03-02T10:16:02.004511", host: "10.1.2.3", port: 5000, localPort: 51514,
+                exception: "j.i.IOException", message: "bad track 4111111111111111"))
         let event = try #require(result.linkEvents.first)
         #expect(event.detail?.hasSuffix("message=bad track 411111******1111]") == true)
         #expect(result.statistics.maskedPANs == 1)

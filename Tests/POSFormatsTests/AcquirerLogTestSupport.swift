@@ -74,4 +74,3 @@ func fixture(_ name: String) throws -> [UInt8] {
 func logStart(_ realm: String = "cup-channel/10.1.2.3:5000", at: String = "2026-11-20T08:16:00.210") -> String {
     "<log realm=\"\(realm)\" at=\"\(at)\">"
 }
-

@@ -66,11 +66,13 @@ struct AcquirerLogFixtureTests {
         Expectation(file: "peer-disconnect.xml", logElements: 1, messages: 0, linkEvents: 1, rejected: 0),
         Expectation(file: "pivot-set.xml", logElements: 6, messages: 6, linkEvents: 0, rejected: 0),
         Expectation(file: "pool-exhaustion.xml", logElements: 1, messages: 0, linkEvents: 0, rejected: 0, skipped: ["warn": 1]),
-        Expectation(file: "q2.log", logElements: 170, messages: 56, linkEvents: 4, rejected: 0, skipped: [
-            // `error` 10: nine, and the client simulator's BeanShell exception (no link event since issue 9).
-            "abort": 12, "commit": 1, "debug": 13, "error": 10, "info": 39, "iso-server": 2,
-            "jce-provider": 1, "local-master-keys": 1, "receive": 1, "trace": 30,
-        ]),
+        Expectation(
+            file: "q2.log", logElements: 170, messages: 56, linkEvents: 4, rejected: 0,
+            skipped: [
+                // `error` 10: nine, and the client simulator's BeanShell exception (no link event since issue 9).
+                "abort": 12, "commit": 1, "debug": 13, "error": 10, "info": 39, "iso-server": 2,
+                "jce-provider": 1, "local-master-keys": 1, "receive": 1, "trace": 30,
+            ]),
         Expectation(file: "stale-connection.xml", logElements: 1, messages: 1, linkEvents: 1, rejected: 0),
         Expectation(file: "two.xml", logElements: 1, messages: 1, linkEvents: 0, rejected: 0),
         Expectation(file: "with-cdata.xml", logElements: 1, messages: 1, linkEvents: 0, rejected: 0),
@@ -217,7 +219,8 @@ struct AcquirerLogFixtureTests {
         #expect(scan(try fixture("io-timeout.xml")).linkEvents.map(\.detail) == [nil])
         let iso = try #require(scan(try fixture("iso-exception.xml")).linkEvents.first)
         #expect(iso.kind == "iso-exception")
-        let full = "unconnected ISOChannel org.jpos.iso.ISOException: unconnected ISOChannel at "
+        let full =
+            "unconnected ISOChannel org.jpos.iso.ISOException: unconnected ISOChannel at "
             + "org.jpos.iso.BaseChannel.receive(BaseChannel.java:662) at org.jpos.iso.ISOServer$Session.run(ISOServer.java:155) "
             + "at org.jpos.util.ThreadPool$PooledThread.run(ThreadPool.java:72)"
         #expect(iso.detail == String(full.prefix(200)))
@@ -300,7 +303,8 @@ struct AcquirerLogLayoutTests {
 
     @Test("tags and attribute values that span lines, CRLF line ends")
     func spanningTags() {
-        let text = "<log\r\n  realm=\"cup\"\r\n  at=\"2026-11-20T08:16:00.210\"\r\n  lifespan=\"5 ms\"><send><isomsg\r\n  ><field\r\n"
+        let text =
+            "<log\r\n  realm=\"cup\"\r\n  at=\"2026-11-20T08:16:00.210\"\r\n  lifespan=\"5 ms\"><send><isomsg\r\n  ><field\r\n"
             + " id=\"0\"\r\n value=\"0200\"/><field id=\"11\" value=\"0001\"\r\n/></isomsg\r\n></send></log\r\n>\r\n"
         let result = scan(text)
         #expect(result.rejections == [])
@@ -353,9 +357,10 @@ struct AcquirerLogLayoutTests {
             """
         let result = scan(text)
         #expect(result.rejections == [])
-        #expect(result.statistics.skipped == [
-            "#text": 2, "#comment": 1, "#cdata": 1, "#pi": 1, "info": 1, "trace": 1, "receive": 1, "send": 1, "abort": 1,
-        ])
+        #expect(
+            result.statistics.skipped == [
+                "#text": 2, "#comment": 1, "#cdata": 1, "#pi": 1, "info": 1, "trace": 1, "receive": 1, "send": 1, "abort": 1,
+            ])
         #expect(result.statistics.messages == 0)
     }
 
@@ -395,8 +400,9 @@ struct AcquirerLogLayoutTests {
             """
         let result = scan(text)
         #expect(result.rejections == [])
-        #expect(result.linkEvents.first?.detail
-            == "java.net.ConnectException: Connection refused at java.net.Socket.<init>(Socket.java:434) at Foo.<clinit>(Foo.java:1)")
+        #expect(
+            result.linkEvents.first?.detail
+                == "java.net.ConnectException: Connection refused at java.net.Socket.<init>(Socket.java:434) at Foo.<clinit>(Foo.java:1)")
     }
 }
 
@@ -430,7 +436,8 @@ struct AcquirerLogValueTests {
 
     @Test("invalid UTF-8 bytes are replaced and counted")
     func invalidUTF8() {
-        let bytes = Array("\(logStart())<send><isomsg><field id=\"0\" value=\"02".utf8) + [0xFF, 0xC3]
+        let bytes =
+            Array("\(logStart())<send><isomsg><field id=\"0\" value=\"02".utf8) + [0xFF, 0xC3]
             + Array("\"/></isomsg></send></log>".utf8)
         let result = scan(bytes)
         #expect(result.messages.first?.mti == "02\u{FFFD}\u{FFFD}")
@@ -439,7 +446,8 @@ struct AcquirerLogValueTests {
 
     @Test("a field written as CDATA or text content takes its content")
     func contentFields() {
-        let (m, result) = message("""
+        let (m, result) = message(
+            """
             <field id="0"><![CDATA[0200]]></field>
             <field id="2">
               <![CDATA[4111111111111111]]>
@@ -467,7 +475,8 @@ struct AcquirerLogValueTests {
 
     @Test("only the direct fields of the message isomsg count")
     func nestedIsomsg() {
-        let (m, _) = message("""
+        let (m, _) = message(
+            """
             <field id="0" value="0200"/>
             <isomsg id="127"><field id="2" value="5555555555554444"/><field id="4" value="99"/>
               <isomsg id="3"><field id="39" value="XX"/></isomsg></isomsg>
@@ -481,7 +490,8 @@ struct AcquirerLogValueTests {
 
     @Test("field 2 is masked whatever its Luhn check; a Luhn-valid number in 3 or 39 is masked, in 11, 37, 41, 42 kept")
     func masking() {
-        let (m, result) = message("""
+        let (m, result) = message(
+            """
             <field id="2" value="6228480000000001235"/>
             <field id="3" value="4111111111111111"/>
             <field id="39" value="5555555555554444"/>
@@ -502,7 +512,8 @@ struct AcquirerLogValueTests {
 
     @Test("fields 41 and 42 lose padding blanks and NULs")
     func padding() {
-        let (m, result) = message("""
+        let (m, result) = message(
+            """
             <field id="41" value="  20481234&#0;&#0;"/>
             <field id="42" value="898310048161234   "/>
             <field id="49" value=" 156 "/>
@@ -551,34 +562,40 @@ struct AcquirerLogValueTests {
 
 @Suite("Acquirer log: headers")
 struct AcquirerLogHeaderTests {
-    @Test("lifespan forms", arguments: [
-        ("10005ms", Int64(10005)), ("10005 ms", 10005), ("10005", 10005), (" 7 MS ", 7), ("abc", nil), ("ms", nil), ("12s", nil),
-    ] as [(String, Int64?)])
+    @Test(
+        "lifespan forms",
+        arguments: [
+            ("10005ms", Int64(10005)), ("10005 ms", 10005), ("10005", 10005), (" 7 MS ", 7), ("abc", nil), ("ms", nil), ("12s", nil),
+        ] as [(String, Int64?)])
     func lifespan(_ written: String, _ expected: Int64?) {
         let result = scan("<log realm=\"r\" at=\"2026-11-20T08:16:00.210\" lifespan=\"\(written)\"><send><isomsg/></send></log>")
         #expect(result.messages.count == 1)
         #expect(result.messages.first?.lifespanMs == expected)
     }
 
-    @Test("at forms", arguments: [
-        ("2026-11-20T08:16:00.210", Int64(1_795_133_760_210), Int16(480)),
-        ("2026-11-20T08:16:00.210+05:30", 1_795_142_760_210, 330),
-        ("2026-11-20T00:16:00Z", 1_795_133_760_000, 0),
-        ("Thu Nov 20 08:16:00 CST 2026.210", 1_795_133_760_210, 480),
-        ("Thu Nov 20 08:16:00 UYT 2026.5", 1_795_173_360_005, -180),
-    ] as [(String, Int64, Int16)])
+    @Test(
+        "at forms",
+        arguments: [
+            ("2026-11-20T08:16:00.210", Int64(1_795_133_760_210), Int16(480)),
+            ("2026-11-20T08:16:00.210+05:30", 1_795_142_760_210, 330),
+            ("2026-11-20T00:16:00Z", 1_795_133_760_000, 0),
+            ("Thu Nov 20 08:16:00 CST 2026.210", 1_795_133_760_210, 480),
+            ("Thu Nov 20 08:16:00 UYT 2026.5", 1_795_173_360_005, -180),
+        ] as [(String, Int64, Int16)])
     func at(_ written: String, _ utc: Int64, _ offset: Int16) {
         let result = scan("<log realm=\"r\" at=\"\(written)\"><session-start/></log>", offset: 480)
         #expect(result.linkEvents.first?.time == LoggedTime(utcMilliseconds: utc, offsetMinutes: offset))
     }
 
-    @Test("a missing realm, a missing or bad at: the element is rejected", arguments: [
-        ("<log at=\"2026-11-20T08:16:00.210\">", "missing realm attribute"),
-        ("<log realm=\"\" at=\"2026-11-20T08:16:00.210\">", "missing realm attribute"),
-        ("<log realm=\"r\">", "missing at attribute"),
-        ("<log realm=\"r\" at=\"2026-13-20T08:16:00.210\">", "bad at attribute"),
-        ("<log realm=\"r\" at=\"yesterday\">", "bad at attribute"),
-    ])
+    @Test(
+        "a missing realm, a missing or bad at: the element is rejected",
+        arguments: [
+            ("<log at=\"2026-11-20T08:16:00.210\">", "missing realm attribute"),
+            ("<log realm=\"\" at=\"2026-11-20T08:16:00.210\">", "missing realm attribute"),
+            ("<log realm=\"r\">", "missing at attribute"),
+            ("<log realm=\"r\" at=\"2026-13-20T08:16:00.210\">", "bad at attribute"),
+            ("<log realm=\"r\" at=\"yesterday\">", "bad at attribute"),
+        ])
     func badHeader(_ start: String, _ reason: String) {
         let text = "\(start)\n<receive><isomsg><field id=\"0\" value=\"0200\"/></isomsg></receive>\n<info/>\n</log>\n\(logStart())<io-timeout/></log>"
         let result = scan(text)
@@ -597,15 +614,17 @@ struct AcquirerLogHeaderTests {
 struct AcquirerLogMalformedTests {
     private static let next = "\(logStart(at: "2026-11-20T09:00:00.000"))<send><isomsg><field id=\"0\" value=\"0800\"/></isomsg></send></log>"
 
-    @Test("malformed elements are rejected with their line and reading resumes at the next <log", arguments: [
-        ("<send><isomsg></send>", "malformed log element: mismatched </send>"),
-        ("<send><field id=\"0\" value=\"1\"\n<info/>", "malformed log element: unterminated <field> tag"),
-        ("<send><field id=\"0\" value=\"1\n  <info/>\"/>", "malformed log element: unterminated attribute in <field>"),
-        ("<send><field id=0/>", "malformed log element: bad attribute in <field>"),
-        ("<send><field id=\"0\" value x/>", "malformed log element: bad attribute in <field>"),
-        ("<send></send x>", "malformed log element: unterminated end tag </send"),
-        ("<info></log>", "malformed log element: mismatched </log>"),
-    ])
+    @Test(
+        "malformed elements are rejected with their line and reading resumes at the next <log",
+        arguments: [
+            ("<send><isomsg></send>", "malformed log element: mismatched </send>"),
+            ("<send><field id=\"0\" value=\"1\"\n<info/>", "malformed log element: unterminated <field> tag"),
+            ("<send><field id=\"0\" value=\"1\n  <info/>\"/>", "malformed log element: unterminated attribute in <field>"),
+            ("<send><field id=0/>", "malformed log element: bad attribute in <field>"),
+            ("<send><field id=\"0\" value x/>", "malformed log element: bad attribute in <field>"),
+            ("<send></send x>", "malformed log element: unterminated end tag </send"),
+            ("<info></log>", "malformed log element: mismatched </log>"),
+        ])
     func malformed(_ body: String, _ reason: String) {
         let text = "\(logStart())\n\(body)\ngarbage after\n</log>\n\(Self.next)"
         let result = scan(text)
@@ -635,7 +654,8 @@ struct AcquirerLogMalformedTests {
 
     @Test("a malformed <log> start tag, an empty <log/>, a tag left open between elements")
     func startTags() {
-        let result = scan("""
+        let result = scan(
+            """
             <log realm=cup at="2026-11-20T08:16:00.210"><io-timeout/></log>
             <log realm="cup" at="2026-11-20T08:16:00.210"/>
             <logger class="org.jpos.util.DailyLogListener"
@@ -652,9 +672,12 @@ struct AcquirerLogMalformedTests {
     @Test("a <log> that never closes is rejected at end of file")
     func neverCloses() {
         let result = scan("<logger>\n\(logStart())\n<send>\n<isomsg>\n<field id=\"0\" value=\"0200\"/>\n")
-        #expect(result.rejections == [Rejection(
-            line: 2, reason: "log element not closed at end of file",
-            text: "\(logStart())\n<send>\n<isomsg>\n<field id=\"0\" value=\"0200\"/>")])
+        #expect(
+            result.rejections == [
+                Rejection(
+                    line: 2, reason: "log element not closed at end of file",
+                    text: "\(logStart())\n<send>\n<isomsg>\n<field id=\"0\" value=\"0200\"/>")
+            ])
         #expect(result.emittedAt == [0])
         #expect(result.messages.isEmpty)
     }
@@ -766,7 +789,9 @@ struct AcquirerLogThroughputTests {
         var result = Scan()
         let elapsed = clock.measure { result = scan(input) }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print("acquirer log: \(input.count >> 20) MiB in \(seconds) s = \(Double(input.count) / seconds / 1e6) MB/s, \(result.statistics.logElements) elements")
+        print(
+            "acquirer log: \(input.count >> 20) MiB in \(seconds) s = \(Double(input.count) / seconds / 1e6) MB/s, \(result.statistics.logElements) elements"
+        )
         #expect(result.statistics.rejected == 0)
     }
 }
@@ -784,34 +809,46 @@ struct AcquirerLogLinkClassificationTests {
 
     /// The bodies are the forms jPOS's source writes (BaseChannel.connect/receive/disconnect,
     /// ISOServer.Session.run); the realms are of the shapes seen in real logs.
-    @Test("by element, container and realm", arguments: [
-        Case(name: "BaseChannel.disconnect", realm: "cup-channel", body: "<disconnect>10.1.2.3:5000</disconnect>",
-             kinds: ["disconnect"], skipped: [:]),
-        Case(name: "BaseChannel.connect refused", realm: "cup-channel", body: "<connection-refused>10.1.2.3:5000</connection-refused>",
-             kinds: ["connection-refused"], skipped: [:]),
-        Case(name: "IOException in receive, channel realm", realm: "channel/10.1.2.3:5000",
-             body: "<receive><exception name=\"Stream closed\">java.io.IOException: Stream closed</exception></receive>",
-             kinds: ["exception"], skipped: [:]),
-        Case(name: "socket failure in receive, realm named freely", realm: "visa",
-             body: "<receive><exception name=\"Connection reset\">java.net.SocketException: Connection reset</exception></receive>",
-             kinds: ["exception"], skipped: [:]),
-        Case(name: "exception directly in <log>, mux realm", realm: "jcard-mux",
-             body: "<exception name=\"x\">org.jpos.iso.ISOException: unhandled</exception>", kinds: ["exception"], skipped: [:]),
-        Case(name: "application exception in a send, application realm", realm: "client-simulator",
-             body: "<send><exception name=\"null\">java.lang.NullPointerException</exception></send>",
-             kinds: [], skipped: ["send": 1]),
-        Case(name: "NullPointerException of a participant", realm: "txnmgr-main",
-             body: "<warn>PREPARE: 1<exception name=\"null\">java.lang.NullPointerException</exception></warn>",
-             kinds: [], skipped: ["warn": 1]),
-        Case(name: "socket words inside <warn> stay application content", realm: "org.jpos.q2.iso.ChannelAdaptor",
-             body: "<warn>channel-receiver-x<exception name=\"Connection reset\">java.net.SocketException</exception></warn>",
-             kinds: [], skipped: ["warn": 1]),
-        Case(name: "link elements inside <info> are not link events", realm: "channel/10.1.2.3:5000",
-             body: "<info><peer-disconnect/><io-timeout/></info>", kinds: [], skipped: ["info": 1]),
-        Case(name: "session-warning of ISOServer", realm: "server.session/10.1.2.3:5000",
-             body: "<session-warning><exception name=\"Broken pipe\">java.net.SocketException: Broken pipe</exception></session-warning>",
-             kinds: ["exception"], skipped: [:]),
-    ])
+    @Test(
+        "by element, container and realm",
+        arguments: [
+            Case(
+                name: "BaseChannel.disconnect", realm: "cup-channel", body: "<disconnect>10.1.2.3:5000</disconnect>",
+                kinds: ["disconnect"], skipped: [:]),
+            Case(
+                name: "BaseChannel.connect refused", realm: "cup-channel", body: "<connection-refused>10.1.2.3:5000</connection-refused>",
+                kinds: ["connection-refused"], skipped: [:]),
+            Case(
+                name: "IOException in receive, channel realm", realm: "channel/10.1.2.3:5000",
+                body: "<receive><exception name=\"Stream closed\">java.io.IOException: Stream closed</exception></receive>",
+                kinds: ["exception"], skipped: [:]),
+            Case(
+                name: "socket failure in receive, realm named freely", realm: "visa",
+                body: "<receive><exception name=\"Connection reset\">java.net.SocketException: Connection reset</exception></receive>",
+                kinds: ["exception"], skipped: [:]),
+            Case(
+                name: "exception directly in <log>, mux realm", realm: "jcard-mux",
+                body: "<exception name=\"x\">org.jpos.iso.ISOException: unhandled</exception>", kinds: ["exception"], skipped: [:]),
+            Case(
+                name: "application exception in a send, application realm", realm: "client-simulator",
+                body: "<send><exception name=\"null\">java.lang.NullPointerException</exception></send>",
+                kinds: [], skipped: ["send": 1]),
+            Case(
+                name: "NullPointerException of a participant", realm: "txnmgr-main",
+                body: "<warn>PREPARE: 1<exception name=\"null\">java.lang.NullPointerException</exception></warn>",
+                kinds: [], skipped: ["warn": 1]),
+            Case(
+                name: "socket words inside <warn> stay application content", realm: "org.jpos.q2.iso.ChannelAdaptor",
+                body: "<warn>channel-receiver-x<exception name=\"Connection reset\">java.net.SocketException</exception></warn>",
+                kinds: [], skipped: ["warn": 1]),
+            Case(
+                name: "link elements inside <info> are not link events", realm: "channel/10.1.2.3:5000",
+                body: "<info><peer-disconnect/><io-timeout/></info>", kinds: [], skipped: ["info": 1]),
+            Case(
+                name: "session-warning of ISOServer", realm: "server.session/10.1.2.3:5000",
+                body: "<session-warning><exception name=\"Broken pipe\">java.net.SocketException: Broken pipe</exception></session-warning>",
+                kinds: ["exception"], skipped: [:]),
+        ])
     func classification(_ c: Case) {
         let result = scan("<log realm=\"\(c.realm)\" at=\"2026-11-20T08:16:00.210\" trace-id=\"4f2a\">\(c.body)</log>")
         #expect(result.rejections == [])
@@ -822,7 +859,8 @@ struct AcquirerLogLinkClassificationTests {
 
     @Test("a session error is another link event when the channel logged none, or another detail, or long after")
     func sessionErrorsKeptWhenNotEchoes() {
-        let channel = "<log realm=\"channel/10.1.2.3:5000\" at=\"2026-11-20T08:16:00.210\"><receive><iso-exception>Invalid message length</iso-exception></receive></log>"
+        let channel =
+            "<log realm=\"channel/10.1.2.3:5000\" at=\"2026-11-20T08:16:00.210\"><receive><iso-exception>Invalid message length</iso-exception></receive></log>"
         func session(_ at: String, _ text: String, peer: String = "10.1.2.3:5000") -> String {
             "<log realm=\"srv.server.session/\(peer)\" at=\"\(at)\"><session-error><iso-exception>\(text)</iso-exception></session-error></log>"
         }
@@ -836,7 +874,8 @@ struct AcquirerLogLinkClassificationTests {
     @Test("a hex dump in a link event's own text is masked before its whitespace collapses")
     func dumpInLinkDetail() throws {
         let data = Array("0200xxxx164111111111111111000000".utf8)
-        let text = "<log realm=\"channel/10.1.2.3:5000\" at=\"2026-11-20T08:16:00.210\">\n  <receive>\n    <iso-exception>\n      bad\n    --- data ---\n"
+        let text =
+            "<log realm=\"channel/10.1.2.3:5000\" at=\"2026-11-20T08:16:00.210\">\n  <receive>\n    <iso-exception>\n      bad\n    --- data ---\n"
             + jposHexdump(data, indent: "    ") + "    </iso-exception>\n  </receive>\n</log>"
         let result = scan(text)
         let detail = try #require(result.linkEvents.first?.detail)

@@ -39,10 +39,11 @@ struct AcquirerLogZoneTests {
         ].joined(separator: "\n")
         let result = scan(text, offset: 480)
         // 2022-07-13T20:41:19.152-03:00 is 23:41:19.152Z.
-        #expect(result.messages.map(\.time) == [
-            LoggedTime(utcMilliseconds: 1_657_755_659_001, offsetMinutes: -180),
-            LoggedTime(utcMilliseconds: 1_657_755_679_152, offsetMinutes: -180),
-        ])
+        #expect(
+            result.messages.map(\.time) == [
+                LoggedTime(utcMilliseconds: 1_657_755_659_001, offsetMinutes: -180),
+                LoggedTime(utcMilliseconds: 1_657_755_679_152, offsetMinutes: -180),
+            ])
         #expect(result.statistics.jvmTimeZone == "America/Sao_Paulo")
         #expect(result.statistics.jvmTimeZoneLine == 16)
         #expect(result.statistics.assumedZoneTimes == 0)
@@ -63,8 +64,9 @@ struct AcquirerLogZoneTests {
         #expect(result.messages.map(\.time.offsetMinutes) == [480, 480])
         #expect(result.messages.first?.time.utcMilliseconds == 1_657_853_400_000)
         #expect(result.statistics.assumedZoneTimes == 2)
-        #expect(result.statistics.zoneWarning
-            == "2 times without a zone read at UTC+08:00 (--acquirer-tz): the log states no JVM time zone (SystemMonitor)")
+        #expect(
+            result.statistics.zoneWarning
+                == "2 times without a zone read at UTC+08:00 (--acquirer-tz): the log states no JVM time zone (SystemMonitor)")
         #expect(result.statistics.jvmTimeZone == nil)
     }
 
@@ -79,14 +81,16 @@ struct AcquirerLogZoneTests {
             message(at: "2025-11-02T01:30", stan: "3"),
         ].joined(separator: "\n")
         let result = scan(text, defaultZone: chicago)
-        #expect(result.messages.map(\.time) == [
-            LoggedTime(utcMilliseconds: 1_751_389_200_000, offsetMinutes: -300),
-            LoggedTime(utcMilliseconds: 1_764_612_000_000, offsetMinutes: -360),
-            LoggedTime(utcMilliseconds: 1_762_065_000_000, offsetMinutes: -300),
-        ])
+        #expect(
+            result.messages.map(\.time) == [
+                LoggedTime(utcMilliseconds: 1_751_389_200_000, offsetMinutes: -300),
+                LoggedTime(utcMilliseconds: 1_764_612_000_000, offsetMinutes: -360),
+                LoggedTime(utcMilliseconds: 1_762_065_000_000, offsetMinutes: -300),
+            ])
         #expect(result.statistics.assumedZoneTimes == 3)
-        #expect(result.statistics.zoneWarning
-            == "3 times without a zone read in America/Chicago (--acquirer-tz): the log states no JVM time zone (SystemMonitor)")
+        #expect(
+            result.statistics.zoneWarning
+                == "3 times without a zone read in America/Chicago (--acquirer-tz): the log states no JVM time zone (SystemMonitor)")
     }
 
     @Test("an offset or an unambiguous abbreviation needs no zone and no warning")
@@ -113,12 +117,14 @@ struct AcquirerLogZoneTests {
 
     @Test("a zone the tz database lacks: its stated offset, and a warning that DST is not followed")
     func unknownZone() {
-        let text = systemMonitor(at: "2022-07-13T20:41:00.632", zoneLine: "     timezone: Mars/Olympus_Mons (Mars Time) -03:00")
+        let text =
+            systemMonitor(at: "2022-07-13T20:41:00.632", zoneLine: "     timezone: Mars/Olympus_Mons (Mars Time) -03:00")
             + "\n" + message(at: "2022-07-13T20:41:19.152", stan: "1")
         let result = scan(text, offset: 480)
         #expect(result.messages.map(\.time.offsetMinutes) == [-180])
-        #expect(result.statistics.zoneWarning
-            == "JVM zone Mars/Olympus_Mons is not in this system's tz database: read at UTC-03:00, daylight saving time not followed")
+        #expect(
+            result.statistics.zoneWarning
+                == "JVM zone Mars/Olympus_Mons is not in this system's tz database: read at UTC-03:00, daylight saving time not followed")
     }
 
     @Test("held entries are bounded: past the limit they and the rest go out at --acquirer-tz until the zone is stated")
@@ -133,7 +139,9 @@ struct AcquirerLogZoneTests {
         #expect(offsets.prefix(count).allSatisfy { $0 == 480 })
         #expect(offsets.last == -180)
         #expect(result.statistics.assumedZoneTimes == count)
-        #expect(result.statistics.zoneWarning
-            == "\(count) times without a zone read at UTC+08:00 (--acquirer-tz): the JVM zone America/Sao_Paulo is stated only at line \(count + 1)")
+        #expect(
+            result.statistics.zoneWarning
+                == "\(count) times without a zone read at UTC+08:00 (--acquirer-tz): the JVM zone America/Sao_Paulo is stated only at line \(count + 1)"
+        )
     }
 }

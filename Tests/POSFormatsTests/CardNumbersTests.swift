@@ -31,8 +31,10 @@ struct CardNumbersTests {
     static let track2PAN = "6228480000000001230"
 
     @Test func testNumbersAreWhatTheTestsSayTheyAre() {
-        for valid in [Self.visa16, Self.visa13, Self.amex15, Self.diners14, Self.unionPay19, Self.valid12,
-                      Self.valid17, Self.valid18, Self.valid20, Self.track2PAN] {
+        for valid in [
+            Self.visa16, Self.visa13, Self.amex15, Self.diners14, Self.unionPay19, Self.valid12,
+            Self.valid17, Self.valid18, Self.valid20, Self.track2PAN,
+        ] {
             #expect(luhn(valid), "\(valid)")
         }
         #expect(!luhn("4111111111111112"))
@@ -68,8 +70,10 @@ struct CardNumbersTests {
         ("\(track2PAN)D2512101", "*******************D*******", 1),
         ("track2: 4111111111111111d25121010", "track2: ****************d********", 1),
         // An EMV field 55 in hex: tag 5A (PAN) and tag 57 (track-2 equivalent) in one run of digits.
-        ("9F2608A1B2C3D4E5F607085A0841111111111111115713411111111111111D25122011234567890F",
-         "9F2608A1B2C3D4E5F607085A*************************************D*****************F", 1),
+        (
+            "9F2608A1B2C3D4E5F607085A0841111111111111115713411111111111111D25122011234567890F",
+            "9F2608A1B2C3D4E5F607085A*************************************D*****************F", 1
+        ),
         // Too short to be track 2 on either side: left to the card-number rule.
         ("41111111111=2512", "41111111111=2512", 0),
         ("4111111111111111=251", "411111******1111=251", 1),
@@ -93,31 +97,35 @@ struct CardNumbersTests {
     /// Hex strings (not dumps) of ASCII digits, as a binary or TLV field is logged: read as the
     /// bytes they encode and masked as a dump's bytes are, each hidden digit becoming `2A` (`*`).
     /// Expected texts were encoded with Python's `bytes.hex()`, not with the code under test.
-    @Test("hex strings of ASCII digits", arguments: [
-        // Visa 16: 411111******1111, encoded.
-        ("34313131313131313131313131313131", "3431313131312A2A2A2A2A2A31313131", 1),
-        ("f55=34313131313131313131313131313131;", "f55=3431313131312A2A2A2A2A2A31313131;", 1),
-        // Lowercase hex is read too; the masked pairs are written as dumps write them.
-        ("tag 5a10 34313131313131313131313131313131 end", "tag 5a10 3431313131312A2A2A2A2A2A31313131 end", 1),
-        // Other bytes before and after it in the same hex string (a length byte, a tag).
-        ("011034313131313131313131313131313131FF", "01103431313131312A2A2A2A2A2A31313131FF", 1),
-        // UnionPay 19 and Visa 13.
-        ("36323238343830343032353634383930303138", "3632323834382A2A2A2A2A2A2A2A2A30303138", 1),
-        ("34323232323232323232323232", "3432323232322A2A2A32323232", 1),
-        // Track-2 equivalents: the 19 digits before `3D` (=) or `44` (D) and all after it go.
-        ("363232383438303030303030303030313233303D3235313231303130303030303132333030303030",
-         "2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A3D2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A", 1),
-        ("343131313131313131313131313131314432353132313031", "2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A442A2A2A2A2A2A2A", 1),
-        // Fails Luhn, 20 encoded digits (part of a longer number), a decimal number: kept.
-        ("34313131313131313131313131313132", "34313131313131313131313131313132", 0),
-        ("3431313131313131313131313131313131313131", "3431313131313131313131313131313131313131", 0),
-        ("343131313131313131313131313131312E3235", "343131313131313131313131313131312E3235", 0),
-        ("302E34313131313131313131313131313131", "302E34313131313131313131313131313131", 0),
-        // Already masked: masking again changes nothing.
-        ("3431313131312A2A2A2A2A2A31313131", "3431313131312A2A2A2A2A2A31313131", 0),
-        // A plain 32-digit number that is not digit pairs.
-        ("12345678901234567890123456789012", "12345678901234567890123456789012", 0),
-    ])
+    @Test(
+        "hex strings of ASCII digits",
+        arguments: [
+            // Visa 16: 411111******1111, encoded.
+            ("34313131313131313131313131313131", "3431313131312A2A2A2A2A2A31313131", 1),
+            ("f55=34313131313131313131313131313131;", "f55=3431313131312A2A2A2A2A2A31313131;", 1),
+            // Lowercase hex is read too; the masked pairs are written as dumps write them.
+            ("tag 5a10 34313131313131313131313131313131 end", "tag 5a10 3431313131312A2A2A2A2A2A31313131 end", 1),
+            // Other bytes before and after it in the same hex string (a length byte, a tag).
+            ("011034313131313131313131313131313131FF", "01103431313131312A2A2A2A2A2A31313131FF", 1),
+            // UnionPay 19 and Visa 13.
+            ("36323238343830343032353634383930303138", "3632323834382A2A2A2A2A2A2A2A2A30303138", 1),
+            ("34323232323232323232323232", "3432323232322A2A2A32323232", 1),
+            // Track-2 equivalents: the 19 digits before `3D` (=) or `44` (D) and all after it go.
+            (
+                "363232383438303030303030303030313233303D3235313231303130303030303132333030303030",
+                "2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A3D2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A", 1
+            ),
+            ("343131313131313131313131313131314432353132313031", "2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A442A2A2A2A2A2A2A", 1),
+            // Fails Luhn, 20 encoded digits (part of a longer number), a decimal number: kept.
+            ("34313131313131313131313131313132", "34313131313131313131313131313132", 0),
+            ("3431313131313131313131313131313131313131", "3431313131313131313131313131313131313131", 0),
+            ("343131313131313131313131313131312E3235", "343131313131313131313131313131312E3235", 0),
+            ("302E34313131313131313131313131313131", "302E34313131313131313131313131313131", 0),
+            // Already masked: masking again changes nothing.
+            ("3431313131312A2A2A2A2A2A31313131", "3431313131312A2A2A2A2A2A31313131", 0),
+            // A plain 32-digit number that is not digit pairs.
+            ("12345678901234567890123456789012", "12345678901234567890123456789012", 0),
+        ])
     func hexStrings(text: String, masked: String, count: Int) {
         let result = CardNumbers.mask(text)
         #expect(result.text == masked)
@@ -129,8 +137,10 @@ struct CardNumbersTests {
     }
 
     @Test func containsCardNumberMatchesMask() {
-        for text in ["x 4111111111111111 y", "4111111111111112", "123456789015", "6228480000000001230=2512",
-                     "0.4111111111111111", "41111111111=2512", "x4111111111111111D2512"] {
+        for text in [
+            "x 4111111111111111 y", "4111111111111112", "123456789015", "6228480000000001230=2512",
+            "0.4111111111111111", "41111111111=2512", "x4111111111111111D2512",
+        ] {
             var bytes = Array(text.utf8)
             let found = bytes.withUnsafeMutableBytes { CardNumbers.containsCardNumber(UnsafeRawBufferPointer($0)) }
             #expect(found == (CardNumbers.mask(text).masked > 0), "\(text)")

@@ -11,8 +11,10 @@ struct CatalogueTests {
         #expect(Self.builtIn.entries.allSatisfy { $0.scope == "*" })
         #expect(Self.builtIn.entries.allSatisfy { !$0.meaning.isEmpty })
         // Line numbers are those of the CSV file: header on line 1.
-        #expect(Self.builtIn.entries.first == CatalogueEntry(
-            line: 2, code: "00", meaning: "Approved or completed successfully", scope: "*", source: "iso8583-1987", meaningZH: "承兑或交易成功"))
+        #expect(
+            Self.builtIn.entries.first
+                == CatalogueEntry(
+                    line: 2, code: "00", meaning: "Approved or completed successfully", scope: "*", source: "iso8583-1987", meaningZH: "承兑或交易成功"))
     }
 
     /// `meaning` is English and `meaning_zh` Chinese in every built-in row: no row keeps the old
@@ -51,9 +53,11 @@ struct CatalogueTests {
 
     @Test func cupTableHoldsTheLetterCodesOfTheSpec() {
         let cup = Set(Self.builtIn.entries.filter { $0.source == "cup-2015" }.map(\.code))
-        let letters = ["A0", "A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "B1", "C1",
-                       "D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9", "DA", "DB", "DC",
-                       "F1", "F2", "F3", "F4", "F5", "N1", "P1", "Y1", "Y3", "Z1", "Z3"]
+        let letters = [
+            "A0", "A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "B1", "C1",
+            "D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9", "DA", "DB", "DC",
+            "F1", "F2", "F3", "F4", "F5", "N1", "P1", "Y1", "Y3", "Z1", "Z3",
+        ]
         #expect(cup.filter { $0.first!.isLetter } == Set(letters))
         // CUP's own codes past ISO 1987: 45 in an ISO-reserved range, 97–99 in the national range.
         for code in ["45", "97", "98", "99"] {

@@ -62,8 +62,9 @@ struct TimestampFuzzRegressionTests {
 
     @Test func javaDateYear9999IsStillATime() {
         // 9999-12-31T23:59:59.999Z, computed with Python's datetime.
-        #expect(Timestamps.parseJavaDate("Fri Dec 31 23:59:59 UTC 9999.999", defaultOffsetMinutes: 480)
-            == LoggedTime(utcMilliseconds: 253_402_300_799_999, offsetMinutes: 0))
+        #expect(
+            Timestamps.parseJavaDate("Fri Dec 31 23:59:59 UTC 9999.999", defaultOffsetMinutes: 480)
+                == LoggedTime(utcMilliseconds: 253_402_300_799_999, offsetMinutes: 0))
     }
 
     @Test func acquirerElementWithNineDigitYearIsRejectedNotACrash() {
@@ -100,12 +101,13 @@ struct CutDigitsFuzzRegressionTests {
         let line = "\"" + String(repeating: "y", count: 983) + "41111111111111112" + String(repeating: "z", count: 1500)
         let results = Array(line.utf8).withUnsafeBytes { CSVRecordReader.records(in: $0) }
         // Kept: 2000 bytes, shown: 1000, cut: 1000 shown-but-cut + 501 never kept.
-        #expect(results == [
-            .malformed(
-                reason: "unterminated quote", line: 1,
-                text: "\"" + String(repeating: "y", count: 983) + String(repeating: "*", count: 16) + "…[1501 more bytes]"
-            ),
-        ])
+        #expect(
+            results == [
+                .malformed(
+                    reason: "unterminated quote", line: 1,
+                    text: "\"" + String(repeating: "y", count: 983) + String(repeating: "*", count: 16) + "…[1501 more bytes]"
+                )
+            ])
     }
 }
 

@@ -39,7 +39,8 @@ func readHexdumps(_ text: String) -> (bytes: [UInt8], ascii: String) {
     for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
         let trimmed = line.drop { $0 == " " || $0 == "\t" }
         guard let space = trimmed.firstIndex(of: " "), trimmed.distance(from: trimmed.startIndex, to: space) == 4,
-              trimmed[trimmed.startIndex..<space].allSatisfy(\.isHexDigit) else { continue }
+            trimmed[trimmed.startIndex..<space].allSatisfy(\.isHexDigit)
+        else { continue }
         let rest = Array(trimmed[space...].utf8)
         guard rest.count >= 51, rest[0] == 0x20, rest[1] == 0x20 else { continue }
         let hexArea = String(decoding: rest[2..<51], as: UTF8.self)
@@ -113,8 +114,10 @@ struct HexDumpTests {
     @Test("a BCD card number after its length byte is masked, keeping 6 and 4 digits")
     func bcdPAN() {
         // Binary message: MTI 0200 (BCD), bitmap, then field 2 as LLNUM BCD: 0x16 + 8 bytes.
-        let data: [UInt8] = [0x02, 0x00, 0x72, 0x3A, 0x44, 0x81, 0x08, 0xE0, 0x80, 0x00, 0x16,
-                             0x41, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0xA0, 0xB0]
+        let data: [UInt8] = [
+            0x02, 0x00, 0x72, 0x3A, 0x44, 0x81, 0x08, 0xE0, 0x80, 0x00, 0x16,
+            0x41, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0xA0, 0xB0,
+        ]
         let dump = jposHexdump(data)
         #expect(spells(Self.pan, in: readHexdumps(dump)))
         let back = readHexdumps(masked(dump).text)
@@ -139,12 +142,14 @@ struct HexDumpTests {
         #expect(!spells("2512101", in: back))
     }
 
-    @Test("text that is not a dump is left alone", arguments: [
-        "0000 63 61 74 20 3E 20 2F 64  65 76 2F 74 63 70 2F 31  cat > /dev/tcp/1",
-        "<field id=\"2\" value=\"4111111111111111\"/>",
-        "000  63 61 74",
-        "at org.jpos.iso.BaseChannel.receive(BaseChannel.java:748)",
-    ])
+    @Test(
+        "text that is not a dump is left alone",
+        arguments: [
+            "0000 63 61 74 20 3E 20 2F 64  65 76 2F 74 63 70 2F 31  cat > /dev/tcp/1",
+            "<field id=\"2\" value=\"4111111111111111\"/>",
+            "000  63 61 74",
+            "at org.jpos.iso.BaseChannel.receive(BaseChannel.java:748)",
+        ])
     func notDumps(_ text: String) {
         #expect(masked(text).text == text)
     }

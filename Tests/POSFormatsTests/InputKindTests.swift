@@ -22,7 +22,9 @@ struct InputKindTests {
         Case("< after blank lines and blanks", "\n\r\n  \t<log realm=\"x\" at=\"2026-11-20T08:16:00\">", .acquirerLog),
         Case("< after a BOM", "<log realm=\"x\">", .acquirerLog, bom: true),
         Case("inventory header", "tid,mid,brand,model,channel,fee_tier\n20481234,,PAX,A920,official,standard\n", .inventory),
-        Case("inventory header with BOM, quoted names, CRLF", "\"TID\",\"Brand\",\"Channel\",\"Fee_Tier\"\r\n1,PAX,official,standard\r\n", .inventory, bom: true),
+        Case(
+            "inventory header with BOM, quoted names, CRLF", "\"TID\",\"Brand\",\"Channel\",\"Fee_Tier\"\r\n1,PAX,official,standard\r\n", .inventory,
+            bom: true),
         Case("inventory header with blanks", " brand , tid \n", .inventory),
         Case("catalogue header", "code,meaning,scope\nX5,Key expired,*\n", .catalogue),
         Case("catalogue header, columns reordered, no newline", "Meaning,Code", .catalogue),

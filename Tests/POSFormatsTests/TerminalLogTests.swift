@@ -21,7 +21,9 @@ private func transaction(_ line: String) throws -> TerminalTransaction {
 struct TerminalLogTests {
     @Test("the spec's txn line is read field by field")
     func specTransaction() throws {
-        let txn = try transaction("ts=2026-11-20T08:16:02.500+08:00 tid=20481234 ev=txn type=sale stan=000123 batch=000042 amt=1250 cur=156 rc=P1 disp=unknown lat_ms=2310 entry=chip pan=622848******1234")
+        let txn = try transaction(
+            "ts=2026-11-20T08:16:02.500+08:00 tid=20481234 ev=txn type=sale stan=000123 batch=000042 amt=1250 cur=156 rc=P1 disp=unknown lat_ms=2310 entry=chip pan=622848******1234"
+        )
         #expect(txn.header.line == 7)
         #expect(txn.header.tid == "20481234")
         // 2026-11-20T00:16:02.500Z
@@ -56,20 +58,24 @@ struct TerminalLogTests {
 
     @Test("a timeout has no rc; an empty rc counts as none")
     func noResponseCode() throws {
-        let timeout = try transaction("ts=2026-11-20T08:17:11.000+08:00 tid=20481234 ev=txn type=sale stan=000124 batch=000042 amt=990 cur=156 disp=timeout lat_ms=60000 err=TCP_TIMEOUT")
+        let timeout = try transaction(
+            "ts=2026-11-20T08:17:11.000+08:00 tid=20481234 ev=txn type=sale stan=000124 batch=000042 amt=990 cur=156 disp=timeout lat_ms=60000 err=TCP_TIMEOUT"
+        )
         #expect(timeout.responseCode == nil)
         #expect(timeout.error == "TCP_TIMEOUT")
         let empty = try transaction("ts=2026-11-20T08:17:11Z tid=1 ev=txn rc= disp=timeout")
         #expect(empty.responseCode == nil)
     }
 
-    @Test("every event kind of the spec", arguments: [
-        "ts=2026-11-20T08:15:02.123+08:00 tid=20481234 ev=boot fw=A920_PayDroid_V02.3.15 app=epos-4.2.0 ctab=CUP2015",
-        "ts=2026-11-20T08:15:40.010+08:00 tid=20481234 ev=net state=weak type=4g rssi=-109",
-        "ts=2026-11-20T09:00:00.000+08:00 tid=20481234 ev=fw_update from=A920_PayDroid_V02.3.15 to=A920_PayDroid_V02.3.16 result=ok",
-        "ts=2026-11-20T09:05:00.000+08:00 tid=20481234 ev=error err=MAC_FAIL msg=\"MAC校验失败\"",
-        "ts=2026-11-20T09:06:00.000+08:00 tid=20481234 ev=signin rc=00",
-    ])
+    @Test(
+        "every event kind of the spec",
+        arguments: [
+            "ts=2026-11-20T08:15:02.123+08:00 tid=20481234 ev=boot fw=A920_PayDroid_V02.3.15 app=epos-4.2.0 ctab=CUP2015",
+            "ts=2026-11-20T08:15:40.010+08:00 tid=20481234 ev=net state=weak type=4g rssi=-109",
+            "ts=2026-11-20T09:00:00.000+08:00 tid=20481234 ev=fw_update from=A920_PayDroid_V02.3.15 to=A920_PayDroid_V02.3.16 result=ok",
+            "ts=2026-11-20T09:05:00.000+08:00 tid=20481234 ev=error err=MAC_FAIL msg=\"MAC校验失败\"",
+            "ts=2026-11-20T09:06:00.000+08:00 tid=20481234 ev=signin rc=00",
+        ])
     func eventKinds(line: String) {
         let (result, stats) = parse(line)
         switch result {
@@ -92,7 +98,10 @@ struct TerminalLogTests {
     @Test("keys in any order, quoted values with escapes, a bare key is true")
     func logfmtSyntax() throws {
         let (result, _) = parse(#"ev=error msg="he said \"no\" \\ done" tid=" 20481234 " ts=2026-11-20T01:00:00Z err"#)
-        guard case .record(.error(let error)) = result else { Issue.record("\(result)"); return }
+        guard case .record(.error(let error)) = result else {
+            Issue.record("\(result)")
+            return
+        }
         #expect(error.message == #"he said "no" \ done"#)
         #expect(error.error == "true")
         #expect(error.header.tid == "20481234")
@@ -102,45 +111,59 @@ struct TerminalLogTests {
     @Test("a time without an offset takes the --terminal-tz offset")
     func defaultOffset() throws {
         let (result, _) = parse("ts=2026-11-20T08:00:00 tid=1 ev=signin", offset: -180)
-        guard case .record(.signIn(let s)) = result else { Issue.record("\(result)"); return }
-        #expect(s.header.time == LoggedTime(utcMilliseconds: Timestamps.parseRFC3339("2026-11-20T11:00:00Z", defaultOffsetMinutes: 0)!.utcMilliseconds, offsetMinutes: -180))
+        guard case .record(.signIn(let s)) = result else {
+            Issue.record("\(result)")
+            return
+        }
+        #expect(
+            s.header.time
+                == LoggedTime(
+                    utcMilliseconds: Timestamps.parseRFC3339("2026-11-20T11:00:00Z", defaultOffsetMinutes: 0)!.utcMilliseconds, offsetMinutes: -180))
     }
 
     @Test("--terminal-tz naming a tz database zone: times without an offset take the offset in force then")
     func namedZone() throws {
         var parser = TerminalLogParser(defaultZone: try #require(JVMTimeZone(option: "America/Chicago")))
         var times: [LoggedTime] = []
-        for line in ["ts=2025-07-01T12:00:00 tid=1 ev=signin", "ts=2025-12-01T12:00:00 tid=1 ev=signin", "ts=2025-12-01T12:00:00+08:00 tid=1 ev=signin"] {
+        for line in [
+            "ts=2025-07-01T12:00:00 tid=1 ev=signin", "ts=2025-12-01T12:00:00 tid=1 ev=signin", "ts=2025-12-01T12:00:00+08:00 tid=1 ev=signin",
+        ] {
             var copy = line
             let result = copy.withUTF8 { parser.parse(line: UnsafeRawBufferPointer($0), number: 1) }
-            guard case .record(.signIn(let s)) = result else { Issue.record("\(result)"); return }
+            guard case .record(.signIn(let s)) = result else {
+                Issue.record("\(result)")
+                return
+            }
             times.append(s.header.time)
         }
         // Instants computed with Python's zoneinfo; a written offset still wins.
-        #expect(times == [
-            LoggedTime(utcMilliseconds: 1_751_389_200_000, offsetMinutes: -300),
-            LoggedTime(utcMilliseconds: 1_764_612_000_000, offsetMinutes: -360),
-            LoggedTime(utcMilliseconds: 1_764_561_600_000, offsetMinutes: 480),
-        ])
+        #expect(
+            times == [
+                LoggedTime(utcMilliseconds: 1_751_389_200_000, offsetMinutes: -300),
+                LoggedTime(utcMilliseconds: 1_764_612_000_000, offsetMinutes: -360),
+                LoggedTime(utcMilliseconds: 1_764_561_600_000, offsetMinutes: 480),
+            ])
     }
 
-    @Test("lines that are rejected, with their reason", arguments: [
-        ("ts=2026-11-20T08:00:00Z tid=1 ev=error msg=\"open", "not logfmt: unterminated quoted value"),
-        ("ts=2026-11-20T08:00:00Z =x tid=1 ev=boot", "not logfmt: = with no key"),
-        ("tid=1 ev=boot", "missing key ts"),
-        ("ts=2026-11-20T08:00:00Z ev=boot", "missing key tid"),
-        ("ts=2026-11-20T08:00:00Z tid=1", "missing key ev"),
-        ("ts=2026-13-45T08:00:00Z tid=1 ev=boot", "bad ts"),
-        ("ts=yesterday tid=1 ev=boot", "bad ts"),
-        ("ts=2026-11-20T08:00:00Z tid=12345678901234567 ev=boot", "bad tid"),
-        ("ts=2026-11-20T08:00:00Z tid=1 ev=txn amt=12.50", "bad integer amt"),
-        ("ts=2026-11-20T08:00:00Z tid=1 ev=txn cur=CNY", "bad integer cur"),
-        ("ts=2026-11-20T08:00:00Z tid=1 ev=txn lat_ms=fast", "bad integer lat_ms"),
-        ("ts=2026-11-20T08:00:00Z tid=1 ev=txn stan=12A", "bad digits stan"),
-        ("ts=2026-11-20T08:00:00Z tid=1 ev=txn batch=-1", "bad digits batch"),
-        ("ts=2026-11-20T08:00:00Z tid=1 ev=net rssi=-10x", "bad integer rssi"),
-        ("this is not logfmt \"at all", "not logfmt: quote in a key"),
-    ])
+    @Test(
+        "lines that are rejected, with their reason",
+        arguments: [
+            ("ts=2026-11-20T08:00:00Z tid=1 ev=error msg=\"open", "not logfmt: unterminated quoted value"),
+            ("ts=2026-11-20T08:00:00Z =x tid=1 ev=boot", "not logfmt: = with no key"),
+            ("tid=1 ev=boot", "missing key ts"),
+            ("ts=2026-11-20T08:00:00Z ev=boot", "missing key tid"),
+            ("ts=2026-11-20T08:00:00Z tid=1", "missing key ev"),
+            ("ts=2026-13-45T08:00:00Z tid=1 ev=boot", "bad ts"),
+            ("ts=yesterday tid=1 ev=boot", "bad ts"),
+            ("ts=2026-11-20T08:00:00Z tid=12345678901234567 ev=boot", "bad tid"),
+            ("ts=2026-11-20T08:00:00Z tid=1 ev=txn amt=12.50", "bad integer amt"),
+            ("ts=2026-11-20T08:00:00Z tid=1 ev=txn cur=CNY", "bad integer cur"),
+            ("ts=2026-11-20T08:00:00Z tid=1 ev=txn lat_ms=fast", "bad integer lat_ms"),
+            ("ts=2026-11-20T08:00:00Z tid=1 ev=txn stan=12A", "bad digits stan"),
+            ("ts=2026-11-20T08:00:00Z tid=1 ev=txn batch=-1", "bad digits batch"),
+            ("ts=2026-11-20T08:00:00Z tid=1 ev=net rssi=-10x", "bad integer rssi"),
+            ("this is not logfmt \"at all", "not logfmt: quote in a key"),
+        ])
     func rejects(line: String, reason: String) {
         let (result, _) = parse(line)
         guard case .rejected(let rejection) = result else {
@@ -155,7 +178,10 @@ struct TerminalLogTests {
     @Test("a free-text line without ts is rejected as missing ts")
     func freeText() {
         let (result, _) = parse("hello world")
-        guard case .rejected(let rejection) = result else { Issue.record("\(result)"); return }
+        guard case .rejected(let rejection) = result else {
+            Issue.record("\(result)")
+            return
+        }
         #expect(rejection.reason == "missing key ts")
     }
 
@@ -169,7 +195,10 @@ struct TerminalLogTests {
     @Test("unknown keys and keys of other events are counted, the line is kept")
     func unknownKeys() throws {
         let (result, stats) = parse("ts=2026-11-20T08:00:00Z tid=1 ev=txn stan=000001 fw=X battery=80 battery=81")
-        guard case .record(.transaction) = result else { Issue.record("\(result)"); return }
+        guard case .record(.transaction) = result else {
+            Issue.record("\(result)")
+            return
+        }
         #expect(stats.unknownKeys == ["fw": 1, "battery": 2])
     }
 
@@ -183,15 +212,23 @@ struct TerminalLogTests {
     @Test("full card numbers are masked in pan, other values, keys and rejected lines")
     func masking() throws {
         // 6228480402564890018 and 4111111111111111 pass Luhn; 6228480402564890019 does not.
-        let (result, stats) = parse("ts=2026-11-20T08:00:00Z tid=1 ev=txn stan=000001 pan=6228480402564890018 err=\"card 4111111111111111 refused\" k4111111111111111=1 reason=6228480402564890019")
-        guard case .record(.transaction(let txn)) = result else { Issue.record("\(result)"); return }
+        let (result, stats) = parse(
+            "ts=2026-11-20T08:00:00Z tid=1 ev=txn stan=000001 pan=6228480402564890018 err=\"card 4111111111111111 refused\" k4111111111111111=1 reason=6228480402564890019"
+        )
+        guard case .record(.transaction(let txn)) = result else {
+            Issue.record("\(result)")
+            return
+        }
         #expect(txn.maskedPAN == "622848*********0018")
         #expect(txn.error == "card 411111******1111 refused")
         #expect(txn.reason == "6228480402564890019")
         #expect(stats.unknownKeys == ["k411111******1111": 1])
         #expect(stats.maskedPANs == 3)
         let (rejected, rejectStats) = parse("ts=bad tid=1 ev=txn pan=4111111111111111")
-        guard case .rejected(let rejection) = rejected else { Issue.record("\(rejected)"); return }
+        guard case .rejected(let rejection) = rejected else {
+            Issue.record("\(rejected)")
+            return
+        }
         #expect(rejection.text == "ts=bad tid=1 ev=txn pan=411111******1111")
         #expect(rejectStats.maskedPANs == 1)
     }
@@ -210,7 +247,10 @@ struct TerminalLogTests {
         bytes += [0xC9, 0xCC, 0xBB, 0xA7]  // "商户" in GBK
         var parser = TerminalLogParser(defaultOffsetMinutes: 480)
         let result = bytes.withUnsafeBytes { parser.parse(line: $0, number: 1) }
-        guard case .record(.error(let error)) = result else { Issue.record("\(result)"); return }
+        guard case .record(.error(let error)) = result else {
+            Issue.record("\(result)")
+            return
+        }
         #expect(error.message?.contains("\u{FFFD}") == true)
         #expect(parser.statistics.invalidUTF8 >= 2)
     }

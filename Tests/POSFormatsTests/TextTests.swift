@@ -21,8 +21,9 @@ struct TextTests {
         // "商户" encoded in GBK: C9 is a lead byte without its continuation, CC BB happens to be a
         // valid U+033B, A7 is a stray continuation byte.
         DecodeCase(name: "GBK 商户", bytes: [0xC9, 0xCC, 0xBB, 0xA7], text: "\u{FFFD}\u{033B}\u{FFFD}", invalid: 2),
-        DecodeCase(name: "lone 0xFF and a truncated sequence", bytes: [0x61, 0x62, 0xFF, 0x63, 0x64, 0xE5, 0x95],
-                   text: "ab\u{FFFD}cd\u{FFFD}", invalid: 2),
+        DecodeCase(
+            name: "lone 0xFF and a truncated sequence", bytes: [0x61, 0x62, 0xFF, 0x63, 0x64, 0xE5, 0x95],
+            text: "ab\u{FFFD}cd\u{FFFD}", invalid: 2),
         DecodeCase(name: "overlong encoding of /", bytes: [0xC0, 0xAF], text: "\u{FFFD}\u{FFFD}", invalid: 2),
         DecodeCase(name: "UTF-16 surrogate in UTF-8", bytes: [0xED, 0xA0, 0x80], text: "\u{FFFD}\u{FFFD}\u{FFFD}", invalid: 3),
     ])

@@ -76,14 +76,16 @@ struct TimestampsTests {
     }
 
     @Test func defaultOffsetIsTheCallers() {
-        #expect(Timestamps.parseRFC3339("2026-11-20T08:15:02.123", defaultOffsetMinutes: -180)
-            == LoggedTime(utcMilliseconds: 1_795_173_302_123, offsetMinutes: -180))
+        #expect(
+            Timestamps.parseRFC3339("2026-11-20T08:15:02.123", defaultOffsetMinutes: -180)
+                == LoggedTime(utcMilliseconds: 1_795_173_302_123, offsetMinutes: -180))
     }
 
     @Test func leapSecondStaysInsideItsMinute() {
         // 23:59:60Z is kept as 23:59:59Z rather than rejected or rolled into the next day.
-        #expect(Timestamps.parseRFC3339("2026-12-31T23:59:60.500Z", defaultOffsetMinutes: 0)
-            == LoggedTime(utcMilliseconds: 1_798_761_599_500, offsetMinutes: 0))
+        #expect(
+            Timestamps.parseRFC3339("2026-12-31T23:59:60.500Z", defaultOffsetMinutes: 0)
+                == LoggedTime(utcMilliseconds: 1_798_761_599_500, offsetMinutes: 0))
     }
 
     struct JavaCase: CustomTestStringConvertible, Sendable {
@@ -133,8 +135,10 @@ struct TimestampsTests {
         #expect(Timestamps.parseOffset(text) == minutes)
     }
 
-    @Test(arguments: ["08:00", "+", "+24:00", "+08:60", "+123456", "+08:0a", "z", "", "GMT",
-                      "+0:800", "+08:00:", "+:0800", "+08::00", "+8:0"])
+    @Test(arguments: [
+        "08:00", "+", "+24:00", "+08:60", "+123456", "+08:0a", "z", "", "GMT",
+        "+0:800", "+08:00:", "+:0800", "+08::00", "+8:0",
+    ])
     func rejectsBadOffsets(text: String) {
         #expect(Timestamps.parseOffset(text) == nil)
     }
@@ -192,8 +196,10 @@ struct TimestampsTests {
             }
             if let previous {
                 // The next day of `previous`, computed the slow way.
-                let lengths = [31, (previous.year % 4 == 0 && previous.year % 100 != 0) || previous.year % 400 == 0 ? 29 : 28,
-                               31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+                let lengths = [
+                    31, (previous.year % 4 == 0 && previous.year % 100 != 0) || previous.year % 400 == 0 ? 29 : 28,
+                    31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
+                ]
                 var next = (year: previous.year, month: previous.month, day: previous.day + 1)
                 if next.day > lengths[next.month - 1] { next = (next.year, next.month + 1, 1) }
                 if next.month > 12 { next = (next.year + 1, 1, 1) }
@@ -223,52 +229,54 @@ struct TimestampsTests {
 
     /// Every `at` form jPOS has written, as seen in real logs (the project named, under
     /// /work/jpos-corpus) or in jPOS's source (`LogEvent.dumpHeader`, `RotateLogListener`).
-    @Test("jPOS at forms: local clock and the offset the text fixes", arguments: [
-        // jPOS 2.0.4+: LocalDateTime.toString(): no seconds when they are zero, 3/6/9 fraction digits.
-        AcquirerCase("2022-07-15T10:50", 1_657_882_200_000, nil, "jPOS LocalDateTime.toString(), seconds zero"),
-        AcquirerCase("2022-07-15T10:50:00.1", 1_657_882_200_100, nil),
-        AcquirerCase("2023-03-09T02:29:12.204", 1_678_328_952_204, nil, "AliAbidy/jPOS-template"),
-        AcquirerCase("2023-03-09T02:29:12.204247", 1_678_328_952_204, nil, "AliAbidy/jPOS-template"),
-        AcquirerCase("2024-02-10T20:54:13.967229900", 1_707_598_453_967, nil, "didikhari/nacadev-jpos-ee"),
-        AcquirerCase("2023-03-09T02:29:12", 1_678_328_952_000, nil),
-        // An offset, which jPOS does not write but a converted log may carry.
-        AcquirerCase("2022-07-15T10:50Z", 1_657_882_200_000, 0),
-        AcquirerCase("2022-07-15T10:50+02:00", 1_657_882_200_000, 120),
-        AcquirerCase("2023-03-09T02:29:12.204247+0200", 1_678_328_952_204, 120),
-        AcquirerCase("2023-03-09T02:29:12.204-03:00", 1_678_328_952_204, -180),
-        // jPOS 2.0.0–2.0.2: milliseconds before the zone.
-        AcquirerCase("Thu Oct 08 17:14:12.659 EAT 2020", 1_602_177_252_659, 180, "Omulosi/rafikibora-gateway"),
-        AcquirerCase("Wed Nov 16 16:57:37.106 SGT 2016", 1_479_315_457_106, 480, "singamasae/jPosServer"),
-        AcquirerCase("Thu Oct 15 15:08:50.730 WIB 2020", 1_602_774_530_730, 420, "erid-rahmad/gateway_spring_boot"),
-        // jPOS 1.x: Date.toString() + "." + millis % 1000, unpadded.
-        AcquirerCase("Thu Dec 18 15:12:37 UYST 2014.486", 1_418_915_557_486, -120, "jpos-lagotto fixtures"),
-        AcquirerCase("Fri Mar 11 22:04:42 ICT 2011.9", 1_299_881_082_009, 420, "Hairi81/HTest"),
-        AcquirerCase("Thu Jul 10 18:46:37 CDT 2014.421", 1_405_017_997_421, -300, "grupo-zeus/Proyecto1"),
-        AcquirerCase("Fri Aug 03 04:44:20 GMT 2012.414", 1_343_969_060_414, 0, "wilfred12/iso8583-netbeans"),
-        // RotateLogListener (to 2.1.x): Date.toString() without milliseconds.
-        AcquirerCase("Thu Dec 18 15:12:37 UYST 2014", 1_418_915_557_000, -120, "RotateLogListener"),
-        // Ambiguous and unknown abbreviations leave the zone open.
-        AcquirerCase("Thu Dec 18 15:12:37 CST 2014.486", 1_418_915_557_486, nil),
-        AcquirerCase("Thu Oct 08 17:14:12.659 IST 2020", 1_602_177_252_659, nil),
-        AcquirerCase("Thu Oct 08 17:14:12.659 XYZT 2020", 1_602_177_252_659, nil),
-        AcquirerCase("Thu Oct 08 17:14:12.659 GMT+03:00 2020", 1_602_177_252_659, 180),
-        // Zones whose offset changed: read by date.
-        AcquirerCase("Fri Jun 01 12:00:00 MSK 2012.0", 1_338_552_000_000, 240),
-        AcquirerCase("Mon Jun 01 12:00:00.000 MSK 2020", 1_591_012_800_000, 180),
-        AcquirerCase("Tue Jun 01 12:00:00 VET 2010.0", 1_275_393_600_000, -270),
-        AcquirerCase("Fri Jun 01 12:00:00.000 VET 2018", 1_527_854_400_000, -240),
-        // Not times.
-        AcquirerCase("Thu Oct 08 17:14:12.659 EAT 2020.5", nil, nil),
-        AcquirerCase("Thu Oct 08 17:14:12. EAT 2020", nil, nil),
-        AcquirerCase("Thu Oct 08 17:14:12,659 EAT 2020", nil, nil),
-        AcquirerCase("Thu Oct 08 17:14 EAT 2020", nil, nil),
-        AcquirerCase("2022-07-15T10:5", nil, nil),
-        AcquirerCase("2022-07-15T10:50:", nil, nil),
-        AcquirerCase("2022-07-15T10:50.123", nil, nil),
-        AcquirerCase("2022-07-15T24:00", nil, nil),
-        AcquirerCase("2022-07-15", nil, nil),
-        AcquirerCase("", nil, nil),
-    ])
+    @Test(
+        "jPOS at forms: local clock and the offset the text fixes",
+        arguments: [
+            // jPOS 2.0.4+: LocalDateTime.toString(): no seconds when they are zero, 3/6/9 fraction digits.
+            AcquirerCase("2022-07-15T10:50", 1_657_882_200_000, nil, "jPOS LocalDateTime.toString(), seconds zero"),
+            AcquirerCase("2022-07-15T10:50:00.1", 1_657_882_200_100, nil),
+            AcquirerCase("2023-03-09T02:29:12.204", 1_678_328_952_204, nil, "AliAbidy/jPOS-template"),
+            AcquirerCase("2023-03-09T02:29:12.204247", 1_678_328_952_204, nil, "AliAbidy/jPOS-template"),
+            AcquirerCase("2024-02-10T20:54:13.967229900", 1_707_598_453_967, nil, "didikhari/nacadev-jpos-ee"),
+            AcquirerCase("2023-03-09T02:29:12", 1_678_328_952_000, nil),
+            // An offset, which jPOS does not write but a converted log may carry.
+            AcquirerCase("2022-07-15T10:50Z", 1_657_882_200_000, 0),
+            AcquirerCase("2022-07-15T10:50+02:00", 1_657_882_200_000, 120),
+            AcquirerCase("2023-03-09T02:29:12.204247+0200", 1_678_328_952_204, 120),
+            AcquirerCase("2023-03-09T02:29:12.204-03:00", 1_678_328_952_204, -180),
+            // jPOS 2.0.0–2.0.2: milliseconds before the zone.
+            AcquirerCase("Thu Oct 08 17:14:12.659 EAT 2020", 1_602_177_252_659, 180, "Omulosi/rafikibora-gateway"),
+            AcquirerCase("Wed Nov 16 16:57:37.106 SGT 2016", 1_479_315_457_106, 480, "singamasae/jPosServer"),
+            AcquirerCase("Thu Oct 15 15:08:50.730 WIB 2020", 1_602_774_530_730, 420, "erid-rahmad/gateway_spring_boot"),
+            // jPOS 1.x: Date.toString() + "." + millis % 1000, unpadded.
+            AcquirerCase("Thu Dec 18 15:12:37 UYST 2014.486", 1_418_915_557_486, -120, "jpos-lagotto fixtures"),
+            AcquirerCase("Fri Mar 11 22:04:42 ICT 2011.9", 1_299_881_082_009, 420, "Hairi81/HTest"),
+            AcquirerCase("Thu Jul 10 18:46:37 CDT 2014.421", 1_405_017_997_421, -300, "grupo-zeus/Proyecto1"),
+            AcquirerCase("Fri Aug 03 04:44:20 GMT 2012.414", 1_343_969_060_414, 0, "wilfred12/iso8583-netbeans"),
+            // RotateLogListener (to 2.1.x): Date.toString() without milliseconds.
+            AcquirerCase("Thu Dec 18 15:12:37 UYST 2014", 1_418_915_557_000, -120, "RotateLogListener"),
+            // Ambiguous and unknown abbreviations leave the zone open.
+            AcquirerCase("Thu Dec 18 15:12:37 CST 2014.486", 1_418_915_557_486, nil),
+            AcquirerCase("Thu Oct 08 17:14:12.659 IST 2020", 1_602_177_252_659, nil),
+            AcquirerCase("Thu Oct 08 17:14:12.659 XYZT 2020", 1_602_177_252_659, nil),
+            AcquirerCase("Thu Oct 08 17:14:12.659 GMT+03:00 2020", 1_602_177_252_659, 180),
+            // Zones whose offset changed: read by date.
+            AcquirerCase("Fri Jun 01 12:00:00 MSK 2012.0", 1_338_552_000_000, 240),
+            AcquirerCase("Mon Jun 01 12:00:00.000 MSK 2020", 1_591_012_800_000, 180),
+            AcquirerCase("Tue Jun 01 12:00:00 VET 2010.0", 1_275_393_600_000, -270),
+            AcquirerCase("Fri Jun 01 12:00:00.000 VET 2018", 1_527_854_400_000, -240),
+            // Not times.
+            AcquirerCase("Thu Oct 08 17:14:12.659 EAT 2020.5", nil, nil),
+            AcquirerCase("Thu Oct 08 17:14:12. EAT 2020", nil, nil),
+            AcquirerCase("Thu Oct 08 17:14:12,659 EAT 2020", nil, nil),
+            AcquirerCase("Thu Oct 08 17:14 EAT 2020", nil, nil),
+            AcquirerCase("2022-07-15T10:5", nil, nil),
+            AcquirerCase("2022-07-15T10:50:", nil, nil),
+            AcquirerCase("2022-07-15T10:50.123", nil, nil),
+            AcquirerCase("2022-07-15T24:00", nil, nil),
+            AcquirerCase("2022-07-15", nil, nil),
+            AcquirerCase("", nil, nil),
+        ])
     func acquirerTimes(_ c: AcquirerCase) {
         let parsed = Timestamps.parseAcquirerTime(c.text)
         if let local = c.local {
@@ -286,31 +294,35 @@ struct TimestampsTests {
 
     @Test("parseJavaDate reads the jPOS 2.0 layout too")
     func javaDateWithMillisecondsBeforeTheZone() {
-        #expect(Timestamps.parseJavaDate("Thu Oct 08 17:14:12.659 EAT 2020", defaultOffsetMinutes: 480)
-            == LoggedTime(utcMilliseconds: 1_602_177_252_659 - 180 * 60_000, offsetMinutes: 180))
-        #expect(Timestamps.parseJavaDate("Thu Oct 08 17:14:12.659 CST 2020", defaultOffsetMinutes: 480)
-            == LoggedTime(utcMilliseconds: 1_602_177_252_659 - 480 * 60_000, offsetMinutes: 480))
+        #expect(
+            Timestamps.parseJavaDate("Thu Oct 08 17:14:12.659 EAT 2020", defaultOffsetMinutes: 480)
+                == LoggedTime(utcMilliseconds: 1_602_177_252_659 - 180 * 60_000, offsetMinutes: 180))
+        #expect(
+            Timestamps.parseJavaDate("Thu Oct 08 17:14:12.659 CST 2020", defaultOffsetMinutes: 480)
+                == LoggedTime(utcMilliseconds: 1_602_177_252_659 - 480 * 60_000, offsetMinutes: 480))
     }
 
     /// The abbreviations Java prints for zones where jPOS runs, and their offsets (the tz
     /// database's, for the dates jPOS logs are from).
-    @Test("zone abbreviations Java prints", arguments: [
-        // Africa
-        ("EAT", 180), ("WAT", 60), ("CAT", 120), ("SAST", 120),
-        // Europe
-        ("CET", 60), ("CEST", 120), ("EET", 120), ("EEST", 180), ("WET", 0), ("WEST", 60), ("GMT", 0), ("UTC", 0),
-        ("MSK", 180), ("TRT", 180),
-        // Asia
-        ("GST", 240), ("PKT", 300), ("NPT", 345), ("BDT", 360), ("ICT", 420), ("WIB", 420), ("WITA", 480),
-        ("SGT", 480), ("MYT", 480), ("PHT", 480), ("HKT", 480), ("JST", 540), ("KST", 540), ("IRST", 210), ("IRDT", 270),
-        // Oceania
-        ("AEST", 600), ("AEDT", 660), ("ACST", 570), ("ACDT", 630), ("AWST", 480), ("NZST", 720), ("NZDT", 780),
-        // Americas
-        ("EST", -300), ("EDT", -240), ("CDT", -300), ("MST", -420), ("MDT", -360), ("PST", -480), ("PDT", -420),
-        ("AKST", -540), ("AKDT", -480), ("HST", -600), ("BRT", -180), ("BRST", -120), ("ART", -180),
-        ("CLT", -240), ("CLST", -180), ("COT", -300), ("PET", -300), ("VET", -240), ("UYT", -180), ("UYST", -120),
-        ("PYT", -240), ("PYST", -180), ("BOT", -240), ("NST", -210), ("ADT", -180),
-    ])
+    @Test(
+        "zone abbreviations Java prints",
+        arguments: [
+            // Africa
+            ("EAT", 180), ("WAT", 60), ("CAT", 120), ("SAST", 120),
+            // Europe
+            ("CET", 60), ("CEST", 120), ("EET", 120), ("EEST", 180), ("WET", 0), ("WEST", 60), ("GMT", 0), ("UTC", 0),
+            ("MSK", 180), ("TRT", 180),
+            // Asia
+            ("GST", 240), ("PKT", 300), ("NPT", 345), ("BDT", 360), ("ICT", 420), ("WIB", 420), ("WITA", 480),
+            ("SGT", 480), ("MYT", 480), ("PHT", 480), ("HKT", 480), ("JST", 540), ("KST", 540), ("IRST", 210), ("IRDT", 270),
+            // Oceania
+            ("AEST", 600), ("AEDT", 660), ("ACST", 570), ("ACDT", 630), ("AWST", 480), ("NZST", 720), ("NZDT", 780),
+            // Americas
+            ("EST", -300), ("EDT", -240), ("CDT", -300), ("MST", -420), ("MDT", -360), ("PST", -480), ("PDT", -420),
+            ("AKST", -540), ("AKDT", -480), ("HST", -600), ("BRT", -180), ("BRST", -120), ("ART", -180),
+            ("CLT", -240), ("CLST", -180), ("COT", -300), ("PET", -300), ("VET", -240), ("UYT", -180), ("UYST", -120),
+            ("PYT", -240), ("PYST", -180), ("BOT", -240), ("NST", -210), ("ADT", -180),
+        ])
     func javaZoneAbbreviations(zone: String, minutes: Int) {
         #expect(Timestamps.zoneOffsetMinutes(zone) == minutes)
         #expect(!Timestamps.ambiguousZones.contains(zone))

@@ -10,11 +10,11 @@ import Testing
 
 /// Known Luhn-valid test numbers of 13, 15, 16 and 19 digits, with their masks written out by hand.
 enum TestCards {
-    static let visa13 = "4222222222222"           // 422222***2222
-    static let amex15 = "378282246310005"         // 378282*****0005
-    static let visa16 = "4111111111111111"        // 411111******1111
-    static let discover16 = "6011000990139424"    // 601100******9424
-    static let unionpay19 = "6228480402564890018" // 622848*********0018
+    static let visa13 = "4222222222222"  // 422222***2222
+    static let amex15 = "378282246310005"  // 378282*****0005
+    static let visa16 = "4111111111111111"  // 411111******1111
+    static let discover16 = "6011000990139424"  // 601100******9424
+    static let unionpay19 = "6228480402564890018"  // 622848*********0018
 }
 
 /// One place a card number can be, and where its masked form must land.
@@ -35,7 +35,8 @@ struct CardPlace: Sendable, CustomTestStringConvertible {
     static let all: [CardPlace] = [
         CardPlace(
             name: "logfmt pan (masked whatever its Luhn check)", fileName: "a.log",
-            content: "\(ts) ev=txn type=sale stan=000001 amt=1 cur=156 rc=00 disp=approved pan=\(TestCards.unionpay19)\n\(ts) ev=txn type=sale stan=000002 pan=6228480402564890019\n",
+            content:
+                "\(ts) ev=txn type=sale stan=000001 amt=1 cur=156 rc=00 disp=approved pan=\(TestCards.unionpay19)\n\(ts) ev=txn type=sale stan=000002 pan=6228480402564890019\n",
             query: "SELECT pan FROM terminal_txns ORDER BY line", expected: [["622848*********0018"], ["622848*********0019"]],
             secrets: [TestCards.unionpay19, "6228480402564890019"]),
         CardPlace(
@@ -45,14 +46,20 @@ struct CardPlace: Sendable, CustomTestStringConvertible {
             secrets: [TestCards.visa16, TestCards.visa13]),
         CardPlace(
             name: "logfmt rc, err, reason, type, disp, entry, mcc", fileName: "a.log",
-            content: "\(ts) ev=txn type=\(TestCards.visa13) stan=000001 amt=1 cur=156 rc=\(TestCards.discover16) disp=\(TestCards.amex15) entry=\(TestCards.visa16) err=x\(TestCards.unionpay19) reason=\(TestCards.visa16) mcc=\(TestCards.visa13)\n",
+            content:
+                "\(ts) ev=txn type=\(TestCards.visa13) stan=000001 amt=1 cur=156 rc=\(TestCards.discover16) disp=\(TestCards.amex15) entry=\(TestCards.visa16) err=x\(TestCards.unionpay19) reason=\(TestCards.visa16) mcc=\(TestCards.visa13)\n",
             query: """
                 SELECT ty.value, rc.value, di.value, en.value, er.value, re.value, mc.value FROM terminal_txns t
                 JOIN dictionary ty ON ty.id = t.type JOIN dictionary rc ON rc.id = t.rc JOIN dictionary di ON di.id = t.disp
                 JOIN dictionary en ON en.id = t.entry JOIN dictionary er ON er.id = t.err JOIN dictionary re ON re.id = t.reason
                 JOIN dictionary mc ON mc.id = t.mcc
                 """,
-            expected: [["422222***2222", "601100******9424", "378282*****0005", "411111******1111", "x622848*********0018", "411111******1111", "422222***2222"]],
+            expected: [
+                [
+                    "422222***2222", "601100******9424", "378282*****0005", "411111******1111", "x622848*********0018", "411111******1111",
+                    "422222***2222",
+                ]
+            ],
             secrets: [TestCards.visa13, TestCards.discover16, TestCards.amex15, TestCards.visa16, TestCards.unionpay19]),
         CardPlace(
             name: "logfmt boot, fw_update, net and signin values", fileName: "a.log",
@@ -69,14 +76,17 @@ struct CardPlace: Sendable, CustomTestStringConvertible {
                        (SELECT s.value || ' ' || y.value || ' ' || n.reason FROM net_events n JOIN dictionary s ON s.id = n.state JOIN dictionary y ON y.id = n.net_type),
                        (SELECT d.value FROM terminal_signins g JOIN dictionary d ON d.id = g.rc)
                 """,
-            expected: [[
-                "411111******1111 422222***2222 378282*****0005", "601100******9424 411111******1111",
-                "378282*****0005 422222***2222 lost 622848*********0018", "601100******9424",
-            ]],
+            expected: [
+                [
+                    "411111******1111 422222***2222 378282*****0005", "601100******9424 411111******1111",
+                    "378282*****0005 422222***2222 lost 622848*********0018", "601100******9424",
+                ]
+            ],
             secrets: [TestCards.visa16, TestCards.visa13, TestCards.amex15, TestCards.discover16, TestCards.unionpay19]),
         CardPlace(
             name: "logfmt keys: unknown key names and an ignored event's name", fileName: "a.log",
-            content: "\(ts) ev=txn type=sale stan=000001 \(TestCards.visa16)=1 note\(TestCards.amex15)=2 \(TestCards.visa13)\n\(ts) ev=\(TestCards.discover16)\n",
+            content:
+                "\(ts) ev=txn type=sale stan=000001 \(TestCards.visa16)=1 note\(TestCards.amex15)=2 \(TestCards.visa13)\n\(ts) ev=\(TestCards.discover16)\n",
             query: "SELECT name, value FROM file_counts WHERE name LIKE 'unknown_key:%' OR name LIKE 'ignored_event:%' ORDER BY name",
             expected: [
                 ["ignored_event:601100******9424", "1"], ["unknown_key:411111******1111", "1"], ["unknown_key:422222***2222", "1"],
@@ -86,7 +96,8 @@ struct CardPlace: Sendable, CustomTestStringConvertible {
         CardPlace(
             name: "logfmt rejected lines", fileName: "a.log",
             // A last line that can be read: a file of rejects alone fails whole (issue 9).
-            content: "\(ts) ev=txn amt=1.5 pan=\(TestCards.visa16) x=\(TestCards.amex15)\ntid=1 ev=error msg=\(TestCards.visa13)\n\(ts) ev=signin rc=00\n",
+            content:
+                "\(ts) ev=txn amt=1.5 pan=\(TestCards.visa16) x=\(TestCards.amex15)\ntid=1 ev=error msg=\(TestCards.visa13)\n\(ts) ev=signin rc=00\n",
             query: "SELECT line, reason, text FROM rejects ORDER BY line",
             expected: [
                 ["1", "bad integer amt", "\(ts) ev=txn amt=1.5 pan=411111******1111 x=378282*****0005"],
@@ -108,7 +119,8 @@ struct CardPlace: Sendable, CustomTestStringConvertible {
                 </log>
 
                 """,
-            query: "SELECT r.value, m.pan, p.value, c.value, cur.value FROM acquirer_msgs m JOIN dictionary r ON r.id = m.realm JOIN dictionary p ON p.id = m.proc_code JOIN dictionary c ON c.id = m.rc JOIN dictionary cur ON cur.id = m.currency",
+            query:
+                "SELECT r.value, m.pan, p.value, c.value, cur.value FROM acquirer_msgs m JOIN dictionary r ON r.id = m.realm JOIN dictionary p ON p.id = m.proc_code JOIN dictionary c ON c.id = m.rc JOIN dictionary cur ON cur.id = m.currency",
             expected: [["r/411111******1111", "622848*********0017", "422222***2222", "378282*****0005", "601100******9424"]],
             secrets: [TestCards.visa16, String(TestCards.unionpay19.dropLast()) + "7", TestCards.visa13, TestCards.amex15, TestCards.discover16]),
         CardPlace(
@@ -155,9 +167,13 @@ struct CardPlace: Sendable, CustomTestStringConvertible {
                        (SELECT s.value || ' ' || n.reason FROM net_events n JOIN dictionary s ON s.id = n.state),
                        (SELECT reason || ' ' || (instr(text, '3432323232322A2A2A32323232') > 0) FROM rejects)
                 """,
-            expected: [["3431313131312A2A2A2A2A2A31313131",
-                        "exception Disconnect[host=10.1.2.3, remotePort=5000, localPort=51514, exception=j.i.IOException (o.j.i.BaseChannel.receive:871), message=bad data 57102A2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A442A2A2A2A2A2A]",
-                        "malformed log element: mismatched </oops> 1"]],
+            expected: [
+                [
+                    "3431313131312A2A2A2A2A2A31313131",
+                    "exception Disconnect[host=10.1.2.3, remotePort=5000, localPort=51514, exception=j.i.IOException (o.j.i.BaseChannel.receive:871), message=bad data 57102A2A2A2A2A2A2A2A2A2A2A2A2A2A2A2A442A2A2A2A2A2A]",
+                    "malformed log element: mismatched </oops> 1",
+                ]
+            ],
             secrets: ["34313131313131313131313131313131", "3431313131313131313131313131313144323531323130", "34323232323232323232323232"]),
         CardPlace(
             name: "acquirer rejected element: card numbers masked, fields 35, 45 and 52 removed", fileName: "a.xml",
@@ -175,20 +191,22 @@ struct CardPlace: Sendable, CustomTestStringConvertible {
 
                 """,
             query: "SELECT reason, text FROM rejects",
-            expected: [[
-                "malformed log element: mismatched </oops>",
-                """
-                <log realm="r" at="2026-11-20T08:16:00.210">
-                  <send><isomsg>
-                    <field id="2" value="411111******1111"/>
-                    <field id="35" value="[removed]"/>
-                    <field id="45">[removed]</field>
-                    <field id='52' value='[removed]'/>
-                  </isomsg></send>
-                  </oops>
-                </log>
-                """,
-            ]],
+            expected: [
+                [
+                    "malformed log element: mismatched </oops>",
+                    """
+                    <log realm="r" at="2026-11-20T08:16:00.210">
+                      <send><isomsg>
+                        <field id="2" value="411111******1111"/>
+                        <field id="35" value="[removed]"/>
+                        <field id="45">[removed]</field>
+                        <field id='52' value='[removed]'/>
+                      </isomsg></send>
+                      </oops>
+                    </log>
+                    """,
+                ]
+            ],
             secrets: [TestCards.visa16, TestCards.discover16, TestCards.amex15, "25121010000012345678", "DOE/JANE", "9A3F21C7B45E0D18"]),
         CardPlace(
             name: "acquirer element names: a skipped child's name and a mismatched end tag in the reason", fileName: "a.xml",
@@ -254,12 +272,16 @@ struct CardDataTests {
     func keptAsWritten() throws {
         let scratch = Scratch()
         let ts = CardPlace.ts
-        try scratch.write("a.log", """
+        try scratch.write(
+            "a.log",
+            """
             \(ts) ev=error err=E msg="ref 4111111111111112 and 62284804025648900181 and 601100099013942"
             ts=2026-11-20T08:16:03.000+08:00 tid=\(TestCards.visa16) ev=txn type=sale stan=000123 batch=000042 amt=4111111111111111 cur=156 lat_ms=6011000990139424 rc=00 disp=approved
 
             """)
-        try scratch.write("b.xml", """
+        try scratch.write(
+            "b.xml",
+            """
             <log realm="r" at="2026-11-20T08:16:00.210">
               <send><isomsg direction="outgoing">
                 <field id="0" value="0210"/>
@@ -277,9 +299,15 @@ struct CardDataTests {
         #expect(report.files.map(\.maskedPANs) == [0, 0])
         // 16 digits failing Luhn, 20 digits (too long to be a card number), 15 digits failing Luhn.
         #expect(try scratch.query("SELECT message FROM terminal_errors") == [["ref 4111111111111112 and 62284804025648900181 and 601100099013942"]])
-        #expect(try scratch.query("SELECT tid, stan, amount, latency_ms FROM transactions") == [[TestCards.visa16, "000123", TestCards.visa16, TestCards.discover16]])
-        #expect(try scratch.query("SELECT m.amount, m.stan_text, m.local_time, m.rrn, t.value, d.value FROM acquirer_msgs m JOIN dictionary t ON t.id = m.tid JOIN dictionary d ON d.id = m.mid") == [
-            [TestCards.visa16, "000123", TestCards.visa13, TestCards.discover16, TestCards.visa16, TestCards.amex15],
-        ])
+        #expect(
+            try scratch.query("SELECT tid, stan, amount, latency_ms FROM transactions") == [
+                [TestCards.visa16, "000123", TestCards.visa16, TestCards.discover16]
+            ])
+        #expect(
+            try scratch.query(
+                "SELECT m.amount, m.stan_text, m.local_time, m.rrn, t.value, d.value FROM acquirer_msgs m JOIN dictionary t ON t.id = m.tid JOIN dictionary d ON d.id = m.mid"
+            ) == [
+                [TestCards.visa16, "000123", TestCards.visa13, TestCards.discover16, TestCards.visa16, TestCards.amex15]
+            ])
     }
 }

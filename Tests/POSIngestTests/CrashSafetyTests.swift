@@ -33,7 +33,8 @@ struct StoreSnapshot: Equatable, CustomStringConvertible {
     }
 
     init(_ scratch: Scratch) throws {
-        let perTable = fileRowTables.map { "SELECT file_id, '\($0)' AS name, count(*) AS n FROM \($0) GROUP BY file_id" }.joined(separator: " UNION ALL ")
+        let perTable = fileRowTables.map { "SELECT file_id, '\($0)' AS name, count(*) AS n FROM \($0) GROUP BY file_id" }.joined(
+            separator: " UNION ALL ")
         var files: [String: String] = [:]
         for row in try scratch.query("SELECT id, path, status, rows, rejects FROM input_files ORDER BY id") {
             let counts = try scratch.query("SELECT name, n FROM (\(perTable)) WHERE file_id = \(row[0]!) ORDER BY name")
@@ -49,10 +50,12 @@ struct StoreSnapshot: Equatable, CustomStringConvertible {
             tableCounts[table] = try scratch.count("SELECT count(*) FROM \(table)")
         }
         self.tableCounts = tableCounts
-        transactions = try scratch.query("""
+        transactions = try scratch.query(
+            """
             SELECT tid, ts, type, stan, amount, currency, rc, disp, latency_ms, brand, agent, region, file, line
             FROM transactions ORDER BY file, line
-            """).map { row in row.enumerated().map { $0.offset == 12 ? $0.element.map { Self.relative($0, to: scratch.inbox) } : $0.element } }
+            """
+        ).map { row in row.enumerated().map { $0.offset == 12 ? $0.element.map { Self.relative($0, to: scratch.inbox) } : $0.element } }
     }
 
     static func relative(_ path: String, to folder: String) -> String {
@@ -128,7 +131,9 @@ struct DiskFullTests {
             let after = try StoreSnapshot(scratch)
             #expect(after.files == expected.files, "level \(level):\n\(after)\n---\n\(expected)")
             #expect(after.tableCounts == expected.tableCounts, "level \(level)")
-            #expect(after.transactions == expected.transactions, "level \(level): \(StoreSnapshot.firstDifference(after.transactions, expected.transactions))")
+            #expect(
+                after.transactions == expected.transactions,
+                "level \(level): \(StoreSnapshot.firstDifference(after.transactions, expected.transactions))")
         }
         #expect(failuresSeen >= levels)
     }
@@ -150,7 +155,10 @@ struct SharedDatabaseWriterTests {
         #expect(reportA.files.map(\.status) == [.ok], "\(reportA.files.map { $0.detail ?? "" })")
         #expect(reportA.rows == 2)
         #expect(try scratch.count("SELECT count(*) FROM dictionary WHERE value = 'T-SHARED'") == 1)
-        #expect(try scratch.query("SELECT tid, stan FROM transactions ORDER BY stan") == [["T-SHARED", "000001"], ["T-SHARED", "000002"], ["T-OTHER", "000003"]])
+        #expect(
+            try scratch.query("SELECT tid, stan FROM transactions ORDER BY stan") == [
+                ["T-SHARED", "000001"], ["T-SHARED", "000002"], ["T-OTHER", "000003"],
+            ])
         // A rolled-back file forgets only its own values: T-SHARED (B's) stays known to A.
         try storeA.beginFile(path: "/nowhere")
         storeA.rollbackFile()

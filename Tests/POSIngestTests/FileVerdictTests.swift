@@ -67,7 +67,10 @@ struct FileVerdictTests {
         let report = try scratch.ingest()
         let failed = try #require(report.files.first { $0.path.hasSuffix("q2.log") })
         #expect(failed.status == .failed)
-        #expect(failed.detail == "nothing could be read: 3 of 3 records rejected, 2 as bad at attribute, e.g. line 1: <log realm=\"cup-channel\" at=\"yesterday 1\"> …")
+        #expect(
+            failed.detail
+                == "nothing could be read: 3 of 3 records rejected, 2 as bad at attribute, e.g. line 1: <log realm=\"cup-channel\" at=\"yesterday 1\"> …"
+        )
         #expect(failed.rows == 0)
         #expect(report.exitCode == 2)
         #expect(try scratch.query("SELECT status, error FROM files WHERE path LIKE '%q2.log'") == [["failed", failed.detail]])
@@ -101,16 +104,20 @@ struct FileVerdictTests {
     @Test("a file mostly rejected is in, with a warning that says so")
     func mostlyRejected() throws {
         let scratch = Scratch()
-        try scratch.write("q2.log", badAtElement(1) + badAtElement(2) + badAtElement(3) + acquirerElement(stan: "000001") + acquirerElement(stan: "000002"))
+        try scratch.write(
+            "q2.log", badAtElement(1) + badAtElement(2) + badAtElement(3) + acquirerElement(stan: "000001") + acquirerElement(stan: "000002"))
         let report = try scratch.ingest()
         let file = try #require(report.files.first)
         #expect(file.status == .ok)
         #expect(file.rows == 2)
         #expect(file.warnings.contains { $0.contains("mostly rejected: 3 of 5 records, 3 as bad at attribute") })
         #expect(report.exitCode == 1)
-        #expect(try scratch.count("SELECT count(*) FROM file_counts WHERE name = 'warning:mostly rejected: 3 of 5 records, 3 as bad at attribute'") == 1)
+        #expect(
+            try scratch.count("SELECT count(*) FROM file_counts WHERE name = 'warning:mostly rejected: 3 of 5 records, 3 as bad at attribute'") == 1)
         // Two of five: no such warning.
-        try scratch.write("q2.log", badAtElement(1) + badAtElement(2) + acquirerElement(stan: "000001") + acquirerElement(stan: "000002") + acquirerElement(stan: "000003"))
+        try scratch.write(
+            "q2.log",
+            badAtElement(1) + badAtElement(2) + acquirerElement(stan: "000001") + acquirerElement(stan: "000002") + acquirerElement(stan: "000003"))
         #expect(try scratch.ingest().files.first?.warnings.contains { $0.contains("mostly rejected") } != true)
     }
 
@@ -124,12 +131,14 @@ struct FileVerdictTests {
         options.acquirerOffsetMinutes = -300
         let report = try scratch.ingest(options: options)
         let byFolder = Dictionary(uniqueKeysWithValues: report.files.map { (($0.path as NSString).deletingLastPathComponent.suffix(1), $0) })
-        #expect(byFolder["a"]?.warnings == ["1 time without a zone read at UTC-05:00 (--acquirer-tz): the log states no JVM time zone (SystemMonitor)"])
+        #expect(
+            byFolder["a"]?.warnings == ["1 time without a zone read at UTC-05:00 (--acquirer-tz): the log states no JVM time zone (SystemMonitor)"])
         #expect(byFolder["b"]?.warnings == [])
         #expect(report.exitCode == 0)
-        #expect(try scratch.query("SELECT ts FROM network_events WHERE realm = 'cup-channel' ORDER BY ts") == [
-            ["2022-07-13T23:41:19.152Z"], ["2022-07-14T01:41:19.152Z"],
-        ])
+        #expect(
+            try scratch.query("SELECT ts FROM network_events WHERE realm = 'cup-channel' ORDER BY ts") == [
+                ["2022-07-13T23:41:19.152Z"], ["2022-07-14T01:41:19.152Z"],
+            ])
         #expect(try scratch.count("SELECT value FROM file_counts WHERE name = 'jvm_zone:America/Sao_Paulo'") == 1)
         #expect(try scratch.count("SELECT value FROM file_counts WHERE name = 'assumed_zone_times'") == 1)
     }

@@ -48,14 +48,16 @@ struct GeneratedDataTests {
             switch file.kind {
             case "terminal_log":
                 #expect(summary.lines == file.lines + (file.truncated ? 1 : 0), "\(file.path)")
-                let stored = try set.scratch.count("""
+                let stored = try set.scratch.count(
+                    """
                     SELECT count(*) FROM terminal_txns t JOIN input_files f ON f.id = t.file_id WHERE f.path = '\(set.scratch.inbox)/\(file.path)'
                     """)
                 #expect(stored == file.transactions, "\(file.path)")
                 #expect(summary.rows == file.events.values.reduce(0, +), "\(file.path)")
                 #expect(summary.maskedPANs >= file.fullCardNumbers, "\(file.path)")
             case "acquirer_log":
-                #expect(summary.rows == file.acquirerRequests + file.acquirerResponses + file.networkManagementMessages + file.linkEvents, "\(file.path)")
+                #expect(
+                    summary.rows == file.acquirerRequests + file.acquirerResponses + file.networkManagementMessages + file.linkEvents, "\(file.path)")
                 #expect(summary.skippedElements == file.skippedElements, "\(file.path)")
             default:
                 #expect(summary.rows == file.rows, "\(file.path)")

@@ -45,7 +45,8 @@ struct HexDumpIngestTests {
                 + "    --- data ---\n" + hexdump(data) + "\n    </iso-exception>\n  </receive>\n</log>\n"
         }
         // Two link events whose detail holds a dump, and a rejected element (cut) holding one.
-        let text = element("2026-11-20T08:16:00.210+08:00", ascii) + element("2026-11-20T08:16:01.000+08:00", bcd)
+        let text =
+            element("2026-11-20T08:16:00.210+08:00", ascii) + element("2026-11-20T08:16:01.000+08:00", bcd)
             + String(element("2026-11-20T08:16:02.000+08:00", ascii).dropLast(30))
         try scratch.write("q2.log", text)
         let report = try scratch.ingest()

@@ -96,17 +96,22 @@ struct HostileLineTests {
         #expect(file.rows == 3)
         #expect(file.rejectReasons == ["line longer than 1048576 bytes": 1])
         #expect(try scratch.query("SELECT line, reason FROM rejects") == [["14", "line longer than 1048576 bytes"]])
-        #expect(try scratch.query(storedMessages).map { [$0[0], $0[3], $0[5]] } == [["1", "000001", "00"], ["10", "000002", "05"], ["20", "000003", "00"]])
+        #expect(
+            try scratch.query(storedMessages).map { [$0[0], $0[3], $0[5]] } == [
+                ["1", "000001", "00"], ["10", "000002", "05"], ["20", "000003", "00"],
+            ])
     }
 
     @Test("a 10 MB inventory line is rejected with its length; the other rows are in")
     func tenMegabyteCSVLine() throws {
         let scratch = Scratch()
         let long = "20481299,,PAX,A920,official,\(String(repeating: "C", count: Self.tenMegabytes)),standard,,,,"
-        try scratch.write("inventory.csv", [
-            "tid,mid,brand,model,channel,agent,fee_tier,fee_rate,region,mcc,firmware",
-            "20481234,,PAX,A920,official,,standard,,,,", long, "20481235,,Landi,A8,official,,standard,,,,",
-        ].joined(separator: "\n") + "\n")
+        try scratch.write(
+            "inventory.csv",
+            [
+                "tid,mid,brand,model,channel,agent,fee_tier,fee_rate,region,mcc,firmware",
+                "20481234,,PAX,A920,official,,standard,,,,", long, "20481235,,Landi,A8,official,,standard,,,,",
+            ].joined(separator: "\n") + "\n")
         let report = try scratch.ingest()
         let file = try #require(report.files.first)
         #expect(file.kind == "inventory")
@@ -135,7 +140,8 @@ struct HostileLineTests {
     func oneLineWithoutNewline() throws {
         let scratch = Scratch()
         try scratch.write("a.log", "ts=2026-11-20T08:00:00Z tid=20481234 ev=boot fw=A920_V1 app=epos-1 ctab=CUP2015")
-        let oneLineXML = acquirerElement(stan: "000001").replacingOccurrences(of: "\n", with: "")
+        let oneLineXML =
+            acquirerElement(stan: "000001").replacingOccurrences(of: "\n", with: "")
             + acquirerElement(stan: "000002").replacingOccurrences(of: "\n", with: "")
         try scratch.write("b.xml", oneLineXML)
         try scratch.write("c.csv", "code,meaning,scope\nQ7,private,*")
@@ -159,7 +165,9 @@ struct HostileLineTests {
         let file = try #require(report.files.first)
         // Nothing of it could be read: it fails (issue 9), naming the reason.
         #expect(file.status == .failed)
-        #expect(file.detail?.hasPrefix("nothing could be read: 1 of 1 records rejected, 1 as line longer than 1048576 bytes, e.g. line 1: ts=2026") == true)
+        #expect(
+            file.detail?.hasPrefix("nothing could be read: 1 of 1 records rejected, 1 as line longer than 1048576 bytes, e.g. line 1: ts=2026")
+                == true)
         #expect(report.exitCode == 2)
         // With a line that can be read after it, the file goes in and the long line is a reject.
         try scratch.write("a.log", line + "\nts=2026-11-20T08:00:01Z tid=20481234 ev=signin rc=00\n")
@@ -168,9 +176,10 @@ struct HostileLineTests {
         #expect(again.lines == 2)
         #expect(again.rows == 1)
         let suffix = "…[\(line.utf8.count) bytes in all]"
-        #expect(try scratch.query("SELECT line, reason, substr(text, -30) FROM rejects") == [
-            ["1", "line longer than 1048576 bytes", String(repeating: "z", count: 30 - suffix.count) + suffix],
-        ])
+        #expect(
+            try scratch.query("SELECT line, reason, substr(text, -30) FROM rejects") == [
+                ["1", "line longer than 1048576 bytes", String(repeating: "z", count: 30 - suffix.count) + suffix]
+            ])
     }
 
     @Test("NUL bytes become U+FFFD and are counted; a NUL-padded tail is a rejected line, the rest is in")
@@ -192,9 +201,11 @@ struct HostileLineTests {
         #expect(file.rejectReasons == ["missing key ts": 2, "bad ts": 1])
         #expect(file.invalidUTF8 == 1 + 4096 + 2 + 1000)
         #expect(try scratch.query("SELECT message FROM terminal_errors") == [["a\u{FFFD}b"]])
-        #expect(try scratch.query("SELECT line, reason, length(text) FROM rejects ORDER BY line") == [
-            ["3", "missing key ts", "4096"], ["4", "bad ts", String("ts=2026-11-20T08:00:04Z".count + 2 + " tid=20481234 ev=boot".count)], ["6", "missing key ts", "1000"],
-        ])
+        #expect(
+            try scratch.query("SELECT line, reason, length(text) FROM rejects ORDER BY line") == [
+                ["3", "missing key ts", "4096"], ["4", "bad ts", String("ts=2026-11-20T08:00:04Z".count + 2 + " tid=20481234 ev=boot".count)],
+                ["6", "missing key ts", "1000"],
+            ])
         #expect(try scratch.count("SELECT count(*) FROM rejected_lines WHERE instr(text, char(0)) > 0") == 0)
         #expect(try scratch.count("SELECT count(*) FROM rejected_lines WHERE text = '' OR text IS NULL") == 0)
     }
@@ -254,10 +265,12 @@ struct HostileLineTests {
         let agentText = "\u{FFFD}\u{FFFD}\u{0368}\u{05A7}\u{FFFD}\u{FFFD}"
         let regionText = "\u{FFFD}\u{03FA}\u{FFFD}"
         let merchantText = "\u{FFFD}\u{033B}\u{FFFD}"
-        #expect(try scratch.query("""
-            SELECT tid.value, agent.value, region.value FROM inventory i JOIN dictionary tid ON tid.id = i.tid
-            LEFT JOIN dictionary agent ON agent.id = i.agent JOIN dictionary region ON region.id = i.region ORDER BY i.line
-            """) == [["20481234", agentText, regionText], ["20481235", nil, regionText]])
+        #expect(
+            try scratch.query(
+                """
+                SELECT tid.value, agent.value, region.value FROM inventory i JOIN dictionary tid ON tid.id = i.tid
+                LEFT JOIN dictionary agent ON agent.id = i.agent JOIN dictionary region ON region.id = i.region ORDER BY i.line
+                """) == [["20481234", agentText, regionText], ["20481235", nil, regionText]])
         #expect(try scratch.query("SELECT message FROM terminal_errors ORDER BY line") == [[merchantText + " MAC"], [merchantText]])
         // The transaction still joins its terminal's inventory row.
         #expect(try scratch.query("SELECT agent, region FROM transactions") == [[agentText, regionText]])
@@ -294,9 +307,10 @@ struct HostileXMLTests {
         try scratch.write("cup.xml", acquirerElement(stan: "000001") + "<log realm=\"x\" at=\"2026-11-20T08:16:01.000\">\n  <receive>\n")
         let report = try scratch.ingest()
         #expect(report.files.first?.rows == 1)
-        #expect(try scratch.query("SELECT line, reason, text FROM rejects") == [
-            ["10", "log element not closed at end of file", "<log realm=\"x\" at=\"2026-11-20T08:16:01.000\">\n  <receive>"],
-        ])
+        #expect(
+            try scratch.query("SELECT line, reason, text FROM rejects") == [
+                ["10", "log element not closed at end of file", "<log realm=\"x\" at=\"2026-11-20T08:16:01.000\">\n  <receive>"]
+            ])
     }
 
     @Test("isomsg nested 100,000 deep is rejected for its depth; nested subfields of a normal message are not top-level fields")
@@ -305,7 +319,9 @@ struct HostileXMLTests {
         let depth = 100_000
         var text = acquirerElement(stan: "000001")
         text += "<log realm=\"cup-channel\" at=\"2026-11-20T08:16:01.000\">\n<send>\n"
-        text += String(repeating: "<isomsg id=\"127\">\n", count: depth) + "<field id=\"11\" value=\"999999\"/>\n" + String(repeating: "</isomsg>\n", count: depth)
+        text +=
+            String(repeating: "<isomsg id=\"127\">\n", count: depth) + "<field id=\"11\" value=\"999999\"/>\n"
+            + String(repeating: "</isomsg>\n", count: depth)
         text += "</send>\n</log>\n"
         // A real message with subfields three deep: only its direct fields count.
         text += """
@@ -334,10 +350,11 @@ struct HostileXMLTests {
         #expect(file.rows == 2)
         #expect(file.rejectReasons == ["malformed log element: nesting deeper than 64": 1])
         #expect(try scratch.query("SELECT line FROM rejects") == [["10"]])
-        #expect(try scratch.query(storedMessages) == [
-            ["1", "cup-channel", "0210", "000001", nil, "00", nil],
-            [String(10 + 2 + 2 * depth + 1 + 2), "cup-channel", "0200", "000003", nil, nil, "20481234"],
-        ])
+        #expect(
+            try scratch.query(storedMessages) == [
+                ["1", "cup-channel", "0210", "000001", nil, "00", nil],
+                [String(10 + 2 + 2 * depth + 1 + 2), "cup-channel", "0200", "000003", nil, nil, "20481234"],
+            ])
     }
 
     @Test("entity tricks: &#0;, bad references and undefined entities are never expanded; a DOCTYPE's entities are not either")
@@ -390,11 +407,12 @@ struct HostileXMLTests {
         #expect(file.rejects == 0)
         // &#x110000;, &#xD800;, three &#0; and &#9999999999; become U+FFFD.
         #expect(file.invalidUTF8 == 6)
-        #expect(try scratch.query(storedMessages) == [
-            ["9", "r&d/A", "0210", "000001", "&xxe;", "&lol3;", nil],
-            ["17", "r", "0210", "000002", "\u{FFFD}\u{FFFD}AB<>\"'&&lt;", "\u{FFFD}", "T\u{FFFD}1"],
-            ["26", "r", "0210", "000003", nil, "<log realm=\"x\" at=\"2026-11-20T08:16:00\">", nil],
-        ])
+        #expect(
+            try scratch.query(storedMessages) == [
+                ["9", "r&d/A", "0210", "000001", "&xxe;", "&lol3;", nil],
+                ["17", "r", "0210", "000002", "\u{FFFD}\u{FFFD}AB<>\"'&&lt;", "\u{FFFD}", "T\u{FFFD}1"],
+                ["26", "r", "0210", "000003", nil, "<log realm=\"x\" at=\"2026-11-20T08:16:00\">", nil],
+            ])
         #expect(try scratch.query("SELECT reason FROM net_events WHERE source = 'acquirer'") == [["&foo; \u{FFFD} &xxe; \u{FFFD}"]])
         #expect(try scratch.count("SELECT count(*) FROM dictionary WHERE value LIKE '%lollol%' OR value LIKE '%root:%'") == 0)
     }
@@ -466,7 +484,9 @@ struct HostileFileTests {
         try scratch.write("acquirer.log", acquirerElement(stan: "000001"))
         try scratch.write("terminal.xml", txnLine(3) + "\n")
         // A JPEG's first bytes, named as a log: three lines, each rejected, nothing stored from it.
-        try writeBytes(scratch, "photo.log", [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10] + Array("JFIF".utf8) + [0x00, 0x0A, 0x3D, 0x01, 0x02, 0x0A, 0x7F, 0x45, 0x4C, 0x46, 0x0A])
+        try writeBytes(
+            scratch, "photo.log",
+            [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10] + Array("JFIF".utf8) + [0x00, 0x0A, 0x3D, 0x01, 0x02, 0x0A, 0x7F, 0x45, 0x4C, 0x46, 0x0A])
         let report = try scratch.ingest()
         let byName = Dictionary(uniqueKeysWithValues: report.files.map { (($0.path as NSString).lastPathComponent, $0) })
         #expect(byName["inventory.csv.gz"]?.kind == "inventory")
@@ -482,9 +502,11 @@ struct HostileFileTests {
         #expect(byName["photo.log"]?.status == .failed)
         #expect(byName["photo.log"]?.rows == 0)
         #expect(byName["photo.log"]?.detail?.hasPrefix("nothing could be read: 3 of 3 records rejected, 2 as missing key ts, e.g. line 1: ") == true)
-        #expect(try scratch.query("SELECT path, compression FROM input_files WHERE path LIKE '%terminal.csv' OR path LIKE '%inventory.csv.gz' ORDER BY path") == [
-            [scratch.inbox + "/inventory.csv.gz", "none"], [scratch.inbox + "/terminal.csv", "gzip"],
-        ])
+        #expect(
+            try scratch.query(
+                "SELECT path, compression FROM input_files WHERE path LIKE '%terminal.csv' OR path LIKE '%inventory.csv.gz' ORDER BY path") == [
+                    [scratch.inbox + "/inventory.csv.gz", "none"], [scratch.inbox + "/terminal.csv", "gzip"],
+                ])
     }
 
     @Test("an empty file is taken as an empty log: status ok, no rows, nothing rejected")
@@ -503,9 +525,11 @@ struct HostileFileTests {
         #expect(report.rejects == 0)
         #expect(report.exitCode == 0)
         let gzipBytes = try #require(try FileManager.default.attributesOfItem(atPath: scratch.inbox + "/b-empty.log.gz")[.size] as? Int)
-        #expect(try scratch.query("SELECT kind, compression, bytes, status FROM input_files ORDER BY path") == [
-            ["terminal_log", "none", "0", "ok"], ["terminal_log", "gzip", String(gzipBytes), "skipped_duplicate"], ["terminal_log", "none", "8", "ok"],
-        ])
+        #expect(
+            try scratch.query("SELECT kind, compression, bytes, status FROM input_files ORDER BY path") == [
+                ["terminal_log", "none", "0", "ok"], ["terminal_log", "gzip", String(gzipBytes), "skipped_duplicate"],
+                ["terminal_log", "none", "8", "ok"],
+            ])
         // A second empty file has the same content (SHA-256) as the first: a recorded duplicate.
         try writeBytes(scratch, "d-empty.log", [])
         let again = try scratch.ingest()
@@ -527,12 +551,13 @@ struct HostileFileTests {
         // Names are walked in byte order: alias (= sub) comes first, so y.log is read through it.
         #expect(report.files.map(\.path) == [scratch.inbox + "/alias/y.log", scratch.inbox + "/x.log"])
         #expect(report.files.map(\.status) == [.ok, .ok])
-        #expect(report.skippedLoops == [
-            scratch.inbox + "/alias/loop: folder loop through a symbolic link: skipped",
-            scratch.inbox + "/l1: Too many levels of symbolic links",
-            scratch.inbox + "/l2: Too many levels of symbolic links",
-            scratch.inbox + "/sub/loop: folder loop through a symbolic link: skipped",
-        ])
+        #expect(
+            report.skippedLoops == [
+                scratch.inbox + "/alias/loop: folder loop through a symbolic link: skipped",
+                scratch.inbox + "/l1: Too many levels of symbolic links",
+                scratch.inbox + "/l2: Too many levels of symbolic links",
+                scratch.inbox + "/sub/loop: folder loop through a symbolic link: skipped",
+            ])
         #expect(report.problems.isEmpty)
         // Reported and skipped, nothing lost: "done, but" (1), not a failure (2).
         #expect(report.exitCode == 1)

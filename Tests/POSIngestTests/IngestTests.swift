@@ -146,17 +146,36 @@ struct IngestTests {
         #expect(byKind["inventory"]?.rejects == 1)
         #expect(byKind["catalogue"]?.rows == 1)
 
-        #expect(try scratch.query("SELECT kind, status, lines, rows, rejects FROM files ORDER BY path") == [
-            ["acquirer_log", "ok", "28", "3", "0"], ["catalogue", "ok", "2", "1", "0"],
-            ["inventory", "ok", "4", "2", "1"], ["terminal_log", "ok", "10", "7", "2"],
-        ])
-        #expect(try scratch.query("SELECT tid, ts, day, type, stan, amount, rc, disp, latency_ms, brand, channel, agent, fee_tier, region, firmware, hour FROM transactions ORDER BY ts") == [
-            ["20481234", "2026-11-20T00:16:02.500Z", "2026-11-20", "sale", "000123", "1250", "P1", "unknown", "2310", "PAX", "third_party", "鑫通支付", "waived", "上海", "A920_PayDroid_V02.3.14", "08"],
-            ["20481234", "2026-11-20T00:17:11.000Z", "2026-11-20", "sale", "000124", "990", nil, "timeout", "60000", "PAX", "third_party", "鑫通支付", "waived", "上海", "A920_PayDroid_V02.3.14", "08"],
-            ["20481234", "2026-11-20T00:17:13.000Z", "2026-11-20", "reversal", "000124", "990", "00", "approved", nil, "PAX", "third_party", "鑫通支付", "waived", "上海", "A920_PayDroid_V02.3.14", "08"],
-        ])
-        #expect(try scratch.query("SELECT line, reason FROM rejects WHERE file LIKE '%day1.log.gz' ORDER BY line") == [["9", "bad integer amt"], ["10", "missing key ts"]])
-        #expect(try scratch.query("SELECT text FROM rejects WHERE line = 9") == [["ts=2026-11-20T09:07:00.000+08:00 tid=20481234 ev=txn amt=12.50 pan=411111******1111"]])
+        #expect(
+            try scratch.query("SELECT kind, status, lines, rows, rejects FROM files ORDER BY path") == [
+                ["acquirer_log", "ok", "28", "3", "0"], ["catalogue", "ok", "2", "1", "0"],
+                ["inventory", "ok", "4", "2", "1"], ["terminal_log", "ok", "10", "7", "2"],
+            ])
+        #expect(
+            try scratch.query(
+                "SELECT tid, ts, day, type, stan, amount, rc, disp, latency_ms, brand, channel, agent, fee_tier, region, firmware, hour FROM transactions ORDER BY ts"
+            ) == [
+                [
+                    "20481234", "2026-11-20T00:16:02.500Z", "2026-11-20", "sale", "000123", "1250", "P1", "unknown", "2310", "PAX", "third_party",
+                    "鑫通支付", "waived", "上海", "A920_PayDroid_V02.3.14", "08",
+                ],
+                [
+                    "20481234", "2026-11-20T00:17:11.000Z", "2026-11-20", "sale", "000124", "990", nil, "timeout", "60000", "PAX", "third_party",
+                    "鑫通支付", "waived", "上海", "A920_PayDroid_V02.3.14", "08",
+                ],
+                [
+                    "20481234", "2026-11-20T00:17:13.000Z", "2026-11-20", "reversal", "000124", "990", "00", "approved", nil, "PAX", "third_party",
+                    "鑫通支付", "waived", "上海", "A920_PayDroid_V02.3.14", "08",
+                ],
+            ])
+        #expect(
+            try scratch.query("SELECT line, reason FROM rejects WHERE file LIKE '%day1.log.gz' ORDER BY line") == [
+                ["9", "bad integer amt"], ["10", "missing key ts"],
+            ])
+        #expect(
+            try scratch.query("SELECT text FROM rejects WHERE line = 9") == [
+                ["ts=2026-11-20T09:07:00.000+08:00 tid=20481234 ev=txn amt=12.50 pan=411111******1111"]
+            ])
         #expect(try scratch.count("SELECT count(*) FROM acquirer_msgs WHERE pan = '622848*********0018'") == 1)
         #expect(try scratch.count("SELECT count(*) FROM net_events WHERE source = 'acquirer'") == 1)
         #expect(try scratch.count("SELECT value FROM file_counts WHERE name = 'ignored_event:heartbeat'") == 1)
@@ -175,7 +194,10 @@ struct IngestTests {
         let withCopy = try scratch.ingest()
         #expect(withCopy.files.map(\.status.rawValue).sorted() == ["skipped_duplicate", "unchanged"])
         #expect(try scratch.count("SELECT count(*) FROM terminal_txns") == 3)
-        #expect(try scratch.query("SELECT status, error FROM files WHERE path LIKE '%b-copy.log.gz'") == [["skipped_duplicate", "same content as \(original)"]])
+        #expect(
+            try scratch.query("SELECT status, error FROM files WHERE path LIKE '%b-copy.log.gz'") == [
+                ["skipped_duplicate", "same content as \(original)"]
+            ])
         // Touching the file (same content, new time) is still nothing new.
         try run("/usr/bin/touch", ["-d", "2030-01-01", original])
         #expect(try scratch.ingest().files.map(\.status.rawValue).sorted() == ["skipped_duplicate", "unchanged"])
@@ -228,7 +250,8 @@ struct IngestTests {
         let scratch = Scratch()
         var big = ""
         for i in 0..<20000 {
-            big += "ts=2026-11-20T08:00:00Z tid=\(10_000_000 + i % 97) ev=txn type=sale stan=\(String(format: "%06d", i % 999_999)) amt=\(i) cur=156 rc=00 disp=approved lat_ms=\(i % 5000)\n"
+            big +=
+                "ts=2026-11-20T08:00:00Z tid=\(10_000_000 + i % 97) ev=txn type=sale stan=\(String(format: "%06d", i % 999_999)) amt=\(i) cur=156 rc=00 disp=approved lat_ms=\(i % 5000)\n"
         }
         let path = try scratch.write("big.log.gz", big, gzip: true)
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -257,7 +280,8 @@ struct IngestTests {
         #expect(failed.detail == "inventory header: missing column channel")
         #expect(report.exitCode == 2)
         #expect(try scratch.count("SELECT count(*) FROM inventory") == 0)
-        #expect(try scratch.query("SELECT status, error FROM files WHERE kind = 'inventory'") == [["failed", "inventory header: missing column channel"]])
+        #expect(
+            try scratch.query("SELECT status, error FROM files WHERE kind = 'inventory'") == [["failed", "inventory header: missing column channel"]])
         #expect(try scratch.count("SELECT count(*) FROM terminal_txns") == 3)
     }
 
@@ -267,7 +291,8 @@ struct IngestTests {
         try scratch.write("a-small.log", terminalLog)
         var big = ""
         for i in 0..<30000 {
-            big += "ts=2026-11-20T08:00:00Z tid=\(10_000_000 + i) ev=txn type=sale stan=000001 amt=\(i) cur=156 rc=00 disp=approved pan=622848******\(1000 + i % 9000)\n"
+            big +=
+                "ts=2026-11-20T08:00:00Z tid=\(10_000_000 + i) ev=txn type=sale stan=000001 amt=\(i) cur=156 rc=00 disp=approved pan=622848******\(1000 + i % 9000)\n"
         }
         try scratch.write("b-big.log", big)
         try scratch.write("c-small.log", terminalLog.replacingOccurrences(of: "20481234", with: "20489999"))

@@ -19,7 +19,8 @@ func terminalDay(_ lines: Range<Int>, day: String = "2026-12-04") -> String {
         if k % 17 == 16 {
             text += "ts=\(day)T\(time).000+08:00 tid=2048100\(k % 7) ev=txn type=sale stan=\(String(format: "%06d", k)) amt=12.50 cur=156\n"
         } else {
-            text += "ts=\(day)T\(time).000+08:00 tid=2048100\(k % 7) ev=txn type=sale stan=\(String(format: "%06d", k)) amt=\(100 + k) cur=156 rc=00 disp=approved lat_ms=\(500 + k)\n"
+            text +=
+                "ts=\(day)T\(time).000+08:00 tid=2048100\(k % 7) ev=txn type=sale stan=\(String(format: "%06d", k)) amt=\(100 + k) cur=156 rc=00 disp=approved lat_ms=\(500 + k)\n"
         }
     }
     return text
@@ -45,7 +46,8 @@ func q2Day(_ elements: Range<Int>, day: String = "2026-12-04") -> String {
     for k in elements {
         let time = String(format: "%02d:%02d:%02d.%03d", 1 + k / 3600, (k / 60) % 60, k % 60, k % 1000)
         if k % 11 == 10 {
-            text += "<log realm=\"cup-channel/10.1.2.3:5000\" at=\"\(day)T\(time)\">\n  <receive><peer-disconnect>Connection reset</peer-disconnect></receive>\n</log>\n"
+            text +=
+                "<log realm=\"cup-channel/10.1.2.3:5000\" at=\"\(day)T\(time)\">\n  <receive><peer-disconnect>Connection reset</peer-disconnect></receive>\n</log>\n"
             continue
         }
         let (direction, tag, mti) = k % 2 == 0 ? ("incoming", "receive", "0200") : ("outgoing", "send", "0210")
@@ -80,12 +82,14 @@ struct ContentTotals: Equatable, CustomStringConvertible {
         acquirerMessages = try scratch.count("SELECT count(*) FROM acquirer_msgs")
         networkEvents = try scratch.count("SELECT count(*) FROM net_events")
         rejects = try scratch.count("SELECT count(*) FROM rejected_lines")
-        rows = try scratch.query("""
+        rows = try scratch.query(
+            """
             SELECT 'txn ' || line || ' ' || stan || ' ' || coalesce(amount, '-') || ' ' || ts || ' ' || tz || ' ' || coalesce(latency_ms, '-') FROM terminal_txns
             UNION ALL SELECT 'msg ' || line || ' ' || coalesce(stan_text, '-') || ' ' || coalesce(amount, '-') || ' ' || ts || ' ' || tz FROM acquirer_msgs
             UNION ALL SELECT 'net ' || line || ' ' || ts || ' ' || tz FROM net_events
             UNION ALL SELECT 'reject ' || line || ' ' || reason || ' ' || text FROM rejected_lines
-            """).map { $0[0] ?? "" }.sorted()
+            """
+        ).map { $0[0] ?? "" }.sorted()
     }
 
     var description: String {
@@ -106,7 +110,8 @@ struct ContentTotals: Equatable, CustomStringConvertible {
 func expectLedgerConsistent(_ scratch: Scratch, sourceLocation: SourceLocation = #_sourceLocation) throws {
     let tables = ["terminal_txns", "terminal_boots", "firmware_updates", "terminal_signins", "terminal_errors", "net_events", "acquirer_msgs"]
     let perFile = tables.map { "SELECT file_id, count(*) AS n FROM \($0) GROUP BY file_id" }.joined(separator: " UNION ALL ")
-    let mismatched = try scratch.query("""
+    let mismatched = try scratch.query(
+        """
         SELECT f.path, f.rows, (SELECT coalesce(sum(n), 0) FROM (\(perFile)) WHERE file_id = f.id),
                f.rejects, (SELECT count(*) FROM rejected_lines WHERE file_id = f.id)
         FROM input_files AS f
@@ -157,9 +162,11 @@ struct RotatedLogsTests {
         #expect(try ContentTotals(scratch) == ContentTotals.ofOneIngest([("day.log", text)]))
     }
 
-    @Test("a prefix of a log already in (whole lines or cut mid-line, plain or gzip) adds nothing", arguments: [
-        (38, false), (38, true), (60, false),
-    ])
+    @Test(
+        "a prefix of a log already in (whole lines or cut mid-line, plain or gzip) adds nothing",
+        arguments: [
+            (38, false), (38, true), (60, false),
+        ])
     func prefixDuplicate(lines: Int, cutMidLine: Bool) throws {
         let scratch = Scratch("prefix-\(lines)-\(cutMidLine)")
         let whole = terminalDay(0..<60)
@@ -374,7 +381,8 @@ struct LedgerMigrationTests {
     static func makeEarlier(_ scratch: Scratch) throws {
         let database = try Database(path: scratch.db)
         // The ledger table as schema 2 had it before (its text as written then, comments and all).
-        try database.execute("""
+        try database.execute(
+            """
             PRAGMA legacy_alter_table = ON;
             DROP VIEW files;
             CREATE TABLE earlier_input_files (

@@ -95,7 +95,7 @@ struct LineSourceFuzzRegressionTests {
         Thread.detachNewThread {
             defer { done.signal() }
             guard let source = try? LineSource(path: path, chunkSize: 64, maxLineBytes: 100),
-                  let head = try? Array(source.head())
+                let head = try? Array(source.head())
             else { return }
             var lines = 0
             _ = try? source.forEachLine { if case .line = $0 { lines += 1 } }
@@ -176,7 +176,8 @@ struct LineSourceFuzzRegressionTests {
     /// member cut short. Python's zlib decodes that second member's start to "M".
     @Test(arguments: [61, 4096])
     func paddedEmptyMemberThenCutMember(chunkSize: Int) throws {
-        let bytes: [UInt8] = [0x1F, 0x8B, 0x08, 0x08, 0x00, 0x00, 0x02, 0x00, 0x03, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x00]
+        let bytes: [UInt8] =
+            [0x1F, 0x8B, 0x08, 0x08, 0x00, 0x00, 0x02, 0x00, 0x03, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x00]
             + [UInt8](repeating: 0, count: 45)
             + [0x1F, 0x8B, 0x08, 0x00, 0xB5, 0x00, 0xB5, 0x1C, 0xFF, 0xFD, 0xF3, 0xB5]
         let path = try temporaryFile(bytes, "empty-member-\(chunkSize).gz")

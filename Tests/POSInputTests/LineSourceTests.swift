@@ -3,7 +3,9 @@ import POSInput
 import Testing
 
 /// Reads every line of a fixture and returns the lines as text plus how the stream ended.
-private func readAll(_ path: String, maxLineBytes: Int = 1 << 20, chunkSize: Int = 1 << 20) throws -> (lines: [String], end: SourceEnd, events: [String], source: LineSource) {
+private func readAll(_ path: String, maxLineBytes: Int = 1 << 20, chunkSize: Int = 1 << 20) throws -> (
+    lines: [String], end: SourceEnd, events: [String], source: LineSource
+) {
     let source = try LineSource(path: path, chunkSize: chunkSize, maxLineBytes: maxLineBytes)
     var lines: [String] = []
     var events: [String] = []
@@ -154,7 +156,9 @@ struct LineSourceTests {
                 + "stopped as a likely gzip bomb; raise --max-inflate-ratio if the file is genuine"
         )
         #expect(InputError.Reason.folderLoop.description == "folder loop through a symbolic link: skipped")
-        #expect(SourceTruncation.corruptGzip(nearByte: 10, message: "invalid block type").description == "corrupt gzip data near byte 10: invalid block type")
+        #expect(
+            SourceTruncation.corruptGzip(nearByte: 10, message: "invalid block type").description
+                == "corrupt gzip data near byte 10: invalid block type")
     }
 }
 
@@ -187,7 +191,8 @@ struct LineSourceContentTests {
         #expect(gzip.headSHA256 == (try shellPrefixSHA256(fixture("lines.log"), 4096)))
     }
 
-    @Test("digests at chosen offsets, some already in the buffer after head(), match the prefixes, with any chunk size", arguments: [1 << 20, 1000, 61])
+    @Test(
+        "digests at chosen offsets, some already in the buffer after head(), match the prefixes, with any chunk size", arguments: [1 << 20, 1000, 61])
     func checkpoints(chunkSize: Int) throws {
         let source = try LineSource(path: fixture("lines.bgzip.log.gz"), chunkSize: chunkSize, maxLineBytes: 4096)
         _ = try source.head(limit: 100)
@@ -255,8 +260,9 @@ struct SHA256DigestTests {
     @Test func matchesTheFIPSVectors() {
         #expect(SHA256Digest.hex(of: []) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(SHA256Digest.hex(of: Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(SHA256Digest.hex(of: Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
-            == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(
+            SHA256Digest.hex(of: Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
         #expect(SHA256Digest.hex(of: Array(repeating: 0x61, count: 1_000_000)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
         #expect(SHA256Digest.digest(Array("abc".utf8)).count == 32)
     }

@@ -32,22 +32,30 @@ struct SettingsTests {
     @Test("a variable is held to the flag's bounds and parser, and a bad one names the variable")
     func variablesAreValidated() {
         #expect(usageMessage { _ = try Settings.maxLineBytes.resolve(100, Environment([:])) } == "--max-line-bytes must be at least 1024.")
-        #expect(usageMessage { _ = try Settings.maxLineBytes.resolve(nil, Environment(["POSRCA_MAX_LINE_BYTES": "100"])) }
-            == "POSRCA_MAX_LINE_BYTES 100 is not a whole number of at least 1024.")
-        #expect(usageMessage { _ = try Settings.maxInflateRatio.resolve(nil, Environment(["POSRCA_MAX_INFLATE_RATIO": "1"])) }
-            == "POSRCA_MAX_INFLATE_RATIO 1 is not a number of at least 2.")
+        #expect(
+            usageMessage { _ = try Settings.maxLineBytes.resolve(nil, Environment(["POSRCA_MAX_LINE_BYTES": "100"])) }
+                == "POSRCA_MAX_LINE_BYTES 100 is not a whole number of at least 1024.")
+        #expect(
+            usageMessage { _ = try Settings.maxInflateRatio.resolve(nil, Environment(["POSRCA_MAX_INFLATE_RATIO": "1"])) }
+                == "POSRCA_MAX_INFLATE_RATIO 1 is not a number of at least 2.")
         #expect(usageMessage { _ = try Settings.maxInflateRatio.resolve(nil, Environment(["POSRCA_MAX_INFLATE_RATIO": "nan"])) } != nil)
-        #expect(usageMessage { _ = try Settings.terminalTz.resolve(nil, Environment(["POSRCA_TERMINAL_TZ": "Mars"])) }
-            == "POSRCA_TERMINAL_TZ Mars is neither a UTC offset such as +08:00 or -0300 nor a tz database zone such as Asia/Shanghai.")
-        #expect(usageMessage { _ = try Settings.acquirerTz.resolve(text: "CST", Environment([:])) }
-            == "--acquirer-tz CST is neither a UTC offset such as +08:00 or -0300 nor a tz database zone such as Asia/Shanghai.")
-        #expect(usageMessage { _ = try Settings.logFormat.resolve(nil, Environment(["POSRCA_LOG_FORMAT": "xml"])) }
-            == "POSRCA_LOG_FORMAT xml is not one of text, json.")
-        #expect(usageMessage { _ = try Settings.outcome.resolve(nil, Environment(["POSRCA_OUTCOME": "lost"])) }
-            == "POSRCA_OUTCOME lost is not one of unknown, timeout, failed.")
-        #expect(usageMessage { _ = try Settings.format.resolve(nil, Environment(["POSRCA_FORMAT": "xls"])) }
-            == "POSRCA_FORMAT xls is not one of table, csv, json, jsonl.")
-        #expect(usageMessage { _ = try Settings.since.resolve(text: "2026-13-01", Environment([:])) } == "--since 2026-13-01 is not a date YYYY-MM-DD.")
+        #expect(
+            usageMessage { _ = try Settings.terminalTz.resolve(nil, Environment(["POSRCA_TERMINAL_TZ": "Mars"])) }
+                == "POSRCA_TERMINAL_TZ Mars is neither a UTC offset such as +08:00 or -0300 nor a tz database zone such as Asia/Shanghai.")
+        #expect(
+            usageMessage { _ = try Settings.acquirerTz.resolve(text: "CST", Environment([:])) }
+                == "--acquirer-tz CST is neither a UTC offset such as +08:00 or -0300 nor a tz database zone such as Asia/Shanghai.")
+        #expect(
+            usageMessage { _ = try Settings.logFormat.resolve(nil, Environment(["POSRCA_LOG_FORMAT": "xml"])) }
+                == "POSRCA_LOG_FORMAT xml is not one of text, json.")
+        #expect(
+            usageMessage { _ = try Settings.outcome.resolve(nil, Environment(["POSRCA_OUTCOME": "lost"])) }
+                == "POSRCA_OUTCOME lost is not one of unknown, timeout, failed.")
+        #expect(
+            usageMessage { _ = try Settings.format.resolve(nil, Environment(["POSRCA_FORMAT": "xls"])) }
+                == "POSRCA_FORMAT xls is not one of table, csv, json, jsonl.")
+        #expect(
+            usageMessage { _ = try Settings.since.resolve(text: "2026-13-01", Environment([:])) } == "--since 2026-13-01 is not a date YYYY-MM-DD.")
         #expect(usageMessage { _ = try Settings.top.resolve(-1, Environment([:])) } == "--top must be at least 0.")
     }
 
@@ -62,9 +70,11 @@ struct SettingsTests {
         #expect(TimeZoneSetting("CST") == nil)
     }
 
-    @Test("boolean variables: 1/true/yes on, 0/false/no off, anything else a usage error", arguments: [
-        ("1", true), ("true", true), ("YES", true), ("0", false), ("false", false), ("No", false),
-    ])
+    @Test(
+        "boolean variables: 1/true/yes on, 0/false/no off, anything else a usage error",
+        arguments: [
+            ("1", true), ("true", true), ("YES", true), ("0", false), ("false", false), ("No", false),
+        ])
     func booleans(_ text: String, _ on: Bool) throws {
         for setting in [Settings.quiet, Settings.verifyUnchanged, Settings.noWait, Settings.noArchive, Settings.all, Settings.excel] {
             #expect(try setting.isOn(false, Environment([setting.variable: text])) == on, "\(setting.variable)=\(text)")
@@ -74,8 +84,9 @@ struct SettingsTests {
 
     @Test("a boolean variable that is neither on nor off names itself")
     func badBoolean() {
-        #expect(usageMessage { _ = try Settings.verifyUnchanged.isOn(false, Environment(["POSRCA_VERIFY_UNCHANGED": "2"])) }
-            == "POSRCA_VERIFY_UNCHANGED 2 is not 1, true or yes (on), or 0, false or no (off).")
+        #expect(
+            usageMessage { _ = try Settings.verifyUnchanged.isOn(false, Environment(["POSRCA_VERIFY_UNCHANGED": "2"])) }
+                == "POSRCA_VERIFY_UNCHANGED 2 is not 1, true or yes (on), or 0, false or no (off).")
         #expect(usageMessage { _ = try Settings.groupReadable.isOn(false, Environment(["POSRCA_GROUP_READABLE": "maybe"])) } != nil)
     }
 
@@ -100,11 +111,14 @@ struct SettingsTests {
         let flags = try AnalysisSelection(since: "2026-11-01", thresholds: ["min-support": "20"]).options(environment)
         #expect(flags.window == .range(since: LocalDay.number("2026-11-01"), until: nil))
         #expect(flags.explain.minSupport == 20)
-        #expect(usageMessage { _ = try AnalysisSelection().options(Environment(["POSRCA_MIN_SUPPORT": "0"])) }
-            == "POSRCA_MIN_SUPPORT 0 is not a whole number of at least 1.")
-        #expect(usageMessage { _ = try AnalysisSelection().options(Environment(["POSRCA_DAYS": "0"])) }
-            == "POSRCA_DAYS 0 is not a whole number of at least 1.")
-        #expect(usageMessage { _ = try AnalysisSelection(days: 3, all: true).options(Environment([:])) } == "--all takes no --days, --since or --until.")
+        #expect(
+            usageMessage { _ = try AnalysisSelection().options(Environment(["POSRCA_MIN_SUPPORT": "0"])) }
+                == "POSRCA_MIN_SUPPORT 0 is not a whole number of at least 1.")
+        #expect(
+            usageMessage { _ = try AnalysisSelection().options(Environment(["POSRCA_DAYS": "0"])) }
+                == "POSRCA_DAYS 0 is not a whole number of at least 1.")
+        #expect(
+            usageMessage { _ = try AnalysisSelection(days: 3, all: true).options(Environment([:])) } == "--all takes no --days, --since or --until.")
         #expect(try AnalysisSelection().options(Environment([:])).window == AnalysisOptions().window)
     }
 }

@@ -31,7 +31,9 @@ struct AggregatesOracleTests {
         var oracle: [[String?]] = []
         var isEmpty: Bool { production.isEmpty && oracle.isEmpty }
         var description: String {
-            func show(_ rows: [[String?]]) -> String { rows.map { "(" + $0.map { $0 ?? "NULL" }.joined(separator: ", ") + ")" }.joined(separator: " ") }
+            func show(_ rows: [[String?]]) -> String {
+                rows.map { "(" + $0.map { $0 ?? "NULL" }.joined(separator: ", ") + ")" }.joined(separator: " ")
+            }
             return "only production: \(show(production)); only oracle: \(show(oracle))"
         }
     }
@@ -152,7 +154,9 @@ struct AggregatesOracleTests {
         """
 
     /// One jPOS `<log>` entry holding an ISO message.
-    static func message(_ at: String, _ direction: String, mti: String, stan: String, tid: String?, rc: String? = nil, lifespan: String? = nil) -> String {
+    static func message(_ at: String, _ direction: String, mti: String, stan: String, tid: String?, rc: String? = nil, lifespan: String? = nil)
+        -> String
+    {
         let tag = direction == "send" ? "send" : "receive"
         var fields = ["<field id=\"0\" value=\"\(mti)\"/>", "<field id=\"11\" value=\"\(stan)\"/>"]
         if let rc { fields.append("<field id=\"39\" value=\"\(rc)\"/>") }
@@ -236,9 +240,13 @@ struct AggregatesOracleTests {
         let after = try Self.compare(database)
         #expect(after.isEmpty, "after night 2: \(after)")
         expectRows(
-            ResultTable(columns: ["event", "transactions"], rows: try database.prepare("""
-                SELECT event, transactions FROM daily_network_windows WHERE day = '2026-11-21' AND window_s = 300 ORDER BY event
-                """).allRows()),
+            ResultTable(
+                columns: ["event", "transactions"],
+                rows: try database.prepare(
+                    """
+                    SELECT event, transactions FROM daily_network_windows WHERE day = '2026-11-21' AND window_s = 300 ORDER BY event
+                    """
+                ).allRows()),
             [[.text(""), .int(1)], [.text("terminal down"), .int(2)], [.text("terminal weak"), .int(2)]])
     }
 }

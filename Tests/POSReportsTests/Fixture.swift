@@ -95,9 +95,15 @@ enum Fixture {
         f["T2/1"] = Facts(outcome: "approved", firmware: "A8_OLD", codeTable: "CUP2010", realm: agentpay)
         f["T2/2"] = Facts(outcome: "unknown", cause: "code_table_gap", acquirerRC: "A7", firmware: "A8_OLD", codeTable: "CUP2010", realm: agentpay)
         f["T2/3"] = Facts(outcome: "approved", firmware: "A8_OLD", codeTable: "CUP2010", realm: agentpay)
-        f["T2/4"] = Facts(outcome: "unknown", cause: "nonstandard_code", acquirerRC: "Q1", firmware: "A8_OLD", codeTable: "CUP2010", realm: agentpay, rssiBand: "<-105", netEvent: "yes")
-        f["T2/5"] = Facts(outcome: "unknown", cause: "nonstandard_code", acquirerRC: "Q1", firmware: "A8_OLD", codeTable: "CUP2010", realm: agentpay, rssiBand: "<-105", netEvent: "yes")
-        f["T2/6"] = Facts(outcome: "timeout", cause: "late_response", acquirerRC: "00", firmware: "A8_OLD", codeTable: "CUP2010", realm: agentpay, rssiBand: "<-105", netEvent: "yes")
+        f["T2/4"] = Facts(
+            outcome: "unknown", cause: "nonstandard_code", acquirerRC: "Q1", firmware: "A8_OLD", codeTable: "CUP2010", realm: agentpay,
+            rssiBand: "<-105", netEvent: "yes")
+        f["T2/5"] = Facts(
+            outcome: "unknown", cause: "nonstandard_code", acquirerRC: "Q1", firmware: "A8_OLD", codeTable: "CUP2010", realm: agentpay,
+            rssiBand: "<-105", netEvent: "yes")
+        f["T2/6"] = Facts(
+            outcome: "timeout", cause: "late_response", acquirerRC: "00", firmware: "A8_OLD", codeTable: "CUP2010", realm: agentpay,
+            rssiBand: "<-105", netEvent: "yes")
         f["T3/1"] = Facts(outcome: "unknown", cause: "garbled_response", acquirerRC: "05", firmware: "A8_OLD", codeTable: "CUP2010", realm: agentpay)
         f["T3/2"] = Facts(outcome: "declined", acquirerRC: "05", firmware: "A8_OLD", codeTable: "CUP2010", realm: agentpay)
         f["T4/1"] = Facts(outcome: "approved", firmware: "ME31_X", codeTable: "CUP2015", realm: cup)
@@ -144,7 +150,8 @@ enum Fixture {
         var txnID: [String: Int64] = [:]
         while try rows.step() { txnID["\(rows.text(1)!)/\(rows.int64(2))"] = rows.int64(0) }
         precondition(txnID.count == facts.count, "expected \(facts.count) ingested transactions, got \(txnID.count)")
-        let insert = try db.prepare("""
+        let insert = try db.prepare(
+            """
             INSERT INTO txn_facts(txn_id, outcome, cause, acquirer_rc, firmware, code_table, realm, rssi_band, net_event_60s, app_version)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
             """)
@@ -168,7 +175,8 @@ enum Fixture {
         // Each pair is one or two acquirer messages; matched pairs hang off their transaction's facts,
         // the others are listed in acquirer_pairs, as `posrca analyze` writes them.
         let acquirerFile = try db.scalarInt("SELECT id FROM input_files WHERE kind = 'acquirer_log'")!
-        let message = try db.prepare("""
+        let message = try db.prepare(
+            """
             INSERT INTO acquirer_msgs(file_id, line, ts, tz, realm, direction, mti, stan, rc, tid, lifespan_ms)
             VALUES (?1, 0, ?2, 480, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
             """)
@@ -216,7 +224,8 @@ enum Fixture {
         // upgrades to A920_V2 at day 2 00:00 local (app and code table unchanged); T2, T3 and T4
         // booted before their first transaction (T3 rebooted at day 1 12:00 on the same software,
         // which is no change and has no row).
-        let change = try db.prepare("""
+        let change = try db.prepare(
+            """
             INSERT INTO firmware_changes(tid, ts, day, firmware, app_version, code_table) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
             """)
         let changes: [(String, Int64, String, String?, String)] = [
@@ -238,7 +247,8 @@ enum Fixture {
 
         // One analysis run whose window is the fixture's two days (the canned queries' date
         // defaults), with its two findings.
-        try db.execute("""
+        try db.execute(
+            """
             INSERT INTO analysis_runs(id, started_at, seconds, options, transactions, findings, window_since, window_until, uncovered_days, recomputed)
             VALUES (1, \(ms(22, 2)), 0.5, 'fixture', 16, 2, '\(day1)', '\(day2)', '', 6);
             INSERT INTO run_findings(run_id, rank, kind, pattern, outcome, n_txns, n_unknown, rate, rate_lo, rate_hi, baseline_rate,
@@ -257,7 +267,8 @@ enum Fixture {
         try db.execute("DELETE FROM dirty_marks")
         try AggregateOracle.fill(db)
         // A truncated file with no rejected line still shows in the reject summary.
-        try db.execute("""
+        try db.execute(
+            """
             INSERT INTO input_files(path, sha256, kind, compression, bytes, lines, rows, rejects, status, error, ingested_at)
             VALUES ('late/terminal-cut.log.gz', 'abc', 'terminal_log', 'gzip', 10, 1, 0, 0, 'truncated', 'gzip stream ends early', 1795132800000);
             """)

@@ -76,7 +76,9 @@ struct InterfaceTextTests {
     }
 
     @Test func templatesTakeTheirValuesInEachLanguagesOrder() {
-        #expect(InterfaceText.summaryRecomputed(.english, "1800", "3", "27463", "0.82") == "Recomputed 1800 terminal-days on 3 days (27463 transactions) in 0.82 s.")
+        #expect(
+            InterfaceText.summaryRecomputed(.english, "1800", "3", "27463", "0.82")
+                == "Recomputed 1800 terminal-days on 3 days (27463 transactions) in 0.82 s.")
         #expect(InterfaceText.summaryRecomputed(.chinese, "1800", "3", "27463", "0.82") == "重新计算了 3 天中的 1800 个终端日（27463 笔交易），用时 0.82 秒。")
         #expect(InterfaceText.factCount(.chinese, "298", "1507") == "1507 笔中 298 笔")
         // A value that looks like a placeholder is kept as it is.
@@ -85,7 +87,8 @@ struct InterfaceTextTests {
 
     /// Outcomes, causes, finding kinds and targets have Chinese names; English shows the value itself.
     @Test func everyValueOfTheViewsHasChineseWords() {
-        let values = Outcome.allCases.map(\.description) + Cause.allCases.map(\.description) + ExplainTarget.allCases.map(\.rawValue)
+        let values =
+            Outcome.allCases.map(\.description) + Cause.allCases.map(\.description) + ExplainTarget.allCases.map(\.rawValue)
             + ["combination", "network", "firmware_change", "code"]
         for value in values {
             #expect(InterfaceText.name(ofValue: value, in: .english) == value)
@@ -109,8 +112,9 @@ struct InterfaceTextTests {
         #expect(containsWords("see unknown_rate_by_day.csv", "rate") == false)
         #expect(containsWords("the rate went up", "rate") == true)
         #expect(containsWords("generated 2026", "rate") == false)
-        #expect(englishWords(of: "Recomputed {0} terminal-days on {1} days ({2} transactions) in {3} s.")
-            == ["Recomputed", "terminal-days on", "days (", "transactions) in"])
+        #expect(
+            englishWords(of: "Recomputed {0} terminal-days on {1} days ({2} transactions) in {3} s.")
+                == ["Recomputed", "terminal-days on", "days (", "transactions) in"])
     }
 }
 
@@ -203,7 +207,8 @@ struct ChineseReportTests {
     /// The check above can fail: the same look at the English outputs finds their interface text.
     @Test func englishOutputsShowTheInterfaceText() throws {
         let result = GeneratedReport.built.result
-        let page = GeneratedReport.removing(try GeneratedReport.dataShown(.english), from: visibleText(ofHTML: try GeneratedReport.summaryPage(.english)))
+        let page = GeneratedReport.removing(
+            try GeneratedReport.dataShown(.english), from: visibleText(ofHTML: try GeneratedReport.summaryPage(.english)))
         let found = englishInterfaceText(in: page)
         #expect(found.count >= 40, "\(found)")
         for key: InterfaceText in [.pageHeading, .topFindings, .chartsHeading, .footerRates] {
@@ -291,7 +296,8 @@ struct CodeMeaningTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileOutput.makeDirectories(folder + "/in")
         try FileOutput.writeAtomically("code,meaning,scope\nQ1,Agent's own decline,agentpay-switch\n", to: folder + "/in/codes-old.csv")
-        try FileOutput.writeAtomically("code,meaning,meaning_zh,scope\nX9,Risk block,风控拦截,*\nX8,Only English,,*\n", to: folder + "/in/codes-bilingual.csv")
+        try FileOutput.writeAtomically(
+            "code,meaning,meaning_zh,scope\nX9,Risk block,风控拦截,*\nX8,Only English,,*\n", to: folder + "/in/codes-bilingual.csv")
         let path = folder + "/db.sqlite"
         do {
             let store = try IngestStore(database: Database(path: path))

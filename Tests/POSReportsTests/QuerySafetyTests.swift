@@ -21,39 +21,54 @@ struct QueryParameterTests {
         let query = try CannedQuery(name: "test", text: Self.text)
         #expect(query.title == "Test query")
         #expect(query.description == "Counts transactions in a window.")
-        #expect(query.parameters == [
-            QueryParameter(name: "since", type: .date, defaultValue: "2026-11-20", description: "First day."),
-            QueryParameter(name: "min_txns", type: .int, defaultValue: "1", description: "Fewest transactions."),
-            QueryParameter(name: "share", type: .real, defaultValue: "0.5", description: "A fraction."),
-            QueryParameter(name: "tid", type: .text, defaultValue: nil, description: "Required terminal."),
-        ])
+        #expect(
+            query.parameters == [
+                QueryParameter(name: "since", type: .date, defaultValue: "2026-11-20", description: "First day."),
+                QueryParameter(name: "min_txns", type: .int, defaultValue: "1", description: "Fewest transactions."),
+                QueryParameter(name: "share", type: .real, defaultValue: "0.5", description: "A fraction."),
+                QueryParameter(name: "tid", type: .text, defaultValue: nil, description: "Required terminal."),
+            ])
         #expect(query.version == SHA256Digest.hex(of: Array(Self.text.utf8)))
     }
 
     @Test func bindsGivenValuesAndDefaults() throws {
         let query = try CannedQuery(name: "test", text: Self.text)
-        #expect(try query.bindings(["tid": "T2", "min_txns": "3"]) == [
-            "since": .text("2026-11-20"), "min_txns": .integer(3), "share": .real(0.5), "tid": .text("T2"),
-        ])
+        #expect(
+            try query.bindings(["tid": "T2", "min_txns": "3"]) == [
+                "since": .text("2026-11-20"), "min_txns": .integer(3), "share": .real(0.5), "tid": .text("T2"),
+            ])
         expectRows(try query.run(on: fixture(), parameters: ["tid": "T2"]), [[.int(6)]])
         expectRows(try query.run(on: fixture(), parameters: ["tid": "T2", "since": "2026-11-21"]), [[.int(3)]])
         expectRows(try query.run(on: fixture(), parameters: ["tid": "T1", "since": "2026-11-21"]), [[.int(2)]])
     }
 
     @Test(arguments: [
-        (["tid": "T1", "until": "2026-11-21"], QueryError.unknownParameter(name: "until", query: "test", known: ["since", "min_txns", "share", "tid"]),
-         "unknown parameter until for query test: it takes since, min_txns, share, tid"),
+        (
+            ["tid": "T1", "until": "2026-11-21"],
+            QueryError.unknownParameter(name: "until", query: "test", known: ["since", "min_txns", "share", "tid"]),
+            "unknown parameter until for query test: it takes since, min_txns, share, tid"
+        ),
         ([:], .missingParameter(name: "tid", type: .text, query: "test"), "missing parameter tid (text) for query test: give --param tid=VALUE"),
-        (["tid": "T1", "since": "2026-02-30"], .invalidValue(parameter: "since", query: "test", type: .date, value: "2026-02-30"),
-         "parameter since of query test must be a date YYYY-MM-DD, got 2026-02-30"),
-        (["tid": "T1", "since": "20261120"], .invalidValue(parameter: "since", query: "test", type: .date, value: "20261120"),
-         "parameter since of query test must be a date YYYY-MM-DD, got 20261120"),
-        (["tid": "T1", "min_txns": "3.5"], .invalidValue(parameter: "min_txns", query: "test", type: .int, value: "3.5"),
-         "parameter min_txns of query test must be an integer, got 3.5"),
-        (["tid": "T1", "share": "half"], .invalidValue(parameter: "share", query: "test", type: .real, value: "half"),
-         "parameter share of query test must be a number, got half"),
-        (["tid": "T1", "share": "nan"], .invalidValue(parameter: "share", query: "test", type: .real, value: "nan"),
-         "parameter share of query test must be a number, got nan"),
+        (
+            ["tid": "T1", "since": "2026-02-30"], .invalidValue(parameter: "since", query: "test", type: .date, value: "2026-02-30"),
+            "parameter since of query test must be a date YYYY-MM-DD, got 2026-02-30"
+        ),
+        (
+            ["tid": "T1", "since": "20261120"], .invalidValue(parameter: "since", query: "test", type: .date, value: "20261120"),
+            "parameter since of query test must be a date YYYY-MM-DD, got 20261120"
+        ),
+        (
+            ["tid": "T1", "min_txns": "3.5"], .invalidValue(parameter: "min_txns", query: "test", type: .int, value: "3.5"),
+            "parameter min_txns of query test must be an integer, got 3.5"
+        ),
+        (
+            ["tid": "T1", "share": "half"], .invalidValue(parameter: "share", query: "test", type: .real, value: "half"),
+            "parameter share of query test must be a number, got half"
+        ),
+        (
+            ["tid": "T1", "share": "nan"], .invalidValue(parameter: "share", query: "test", type: .real, value: "nan"),
+            "parameter share of query test must be a number, got nan"
+        ),
     ])
     func rejectsBadParameters(given: [String: String], error: QueryError, message: String) throws {
         let query = try CannedQuery(name: "test", text: Self.text)
@@ -82,17 +97,27 @@ struct QueryParameterTests {
 
     @Test(arguments: [
         ("-- description: no title\nSELECT 1;", QueryError.missingTitle(query: "q"), "query q has no `-- title:` line in its header"),
-        ("-- title: t\n-- param: since date\nSELECT :since;", .malformedParameterLine(query: "q", line: 2, text: "since date"),
-         "query q, line 2: a parameter line is `-- param: name type default  description`, got `since date`"),
-        ("-- title: t\n-- param: since day 2026-01-01  x\nSELECT :since;", .unknownParameterType(query: "q", line: 2, name: "since", type: "day"),
-         "query q, line 2: parameter since has type day; use date, int, real or text"),
-        ("-- title: t\n-- param: n int ten  x\nSELECT :n;",
-         .invalidDefault(query: "q", line: 2, name: "n", reason: .invalidValue(parameter: "n", query: "", type: .int, value: "ten")),
-         "query q, line 2: the default of n is not valid: parameter n must be an integer, got ten"),
-        ("-- title: t\n-- param: n int 1  x\n-- param: n int 2  y\nSELECT :n;", .parameterDeclaredTwice(query: "q", line: 3, name: "n"),
-         "query q, line 3: parameter n is declared twice"),
-        ("-- title: t\n-- param: 1n int 1  x\nSELECT 1;", .invalidParameterName(query: "q", line: 2, name: "1n"),
-         "query q, line 2: parameter name 1n must be letters, digits and _"),
+        (
+            "-- title: t\n-- param: since date\nSELECT :since;", .malformedParameterLine(query: "q", line: 2, text: "since date"),
+            "query q, line 2: a parameter line is `-- param: name type default  description`, got `since date`"
+        ),
+        (
+            "-- title: t\n-- param: since day 2026-01-01  x\nSELECT :since;", .unknownParameterType(query: "q", line: 2, name: "since", type: "day"),
+            "query q, line 2: parameter since has type day; use date, int, real or text"
+        ),
+        (
+            "-- title: t\n-- param: n int ten  x\nSELECT :n;",
+            .invalidDefault(query: "q", line: 2, name: "n", reason: .invalidValue(parameter: "n", query: "", type: .int, value: "ten")),
+            "query q, line 2: the default of n is not valid: parameter n must be an integer, got ten"
+        ),
+        (
+            "-- title: t\n-- param: n int 1  x\n-- param: n int 2  y\nSELECT :n;", .parameterDeclaredTwice(query: "q", line: 3, name: "n"),
+            "query q, line 3: parameter n is declared twice"
+        ),
+        (
+            "-- title: t\n-- param: 1n int 1  x\nSELECT 1;", .invalidParameterName(query: "q", line: 2, name: "1n"),
+            "query q, line 2: parameter name 1n must be letters, digits and _"
+        ),
     ])
     func rejectsBadHeaders(text: String, error: QueryError, message: String) {
         #expect(error.description == message)

@@ -17,7 +17,11 @@ struct RendererTests {
     @Test func csvIsRFC4180WithCRLF() {
         let csv = TableRenderer.render(Self.awkward, as: .csv)
         #expect(csv == "name,note,n,rate\r\nplain,\"a,b\",1,0.25\r\n\"quote \"\"x\"\"\",\"line\nbreak\",22,\r\n汇联代理,\"cr\rlf\",,1e-05\r\n")
-        #expect(readCSV(csv) == [["name", "note", "n", "rate"], ["plain", "a,b", "1", "0.25"], ["quote \"x\"", "line\nbreak", "22", ""], ["汇联代理", "cr\rlf", "", "1e-05"]])
+        #expect(
+            readCSV(csv) == [
+                ["name", "note", "n", "rate"], ["plain", "a,b", "1", "0.25"], ["quote \"x\"", "line\nbreak", "22", ""],
+                ["汇联代理", "cr\rlf", "", "1e-05"],
+            ])
         #expect(!csv.hasPrefix("\u{FEFF}"))
     }
 
@@ -45,16 +49,18 @@ struct RendererTests {
     }
 
     @Test func alignsChineseTextByDisplayWidth() {
-        let table = ResultTable(columns: ["agent", "n"], rows: [["汇联代理", "12"], ["QuickPay", "3"], ["捷付通", "100"]], columnTypes: [.text, .integer])
+        let table = ResultTable(
+            columns: ["agent", "n"], rows: [["汇联代理", "12"], ["QuickPay", "3"], ["捷付通", "100"]], columnTypes: [.text, .integer])
         let text = TableRenderer.render(table, as: .table)
-        #expect(text == """
-            agent       n
-            --------  ---
-            汇联代理   12
-            QuickPay    3
-            捷付通    100
+        #expect(
+            text == """
+                agent       n
+                --------  ---
+                汇联代理   12
+                QuickPay    3
+                捷付通    100
 
-            """)
+                """)
         // Every line ends in the same terminal column.
         let widths = text.split(separator: "\n").map { TableRenderer.displayWidth(String($0)) }
         #expect(Set(widths).count == 1)
@@ -66,8 +72,10 @@ struct RendererTests {
         #expect(TableRenderer.render(table, as: .csv).contains("0.0843253968253968"))
     }
 
-    @Test(arguments: [("0", true), ("-12", true), ("0.5", true), ("1e-05", true), ("2E+3", true),
-                      ("01", false), ("inf", false), ("nan", false), (".5", false), ("1.", false), ("+1", false), ("", false)])
+    @Test(arguments: [
+        ("0", true), ("-12", true), ("0.5", true), ("1e-05", true), ("2E+3", true),
+        ("01", false), ("inf", false), ("nan", false), (".5", false), ("1.", false), ("+1", false), ("", false),
+    ])
     func recognisesJSONNumbers(text: String, isNumber: Bool) {
         let table = ResultTable(columns: ["x"], rows: [[text]], columnTypes: [.real])
         let json = TableRenderer.render(table, as: .jsonl)

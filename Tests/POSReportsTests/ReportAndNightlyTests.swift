@@ -26,7 +26,8 @@ struct ReportFolderTests {
 
     @Test func writesEveryFileCompletely() throws {
         let (folder, outcome) = try Self.writeReport()
-        let expected = ["findings.csv", "findings/1-terminals.csv", "findings/2-terminals.csv", "code_gap_tests.csv"]
+        let expected =
+            ["findings.csv", "findings/1-terminals.csv", "findings/2-terminals.csv", "code_gap_tests.csv"]
             + repositoryQueries.queries.map { $0.name + ".csv" } + ["summary.html", "manifest.json"]
         #expect(outcome.files == expected)
         #expect(outcome.problems.isEmpty)
@@ -39,10 +40,11 @@ struct ReportFolderTests {
     @Test func eachFindingHasItsTerminalsFile() throws {
         let (folder, _) = try Self.writeReport()
         let first = readCSV(try FileOutput.readText(folder + "/findings/1-terminals.csv"))
-        #expect(first == [
-            ["tid", "brand", "model", "channel", "agent", "region", "firmware", "n", "unknown"],
-            ["T2", "Landi", "A8", "third_party", "汇联代理", "乌鲁木齐", "A8_OLD", "6", "3"],
-        ])
+        #expect(
+            first == [
+                ["tid", "brand", "model", "channel", "agent", "region", "firmware", "n", "unknown"],
+                ["T2", "Landi", "A8", "third_party", "汇联代理", "乌鲁木齐", "A8_OLD", "6", "3"],
+            ])
         #expect(readCSV(try FileOutput.readText(folder + "/findings/2-terminals.csv")).dropFirst().map { $0[0] } == ["T1"])
     }
 
@@ -110,8 +112,9 @@ struct ReportFolderTests {
         #expect(analysis["window_since"] as? String == Fixture.day1 && analysis["window_until"] as? String == Fixture.day2)
         let change = try #require(manifest["findings_change"] as? [String: Any])
         #expect(change["compared_with_previous_run"] as? Bool == false)
-        #expect((change["new"] as? [[String: Any]])?.compactMap { $0["pattern"] as? String }
-            == ["brand=Landi&fee_tier=waived", "firmware=A920_V1→A920_V2"])
+        #expect(
+            (change["new"] as? [[String: Any]])?.compactMap { $0["pattern"] as? String }
+                == ["brand=Landi&fee_tier=waived", "firmware=A920_V1→A920_V2"])
         #expect((manifest["options"] as? [String: Any])?["command"] as? String == "test")
     }
 
@@ -168,7 +171,10 @@ struct NightlyTests {
         holder.executableURL = URL(fileURLWithPath: "/bin/sh")
         holder.arguments = ["-c", "exec 9>>\"$0\"; flock -n 9 || exit 1; : > \"$0.ready\"; exec sleep 10", path]
         try holder.run()
-        defer { holder.terminate(); holder.waitUntilExit() }
+        defer {
+            holder.terminate()
+            holder.waitUntilExit()
+        }
         for _ in 0..<250 where !FileManager.default.fileExists(atPath: path + ".ready") { usleep(20_000) }
         #expect(FileManager.default.fileExists(atPath: path + ".ready"))
         guard case .held = try RunLock.acquire(path: path) else {

@@ -78,7 +78,12 @@ func readCSV(_ text: String) -> [[String]] {
         let c = chars[i]
         if quoted {
             if c == "\"" {
-                if i + 1 < chars.endIndex, chars[i + 1] == "\"" { field.unicodeScalars.append("\""); i += 1 } else { quoted = false }
+                if i + 1 < chars.endIndex, chars[i + 1] == "\"" {
+                    field.unicodeScalars.append("\"")
+                    i += 1
+                } else {
+                    quoted = false
+                }
             } else {
                 field.unicodeScalars.append(c)
             }

@@ -121,8 +121,9 @@ struct FileFormatTests {
             let text = String(decoding: try set.text(file.path), as: UTF8.self)
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
             #expect(lines.count - 1 == file.lines)
-            #expect(text.components(separatedBy: "<field id=\"0\" value=\"0200\"/>").count - 1
-                + text.components(separatedBy: "<field id=\"0\" value=\"0400\"/>").count - 1 == file.acquirerRequests + file.rejects.count)
+            #expect(
+                text.components(separatedBy: "<field id=\"0\" value=\"0200\"/>").count - 1
+                    + text.components(separatedBy: "<field id=\"0\" value=\"0400\"/>").count - 1 == file.acquirerRequests + file.rejects.count)
             #expect(text.hasSuffix("</logger>\n") == file.loggerClosed)
             var fullPANs = 0
             var previous: Int64 = .min
@@ -140,7 +141,8 @@ struct FileFormatTests {
                     #expect(value.count == (realm.padsTID ? 15 : 8))
                 }
                 if line.hasPrefix("<log "), let at = Self.attribute(line, "at"), Self.attribute(line, "realm") != "Q2" {
-                    let time = realm.timeStyle == "java_date"
+                    let time =
+                        realm.timeStyle == "java_date"
                         ? Timestamps.parseJavaDate(at, defaultOffsetMinutes: 480)
                         : Timestamps.parseRFC3339(at, defaultOffsetMinutes: 480)
                     let parsed = try #require(time, "\(file.path): \(at)")
@@ -248,8 +250,9 @@ struct FileFormatTests {
         for file in set.terminalLogs {
             for line in try set.lines(file.path).prefix(file.lines) {
                 guard let fields = logfmtFields(line), fields["tid"] == skew.tid, fields["ev"] == "txn", fields["type"] != "reversal",
-                      fields["disp"] == "approved", let stan = fields["stan"], let ts = fields["ts"],
-                      let time = Timestamps.parseRFC3339(ts, defaultOffsetMinutes: 480) else { continue }
+                    fields["disp"] == "approved", let stan = fields["stan"], let ts = fields["ts"],
+                    let time = Timestamps.parseRFC3339(ts, defaultOffsetMinutes: 480)
+                else { continue }
                 terminalTimes[stan] = time.utcMilliseconds
             }
         }
@@ -257,7 +260,8 @@ struct FileFormatTests {
         var differences: [Int64] = []
         for file in set.acquirerLogs {
             let text = String(decoding: try set.text(file.path), as: UTF8.self)
-            for element in text.components(separatedBy: "<log ").dropFirst() where element.contains("value=\"0210\"") && element.contains("value=\"\(skew.tid)") {
+            for element in text.components(separatedBy: "<log ").dropFirst()
+            where element.contains("value=\"0210\"") && element.contains("value=\"\(skew.tid)") {
                 guard let stanStart = element.range(of: "<field id=\"11\" value=\"")?.upperBound else { continue }
                 let digits = element[stanStart...].prefix { $0 != "\"" }
                 let stan = String(repeating: "0", count: max(0, 6 - digits.count)) + digits

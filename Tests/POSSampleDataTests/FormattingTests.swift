@@ -1,18 +1,21 @@
-@testable import POSSampleData
 import POSFormats
 import Testing
+
+@testable import POSSampleData
 
 @Suite("Formatting by hand")
 struct FormattingTests {
     // 2026-11-20T00:16:00Z is 08:16:00 in China.
     static let base: Int64 = 1_795_133_760_000
 
-    @Test("Terminal times are RFC 3339 with milliseconds and +08:00", arguments: [
-        (Int64(0), "2026-11-20T08:16:00.000+08:00"),
-        (Int64(43), "2026-11-20T08:16:00.043+08:00"),
-        (Int64(15 * 3_600_000 + 43 * 60_000 + 59_999), "2026-11-20T23:59:59.999+08:00"),
-        (Int64(15 * 3_600_000 + 44 * 60_000), "2026-11-21T00:00:00.000+08:00"),
-    ])
+    @Test(
+        "Terminal times are RFC 3339 with milliseconds and +08:00",
+        arguments: [
+            (Int64(0), "2026-11-20T08:16:00.000+08:00"),
+            (Int64(43), "2026-11-20T08:16:00.043+08:00"),
+            (Int64(15 * 3_600_000 + 43 * 60_000 + 59_999), "2026-11-20T23:59:59.999+08:00"),
+            (Int64(15 * 3_600_000 + 44 * 60_000), "2026-11-21T00:00:00.000+08:00"),
+        ])
     func terminalTime(offset: Int64, expected: String) throws {
         var out = OutputBuffer()
         out.appendTerminalTime(Self.base + offset)
@@ -23,13 +26,15 @@ struct FormattingTests {
         #expect(parsed.offsetMinutes == 480)
     }
 
-    @Test("Old jPOS times are Java's Date.toString() plus unpadded milliseconds", arguments: [
-        (Int64(486), "Fri Nov 20 08:16:00 CST 2026.486"),
-        (Int64(43), "Fri Nov 20 08:16:00 CST 2026.43"),
-        (Int64(5), "Fri Nov 20 08:16:00 CST 2026.5"),
-        (Int64(0), "Fri Nov 20 08:16:00 CST 2026.0"),
-        (Int64(2 * 86_400_000 + 100), "Sun Nov 22 08:16:00 CST 2026.100"),
-    ])
+    @Test(
+        "Old jPOS times are Java's Date.toString() plus unpadded milliseconds",
+        arguments: [
+            (Int64(486), "Fri Nov 20 08:16:00 CST 2026.486"),
+            (Int64(43), "Fri Nov 20 08:16:00 CST 2026.43"),
+            (Int64(5), "Fri Nov 20 08:16:00 CST 2026.5"),
+            (Int64(0), "Fri Nov 20 08:16:00 CST 2026.0"),
+            (Int64(2 * 86_400_000 + 100), "Sun Nov 22 08:16:00 CST 2026.100"),
+        ])
     func javaDate(offset: Int64, expected: String) throws {
         var out = OutputBuffer()
         out.appendAcquirerTime(Self.base + offset, style: .javaDate)
@@ -50,9 +55,11 @@ struct FormattingTests {
         #expect(String(decoding: offset.bytes, as: UTF8.self) == "2026-11-20T08:16:00.210+08:00")
     }
 
-    @Test("Dates cross month and year ends", arguments: [
-        ("2026-12-31", 1, "2027-01-01"), ("2028-02-28", 1, "2028-02-29"), ("2027-02-28", 1, "2027-03-01"), ("2026-11-20", 10, "2026-11-30"),
-    ])
+    @Test(
+        "Dates cross month and year ends",
+        arguments: [
+            ("2026-12-31", 1, "2027-01-01"), ("2028-02-28", 1, "2028-02-29"), ("2027-02-28", 1, "2027-03-01"), ("2026-11-20", 10, "2026-11-30"),
+        ])
     func dates(start: String, days: Int, expected: String) throws {
         let date = try #require(CalendarDate(start))
         #expect(date.adding(days: days).description == expected)
@@ -93,9 +100,11 @@ struct FormattingTests {
         #expect(TerminalDaySimulation.luhnCheckDigit(Array("7992739871".utf8)) == UInt8(ascii: "3"))
     }
 
-    @Test("Garbled codes are in no catalogue", arguments: [
-        ("00", 0.1, "O0"), ("00", 0.9, "0O"), ("51", 0.1, "?1"), ("51", 0.9, "5l"), ("A7", 0.2, "?7"), ("Q1", 0.7, "Ql"),
-    ])
+    @Test(
+        "Garbled codes are in no catalogue",
+        arguments: [
+            ("00", 0.1, "O0"), ("00", 0.9, "0O"), ("51", 0.1, "?1"), ("51", 0.9, "5l"), ("A7", 0.2, "?7"), ("Q1", 0.7, "Ql"),
+        ])
     func garble(code: String, u: Double, expected: String) {
         #expect(TerminalDaySimulation.garble(code, u) == expected)
     }

@@ -33,9 +33,10 @@ extension GeneratedSet {
                 case "net" where fields["state"] == "up":
                     networks[tid] = fields["type"]
                 case "txn":
-                    result.append(ReadTransaction(
-                        tid: tid, codeTable: codeTables[tid] ?? "?", firmware: firmware[tid] ?? "?", networkType: networks[tid] ?? "?",
-                        type: fields["type"] ?? "?", display: fields["disp"] ?? "?", responseCode: fields["rc"]))
+                    result.append(
+                        ReadTransaction(
+                            tid: tid, codeTable: codeTables[tid] ?? "?", firmware: firmware[tid] ?? "?", networkType: networks[tid] ?? "?",
+                            type: fields["type"] ?? "?", display: fields["disp"] ?? "?", responseCode: fields["rc"]))
                 default: break
                 }
             }
@@ -76,8 +77,9 @@ struct PlantedCauseTests {
     @Test("Old-table terminals show unknown for A/D/F codes at the configured rate; the others never do", arguments: [1.0, 3.0])
     func codeTableGapRate(strength: Double) throws {
         let set = try GeneratedSet(
-            SampleConfiguration(seed: 11, days: 2, terminals: 200, transactionsPerTerminalPerDay: 10,
-                                plantedCauses: [.codeTableGap], effectStrength: strength, faults: []),
+            SampleConfiguration(
+                seed: 11, days: 2, terminals: 200, transactionsPerTerminalPerDay: 10,
+                plantedCauses: [.codeTableGap], effectStrength: strength, faults: []),
             name: "gap-\(strength)")
         defer { set.remove() }
         let expected = try #require(set.truth.expectedFindings.first)
@@ -117,8 +119,9 @@ struct PlantedCauseTests {
     @Test("2G terminals in Ürümqi time out at the configured rate; other terminals at the baseline")
     func timeoutRate() throws {
         let set = try GeneratedSet(
-            SampleConfiguration(seed: 12, days: 2, terminals: 240, transactionsPerTerminalPerDay: 10,
-                                plantedCauses: [.timeouts], effectStrength: 2, faults: []),
+            SampleConfiguration(
+                seed: 12, days: 2, terminals: 240, transactionsPerTerminalPerDay: 10,
+                plantedCauses: [.timeouts], effectStrength: 2, faults: []),
             name: "timeouts")
         defer { set.remove() }
         let expected = try #require(set.truth.expectedFindings.first)
@@ -156,7 +159,8 @@ struct PlantedCauseTests {
         #expect(unknownCauses == truth.totals.unknown)
         let timeoutCauses = ["late_response", "no_response", "request_lost"].reduce(0) { $0 + causes[$1, default: 0] }
         #expect(timeoutCauses == truth.totals.byOutcome["timeout"])
-        #expect(truth.files.filter { $0.kind == "terminal_log" && $0.duplicateOf == nil }.reduce(0) { $0 + $1.transactions } == truth.totals.transactions)
+        #expect(
+            truth.files.filter { $0.kind == "terminal_log" && $0.duplicateOf == nil }.reduce(0) { $0 + $1.transactions } == truth.totals.transactions)
     }
 
     @Test("Half of the old-firmware terminals upgrade on the middle day and show no A/D/F unknowns after it")
@@ -167,7 +171,8 @@ struct PlantedCauseTests {
         #expect(expected.direction == "lower")
         let planted = set.truth.firmwareUpdates.filter(\.planted)
         #expect(planted.count == expected.exposedTerminals)
-        #expect(planted.allSatisfy { $0.succeeded && $0.from == "A8_LandiOS_V1.6.0" && $0.to == "A8_LandiOS_V1.8.2" && $0.time.hasPrefix("2026-11-21T") })
+        #expect(
+            planted.allSatisfy { $0.succeeded && $0.from == "A8_LandiOS_V1.6.0" && $0.to == "A8_LandiOS_V1.8.2" && $0.time.hasPrefix("2026-11-21T") })
         let oldTerminals = try set.inventory().values.filter { $0["firmware"] == "A8_LandiOS_V1.6.0" }.count
         #expect(planted.count == oldTerminals / 2)
         #expect(set.truth.firmwareUpdates.contains { !$0.planted && $0.from == "A920_PayDroid_V02.3.15" })
@@ -183,11 +188,13 @@ struct PlantedCauseTests {
 
     @Test("Null data: nothing expected, and unknown rates are equal across brands; planted data is not")
     func nullData() throws {
-        let null = try GeneratedSet(SampleConfiguration(seed: 13, days: 2, terminals: 180, transactionsPerTerminalPerDay: 18, plantedCauses: []),
-                                    name: "null")
+        let null = try GeneratedSet(
+            SampleConfiguration(seed: 13, days: 2, terminals: 180, transactionsPerTerminalPerDay: 18, plantedCauses: []),
+            name: "null")
         let planted = try GeneratedSet(
-            SampleConfiguration(seed: 13, days: 2, terminals: 180, transactionsPerTerminalPerDay: 18, plantedCauses: [.codeTableGap],
-                                effectStrength: 2, faults: []),
+            SampleConfiguration(
+                seed: 13, days: 2, terminals: 180, transactionsPerTerminalPerDay: 18, plantedCauses: [.codeTableGap],
+                effectStrength: 2, faults: []),
             name: "null-contrast")
         defer {
             null.remove()
@@ -204,23 +211,25 @@ struct PlantedCauseTests {
         #expect(plantedStatistic > 20.5, "planted data: chi-square \(plantedStatistic) across brands")
     }
 
-    @Test("A reported pattern matches a planted cause only with its required pairs and aliases", arguments: [
-        ("combination", "firmware=A8_LandiOS_V1.6.0", PlantedCause?.some(.codeTableGap)),
-        ("combination", "code_table=CUP2010", .codeTableGap),
-        ("combination", "brand=Landi&model=A8&firmware=A8_LandiOS_V1.6.0", .codeTableGap),
-        ("combination", "brand=Landi", nil),
-        ("combination", "channel=third_party", nil),
-        ("combination", "channel=third_party&firmware=A8_LandiOS_V1.6.0", nil),
-        ("combination", "channel=third_party&acquirer=agentpay-switch/10.9.0.5:7001", .nonstandardCode),
-        ("combination", "fee_tier=waived&acquirer=agentpay-switch/10.9.0.5:7001", nil),
-        ("network", "net_event_60s=yes", .networkGarbling),
-        ("combination", "rssi_band=<-105&net_event_60s=yes", .networkGarbling),
-        ("combination", "region=乌鲁木齐&net_type=2g", .timeouts),
-        ("combination", "region=乌鲁木齐", nil),
-        ("firmware_change", "firmware=A8_LandiOS_V1.6.0→A8_LandiOS_V1.8.2", .firmwareUpgrade),
-        ("firmware_change", "firmware=A920_PayDroid_V02.3.15→A920_PayDroid_V02.3.16", nil),
-        ("combination", "firmware=A8_LandiOS_V1.6.0→A8_LandiOS_V1.8.2", nil),
-    ])
+    @Test(
+        "A reported pattern matches a planted cause only with its required pairs and aliases",
+        arguments: [
+            ("combination", "firmware=A8_LandiOS_V1.6.0", PlantedCause?.some(.codeTableGap)),
+            ("combination", "code_table=CUP2010", .codeTableGap),
+            ("combination", "brand=Landi&model=A8&firmware=A8_LandiOS_V1.6.0", .codeTableGap),
+            ("combination", "brand=Landi", nil),
+            ("combination", "channel=third_party", nil),
+            ("combination", "channel=third_party&firmware=A8_LandiOS_V1.6.0", nil),
+            ("combination", "channel=third_party&acquirer=agentpay-switch/10.9.0.5:7001", .nonstandardCode),
+            ("combination", "fee_tier=waived&acquirer=agentpay-switch/10.9.0.5:7001", nil),
+            ("network", "net_event_60s=yes", .networkGarbling),
+            ("combination", "rssi_band=<-105&net_event_60s=yes", .networkGarbling),
+            ("combination", "region=乌鲁木齐&net_type=2g", .timeouts),
+            ("combination", "region=乌鲁木齐", nil),
+            ("firmware_change", "firmware=A8_LandiOS_V1.6.0→A8_LandiOS_V1.8.2", .firmwareUpgrade),
+            ("firmware_change", "firmware=A920_PayDroid_V02.3.15→A920_PayDroid_V02.3.16", nil),
+            ("combination", "firmware=A8_LandiOS_V1.6.0→A8_LandiOS_V1.8.2", nil),
+        ])
     func patternMatching(kind: String, pattern: String, cause: PlantedCause?) {
         #expect(SharedSets.full.truth.expectedFinding(kind: kind, pattern: pattern)?.cause == cause)
     }

@@ -47,7 +47,7 @@ struct CardDataEndToEndTests {
     func luhnByHand() {
         #expect(CardNumberMaker.checkDigit([4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]) == 1)  // 4111111111111111
         #expect(CardNumberMaker.checkDigit([6, 0, 1, 1, 0, 0, 0, 9, 9, 0, 1, 3, 9, 4, 2]) == 4)  // 6011000990139424
-        #expect(CardNumberMaker.checkDigit([3, 7, 8, 2, 8, 2, 2, 4, 6, 3, 1, 0, 0, 0]) == 5)     // 378282246310005
+        #expect(CardNumberMaker.checkDigit([3, 7, 8, 2, 8, 2, 2, 4, 6, 3, 1, 0, 0, 0]) == 5)  // 378282246310005
         var maker = CardNumberMaker(random: SeededRandom(seed: 1))
         for length in 13...19 {
             let number = maker.valid(length: length)
@@ -110,8 +110,9 @@ struct CardDataEndToEndTests {
         ]
         // A line longer than the limit: its kept start is masked, and the number cut at 4 KiB is starred.
         let overlongStart = "\(t) ev=error msg=" + String(repeating: "x", count: 1000) + card("overlong line start")
-        terminal.append(overlongStart + String(repeating: "y", count: 4096 - 8 - overlongStart.utf8.count)
-            + card("overlong line across the 4 KiB cut") + String(repeating: "z", count: 1_100_000))
+        terminal.append(
+            overlongStart + String(repeating: "y", count: 4096 - 8 - overlongStart.utf8.count)
+                + card("overlong line across the 4 KiB cut") + String(repeating: "z", count: 1_100_000))
         terminal.append("\(t) ev=txn type=sale stan=000128 amt=1 cur=156 rc=00 disp=approved")
         try space.write("terminal.log", terminal.joined(separator: "\n") + "\n")
 
@@ -187,7 +188,9 @@ struct CardDataEndToEndTests {
         try space.write("acquirer.xml", acquirer)
 
         // --- Inventory and catalogue: every cell, a rejected row, a malformed row, the header.
-        try space.write("inventory.csv", """
+        try space.write(
+            "inventory.csv",
+            """
             tid,mid,brand,model,channel,agent,fee_tier,fee_rate,region,mcc,firmware,note \(card("CSV header"))
             20481234,\(mid),PAX \(card("brand")),\(card("model")),third_party,agent \(card("agent")),\(card("fee_tier")),0.38,\(card("region")),\(card("inventory mcc")),\(card("firmware")),\(card("extra column"))
             20481235,898310048161235,PAX,A920,\(card("channel (rejected row)")),,standard,,,,,
@@ -201,20 +204,25 @@ struct CardDataEndToEndTests {
         #expect(first.exitStatus == 1, "\(first)")
 
         // --- Second run while a reader holds an old snapshot: its writes stay in the WAL.
-        let reader = try ChildProcess(posrcaBinary, [
-            // It reads a table on every step, so its read transaction lasts as long as it runs.
-            "sql", "--db", space.db,
-            "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 4000000000) SELECT count(*) FROM r, input_files AS f WHERE f.id = 1",
-        ])
+        let reader = try ChildProcess(
+            posrcaBinary,
+            [
+                // It reads a table on every step, so its read transaction lasts as long as it runs.
+                "sql", "--db", space.db,
+                "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 4000000000) SELECT count(*) FROM r, input_files AS f WHERE f.id = 1",
+            ])
         defer { reader.kill() }
         pause(0.3)
         #expect(reader.isRunning)
-        try space.write("later/terminal.log", [
-            "\(t) ev=txn type=sale stan=000200 amt=5 cur=156 rc=00 disp=approved pan=\(card("pan, second run"))",
-            "\(t) ev=error err=E3 msg=\"later \(card("msg, second run")) \(notCard("msg, second run, fails Luhn"))\"",
-            "\(t) ev=txn amt=x pan=\(card("rejected line, second run"))",
-        ].joined(separator: "\n") + "\n")
-        try space.write("later/acquirer.xml", acquirerElementWithCard(card("field 2, second run"), track: card("track 2, second run") + "=2512101000004444555"))
+        try space.write(
+            "later/terminal.log",
+            [
+                "\(t) ev=txn type=sale stan=000200 amt=5 cur=156 rc=00 disp=approved pan=\(card("pan, second run"))",
+                "\(t) ev=error err=E3 msg=\"later \(card("msg, second run")) \(notCard("msg, second run, fails Luhn"))\"",
+                "\(t) ev=txn amt=x pan=\(card("rejected line, second run"))",
+            ].joined(separator: "\n") + "\n")
+        try space.write(
+            "later/acquirer.xml", acquirerElementWithCard(card("field 2, second run"), track: card("track 2, second run") + "=2512101000004444555"))
         let second = try posrca(["nightly", "--db", space.db, "--inbox", space.inbox, "--reports", space.reports])
         #expect(second.exitStatus == 1, "\(second)")
         #expect(fileBytes(space.db + "-wal").count > 4096, "the reader did not keep the WAL")
@@ -229,10 +237,13 @@ struct CardDataEndToEndTests {
         scanned.append(("output of the second run", Data((second.stdout + second.stderr).utf8)))
         #expect(scanned.count > 10)
         #expect(planted.count >= 60, "\(planted.count) numbers planted")
-        let secrets = planted.map { ($0.key, "card number planted in \($0.value)") }
-            + [(track2, "track 2"), (track2Data, "track 2 discretionary data"), (track1, "track 1"), ("SURNAME/GIVENNAME", "track 1 name"),
-               (pinBlock, "PIN block"), (contentTrack2, "track 2 in content form"), (rejectedTrack2, "track 2 in a rejected element"),
-               ("2512101000001111222", "track 2 data in a rejected element"), ("D2512101000007654321", "track 2 data in content form")]
+        let secrets =
+            planted.map { ($0.key, "card number planted in \($0.value)") }
+            + [
+                (track2, "track 2"), (track2Data, "track 2 discretionary data"), (track1, "track 1"), ("SURNAME/GIVENNAME", "track 1 name"),
+                (pinBlock, "PIN block"), (contentTrack2, "track 2 in content form"), (rejectedTrack2, "track 2 in a rejected element"),
+                ("2512101000001111222", "track 2 data in a rejected element"), ("D2512101000007654321", "track 2 data in content form"),
+            ]
         for (name, bytes) in scanned {
             for (secret, what) in secrets {
                 #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(what) (\(secret)) is in \(name)")

@@ -61,7 +61,9 @@ struct ConcurrencyTests {
         // Wait until the first run has written its PID into the lock file: it holds the lock then.
         let lockPath = space.db + ".lock"
         var waited = 0.0
-        while (try? String(contentsOfFile: lockPath, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) != String(first.pid), waited < 10 {
+        while (try? String(contentsOfFile: lockPath, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) != String(first.pid),
+            waited < 10
+        {
             pause(0.002)
             waited += 0.002
         }
@@ -72,7 +74,8 @@ struct ConcurrencyTests {
         // It did not wait for the lock: its log is the start and the refusal, nothing after them
         // (no waiting line, no ingest, no report), however long the first run takes.
         let events = second.stderr.split(separator: "\n")
-        #expect(events.count == 2 && events[0].hasSuffix("nightly run started") && events[1].contains("error: another nightly run holds"), "\(second)")
+        #expect(
+            events.count == 2 && events[0].hasSuffix("nightly run started") && events[1].contains("error: another nightly run holds"), "\(second)")
         #expect(!second.stderr.contains("waiting"), "\(second)")
         let firstOutcome = first.wait()
         #expect(firstOutcome.exitStatus == 1, "\(firstOutcome)")
@@ -98,7 +101,9 @@ struct ConcurrencyTests {
         #expect((try? String(contentsOfFile: space.db + ".lock", encoding: .utf8)) == "")
         let date = try #require(try FileManager.default.contentsOfDirectory(atPath: space.reports).first { !$0.hasPrefix(".") })
         let manifest = try String(contentsOfFile: space.reports + "/" + date + "/manifest.json", encoding: .utf8)
-        #expect(manifest.contains("\"previous_lock_holder\": \(gone.pid)") || manifest.contains("\"previous_lock_holder\":\(gone.pid)"), "\(manifest.prefix(2000))")
+        #expect(
+            manifest.contains("\"previous_lock_holder\": \(gone.pid)") || manifest.contains("\"previous_lock_holder\":\(gone.pid)"),
+            "\(manifest.prefix(2000))")
         #expect(try space.count("SELECT count(*) FROM transactions") == 1)
 
         // A PID that runs but does not hold the lock (the PID was reused): the lock is free all the same.

@@ -63,13 +63,17 @@ struct LedgerState: Equatable, CustomStringConvertible {
         }
         #expect(check.exitStatus == 0, "\(check)")
         integrity = parseCSV(check.stdout).dropFirst().map { $0.first ?? "" }.joined(separator: "; ")
-        let perTable = Self.tables.map { "SELECT file_id, '\($0)' AS name, count(*) AS n FROM \($0) GROUP BY file_id" }.joined(separator: " UNION ALL ")
-        let query = try posrca(["sql", "--db", db, "--format", "csv", """
+        let perTable = Self.tables.map { "SELECT file_id, '\($0)' AS name, count(*) AS n FROM \($0) GROUP BY file_id" }.joined(
+            separator: " UNION ALL ")
+        let query = try posrca([
+            "sql", "--db", db, "--format", "csv",
+            """
             WITH c AS (\(perTable))
             SELECT 'file', f.path, f.status || ' ' || f.rows || '/' || f.rejects FROM input_files AS f
             UNION ALL
             SELECT 'rows', COALESCE(f.path, '#orphan'), c.name || ':' || c.n FROM c LEFT JOIN input_files AS f ON f.id = c.file_id
-            """])
+            """,
+        ])
         // A run killed before the schema was committed leaves a database without tables: nothing is in.
         if query.exitStatus == 2, query.stderr.contains("no such table") {
             files = [:]
@@ -101,7 +105,9 @@ struct LedgerState: Equatable, CustomStringConvertible {
         #expect(integrity == "ok" || integrity == Self.hotJournal, "\(context): integrity_check says \(integrity)", sourceLocation: sourceLocation)
         #expect(orphans.isEmpty, "\(context): rows of no file: \(orphans)", sourceLocation: sourceLocation)
         for (path, state) in files {
-            #expect(state == clean.files[path], "\(context): \(path) is \(state), a clean run has \(clean.files[path] ?? "nothing")", sourceLocation: sourceLocation)
+            #expect(
+                state == clean.files[path], "\(context): \(path) is \(state), a clean run has \(clean.files[path] ?? "nothing")",
+                sourceLocation: sourceLocation)
         }
     }
 }
@@ -249,7 +255,8 @@ struct DiskFullEndToEndTests {
         try space.write("a-small.log", "\(ts) tid=20481234 ev=txn type=sale stan=000001 amt=1 cur=156 rc=00 disp=approved\n")
         var big = ""
         for i in 0..<40_000 {
-            big += "\(ts) tid=\(10_000_000 + i) ev=txn type=sale stan=\(String(format: "%06d", i)) amt=\(i) cur=156 rc=00 disp=approved lat_ms=\(i % 3000)\n"
+            big +=
+                "\(ts) tid=\(10_000_000 + i) ev=txn type=sale stan=\(String(format: "%06d", i)) amt=\(i) cur=156 rc=00 disp=approved lat_ms=\(i % 3000)\n"
         }
         try space.write("b-big.log", big)
         try space.write("c-small.log", "\(ts) tid=20489999 ev=txn type=sale stan=000002 amt=2 cur=156 rc=00 disp=approved\n")
@@ -268,7 +275,9 @@ struct DiskFullEndToEndTests {
             echo $? > '\(space.root)/again.status'
             '\(posrcaBinary)' sql --db '\(db)' --format csv "SELECT count(*) FROM transactions" > '\(space.root)/count.csv' 2>&1
             """
-        let run = try ChildProcess("/usr/bin/unshare", ["-m", "--propagation", "private", "/bin/sh", "-c", script], environment: ["POSRCA_QUIET": "1"]).wait()
+        let run = try ChildProcess(
+            "/usr/bin/unshare", ["-m", "--propagation", "private", "/bin/sh", "-c", script], environment: ["POSRCA_QUIET": "1"]
+        ).wait()
         // The trait saw that a tmpfs can be mounted here: a refusal now (exit 77) is a failure.
         try #require(run.exitStatus == 0, "\(run)")
         func read(_ name: String) -> String { (try? String(contentsOfFile: space.root + "/" + name, encoding: .utf8)) ?? "" }
@@ -287,7 +296,8 @@ struct DiskFullEndToEndTests {
         #expect(files.allSatisfy { !$0[0].hasSuffix("b-big.log") || $0[1...] == ["failed", "0"] }, "\(files)")
         // Room again: the failed file goes in, the others are unchanged.
         #expect(read("again.status") == "0\n", "\(read("again.out"))")
-        #expect(read("again.out").contains("ok                 terminal_log  \(space.inbox)/b-big.log  lines 40000  rows 40000"), "\(read("again.out"))")
+        #expect(
+            read("again.out").contains("ok                 terminal_log  \(space.inbox)/b-big.log  lines 40000  rows 40000"), "\(read("again.out"))")
         #expect(parseCSV(read("count.csv")) == [["count(*)"], ["40002"]], "\(read("count.csv"))")
     }
 }

@@ -7,20 +7,22 @@ import Testing
 
 @Suite("POSRCA_* variables are checked like their flags")
 struct EnvironmentOptionTests {
-    @Test("a bad variable is a usage error naming it, and nothing is created", arguments: [
-        (["ingest"], "POSRCA_MAX_LINE_BYTES", "100"),
-        (["ingest"], "POSRCA_LOG_FORMAT", "xml"),
-        (["ingest"], "POSRCA_VERIFY_UNCHANGED", "2"),
-        (["ingest"], "POSRCA_QUIET", "maybe"),
-        (["nightly"], "POSRCA_MAX_INFLATE_RATIO", "1"),
-        (["nightly"], "POSRCA_KIND", "zip"),
-        (["nightly"], "POSRCA_TOP", "-1"),
-        (["nightly"], "POSRCA_OUTCOME", "lost"),
-        (["nightly"], "POSRCA_NO_ARCHIVE", "2"),
-        (["nightly"], "POSRCA_GROUP_READABLE", "maybe"),
-        (["analyze"], "POSRCA_DAYS", "0"),
-        (["codes"], "POSRCA_FORMAT", "xls"),
-    ])
+    @Test(
+        "a bad variable is a usage error naming it, and nothing is created",
+        arguments: [
+            (["ingest"], "POSRCA_MAX_LINE_BYTES", "100"),
+            (["ingest"], "POSRCA_LOG_FORMAT", "xml"),
+            (["ingest"], "POSRCA_VERIFY_UNCHANGED", "2"),
+            (["ingest"], "POSRCA_QUIET", "maybe"),
+            (["nightly"], "POSRCA_MAX_INFLATE_RATIO", "1"),
+            (["nightly"], "POSRCA_KIND", "zip"),
+            (["nightly"], "POSRCA_TOP", "-1"),
+            (["nightly"], "POSRCA_OUTCOME", "lost"),
+            (["nightly"], "POSRCA_NO_ARCHIVE", "2"),
+            (["nightly"], "POSRCA_GROUP_READABLE", "maybe"),
+            (["analyze"], "POSRCA_DAYS", "0"),
+            (["codes"], "POSRCA_FORMAT", "xls"),
+        ])
     func refused(command: [String], variable: String, value: String) throws {
         let work = Workspace()
         let arguments = command + ["--db", work.db] + (command == ["nightly"] ? ["--inbox", work.inbox, "--reports", work.reports] : [])

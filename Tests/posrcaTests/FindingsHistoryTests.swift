@@ -32,7 +32,8 @@ struct FindingsHistoryTests {
     func twoNights() throws {
         let work = Workspace()
         let environment = ["POSRCA_DAYS": "2"]
-        try Self.generate(into: work.inbox + "/night1", start: CalendarDate(year: 2026, month: 11, day: 20), causes: [.codeTableGap, .networkGarbling])
+        try Self.generate(
+            into: work.inbox + "/night1", start: CalendarDate(year: 2026, month: 11, day: 20), causes: [.codeTableGap, .networkGarbling])
         let first = try posrca(["nightly", "--db", work.db, "--inbox", work.inbox, "--reports", work.reports], environment: environment)
         #expect(first.exitStatus == 1, "done, with the generated rejects: \(first)")
 
@@ -51,7 +52,8 @@ struct FindingsHistoryTests {
         let (run1, run2) = (runs[0][0], runs[1][0])
 
         // findings_history: every row carries its run's window, and each run has as many as it counted.
-        let history = try work.sql("SELECT run_id, window_since, window_until, rank, kind, pattern, top_cause, evidence FROM findings_history ORDER BY run_id, rank")
+        let history = try work.sql(
+            "SELECT run_id, window_since, window_until, rank, kind, pattern, top_cause, evidence FROM findings_history ORDER BY run_id, rank")
         for run in runs {
             let rows = history.filter { $0[0] == run[0] }
             #expect(rows.count == Int(run[3]), "run \(run[0]): \(rows.count) findings in the history, \(run[3]) counted")
@@ -92,7 +94,8 @@ struct FindingsHistoryTests {
         let folders = try FileManager.default.contentsOfDirectory(atPath: work.reports).filter { !$0.hasPrefix(".") }
         try #require(folders.count == 1, "\(folders)")
         let html = try String(contentsOfFile: work.reports + "/" + folders[0] + "/summary.html", encoding: .utf8)
-        #expect(html.contains("Since the previous run: \(new.count) new, \(persisting.count) still there, \(gone.count) gone."), "\(html.prefix(4000))")
+        #expect(
+            html.contains("Since the previous run: \(new.count) new, \(persisting.count) still there, \(gone.count) gone."), "\(html.prefix(4000))")
         for finding in gone { #expect(html.contains("<code>\(htmlEscaped(finding.pattern))</code>"), "summary.html names the gone \(finding)") }
     }
 }

@@ -77,7 +77,8 @@ struct HostileInputEndToEndTests {
         for fieldLines in [100_000, 800_000] {
             let space = Workspace("unclosed-\(fieldLines)")
             // One readable element first: a file of which nothing can be read fails whole (issue 9).
-            var text = "<logger class=\"x\">\n<log realm=\"cup-channel/10.1.2.3:5000\" at=\"2026-11-20T08:15:00.000+08:00\">\n"
+            var text =
+                "<logger class=\"x\">\n<log realm=\"cup-channel/10.1.2.3:5000\" at=\"2026-11-20T08:15:00.000+08:00\">\n"
                 + "<receive><peer-disconnect/></receive>\n</log>\n"
                 + "<log realm=\"cup-channel\" at=\"2026-11-20T08:16:00.210\">\n<receive>\n"
             text += String(repeating: "<field id=\"48\" value=\"0123456789abcdef0123456789abcdef\"/>\n", count: fieldLines)
@@ -98,13 +99,18 @@ struct HostileInputEndToEndTests {
     func tenMegabyteLine() throws {
         let space = Workspace("long-line")
         let long = "ts=2026-11-20T08:00:01Z tid=20481234 ev=error msg=" + String(repeating: "A", count: 10 << 20)
-        try space.write("day.log", [
-            "ts=2026-11-20T08:00:00Z tid=20481234 ev=boot fw=A920_V1", long, "ts=2026-11-20T08:00:02Z tid=20481234 ev=boot fw=A920_V2",
-        ].joined(separator: "\n") + "\n")
+        try space.write(
+            "day.log",
+            [
+                "ts=2026-11-20T08:00:00Z tid=20481234 ev=boot fw=A920_V1", long, "ts=2026-11-20T08:00:02Z tid=20481234 ev=boot fw=A920_V2",
+            ].joined(separator: "\n") + "\n")
         let run = try posrca(["ingest", "--db", space.db, space.inbox])
         #expect(run.exitStatus == 1, "\(run)")
         #expect(run.stdout.contains("lines 3  rows 2  rejects 1 (line longer than 1048576 bytes: 1)"), "\(run)")
-        #expect(try space.sql("SELECT line, reason, length(text) FROM rejects") == [["2", "line longer than 1048576 bytes", String(4096 + "…[\(long.utf8.count) bytes in all]".count)]])
+        #expect(
+            try space.sql("SELECT line, reason, length(text) FROM rejects") == [
+                ["2", "line longer than 1048576 bytes", String(4096 + "…[\(long.utf8.count) bytes in all]".count)]
+            ])
         // A higher limit takes it (the line is then a valid error event).
         let wide = Workspace("long-line-wide")
         try FileManager.default.copyItem(atPath: space.inbox + "/day.log", toPath: wide.inbox + "/day.log")

@@ -53,7 +53,9 @@ struct IncrementalNightsTests {
         var lines = inventory.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         for index in lines.indices.dropFirst() where !lines[index].isEmpty {
             var cells = lines[index].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            if index % 40 == 5 { lines[index] = "" } else if index % 17 == 3 {
+            if index % 40 == 5 {
+                lines[index] = ""
+            } else if index % 17 == 3 {
                 cells[2] = "Verifone"
                 cells[cells.count - 1] = "X990_VOS3_V1.4.2"
                 lines[index] = cells.joined(separator: ",")

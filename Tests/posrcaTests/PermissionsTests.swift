@@ -20,8 +20,9 @@ struct PermissionsTests {
         return found
     }
 
-    @Test("nightly with an archive: database, WAL, lock, reports and archive are 0600 files and 0700 folders under umask 022",
-          arguments: [false, true])
+    @Test(
+        "nightly with an archive: database, WAL, lock, reports and archive are 0600 files and 0700 folders under umask 022",
+        arguments: [false, true])
     func nightlyFileModes(groupReadable: Bool) throws {
         let work = Workspace("permissions-\(groupReadable)")
         try generateSampleSet(into: work.inbox, terminals: 40, days: 3, perDay: 6, seed: 5)

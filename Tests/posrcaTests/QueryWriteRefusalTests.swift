@@ -11,7 +11,9 @@ final class QueryFixture: Sendable {
     let workspace = Workspace.shared("query-fixture")
 
     init() {
-        try! workspace.write("day.log", """
+        try! workspace.write(
+            "day.log",
+            """
             ts=2026-11-20T08:16:02.500+08:00 tid=20481234 ev=txn type=sale stan=000123 amt=1250 cur=156 rc=P1 disp=unknown lat_ms=2310
             ts=2026-11-20T08:17:11.000+08:00 tid=20481234 ev=txn type=sale stan=000124 amt=990 cur=156 disp=timeout lat_ms=60000
             ts=2026-11-20T08:18:00.000+08:00 tid=20489999 ev=txn type=sale stan=000001 amt=100 cur=156 rc=00 disp=approved lat_ms=800
@@ -21,11 +23,11 @@ final class QueryFixture: Sendable {
         precondition(run.exitStatus == 0, "\(run)")
         try! FileManager.default.createDirectory(atPath: workspace.root + "/queries", withIntermediateDirectories: true)
         try! """
-            -- title: Transactions of one terminal
-            -- description: Counts one terminal's transactions.
-            -- param: tid text 20481234   The terminal.
-            SELECT count(*) AS n FROM transactions WHERE tid = :tid;
-            """.write(toFile: workspace.root + "/queries/by_tid.sql", atomically: true, encoding: .utf8)
+        -- title: Transactions of one terminal
+        -- description: Counts one terminal's transactions.
+        -- param: tid text 20481234   The terminal.
+        SELECT count(*) AS n FROM transactions WHERE tid = :tid;
+        """.write(toFile: workspace.root + "/queries/by_tid.sql", atomically: true, encoding: .utf8)
         try! "-- title: Evil\n-- description: Writes.\nDELETE FROM input_files;\n"
             .write(toFile: workspace.root + "/queries/evil_delete.sql", atomically: true, encoding: .utf8)
         try! "-- title: Evil too\n-- description: Reads, then writes.\nSELECT 1; DROP TABLE input_files;\n"
@@ -94,16 +96,27 @@ struct QueryWriteRefusalTests {
     func readsRun() throws {
         let fixture = QueryFixture.shared
         let before = fixture.files()
-        let run = try posrca(["sql", "--db", fixture.workspace.db, "--format", "csv", "SELECT tid, count(*) AS n FROM transactions GROUP BY tid ORDER BY tid"])
+        let run = try posrca([
+            "sql", "--db", fixture.workspace.db, "--format", "csv", "SELECT tid, count(*) AS n FROM transactions GROUP BY tid ORDER BY tid",
+        ])
         #expect(run.exitStatus == 0, "\(run)")
         #expect(run.stdout == "tid,n\r\n20481234,2\r\n20489999,1\r\n" || run.stdout == "tid,n\n20481234,2\n20489999,1\n", "\(run)")
         #expect(fixture.files() == before)
     }
 
     @Test(arguments: [
-        ("unknown_rate_by_day", "since=2026-11-20' OR '1'='1", "parameter since of query unknown_rate_by_day must be a date YYYY-MM-DD, got 2026-11-20' OR '1'='1"),
-        ("unknown_rate_by_day", "until=2026-11-20'); DROP TABLE input_files; --", "parameter until of query unknown_rate_by_day must be a date YYYY-MM-DD, got 2026-11-20'); DROP TABLE input_files; --"),
-        ("terminals_most_unknown", "limit=1; DELETE FROM input_files", "parameter limit of query terminals_most_unknown must be an integer, got 1; DELETE FROM input_files"),
+        (
+            "unknown_rate_by_day", "since=2026-11-20' OR '1'='1",
+            "parameter since of query unknown_rate_by_day must be a date YYYY-MM-DD, got 2026-11-20' OR '1'='1"
+        ),
+        (
+            "unknown_rate_by_day", "until=2026-11-20'); DROP TABLE input_files; --",
+            "parameter until of query unknown_rate_by_day must be a date YYYY-MM-DD, got 2026-11-20'); DROP TABLE input_files; --"
+        ),
+        (
+            "terminals_most_unknown", "limit=1; DELETE FROM input_files",
+            "parameter limit of query terminals_most_unknown must be an integer, got 1; DELETE FROM input_files"
+        ),
         ("terminals_most_unknown", "since=:until", "parameter since of query terminals_most_unknown must be a date YYYY-MM-DD, got :until"),
     ])
     func cannedQueriesRefuseSQLInTypedParameters(query: String, parameter: String, message: String) throws {
@@ -121,7 +134,9 @@ struct QueryWriteRefusalTests {
         let before = fixture.files()
         let queries = fixture.workspace.root + "/queries"
         for hostile in ["20481234' OR '1'='1", "x'; DROP TABLE input_files; --", "\"); DELETE FROM dictionary; --", "20481234 ", "%"] {
-            let run = try posrca(["query", "run", "by_tid", "--queries", queries, "--db", fixture.workspace.db, "--format", "csv", "--param", "tid=\(hostile)"])
+            let run = try posrca([
+                "query", "run", "by_tid", "--queries", queries, "--db", fixture.workspace.db, "--format", "csv", "--param", "tid=\(hostile)",
+            ])
             #expect(run.exitStatus == 0, "\(hostile): \(run)")
             #expect(parseCSV(run.stdout) == [["n"], ["0"]], "\(hostile): \(run)")
         }
@@ -130,9 +145,11 @@ struct QueryWriteRefusalTests {
         #expect(fixture.files() == before)
     }
 
-    @Test("a canned query file that writes is refused like ad-hoc SQL", arguments: [
-        ("evil_delete", refusal), ("evil_second", "only one statement is allowed"),
-    ])
+    @Test(
+        "a canned query file that writes is refused like ad-hoc SQL",
+        arguments: [
+            ("evil_delete", refusal), ("evil_second", "only one statement is allowed"),
+        ])
     func cannedQueryThatWrites(name: String, message: String) throws {
         let fixture = QueryFixture.shared
         let before = fixture.files()

@@ -61,13 +61,13 @@ final class RetentionFixture: @unchecked Sendable {
         "acquirer_messages": "SELECT date((ts + tz * 60000) / 1000, 'unixepoch'), count(*) FROM acquirer_msgs GROUP BY 1",
         "network_events": "SELECT date((ts + tz * 60000) / 1000, 'unixepoch'), count(*) FROM net_events GROUP BY 1",
         "terminal_events": """
-            SELECT day, count(*) FROM (
-                SELECT date((ts + tz * 60000) / 1000, 'unixepoch') AS day FROM terminal_boots UNION ALL
-                SELECT date((ts + tz * 60000) / 1000, 'unixepoch') FROM firmware_updates UNION ALL
-                SELECT date((ts + tz * 60000) / 1000, 'unixepoch') FROM terminal_signins UNION ALL
-                SELECT date((ts + tz * 60000) / 1000, 'unixepoch') FROM terminal_errors)
-            GROUP BY day
-            """,
+        SELECT day, count(*) FROM (
+            SELECT date((ts + tz * 60000) / 1000, 'unixepoch') AS day FROM terminal_boots UNION ALL
+            SELECT date((ts + tz * 60000) / 1000, 'unixepoch') FROM firmware_updates UNION ALL
+            SELECT date((ts + tz * 60000) / 1000, 'unixepoch') FROM terminal_signins UNION ALL
+            SELECT date((ts + tz * 60000) / 1000, 'unixepoch') FROM terminal_errors)
+        GROUP BY day
+        """,
     ]
 
     /// Every daily aggregate view, in a total order.
@@ -202,23 +202,29 @@ struct RetentionTests {
         }
     }
 
-    @Test("after the prune: no raw row of the pruned days is left; daily aggregates and findings history are unchanged; files whose rows are gone are marked pruned")
+    @Test(
+        "after the prune: no raw row of the pruned days is left; daily aggregates and findings history are unchanged; files whose rows are gone are marked pruned"
+    )
     func whatLeavesAndWhatStays() throws {
         let fixture = RetentionFixture.shared
         let work = fixture.work
         let pruned = RetentionFixture.prunedDays.map { "'\($0)'" }.joined(separator: ", ")
         #expect(try work.count("SELECT count(*) FROM transactions WHERE day IN (\(pruned))") == 0)
-        #expect(try work.count("SELECT count(*) FROM transactions WHERE day = '\(RetentionFixture.keptDay)'") == fixture.countsBefore["transactions"]?[RetentionFixture.keptDay])
+        #expect(
+            try work.count("SELECT count(*) FROM transactions WHERE day = '\(RetentionFixture.keptDay)'")
+                == fixture.countsBefore["transactions"]?[RetentionFixture.keptDay])
         for (table, query) in RetentionFixture.rawDayCounts {
             let after = Dictionary(try work.sql(query).map { ($0[0], Int($0[1]) ?? 0) }, uniquingKeysWith: +)
             for day in RetentionFixture.prunedDays { #expect(after[day] == nil, "\(table) still has rows of \(day)") }
             #expect(after[RetentionFixture.keptDay] == fixture.countsBefore[table]?[RetentionFixture.keptDay], "\(table): the kept day is whole")
         }
         // The acquirer_messages view (UTC times; the acquirer logs are +08:00) has nothing of those days either.
-        #expect(try work.count("""
-            SELECT count(*) FROM acquirer_messages
-            WHERE date(coalesce(request_ts, response_ts), '+8 hours') IN (\(pruned))
-            """) == 0)
+        #expect(
+            try work.count(
+                """
+                SELECT count(*) FROM acquirer_messages
+                WHERE date(coalesce(request_ts, response_ts), '+8 hours') IN (\(pruned))
+                """) == 0)
 
         for query in RetentionFixture.dailyViews {
             let after = try work.sql(query)
@@ -240,7 +246,9 @@ struct RetentionTests {
         #expect(!rejectsAfter.isEmpty)
     }
 
-    @Test("a pruned file that comes back, under its name or another, is not ingested again; a new file's rows of a pruned day are not stored, with a warning")
+    @Test(
+        "a pruned file that comes back, under its name or another, is not ingested again; a new file's rows of a pruned day are not stored, with a warning"
+    )
     func prunedFilesComeBack() throws {
         let fixture = RetentionFixture.shared
         let work = Workspace()
@@ -262,7 +270,9 @@ struct RetentionTests {
         #expect(try work.count("SELECT count(*) FROM transactions WHERE day = '\(day)'") == 0)
 
         // A new file with one row of a pruned day and one of the kept day.
-        let late = try work.write("late/terminal-late.log", """
+        let late = try work.write(
+            "late/terminal-late.log",
+            """
             ts=\(day)T08:00:00Z tid=20481234 ev=txn type=sale stan=000001 amt=100 cur=156 rc=00 disp=approved
             ts=\(RetentionFixture.keptDay)T08:00:00Z tid=20481234 ev=txn type=sale stan=000002 amt=100 cur=156 rc=00 disp=approved
 
@@ -274,8 +284,9 @@ struct RetentionTests {
         #expect(line.contains("rows 1 "), "\(line)")
         #expect(line.contains("warning: 1 rows before the retention cut-off were not stored (those days are archived)"), "\(line)")
         #expect(try work.count("SELECT count(*) FROM transactions WHERE day = '\(day)'") == 0)
-        #expect(try work.count("SELECT count(*) FROM transactions WHERE day = '\(RetentionFixture.keptDay)'")
-            == (fixture.countsBefore["transactions"]?[RetentionFixture.keptDay] ?? 0) + 1)
+        #expect(
+            try work.count("SELECT count(*) FROM transactions WHERE day = '\(RetentionFixture.keptDay)'")
+                == (fixture.countsBefore["transactions"]?[RetentionFixture.keptDay] ?? 0) + 1)
 
         // The next analysis recomputes the kept day and leaves the pruned days' aggregates as they were.
         let analyze = try posrca(["analyze", "--db", work.db])
@@ -353,7 +364,9 @@ struct RetentionTests {
         // database and uneven B-tree splits (about 2% here). Without reuse it grows by the whole
         // day again (100%). A quarter sits far from both, so neither noise nor a small change in
         // the generator's day sizes can flip the result.
-        #expect(reuseGrowth < firstIngestGrowth / 4, "grew \(reuseGrowth) bytes after the prune; the same-size day's first ingest grew \(firstIngestGrowth)")
+        #expect(
+            reuseGrowth < firstIngestGrowth / 4,
+            "grew \(reuseGrowth) bytes after the prune; the same-size day's first ingest grew \(firstIngestGrowth)")
         #expect(try work.count("PRAGMA freelist_count") < freePages, "the new day took freed pages")
     }
 
@@ -367,7 +380,9 @@ struct RetentionTests {
         #expect(refused.stderr.contains("--archive"), "\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: work.db), "a usage error creates no database")
 
-        let run = try posrca(["nightly", "--db", work.db, "--inbox", work.inbox, "--reports", work.reports, "--keep-data-days", "1", "--archive", archive])
+        let run = try posrca([
+            "nightly", "--db", work.db, "--inbox", work.inbox, "--reports", work.reports, "--keep-data-days", "1", "--archive", archive,
+        ])
         #expect(run.exitStatus == 1, "done, with the generated rejects: \(run)")
         #expect(run.stdout.isEmpty, "every nightly line is a log line on standard error")
         let logLines = run.stderr.split(separator: "\n").filter { $0.contains(" posrca nightly ") }
@@ -381,8 +396,9 @@ struct RetentionTests {
         #expect(!run.stderr.contains("archived and removed 2026-11-22"), "the last day is kept")
         #expect(archiveDays(archive, "transactions") == ["2026-11-20", "2026-11-21"])
         #expect(try work.sql("SELECT DISTINCT day FROM transactions") == [["2026-11-22"]])
-        #expect(try work.sql("SELECT DISTINCT day FROM daily_outcomes ORDER BY day") == [["2026-11-20"], ["2026-11-21"], ["2026-11-22"]],
-                "the pruned days' aggregates stay")
+        #expect(
+            try work.sql("SELECT DISTINCT day FROM daily_outcomes ORDER BY day") == [["2026-11-20"], ["2026-11-21"], ["2026-11-22"]],
+            "the pruned days' aggregates stay")
     }
 
     @Test("export --since --until --out writes the archive layout, the same bytes prune archives, and leaves the database file as it was")

@@ -65,7 +65,8 @@ struct RunLockTests {
         var text = ""
         for n in 1...40 {
             let second = String(format: "%02d", n % 60)
-            text += "ts=2026-11-20T08:10:\(second)Z tid=2048\(1000 + n % 7) ev=txn type=sale stan=\(String(format: "%06d", n)) amt=100 cur=156 rc=00 disp=approved\n"
+            text +=
+                "ts=2026-11-20T08:10:\(second)Z tid=2048\(1000 + n % 7) ev=txn type=sale stan=\(String(format: "%06d", n)) amt=100 cur=156 rc=00 disp=approved\n"
         }
         try work.write("terminal-2026-11-20.log", text)
         let ingest = try posrca(["ingest", "--db", work.db, work.inbox])
@@ -73,11 +74,12 @@ struct RunLockTests {
         return work
     }
 
-    @Test("while another process holds the lock, --no-wait makes analyze, prune, report and export exit 75 naming it, and changes nothing",
-          arguments: [
-              ["analyze"], ["prune", "--before", "2026-11-21", "--archive", "ARCHIVE"], ["report", "--out", "REPORTS"],
-              ["export", "--out", "ARCHIVE"],
-          ])
+    @Test(
+        "while another process holds the lock, --no-wait makes analyze, prune, report and export exit 75 naming it, and changes nothing",
+        arguments: [
+            ["analyze"], ["prune", "--before", "2026-11-21", "--archive", "ARCHIVE"], ["report", "--out", "REPORTS"],
+            ["export", "--out", "ARCHIVE"],
+        ])
     func noWaitExits75(_ command: [String]) throws {
         let work = try database()
         let holder = try LockHolder(database: work.db)
@@ -122,8 +124,9 @@ struct RunLockTests {
         let holder = try LockHolder(database: work.db)
         // Standard error to a file of our own, so that it can be read while the process runs.
         let stderrFile = work.root + "/analyze.err"
-        let analyze = try ChildProcess("/bin/sh", ["-c", "exec \"$0\" \"$@\" 2>\"$ANALYZE_ERR\"", posrcaBinary, "analyze", "--db", work.db],
-                                       environment: ["ANALYZE_ERR": stderrFile])
+        let analyze = try ChildProcess(
+            "/bin/sh", ["-c", "exec \"$0\" \"$@\" 2>\"$ANALYZE_ERR\"", posrcaBinary, "analyze", "--db", work.db],
+            environment: ["ANALYZE_ERR": stderrFile])
         let waiting = "posrca: waiting for the posrca run (PID \(holder.process.pid)) that is writing \(work.db) to finish"
         func stderrText() -> String { (try? String(contentsOfFile: stderrFile, encoding: .utf8)) ?? "" }
         #expect(waitFor { stderrText().contains(waiting) || !analyze.isRunning }, "no waiting line: \(stderrText())")

@@ -70,8 +70,8 @@ final class ChildProcess {
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
         }
         var child: pid_t = 0
         let status = posix_spawn(&child, executable, &actions, nil, argv, envp)
@@ -246,7 +246,9 @@ func parseCSV(_ text: String) -> [[String]] {
         if quoted {
             if c == "\"" {
                 if let after = next() {
-                    if after == "\"" { field.unicodeScalars.append("\"") } else {
+                    if after == "\"" {
+                        field.unicodeScalars.append("\"")
+                    } else {
                         quoted = false
                         pending = after
                     }
