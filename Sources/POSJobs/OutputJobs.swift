@@ -192,10 +192,10 @@ public struct CodesJob: Job {
     }
 
     public func run() throws -> ExitStatus {
-        // A reading command: a typo in --db must not leave an empty database behind.
-        try DatabaseAccess.requireDatabase(database)
-        let store = try DatabaseAccess.openStore(database)
-        let table = try CodeCatalogueReport.table(database: store.database)
+        // A reading command: read-only, so that a typo in --db leaves no empty database behind and
+        // a run writing the database is never disturbed.
+        let connection = try DatabaseAccess.openReadOnly(database)
+        let table = try failing { try CodeCatalogueReport.table(database: connection) }
         print(TableRenderer.render(table, as: format), terminator: "")
         return .success
     }
