@@ -252,15 +252,30 @@ struct CombinationCounter: Sendable {
     let layout: CombinationLayout
     private let denseSubsets: [Int]
     private let sparseSubsets: [Int]
-    /// The rows as weighted distinct packed tuples, when their compact codes fit in 64 bits.
+    /// The rows as weighted distinct packed tuples, when their compact codes fit in 64 bits and
+    /// the policy keeps them.
     let tuples: PackedTuples?
 
-    init(columns: CompactColumns, layout: CombinationLayout) {
+    /// When the rows are packed into weighted distinct tuples.
+    enum TuplePolicy: Sendable {
+        /// When they are at most `PackedTuples.compactShare` of the rows: only then does counting
+        /// tuples save time, and the tuples cost 12 bytes each. A window whose transactions carry
+        /// per-transaction values (hour, signal band, network event) is rarely that compact.
+        case whenCompact
+        /// Always when they fit in 64 bits, and never (for tests: both ways count alike).
+        case always, never
+    }
+
+    init(columns: CompactColumns, layout: CombinationLayout, tuples policy: TuplePolicy = .whenCompact) {
         self.columns = columns
         self.layout = layout
         denseSubsets = layout.subsets.indices.filter { layout.subsets[$0].offset >= 0 }
         sparseSubsets = layout.subsets.indices.filter { layout.subsets[$0].sparseSlot >= 0 }
-        tuples = PackedTuples(columns: columns)
+        switch policy {
+        case .whenCompact: tuples = PackedTuples(columns: columns, maximumShare: PackedTuples.compactShare)
+        case .always: tuples = PackedTuples(columns: columns, maximumShare: 1)
+        case .never: tuples = nil
+        }
     }
 
     /// Takes out of `counts` every row matching `items` (raw values) that `remaining` (a weight
@@ -637,8 +652,12 @@ struct PackedTuples {
 
     var count: Int { keys.count }
 
-    /// Nil when the codes need more than 64 bits together.
-    init?(columns: CompactColumns) {
+    /// The largest share of the rows that distinct tuples may be for `TuplePolicy.whenCompact`.
+    static let compactShare = 0.125
+
+    /// Nil when the codes need more than 64 bits together, or when the distinct tuples are more
+    /// than `maximumShare` of the rows: known after the first chunk (it stops there) or at the end.
+    init?(columns: CompactColumns, maximumShare: Double) {
         var shifts: [UInt64] = []
         var masks: [UInt64] = []
         var shift: UInt64 = 0
@@ -672,7 +691,9 @@ struct PackedTuples {
                 }
             }
             Self.radixSort(&packed, bits: Int(shift))
-            distinct.append(Self.runs(packed, weights: nil))
+            let chunk = Self.runs(packed, weights: nil)
+            guard Double(chunk.keys.count) <= maximumShare * Double(end - start) else { return nil }
+            distinct.append(chunk)
             start = end
         }
         // The chunks' sorted lists merged two by two, equal tuples adding their weights.

@@ -25,9 +25,11 @@ public enum Explainer {
     }
 
     /// The same, with the transactions per attribute value counted already, and with the
-    /// attribute values each finding's transactions hold.
+    /// attribute values each finding's transactions hold. `tuples` says when the counting packs
+    /// the rows into distinct tuples (tests force either way: both give the same findings).
     static func candidates(
-        _ table: TransactionTable, target: ExplainTarget, options: ExplainOptions, transactionCounts: ValueCounts?
+        _ table: TransactionTable, target: ExplainTarget, options: ExplainOptions, transactionCounts: ValueCounts?,
+        tuples: CombinationCounter.TuplePolicy = .whenCompact
     ) -> [Candidate] {
         let attributeCount = TransactionTable.attributeCount
         var isTarget = [Bool](repeating: false, count: table.count)
@@ -80,7 +82,7 @@ public enum Explainer {
 
         let columns = CompactColumns(table: table, keep: keep)
         let layout = CombinationLayout(columns: columns, maxAttributes: max(1, options.maxAttributes))
-        let counter = CombinationCounter(columns: columns, layout: layout)
+        let counter = CombinationCounter(columns: columns, layout: layout, tuples: tuples)
         let transactions = counter.countAllRows()
 
         var merged: [String: Candidate] = [:]

@@ -322,6 +322,75 @@ struct ExplainTests {
         }
     }
 
+    /// The packed tuples count like the rows: all of them, and what a finding's items take out.
+    @Test("packed tuples count like brute force, and a finding's rows come out of them", arguments: [false, true])
+    func tupleCounting(wide: Bool) throws {
+        var rng = Xoshiro256StarStar(seed: wide ? 4 : 3)
+        var builder = TransactionTableBuilder()
+        let cardinalities = wide ? [("brand", 220), ("model", 220), ("hour", 4)] : [("brand", 6), ("model", 10), ("channel", 3), ("hour", 16)]
+        for _ in 0..<6000 {
+            var attributes: [String: String] = [:]
+            for (name, count) in cardinalities { attributes[name] = "v\(Int(rng.next() % UInt64(count)))" }
+            builder.add(attributes)
+        }
+        let table = builder.table
+        let keep = table.values.map { values in values.indices.map { _ in true } }
+        let columns = CompactColumns(table: table, keep: keep)
+        let layout = CombinationLayout(columns: columns, maxAttributes: 3)
+        let packed = CombinationCounter(columns: columns, layout: layout, tuples: .always)
+        let tuples = try #require(packed.tuples)
+        #expect(tuples.weights.reduce(0, +) == Int32(table.count))
+        let rows = CombinationCounter(columns: columns, layout: layout, tuples: .never)
+        #expect(rows.tuples == nil)
+        let byRows = rows.countAllRows()
+        var byTuples = packed.countAllRows()
+        #expect(byTuples.dense == byRows.dense)
+        #expect(byTuples.sparse == byRows.sparse)
+
+        // brand=v1 & hour=v2 out of both: by tuple weights and by its rows.
+        let brand = TransactionTable.attributeIndex("brand")!
+        let hour = TransactionTable.attributeIndex("hour")!
+        let items: [(attribute: Int, value: UInt32)] = [
+            (brand, UInt32(table.values[brand].firstIndex(of: "v1")!)), (hour, UInt32(table.values[hour].firstIndex(of: "v2")!)),
+        ]
+        let matching = (0..<Int32(table.count)).filter { row in items.allSatisfy { table.attributes[$0.attribute][Int(row)] == $0.value } }
+        #expect(!matching.isEmpty)
+        var remaining = tuples.weights
+        #expect(packed.subtract(matching: items, remaining: &remaining, from: &byTuples) == matching.count)
+        var expected = byRows
+        rows.add(rows: matching, sign: -1, to: &expected)
+        #expect(byTuples.dense == expected.dense)
+        #expect(byTuples.sparse.map { $0.filter { $0.value != 0 } } == expected.sparse.map { $0.filter { $0.value != 0 } })
+    }
+
+    @Test("tuples are kept only when they are a small share of the rows")
+    func tuplePolicy() {
+        // 6,000 rows of 4 × 5 × 3 = 60 distinct value tuples: compact; 6,000 rows of random hours
+        // and models of 1,000 values: nearly every row its own tuple.
+        for (models, compact) in [(5, true), (1000, false)] {
+            var rng = Xoshiro256StarStar(seed: 9)
+            var builder = TransactionTableBuilder()
+            for _ in 0..<6000 {
+                builder.add(["brand": "b\(rng.next() % 4)", "model": "m\(rng.next() % UInt64(models))", "hour": "h\(rng.next() % 3)"])
+            }
+            let table = builder.table
+            let columns = CompactColumns(table: table, keep: table.values.map { $0.map { _ in true } })
+            let layout = CombinationLayout(columns: columns, maxAttributes: 3)
+            let counter = CombinationCounter(columns: columns, layout: layout)
+            #expect((counter.tuples != nil) == compact, "models: \(models)")
+        }
+    }
+
+    @Test("the findings are the same whether the rows are counted packed or one by one")
+    func findingsEitherWay() {
+        for table in [Self.plantedTable(), Self.decoyTable(), Self.confoundedTable(), Self.aliasedTable(), Self.twoCausesTable()] {
+            let packed = Explainer.candidates(table, target: .unknown, options: ExplainOptions(), transactionCounts: nil, tuples: .always)
+            let rows = Explainer.candidates(table, target: .unknown, options: ExplainOptions(), transactionCounts: nil, tuples: .never)
+            #expect(!packed.isEmpty)
+            #expect(packed.map(\.finding) == rows.map(\.finding))
+        }
+    }
+
     // MARK: Sentences
 
     @Test(
