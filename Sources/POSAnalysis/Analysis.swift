@@ -95,10 +95,11 @@ public enum Analysis {
         _ = releaseFreedMemory(0)
         progress("reading the window \(window.text)")
         let data = try WindowData.load(database, days: window.analysedDays)
+        // The decoded day snapshots are garbage now: back to the system before the passes run.
+        _ = releaseFreedMemory(0)
         let table = data.table
         lap("load window")
         let target = options.target
-        let isTarget: (Outcome) -> Bool = { target.matches($0) }
         let valueCounts =
             data.valueCounts
             ?? {
@@ -108,15 +109,20 @@ public enum Analysis {
             }()
         let rates = Rates.perAttributeValue(table, target: target, transactionCounts: valueCounts)
         progress("explaining \(table.count) transactions")
+        // The network, firmware and code-gap passes read the same window and nothing of the
+        // explain pass: they run on a second thread beside it.
+        let side = BackgroundTask { [events = data.network, upgrades = data.upgrades] in
+            SidePasses(table, events: events, upgrades: upgrades, options: options)
+        }
         var candidates = Explainer.candidates(table, target: target, options: options.explain, transactionCounts: valueCounts)
         lap("explain")
-        let network = NetworkAnalysis.analyze(table, events: data.network, isTarget: isTarget, targetName: target.rawValue, options: options.network)
+        let passes = try side.value()
+        lap("wait for the side passes")
+        timings += passes.timings
+        let network = passes.network
         candidates += network.findings.map { Candidate(finding: $0, population: .rows(network.findingRows)) }
-        lap("network")
-        candidates += firmwareCandidates(table, upgrades: data.upgrades, options: options)
-        lap("firmware changes")
-        let codeGaps = CodeGapAnalysis.analyze(table, options: options.explain)
-        lap("code gaps")
+        candidates += passes.firmware
+        let codeGaps = passes.codeGaps
         let findings = FindingAssembly.assemble(candidates, table: table, target: target, codeGaps: codeGaps, foldShare: options.foldShare)
         lap("assemble")
         let runID = try AnalysisRuns.insert(
@@ -134,6 +140,34 @@ public enum Analysis {
     /// with enough of them, as the explain pass splits its runs: an upgrade that fixes a code-table gap
     /// shows clearly in the `code_table_gap` unknowns and can drown in the other mechanisms' noise
     /// when they are mixed. All runs are one family of tests (`FirmwareChangeAnalysis.analyze`).
+    /// The passes that run beside the explain pass, and what each took (its phase named "… beside
+    /// explain", since it shares the machine with it).
+    struct SidePasses {
+        var network: NetworkReport
+        var firmware: [Candidate]
+        var codeGaps: [CodeGapAnalysis.Test]
+        var timings: [(String, Double)] = []
+
+        init(_ table: TransactionTable, events: NetworkEvents, upgrades: [FirmwareUpgrade], options: AnalysisOptions) {
+            let target = options.target
+            var clock = Analysis.seconds()
+            var timings: [(String, Double)] = []
+            func lap(_ phase: String) {
+                let now = Analysis.seconds()
+                timings.append(("\(phase) beside explain", now - clock))
+                clock = now
+            }
+            network = NetworkAnalysis.analyze(
+                table, events: events, isTarget: { target.matches($0) }, targetName: target.rawValue, options: options.network)
+            lap("network")
+            firmware = Analysis.firmwareCandidates(table, upgrades: upgrades, options: options)
+            lap("firmware changes")
+            codeGaps = CodeGapAnalysis.analyze(table, options: options.explain)
+            lap("code gaps")
+            self.timings = timings
+        }
+    }
+
     static func firmwareCandidates(_ table: TransactionTable, upgrades: [FirmwareUpgrade], options: AnalysisOptions) -> [Candidate] {
         guard upgrades.contains(where: { $0.from != $0.to }) else { return [] }
         let target = options.target
