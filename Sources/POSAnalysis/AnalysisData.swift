@@ -199,18 +199,29 @@ extension AnalysisData {
 
     /// Reads a batch: rows by the rowid ranges `file_days` gives for its days, filtered to its
     /// terminals. Missing ids read as 0.
-    static func load(_ db: Database, scope: BatchScope, dictionary: DictionaryTexts, options: MatchOptions) throws -> AnalysisData {
+    /// `earlyMessages`: whether the messages of a batch of whole days may be read on a second
+    /// connection meanwhile (`EarlyMessages`); tests turn it off to compare.
+    static func load(
+        _ db: Database, scope: BatchScope, dictionary: DictionaryTexts, options: MatchOptions, earlyMessages: Bool = true
+    ) throws -> AnalysisData {
         var data = AnalysisData(dictionary: dictionary)
         let days = scope.keys.sorted()
         guard let firstDay = days.first, let lastDay = days.last else { return data }
         let reader = RangeReader(db)
+        let early = earlyMessages ? try EarlyMessages.start(db, scope: scope, days: days, margin: messageMargin(options)) : nil
         data.transactions = try loadTransactions(db, scope: scope, reader: reader, days: firstDay...lastDay)
         data.software = try loadSoftware(db, scope: scope, reader: reader, days: firstDay...lastDay)
         let reach = try BatchReach(db, transactions: data.transactions, days: firstDay...lastDay, options: options)
         let network = try loadNetworkEvents(db, scope: scope, reader: reader, days: firstDay...lastDay, reach: reach)
         data.terminalNet = network.terminal
         data.realmLinkEvents = network.links
-        let messages = try loadMessages(db, scope: scope, reader: reader, days: days, reach: reach, transactions: data.transactions)
+        let messages: MessagesRead
+        if let early, early.offsets == (reach.maxOffset, reach.minOffset) {
+            messages = try early.task.value()
+        } else {
+            // Read again when the early read's offsets were not the batch's (or there was none).
+            messages = try loadMessages(db, scope: scope, reader: reader, days: days, reach: reach, transactions: data.transactions)
+        }
         data.messages = messages.messages
         data.coverage = try loadCoverage(db, days: messages.days)
         data.inventory = try loadInventory(db)
@@ -383,31 +394,34 @@ extension AnalysisData {
     private static func loadMessages(
         _ db: Database, scope: BatchScope, reader: RangeReader, days: [Int64], reach: BatchReach, transactions: Transactions
     ) throws -> MessagesRead {
-        let margin = reach.margin
+        var tids = Set<Int64>()
+        for case .some(let set) in scope.values { tids.formUnion(set) }
+        tids.formUnion(transactions.tid)
+        return try readMessages(
+            db, scope: scope, reader: reader, days: days, margin: reach.margin, offsets: (reach.maxOffset, reach.minOffset), tids: tids)
+    }
+
+    /// The messages of `days`' spans in UTC offsets `offsets` (largest, smallest) widened by
+    /// `margin`: those of the whole days of `scope`, and elsewhere those of terminals `tids`.
+    private static func readMessages(
+        _ db: Database, scope: BatchScope, reader: RangeReader, days: [Int64], margin: Int64, offsets: (max: Int64, min: Int64),
+        tids: Set<Int64>
+    ) throws -> MessagesRead {
         var intervals: [(low: Int64, high: Int64)] = []
         for day in days {
-            let low = day * LocalDay.milliseconds - reach.maxOffset * 60_000 - margin
-            let high = (day + 1) * LocalDay.milliseconds - reach.minOffset * 60_000 + margin
+            let low = day * LocalDay.milliseconds - offsets.max * 60_000 - margin
+            let high = (day + 1) * LocalDay.milliseconds - offsets.min * 60_000 + margin
             if let last = intervals.last, low <= last.high {
                 intervals[intervals.count - 1].high = max(last.high, high)
             } else {
                 intervals.append((low, high))
             }
         }
-        var tids = Set<Int64>()
         var wholeDays: [(low: Int64, high: Int64)] = []
-        for (day, filter) in scope {
-            switch filter {
-            case .all:
-                wholeDays.append(
-                    (
-                        day * LocalDay.milliseconds - reach.maxOffset * 60_000 - margin,
-                        (day + 1) * LocalDay.milliseconds - reach.minOffset * 60_000 + margin
-                    ))
-            case .some(let set): tids.formUnion(set)
-            }
+        for (day, filter) in scope where filter == .all {
+            wholeDays.append(
+                (day * LocalDay.milliseconds - offsets.max * 60_000 - margin, (day + 1) * LocalDay.milliseconds - offsets.min * 60_000 + margin))
         }
-        tids.formUnion(transactions.tid)
         let msgs = try db.prepare(
             """
             SELECT id, ts, tz, realm, coalesce(mti, 0), coalesce(stan, -1), coalesce(rc, 0), coalesce(tid, 0), coalesce(lifespan_ms, -1)
@@ -443,6 +457,31 @@ extension AnalysisData {
             highDay = days[days.count - 1] + 1
         }
         return MessagesRead(messages: sortedMessages(m), days: lowDay...highDay)
+    }
+
+    /// The messages of a batch of whole days, read on a second connection while this one reads
+    /// the transactions: what they need of the transactions, the UTC offsets in use, is taken
+    /// from the offsets of every terminal the database knows, and the read is kept only when
+    /// those are the batch's (`offsets`). A batch that recomputes some terminals of a day reads
+    /// after the transactions, filtered by their terminals.
+    private struct EarlyMessages {
+        let task: BackgroundTask<MessagesRead>
+        /// Largest and smallest UTC offset (minutes) the read assumed.
+        let offsets: (Int64, Int64)
+
+        static func start(_ db: Database, scope: BatchScope, days: [Int64], margin: Int64) throws -> EarlyMessages? {
+            let known = try IngestStore.knownTerminalOffsets(db).map { Int64($0) }
+            guard let maxOffset = known.max(), let minOffset = known.min(), scope.values.allSatisfy({ $0 == .all }),
+                db.path != "", db.path != ":memory:", !db.inTransaction
+            else { return nil }
+            let path = db.path
+            let task = BackgroundTask {
+                let second = try Database(path: path, mode: .readOnly)
+                return try readMessages(
+                    second, scope: scope, reader: RangeReader(second), days: days, margin: margin, offsets: (maxOffset, minOffset), tids: [])
+            }
+            return EarlyMessages(task: task, offsets: (maxOffset, minOffset))
+        }
     }
 
     /// Per realm, the time spans acquirer files cover on `days`.

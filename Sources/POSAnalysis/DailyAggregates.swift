@@ -10,12 +10,12 @@ enum DailyAggregates {
         "agg_code_terminals", "agg_network_windows", "agg_acquirer", "agg_acquirer_lifespans",
     ]
 
-    private struct Codes: Hashable {
+    fileprivate struct Codes: Hashable {
         var a: UInt16 = 0, b: UInt16 = 0, c: UInt16 = 0, d: UInt16 = 0, e: UInt16 = 0, f: UInt16 = 0
         var outcome: UInt8 = 0, cause: UInt8 = 0
     }
 
-    private struct TerminalDay {
+    fileprivate struct TerminalDay {
         var counts = [Int](repeating: 0, count: Outcome.allCases.count)
         var firstTs = Int64.max
         var lastTs = Int64.min
@@ -24,12 +24,31 @@ enum DailyAggregates {
 
     /// Deletes the day's aggregate rows and writes those of `s` (nothing for a day without data).
     static func write(_ s: DaySnapshot, into db: Database) throws {
+        try write(Counted(s), into: db)
+    }
+
+    /// A day's snapshot counted by every grouping: the part of `write` that needs no database, so
+    /// that it can run on another thread while the database is busy with other writes.
+    struct Counted {
+        let snapshot: DaySnapshot
+        fileprivate let transactions: TransactionCounts
+        fileprivate let acquirer: AcquirerCounts
+
+        init(_ s: DaySnapshot) {
+            snapshot = s
+            transactions = TransactionCounts(s)
+            acquirer = AcquirerCounts(s)
+        }
+    }
+
+    /// Deletes the day's aggregate rows and writes the counted ones.
+    static func write(_ counted: Counted, into db: Database) throws {
+        let s = counted.snapshot
         try delete(day: s.day, from: db)
         let text = AggregateText(s)
-        let counts = TransactionCounts(s)
-        try writeTerminalAggregates(counts, text: text, into: db)
-        try writeConditionAggregates(counts, text: text, into: db)
-        try writeAcquirerAggregates(AcquirerCounts(s), text: text, into: db)
+        try writeTerminalAggregates(counted.transactions, text: text, into: db)
+        try writeConditionAggregates(counted.transactions, text: text, into: db)
+        try writeAcquirerAggregates(counted.acquirer, text: text, into: db)
     }
 
     /// The texts of a snapshot's codes, as the aggregate tables store them.
@@ -52,7 +71,7 @@ enum DailyAggregates {
     }
 
     /// The day's transactions counted by every grouping of the `agg_*` tables but the acquirer's.
-    private struct TransactionCounts {
+    fileprivate struct TransactionCounts {
         var outcomes: [Codes: (n: Int, terminals: Set<Int32>)] = [:]
         var terminals: [(tid: Int32, day: TerminalDay)] = []
         var terminalCauses: [Codes: Int] = [:]
@@ -265,7 +284,7 @@ enum DailyAggregates {
     }
 
     /// Acquirer pairs per realm, and how long their responses took.
-    private struct AcquirerCounts {
+    fileprivate struct AcquirerCounts {
         var realms: [Int32: (pairs: Int, matched: Int, noResponse: Int, noRequest: Int, maxLifespan: Int32)] = [:]
         /// Pairs by realm (high 32 bits) and lifespan in whole seconds (low 32 bits).
         var lifespans: [Int64: Int] = [:]

@@ -186,6 +186,15 @@ struct BatchWriter {
                 timing(phase, now - clock)
                 clock = now
             }
+            // The days' snapshots and aggregates need nothing this transaction writes: what they
+            // read of the database (coverage, the stored snapshots of days recomputed in part) is
+            // read first, then they are built and counted on a second thread while the facts,
+            // pairs and states are written on this one.
+            let statements = try SnapshotStatements(database)
+            let inputs = try snapshotInputs(statements)
+            lap("read snapshots")
+            let work = SnapshotWork(writer: self, inputs: inputs)
+            let built = BackgroundTask { work.build() }
             try writeFacts()
             lap("write facts")
             var cascade = try writePairs()
@@ -193,7 +202,15 @@ struct BatchWriter {
             cascade.formUnion(try writeTerminalDays())
             try writeFirmwareChanges()
             lap("write pairs and states")
-            try writeSnapshots(timing: timing)
+            let days = try built.value()
+            lap("wait for snapshots")
+            for phase in days.phases { timing(phase.phase, phase.seconds) }
+            for day in days.days {
+                try statements.store(day.counted.snapshot, day: day.day, covered: day.covered)
+                lap("write snapshots")
+                try DailyAggregates.write(day.counted, into: database)
+                lap("aggregates")
+            }
             return cascade.filter { !scope.covers(day: $0.day, tid: $0.tid) }
         } catch {
             try? database.execute("ROLLBACK")
@@ -443,22 +460,64 @@ struct BatchWriter {
 
     // MARK: - Snapshots and aggregates
 
-    /// Rebuilds the snapshot of every day of the batch, stores it (or removes it when empty) and
-    /// rewrites the day's aggregates.
-    private func writeSnapshots(timing: (String, Double) -> Void) throws {
-        let statements = try SnapshotStatements(database)
-        let owners = snapshotOwners()
-        for (day, filter) in scope.sorted(by: { $0.key < $1.key }) {
-            let isCovered = try statements.isCovered(day: day)
-            var builder = DaySnapshotBuilder(day: day, covered: isCovered)
-            let blocks = try dayBlocks(day: day, filter: filter, owners: owners, statements: statements, builder: &builder)
-            let snapshot = buildSnapshot(day: day, blocks: blocks, owners: owners, builder: &builder)
-            var clock = Recompute.monotonicSeconds()
-            try statements.store(snapshot, day: day, covered: isCovered)
-            timing("write snapshots", Recompute.monotonicSeconds() - clock)
-            clock = Recompute.monotonicSeconds()
-            try DailyAggregates.write(snapshot, into: database)
-            timing("aggregates", Recompute.monotonicSeconds() - clock)
+    /// What building a day's snapshot reads of the database: whether acquirer logs cover it, and
+    /// its stored snapshot when only some of its terminals are recomputed (the others' blocks are
+    /// kept from it).
+    struct SnapshotInput {
+        var day: Int64
+        var filter: TerminalFilter
+        var covered: Bool
+        var old: DaySnapshot?
+    }
+
+    /// The batch's days in order, with what their snapshots read.
+    private func snapshotInputs(_ statements: SnapshotStatements) throws -> [SnapshotInput] {
+        try scope.sorted(by: { $0.key < $1.key }).map { day, filter in
+            var old: DaySnapshot?
+            if case .some = filter { old = try statements.stored(day: day) }
+            return SnapshotInput(day: day, filter: filter, covered: try statements.isCovered(day: day), old: old)
+        }
+    }
+
+    /// A day's new snapshot, counted for its aggregates.
+    struct BuiltDay {
+        var day: Int64
+        var covered: Bool
+        var counted: DailyAggregates.Counted
+    }
+
+    /// The batch's days built, and the time each part took on the building thread.
+    struct BuiltDays {
+        var days: [BuiltDay] = []
+        var phases: [(phase: String, seconds: Double)] = []
+    }
+
+    /// The snapshots and aggregate counts of the batch's days, built on a thread of their own.
+    ///
+    /// Unchecked: the building thread only reads the batch (`data`, `pairs`, `match`,
+    /// `classified`, all constants once classified) and `inputs`, and never touches `database`,
+    /// which the calling thread writes meanwhile.
+    struct SnapshotWork: @unchecked Sendable {
+        let writer: BatchWriter
+        let inputs: [SnapshotInput]
+
+        func build() -> BuiltDays {
+            var result = BuiltDays()
+            var building = 0.0
+            var counting = 0.0
+            let owners = writer.snapshotOwners()
+            for input in inputs {
+                var clock = Recompute.monotonicSeconds()
+                var builder = DaySnapshotBuilder(day: input.day, covered: input.covered)
+                let blocks = writer.dayBlocks(day: input.day, filter: input.filter, old: input.old, owners: owners, builder: &builder)
+                let snapshot = writer.buildSnapshot(day: input.day, blocks: blocks, owners: owners, builder: &builder)
+                building += Recompute.monotonicSeconds() - clock
+                clock = Recompute.monotonicSeconds()
+                result.days.append(BuiltDay(day: input.day, covered: input.covered, counted: DailyAggregates.Counted(snapshot)))
+                counting += Recompute.monotonicSeconds() - clock
+            }
+            result.phases = [("build snapshots beside writes", building), ("count aggregates beside writes", counting)]
+            return result
         }
     }
 
@@ -546,11 +605,10 @@ struct BatchWriter {
     /// The blocks of a day: fresh ones for the scope's terminals, kept ones for the others. Adds
     /// the day's link events to `builder` (kept ones when only some terminals are recomputed).
     private func dayBlocks(
-        day: Int64, filter: TerminalFilter, owners: SnapshotOwners, statements: SnapshotStatements, builder: inout DaySnapshotBuilder
-    ) throws -> DayBlocks {
+        day: Int64, filter: TerminalFilter, old: DaySnapshot?, owners: SnapshotOwners, builder: inout DaySnapshotBuilder
+    ) -> DayBlocks {
         var result = DayBlocks()
         if case .some(let tids) = filter {
-            let old = try statements.stored(day: day)
             result.old = old
             let replaced = Set(tids.map { data.text($0) ?? "" })
             for block in old?.blocks ?? [] where !replaced.contains(old!.string(block.tid)) {

@@ -165,6 +165,10 @@ public enum InterfaceText: String, CaseIterable, Sendable {
     case phaseWritePairsAndStates
     case phaseWriteSnapshots
     case phaseAggregates
+    case phaseReadSnapshots
+    case phaseWaitSnapshots
+    case phaseBuildSnapshots
+    case phaseCountAggregates
 
     /// The text in both languages.
     public var text: Bilingual {
@@ -351,6 +355,10 @@ public enum InterfaceText: String, CaseIterable, Sendable {
         case .phaseWritePairsAndStates: Bilingual("write pairs and states", "写入报文对与终端状态")
         case .phaseWriteSnapshots: Bilingual("write snapshots", "写入日快照")
         case .phaseAggregates: Bilingual("aggregates", "每日汇总")
+        case .phaseReadSnapshots: Bilingual("read snapshots", "读取日快照")
+        case .phaseWaitSnapshots: Bilingual("wait for snapshots", "等待日快照")
+        case .phaseBuildSnapshots: Bilingual("build snapshots beside writes", "生成日快照（与写入并行）")
+        case .phaseCountAggregates: Bilingual("count aggregates beside writes", "统计每日汇总（与写入并行）")
         }
     }
 

@@ -33,4 +33,38 @@ struct WindowLoadTests {
         #expect(data.valueCounts?.counts == recount.counts)
         #expect(data.valueCounts?.counts.reduce(0, +) == data.table.count * TransactionTable.attributeCount)
     }
+
+    @Test("a batch's acquirer messages read on a second connection are those read after its transactions")
+    func earlyMessagesEqualSequentialOnes() throws {
+        let folder = NSTemporaryDirectory() + "posrca-early-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var config = SampleConfiguration()
+        config.seed = 304
+        config.terminals = 120
+        config.days = 3
+        config.transactionsPerTerminalPerDay = 10
+        _ = try SampleGenerator(config).write(to: folder + "/logs")
+        let database = try Database(path: folder + "/db.sqlite")
+        _ = try Ingester(store: IngestStore(database: database), options: ParseOptions()).run(paths: [folder + "/logs"])
+        // What the early read needs: the terminals' UTC offsets known, whole days, a database file.
+        #expect(try !IngestStore.knownTerminalOffsets(database).isEmpty)
+        let dictionary = try DictionaryTexts.load(database)
+        let days = try Recompute.nextBatch(database).keys.sorted()
+        #expect(days.count == 3)
+        let scope: BatchScope = Dictionary(uniqueKeysWithValues: days.map { ($0, TerminalFilter.all) })
+        let early = try AnalysisData.load(database, scope: scope, dictionary: dictionary, options: MatchOptions())
+        let sequential = try AnalysisData.load(database, scope: scope, dictionary: dictionary, options: MatchOptions(), earlyMessages: false)
+        #expect(early.messages.count > 1000)
+        #expect(early.messages.id == sequential.messages.id)
+        #expect(early.messages.ts == sequential.messages.ts)
+        #expect(early.messages.tid == sequential.messages.tid)
+        #expect(early.messages.rc == sequential.messages.rc)
+        #expect(early.coverage.keys.sorted() == sequential.coverage.keys.sorted())
+        // One day of the three: the neighbours' messages within reach come in too, the same both ways.
+        let one: BatchScope = [days[1]: .all]
+        let earlyOne = try AnalysisData.load(database, scope: one, dictionary: dictionary, options: MatchOptions())
+        let sequentialOne = try AnalysisData.load(database, scope: one, dictionary: dictionary, options: MatchOptions(), earlyMessages: false)
+        #expect(earlyOne.messages.id == sequentialOne.messages.id)
+        #expect(earlyOne.messages.count < early.messages.count)
+    }
 }
