@@ -184,15 +184,19 @@ struct WindowLoader {
             realmEvents.append((code, event.time))
         }
         realmEvents.sort { $0.realm != $1.realm ? $0.realm < $1.realm : $0.time < $1.time }
-        terminalEvents.sort { $0.terminal != $1.terminal ? $0.terminal < $1.terminal : $0.time < $1.time }
+        // The terminal events grouped by terminal once, here: the pairs go (a window of 28 days
+        // holds millions of events).
+        let terminalIndex = NetworkEventIndex(
+            sourceCount: window.table.terminals.count, events: terminalEvents, source: { $0.terminal }, time: { $0.time })
+        terminalEvents = []
         var counts = ValueCounts(table: window.table)
         for a in 0..<TransactionTable.attributeCount {
             for (code, n) in histogram[a].enumerated() where n > 0 { counts.counts[counts.offsets[a] + code] = n }
         }
         window.valueCounts = counts
         let times = window.table.time
-        window.network = NetworkEvents(
-            terminalEvents: terminalEvents, realmEvents: realmEvents, periodStart: times.min() ?? 0, periodEnd: (times.max() ?? 0) + 1)
+        window.network = NetworkEvents(terminalEvents: [], realmEvents: realmEvents, periodStart: times.min() ?? 0, periodEnd: (times.max() ?? 0) + 1)
+        window.network.terminalIndex = terminalIndex
         return window
     }
 }

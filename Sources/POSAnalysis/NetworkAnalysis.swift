@@ -274,8 +274,12 @@ public enum NetworkAnalysis {
             precondition(windows.count < 255, "at most 254 windows")
             realmAttribute = TransactionTable.attributeIndex("acquirer")!
             let terminalCount = max(table.terminals.count, Int(table.terminal.max() ?? 0) + 1)
-            terminalEvents = NetworkEventIndex(
-                sourceCount: terminalCount, events: events.terminalEvents, source: { $0.terminal }, time: { $0.time })
+            if let grouped = events.terminalIndex, grouped.sourceCount >= terminalCount {
+                terminalEvents = grouped
+            } else {
+                terminalEvents = NetworkEventIndex(
+                    sourceCount: terminalCount, events: events.terminalEvents, source: { $0.terminal }, time: { $0.time })
+            }
             let realmCount = max(
                 table.values[realmAttribute].count, Int(table.attributes[realmAttribute].max() ?? 0) + 1)
             realmEvents = NetworkEventIndex(
