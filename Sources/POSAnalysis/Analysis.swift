@@ -97,7 +97,7 @@ public enum Analysis {
         // give them back when freed. glibc's default raises that threshold to 32 MB after the first
         // large free, so the passes' arrays of a few MB each (per-row flags, exposures, counts)
         // would stay in the heap, scattered among small blocks: on 30 nights of 250k transactions
-        // the night-30 peak fell from 329 to 293 MB. Not earlier: the ingest and the recompute
+        // the night-30 peak fell from 329 to 313 MB. Not earlier: the ingest and the recompute
         // allocate and free such arrays by the thousand, and pay for fresh pages each time.
         _ = mallocOption(mallocMmapThreshold, 1 << 20)
         progress("reading the window \(window.text)")
@@ -118,8 +118,8 @@ public enum Analysis {
         progress("explaining \(table.count) transactions")
         var candidates = Explainer.candidates(table, target: target, options: options.explain, transactionCounts: valueCounts)
         lap("explain")
-        // One pass after the other, not side by side: on two cores together they would save 0.4 s
-        // at 7M transactions in the window but add their working memory (about 70 MB) to the peak.
+        // One pass after the other, not side by side: on two cores together they saved 0.4 s at 7M
+        // transactions in the window but added about 30 MB to the night's peak.
         let passes = LaterPasses(table, events: data.network, upgrades: data.upgrades, options: options)
         timings += passes.timings
         clock = seconds()
@@ -140,10 +140,6 @@ public enum Analysis {
             runID: runID, timings: timings)
     }
 
-    /// Firmware changes (docs/analysis.md §6), once over all the target outcomes and once for each cause
-    /// with enough of them, as the explain pass splits its runs: an upgrade that fixes a code-table gap
-    /// shows clearly in the `code_table_gap` unknowns and can drown in the other mechanisms' noise
-    /// when they are mixed. All runs are one family of tests (`FirmwareChangeAnalysis.analyze`).
     /// The passes after the explain pass, which read the same window and nothing of its result,
     /// and what each took.
     struct LaterPasses {
@@ -172,6 +168,10 @@ public enum Analysis {
         }
     }
 
+    /// Firmware changes (docs/analysis.md §6), once over all the target outcomes and once for each cause
+    /// with enough of them, as the explain pass splits its runs: an upgrade that fixes a code-table gap
+    /// shows clearly in the `code_table_gap` unknowns and can drown in the other mechanisms' noise
+    /// when they are mixed. All runs are one family of tests (`FirmwareChangeAnalysis.analyze`).
     static func firmwareCandidates(_ table: TransactionTable, upgrades: [FirmwareUpgrade], options: AnalysisOptions) -> [Candidate] {
         guard upgrades.contains(where: { $0.from != $0.to }) else { return [] }
         let target = options.target
