@@ -655,8 +655,8 @@ struct PackedTuples {
     /// The largest share of the rows that distinct tuples may be for `TuplePolicy.whenCompact`.
     static let compactShare = 0.125
 
-    /// Nil when the codes need more than 64 bits together, or when the distinct tuples are more
-    /// than `maximumShare` of the rows: known after the first chunk (it stops there) or at the end.
+    /// Nil when the codes need more than 64 bits together, or when the distinct tuples of a chunk
+    /// of rows are more than `maximumShare` of its rows (it stops at the first such chunk).
     init?(columns: CompactColumns, maximumShare: Double) {
         var shifts: [UInt64] = []
         var masks: [UInt64] = []
