@@ -19,7 +19,7 @@ struct JVMTimeZoneStatementTests {
         var testDescription: String { source }
     }
 
-    /// Lines as SystemMonitor printed them, verbatim (the projects under /work/jpos-corpus), and
+    /// Lines as SystemMonitor printed them, verbatim (the projects of docs/notes-real-logs.md), and
     /// the forms jPOS's source prints (`SystemMonitor.java` 2015-09-23, `SysInfoTxtLogRenderer`,
     /// the XML renderer of `SysInfo`).
     @Test(

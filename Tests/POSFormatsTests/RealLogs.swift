@@ -1,5 +1,6 @@
-// Verbatim jPOS log records from public repositories, as collected in /work/jpos-corpus
-// (INDEX.md names each file's repository, path and commit; FORMS.md catalogues the forms).
+// Verbatim jPOS log records from public repositories. docs/notes-real-logs.md is the index of the
+// corpus they were cut from: each project's original path, commit, jPOS version and forms. The
+// forms themselves, and how posrca reads each, are in docs/formats.md §2.
 // Each record is a few lines cut whole from a real q2.log; none of the repositories has a
 // licence file, so only these short excerpts are quoted, no whole file is copied. The lines
 // are kept byte for byte (tabs, trailing spaces, non-ASCII, control bytes) as string literals.

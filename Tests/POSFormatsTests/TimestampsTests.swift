@@ -227,8 +227,8 @@ struct TimestampsTests {
         }
     }
 
-    /// Every `at` form jPOS has written, as seen in real logs (the project named, under
-    /// /work/jpos-corpus) or in jPOS's source (`LogEvent.dumpHeader`, `RotateLogListener`).
+    /// Every `at` form jPOS has written, as seen in real logs (the project named; docs/notes-real-logs.md
+    /// gives its repository and commit) or in jPOS's source (`LogEvent.dumpHeader`, `RotateLogListener`).
     @Test(
         "jPOS at forms: local clock and the offset the text fixes",
         arguments: [
