@@ -221,21 +221,7 @@ struct BatchWriter {
     /// Removes the batch's marks, adds the cascade's, and commits.
     func commit(cascadeMarks: Set<DayTerminal>) throws {
         do {
-            let deleteDay = try database.prepare("DELETE FROM dirty_marks WHERE day = ?")
-            let deleteOne = try database.prepare("DELETE FROM dirty_marks WHERE day = ? AND tid = ?")
-            for (day, filter) in scope {
-                switch filter {
-                case .all:
-                    deleteDay.bind(day, at: 1)
-                    try deleteDay.run()
-                case .some(let tids):
-                    for tid in tids {
-                        deleteOne.bind(day, at: 1)
-                        deleteOne.bind(tid, at: 2)
-                        try deleteOne.run()
-                    }
-                }
-            }
+            try deleteScopeRows(of: "dirty_marks")
             let insert = try database.prepare("INSERT OR IGNORE INTO dirty_marks(day, tid) VALUES (?, ?)")
             for mark in cascadeMarks {
                 insert.bind(mark.day, at: 1)
@@ -246,6 +232,26 @@ struct BatchWriter {
         } catch {
             try? database.execute("ROLLBACK")
             throw error
+        }
+    }
+
+    /// Deletes the batch's rows of `table` (keyed by `day` and `tid`): every row of a day it
+    /// recomputes whole, the rows of its terminals on a day it recomputes in part.
+    private func deleteScopeRows(of table: String) throws {
+        let deleteDay = try database.prepare("DELETE FROM \(table) WHERE day = ?")
+        let deleteOne = try database.prepare("DELETE FROM \(table) WHERE day = ? AND tid = ?")
+        for (day, filter) in scope {
+            switch filter {
+            case .all:
+                deleteDay.bind(day, at: 1)
+                try deleteDay.run()
+            case .some(let tids):
+                for tid in tids {
+                    deleteOne.bind(day, at: 1)
+                    deleteOne.bind(tid, at: 2)
+                    try deleteOne.run()
+                }
+            }
         }
     }
 
@@ -308,21 +314,7 @@ struct BatchWriter {
     /// matched state the batch changed, and the neighbours of owned pairs near a day's edge whose
     /// claim changed.
     private func writePairs() throws -> Set<DayTerminal> {
-        let deleteDay = try database.prepare("DELETE FROM acquirer_pairs WHERE day = ?")
-        let deleteOne = try database.prepare("DELETE FROM acquirer_pairs WHERE day = ? AND tid = ?")
-        for (day, filter) in scope {
-            switch filter {
-            case .all:
-                deleteDay.bind(day, at: 1)
-                try deleteDay.run()
-            case .some(let tids):
-                for tid in tids {
-                    deleteOne.bind(day, at: 1)
-                    deleteOne.bind(tid, at: 2)
-                    try deleteOne.run()
-                }
-            }
-        }
+        try deleteScopeRows(of: "acquirer_pairs")
         let oldClaims = Set(data.previousClaims.values)
         let insert = try database.prepare("INSERT INTO acquirer_pairs(day, tid, request_id, response_id) VALUES (?1, ?2, ?3, ?4)")
         var cascade = Set<DayTerminal>()
@@ -363,21 +355,7 @@ struct BatchWriter {
     /// Replaces the batch's end-of-day states; returns the next day of each terminal whose state
     /// at the end of a batch day changed (that day starts from it).
     private func writeTerminalDays() throws -> Set<DayTerminal> {
-        let deleteDay = try database.prepare("DELETE FROM terminal_days WHERE day = ?")
-        let deleteOne = try database.prepare("DELETE FROM terminal_days WHERE day = ? AND tid = ?")
-        for (day, filter) in scope {
-            switch filter {
-            case .all:
-                deleteDay.bind(day, at: 1)
-                try deleteDay.run()
-            case .some(let tids):
-                for tid in tids {
-                    deleteOne.bind(day, at: 1)
-                    deleteOne.bind(tid, at: 2)
-                    try deleteOne.run()
-                }
-            }
-        }
+        try deleteScopeRows(of: "terminal_days")
         let insert = try database.prepare(
             """
             INSERT OR REPLACE INTO terminal_days(tid, day, transactions, firmware, app_version, code_table, net_type, rssi, last_disruption,
@@ -428,21 +406,7 @@ struct BatchWriter {
     }
 
     private func writeFirmwareChanges() throws {
-        let deleteDay = try database.prepare("DELETE FROM firmware_changes WHERE day = ?")
-        let deleteOne = try database.prepare("DELETE FROM firmware_changes WHERE day = ? AND tid = ?")
-        for (day, filter) in scope {
-            switch filter {
-            case .all:
-                deleteDay.bind(day, at: 1)
-                try deleteDay.run()
-            case .some(let tids):
-                for tid in tids {
-                    deleteOne.bind(day, at: 1)
-                    deleteOne.bind(tid, at: 2)
-                    try deleteOne.run()
-                }
-            }
-        }
+        try deleteScopeRows(of: "firmware_changes")
         let insert = try database.prepare(
             """
             INSERT OR REPLACE INTO firmware_changes(tid, ts, day, firmware, app_version, code_table) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
