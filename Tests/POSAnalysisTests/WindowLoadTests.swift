@@ -10,18 +10,25 @@ import Testing
 /// gathered while reading, equal a count over its rows, and its rows are the analysed days'.
 @Suite("The analysis window read from day snapshots")
 struct WindowLoadTests {
-    @Test("per-value counts gathered while reading equal a count over the rows; the window holds every analysed transaction")
-    func valueCountsWhileReading() throws {
-        let folder = NSTemporaryDirectory() + "posrca-window-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+    /// Three days of generated logs (10 transactions a terminal a day) ingested into
+    /// `folder/db.sqlite`.
+    static func ingestedSample(in folder: String, seed: UInt64, terminals: Int) throws -> Database {
         var config = SampleConfiguration()
-        config.seed = 303
-        config.terminals = 150
+        config.seed = seed
+        config.terminals = terminals
         config.days = 3
         config.transactionsPerTerminalPerDay = 10
         _ = try SampleGenerator(config).write(to: folder + "/logs")
         let database = try Database(path: folder + "/db.sqlite")
         _ = try Ingester(store: IngestStore(database: database), options: ParseOptions()).run(paths: [folder + "/logs"])
+        return database
+    }
+
+    @Test("per-value counts gathered while reading equal a count over the rows; the window holds every analysed transaction")
+    func valueCountsWhileReading() throws {
+        let folder = NSTemporaryDirectory() + "posrca-window-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let database = try Self.ingestedSample(in: folder, seed: 303, terminals: 150)
         let result = try Analysis.run(database: database)
         let window = try AnalysisWindow.resolve(.all, database: database)
         #expect(window.analysedDays.count == 3)
@@ -38,14 +45,7 @@ struct WindowLoadTests {
     func earlyMessagesEqualSequentialOnes() throws {
         let folder = NSTemporaryDirectory() + "posrca-early-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        var config = SampleConfiguration()
-        config.seed = 304
-        config.terminals = 120
-        config.days = 3
-        config.transactionsPerTerminalPerDay = 10
-        _ = try SampleGenerator(config).write(to: folder + "/logs")
-        let database = try Database(path: folder + "/db.sqlite")
-        _ = try Ingester(store: IngestStore(database: database), options: ParseOptions()).run(paths: [folder + "/logs"])
+        let database = try Self.ingestedSample(in: folder, seed: 304, terminals: 120)
         // What the early read needs: the terminals' UTC offsets known, whole days, a database file.
         #expect(try !IngestStore.knownTerminalOffsets(database).isEmpty)
         let dictionary = try DictionaryTexts.load(database)
