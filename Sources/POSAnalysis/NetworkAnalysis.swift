@@ -469,31 +469,51 @@ public enum NetworkAnalysis {
         return chinese + "。"
     }
 
+    /// The trend of the target rate with signal strength: the strongest and weakest of the first
+    /// four bands with transactions, the Cochran–Armitage z, and whether it rises (1) or falls (−1)
+    /// as the signal weakens beyond the two-sided 95% quantile, or neither (0).
+    private struct SignalTrend {
+        var strongest: NetworkSignalBand
+        var weakest: NetworkSignalBand
+        var z: Double
+        var direction: Int
+
+        init?(_ report: NetworkReport) {
+            guard let z = report.signalTrendZ else { return nil }
+            let known = report.doseResponse.prefix(4).filter { $0.rate.trials > 0 }
+            guard let strongest = known.first, let weakest = known.last else { return nil }
+            self.strongest = strongest
+            self.weakest = weakest
+            self.z = z
+            direction = z >= normalQuantile975 ? 1 : z <= -normalQuantile975 ? -1 : 0
+        }
+    }
+
     /// The signal phrase in Chinese.
     private static func signalPhraseZH(_ report: NetworkReport) -> String {
-        guard let z = report.signalTrendZ else { return "" }
-        let known = report.doseResponse.prefix(4).filter { $0.rate.trials > 0 }
-        guard let strongest = known.first, let weakest = known.last else { return "" }
+        guard let trend = SignalTrend(report) else { return "" }
         let text = NetworkFindingText.self
         let span =
-            "信号 \(strongest.band) 时为 \(text.percent(strongest.rate.rate))，\(weakest.band) 时为"
-            + " \(text.percent(weakest.rate.rate))，趋势 z = \(text.fixed(z, digits: 1))"
-        if z >= normalQuantile975 { return "；信号越弱比例越高（\(span)）" }
-        if z <= -normalQuantile975 { return "；信号越弱比例越低（\(span)）" }
-        return "；与信号强度无明显趋势（\(span)）"
+            "信号 \(trend.strongest.band) 时为 \(text.percent(trend.strongest.rate.rate))，\(trend.weakest.band) 时为"
+            + " \(text.percent(trend.weakest.rate.rate))，趋势 z = \(text.fixed(trend.z, digits: 1))"
+        switch trend.direction {
+        case 1: return "；信号越弱比例越高（\(span)）"
+        case -1: return "；信号越弱比例越低（\(span)）"
+        default: return "；与信号强度无明显趋势（\(span)）"
+        }
     }
 
     /// "; the rate rises as the signal weakens (0.41% at >=-85 to 2.90% at <-105, trend z = 5.2)".
     private static func signalPhrase(_ report: NetworkReport) -> String {
-        guard let z = report.signalTrendZ else { return "" }
-        let known = report.doseResponse.prefix(4).filter { $0.rate.trials > 0 }
-        guard let strongest = known.first, let weakest = known.last else { return "" }
+        guard let trend = SignalTrend(report) else { return "" }
         let text = NetworkFindingText.self
         let span =
-            "\(text.percent(strongest.rate.rate)) at \(strongest.band) to \(text.percent(weakest.rate.rate))"
-            + " at \(weakest.band), trend z = \(text.fixed(z, digits: 1))"
-        if z >= normalQuantile975 { return "; the rate rises as the signal weakens (\(span))" }
-        if z <= -normalQuantile975 { return "; the rate falls as the signal weakens (\(span))" }
-        return "; no trend with signal strength (\(span))"
+            "\(text.percent(trend.strongest.rate.rate)) at \(trend.strongest.band) to \(text.percent(trend.weakest.rate.rate))"
+            + " at \(trend.weakest.band), trend z = \(text.fixed(trend.z, digits: 1))"
+        switch trend.direction {
+        case 1: return "; the rate rises as the signal weakens (\(span))"
+        case -1: return "; the rate falls as the signal weakens (\(span))"
+        default: return "; no trend with signal strength (\(span))"
+        }
     }
 }
