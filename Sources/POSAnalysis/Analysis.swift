@@ -107,6 +107,7 @@ public enum Analysis {
         let table = data.table
         lap("load window")
         let target = options.target
+        let isTarget: (Outcome) -> Bool = { target.matches($0) }
         let valueCounts =
             data.valueCounts
             ?? {
@@ -120,13 +121,13 @@ public enum Analysis {
         lap("explain")
         // One pass after the other, not side by side: on two cores together they saved 0.4 s at 7M
         // transactions in the window but added about 30 MB to the night's peak.
-        let passes = LaterPasses(table, events: data.network, upgrades: data.upgrades, options: options)
-        timings += passes.timings
-        clock = seconds()
-        let network = passes.network
+        let network = NetworkAnalysis.analyze(table, events: data.network, isTarget: isTarget, targetName: target.rawValue, options: options.network)
         candidates += network.findings.map { Candidate(finding: $0, population: .rows(network.findingRows)) }
-        candidates += passes.firmware
-        let codeGaps = passes.codeGaps
+        lap("network")
+        candidates += firmwareCandidates(table, upgrades: data.upgrades, options: options)
+        lap("firmware changes")
+        let codeGaps = CodeGapAnalysis.analyze(table, options: options.explain)
+        lap("code gaps")
         let findings = FindingAssembly.assemble(candidates, table: table, target: target, codeGaps: codeGaps, foldShare: options.foldShare)
         lap("assemble")
         let runID = try AnalysisRuns.insert(
@@ -138,34 +139,6 @@ public enum Analysis {
             causes: totals.causes,
             matchedTransactions: data.matchedPairs, acquirerPairs: data.pairs, window: window, recompute: recompute, reused: false,
             runID: runID, timings: timings)
-    }
-
-    /// The passes after the explain pass, which read the same window and nothing of its result,
-    /// and what each took.
-    struct LaterPasses {
-        var network: NetworkReport
-        var firmware: [Candidate]
-        var codeGaps: [CodeGapAnalysis.Test]
-        var timings: [(String, Double)] = []
-
-        init(_ table: TransactionTable, events: NetworkEvents, upgrades: [FirmwareUpgrade], options: AnalysisOptions) {
-            let target = options.target
-            var clock = Analysis.seconds()
-            var timings: [(String, Double)] = []
-            func lap(_ phase: String) {
-                let now = Analysis.seconds()
-                timings.append((phase, now - clock))
-                clock = now
-            }
-            network = NetworkAnalysis.analyze(
-                table, events: events, isTarget: { target.matches($0) }, targetName: target.rawValue, options: options.network)
-            lap("network")
-            firmware = Analysis.firmwareCandidates(table, upgrades: upgrades, options: options)
-            lap("firmware changes")
-            codeGaps = CodeGapAnalysis.analyze(table, options: options.explain)
-            lap("code gaps")
-            self.timings = timings
-        }
     }
 
     /// Firmware changes (docs/analysis.md §6), once over all the target outcomes and once for each cause

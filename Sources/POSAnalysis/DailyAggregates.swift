@@ -22,13 +22,8 @@ enum DailyAggregates {
         var lastRow = 0
     }
 
-    /// Deletes the day's aggregate rows and writes those of `s` (nothing for a day without data).
-    static func write(_ s: DaySnapshot, into db: Database) throws {
-        try write(Counted(s), into: db)
-    }
-
-    /// A day's snapshot counted by every grouping: the part of `write` that needs no database, so
-    /// that it can run on another thread while the database is busy with other writes.
+    /// A day's snapshot counted by every grouping: the part of the aggregates that needs no
+    /// database, so that it can run on another thread while the database is busy with other writes.
     struct Counted {
         let snapshot: DaySnapshot
         fileprivate let transactions: TransactionCounts
@@ -41,7 +36,7 @@ enum DailyAggregates {
         }
     }
 
-    /// Deletes the day's aggregate rows and writes the counted ones.
+    /// Deletes the day's aggregate rows and writes the counted ones (nothing for a day without data).
     static func write(_ counted: Counted, into db: Database) throws {
         let s = counted.snapshot
         try delete(day: s.day, from: db)
