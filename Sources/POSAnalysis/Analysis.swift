@@ -65,9 +65,10 @@ public enum Analysis {
         let traceMemory = getenv("POSRCA_TRACE_MEMORY") != nil
         func lap(_ phase: String) {
             let now = seconds()
-            timings.append((phase, now - clock))
+            let elapsed = now - clock
+            timings.append((phase, elapsed))
             clock = now
-            if traceMemory { print("memory after \(phase): \(Self.residentMemory())") }
+            if traceMemory { print("after \(phase) (\((elapsed * 1000).rounded() / 1000) s): \(Self.residentMemory())") }
         }
         let started = clock
         let startedAt = Int64(Glibc.time(nil)) * 1000

@@ -102,7 +102,7 @@ public enum FirmwareChangeAnalysis {
         _ table: TransactionTable, upgrades: [FirmwareUpgrade], runs: [Run], options: FirmwareOptions
     ) -> (comparisons: [[Comparison]], results: [Result]) {
         let rows = relevantRows(table, upgrades: upgrades)
-        let measured = runs.map { measure(table, rows: rows, upgrades: upgrades, run: $0, windowDays: options.windowDays) }
+        let measured = measure(table, rows: rows, upgrades: upgrades, runs: runs, windowDays: options.windowDays)
         // The family: every pair of every run with a DiD whose upgraded terminals had enough target
         // outcomes to be reported. The filter is on the total of both halves, which under no effect
         // says nothing of how they split, so it leaves the p-values of the pairs kept as they were
@@ -231,24 +231,25 @@ public enum FirmwareChangeAnalysis {
         return rows
     }
 
-    /// For each `from → to` pair among the upgrades (text order), the four groups' counts over
-    /// the target rows of `run` among `rows`, and their DiD when every group has transactions.
+    /// Per run, for each `from → to` pair among the upgrades (text order), the four groups' counts
+    /// over the target rows of the run among `rows`, and their DiD when every group has transactions.
     private static func measure(
-        _ table: TransactionTable, rows: [Int32], upgrades: [FirmwareUpgrade], run: Run, windowDays: Int
-    ) -> [Measured] {
+        _ table: TransactionTable, rows: [Int32], upgrades: [FirmwareUpgrade], runs: [Run], windowDays: Int
+    ) -> [[Measured]] {
         let window = Int64(windowDays) * 86_400_000
         let changes = upgrades.filter { $0.from != $0.to }
-        guard !changes.isEmpty, window > 0 else { return [] }
+        guard !changes.isEmpty, window > 0 else { return runs.map { _ in [] } }
         let schedule = UpgradeSchedule(table, changes: changes)
-        let groups = countGroups(table, rows: rows, schedule: schedule, run: run, window: window)
-        return schedule.pairs.indices.map { pair in
-            let count = groups.counts[pair]
-            return Measured(
-                from: schedule.pairs[pair].from, to: schedule.pairs[pair].to, terminals: schedule.terminalsOfPair[pair].count, counts: count,
-                targetRowsBefore: groups.targetRowsBefore[pair], targetRowsAfter: groups.targetRowsAfter[pair],
-                did: DifferenceInDifferences(
-                    upgradedAfter: count.upgradedAfter.outcomeCount, upgradedBefore: count.upgradedBefore.outcomeCount,
-                    notUpgradedAfter: count.controlAfter.outcomeCount, notUpgradedBefore: count.controlBefore.outcomeCount))
+        return countGroups(table, rows: rows, schedule: schedule, runs: runs, window: window).map { groups in
+            schedule.pairs.indices.map { pair in
+                let count = groups.counts[pair]
+                return Measured(
+                    from: schedule.pairs[pair].from, to: schedule.pairs[pair].to, terminals: schedule.terminalsOfPair[pair].count, counts: count,
+                    targetRowsBefore: groups.targetRowsBefore[pair], targetRowsAfter: groups.targetRowsAfter[pair],
+                    did: DifferenceInDifferences(
+                        upgradedAfter: count.upgradedAfter.outcomeCount, upgradedBefore: count.upgradedBefore.outcomeCount,
+                        notUpgradedAfter: count.controlAfter.outcomeCount, notUpgradedBefore: count.controlBefore.outcomeCount))
+            }
         }
     }
 
@@ -308,58 +309,73 @@ public enum FirmwareChangeAnalysis {
         var targetRowsAfter: [[Int]]
     }
 
-    /// Counts every row of `rows` into the groups it belongs to: the upgraded-before/after group
-    /// of its terminal's nearest upgrades within the window, and the control groups of the pairs
-    /// that start from its firmware.
+    /// Counts every row of `rows` into the groups it belongs to, for every run at once (the groups
+    /// are the same; only what is a target row differs): the upgraded-before/after group of its
+    /// terminal's nearest upgrades within the window, and the control groups of the pairs that
+    /// start from its firmware. Returns a `GroupCounts` per run.
     private static func countGroups(
-        _ table: TransactionTable, rows: [Int32], schedule: UpgradeSchedule, run: Run, window: Int64
-    ) -> GroupCounts {
+        _ table: TransactionTable, rows: [Int32], schedule: UpgradeSchedule, runs: [Run], window: Int64
+    ) -> [GroupCounts] {
         let firmwareAttribute = TransactionTable.attributeIndex("firmware")!
         let pairCount = schedule.pairs.count
-        var counts = [FourCounts](repeating: FourCounts(), count: pairCount)
-        var targetRowsBefore = [[Int]](repeating: [], count: pairCount)
-        var targetRowsAfter = [[Int]](repeating: [], count: pairCount)
+        var groups = runs.map { _ in
+            GroupCounts(
+                counts: [FourCounts](repeating: FourCounts(), count: pairCount), targetRowsBefore: [[Int]](repeating: [], count: pairCount),
+                targetRowsAfter: [[Int]](repeating: [], count: pairCount))
+        }
+        var isTarget = [Bool](repeating: false, count: runs.count)
+        let timeColumn = table.time
+        let terminalColumn = table.terminal
+        let firmwareColumn = table.attributes[firmwareAttribute]
         for row32 in rows {
             let row = Int(row32)
-            let time = table.time[row]
-            let terminal = Int(table.terminal[row])
-            let isTarget = run.isTarget(table, row)
-            let own = schedule.upgradesOf[terminal]
-            // own[position - 1] is the latest upgrade at or before the row, own[position] the next.
-            var position = 0
-            while position < own.count && own[position].time <= time { position += 1 }
-            var upgradedPairs: (after: Int, before: Int) = (-1, -1)
-            if position > 0, time - own[position - 1].time < window {
-                let pair = own[position - 1].pair
-                upgradedPairs.after = pair
-                counts[pair].upgradedAfter.add(isTarget)
-                if isTarget { targetRowsAfter[pair].append(row) }
-            }
-            if position < own.count, own[position].time - time <= window {
-                let pair = own[position].pair
-                upgradedPairs.before = pair
-                counts[pair].upgradedBefore.add(isTarget)
-                if isTarget { targetRowsBefore[pair].append(row) }
-            }
-
-            let firmware = Int(table.attributes[firmwareAttribute][row])
-            guard firmware < schedule.pairsFrom.count else { continue }
-            for pair in schedule.pairsFrom[firmware] where upgradedPairs.after != pair && upgradedPairs.before != pair {
-                // Not a control if the terminal has made this upgrade already, or makes it within
-                // the window after the row.
-                if schedule.terminalsOfPair[pair].contains(UInt32(terminal)),
-                    own[..<position].contains(where: { $0.pair == pair })
-                        || own[position...].contains(where: { $0.pair == pair && $0.time - time <= window })
-                {
-                    continue
+            let time = timeColumn[row]
+            let terminal = Int(terminalColumn[row])
+            for r in runs.indices { isTarget[r] = runs[r].isTarget(table, row) }
+            schedule.upgradesOf[terminal].withUnsafeBufferPointer { own in
+                // own[position - 1] is the latest upgrade at or before the row, own[position] the next.
+                var position = 0
+                while position < own.count && own[position].time <= time { position += 1 }
+                var upgradedPairs: (after: Int, before: Int) = (-1, -1)
+                if position > 0, time - own[position - 1].time < window {
+                    let pair = own[position - 1].pair
+                    upgradedPairs.after = pair
+                    for r in runs.indices {
+                        groups[r].counts[pair].upgradedAfter.add(isTarget[r])
+                        if isTarget[r] { groups[r].targetRowsAfter[pair].append(row) }
+                    }
                 }
-                let times = schedule.timesOfPair[pair]
-                let next = upperBound(times, time)
-                if next < times.count, times[next] - time <= window { counts[pair].controlBefore.add(isTarget) }
-                if next > 0, time - times[next - 1] < window { counts[pair].controlAfter.add(isTarget) }
+                if position < own.count, own[position].time - time <= window {
+                    let pair = own[position].pair
+                    upgradedPairs.before = pair
+                    for r in runs.indices {
+                        groups[r].counts[pair].upgradedBefore.add(isTarget[r])
+                        if isTarget[r] { groups[r].targetRowsBefore[pair].append(row) }
+                    }
+                }
+                let firmware = Int(firmwareColumn[row])
+                guard firmware < schedule.pairsFrom.count else { return }
+                for pair in schedule.pairsFrom[firmware] where upgradedPairs.after != pair && upgradedPairs.before != pair {
+                    // Not a control if the terminal has made this upgrade already, or makes it within
+                    // the window after the row.
+                    if schedule.terminalsOfPair[pair].contains(UInt32(terminal)),
+                        own[..<position].contains(where: { $0.pair == pair })
+                            || own[position...].contains(where: { $0.pair == pair && $0.time - time <= window })
+                    {
+                        continue
+                    }
+                    let (before, after) = schedule.timesOfPair[pair].withUnsafeBufferPointer { times in
+                        let next = upperBound(times, time)
+                        return (next < times.count && times[next] - time <= window, next > 0 && time - times[next - 1] < window)
+                    }
+                    for r in runs.indices {
+                        if before { groups[r].counts[pair].controlBefore.add(isTarget[r]) }
+                        if after { groups[r].counts[pair].controlAfter.add(isTarget[r]) }
+                    }
+                }
             }
         }
-        return GroupCounts(counts: counts, targetRowsBefore: targetRowsBefore, targetRowsAfter: targetRowsAfter)
+        return groups
     }
 
     /// Target outcomes among transactions, counted as they come.
@@ -382,7 +398,7 @@ public enum FirmwareChangeAnalysis {
     }
 
     /// First index of sorted `values` greater than `value`.
-    private static func upperBound(_ values: [Int64], _ value: Int64) -> Int {
+    private static func upperBound(_ values: UnsafeBufferPointer<Int64>, _ value: Int64) -> Int {
         var low = 0
         var high = values.count
         while low < high {

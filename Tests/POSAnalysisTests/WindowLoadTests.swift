@@ -49,8 +49,12 @@ struct WindowLoadTests {
         // What the early read needs: the terminals' UTC offsets known, whole days, a database file.
         #expect(try !IngestStore.knownTerminalOffsets(database).isEmpty)
         let dictionary = try DictionaryTexts.load(database)
-        let days = try Recompute.nextBatch(database).keys.sorted()
+        var days: [Int64] = []
+        let marked = try database.prepare("SELECT DISTINCT day FROM dirty_marks ORDER BY day")
+        while try marked.step() { days.append(marked.int64(0)) }
         #expect(days.count == 3)
+        // A batch is the earliest marked day, whole.
+        #expect(try Recompute.nextBatch(database) == [days[0]: .all])
         let scope: BatchScope = Dictionary(uniqueKeysWithValues: days.map { ($0, TerminalFilter.all) })
         let early = try AnalysisData.load(database, scope: scope, dictionary: dictionary, options: MatchOptions())
         let sequential = try AnalysisData.load(database, scope: scope, dictionary: dictionary, options: MatchOptions(), earlyMessages: false)
