@@ -24,7 +24,7 @@ struct WindowLoadTests {
         return database
     }
 
-    @Test("per-value counts gathered while reading equal a count over the rows; the window holds every analysed transaction")
+    @Test("per-value counts gathered while reading equal a count over the rows; the window holds every analysed transaction, read ahead or in line")
     func valueCountsWhileReading() throws {
         let folder = NSTemporaryDirectory() + "posrca-window-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -35,6 +35,19 @@ struct WindowLoadTests {
         let data = try WindowData.load(database, days: window.analysedDays)
         #expect(data.table.count == result.transactions)
         #expect(data.table.count == Int(try database.scalarInt("SELECT count(*) FROM terminal_txns") ?? -1))
+        // Read ahead on a second connection or in line, the same columns.
+        let inLine = try WindowData.load(database, days: window.analysedDays, readAhead: false)
+        #expect(inLine.table.values == data.table.values)
+        #expect(inLine.table.outcome == data.table.outcome)
+        #expect(inLine.table.time.count == data.table.time.count)
+        #expect(
+            (0..<data.table.count).allSatisfy { inLine.table.time[$0] == data.table.time[$0] && inLine.table.terminal[$0] == data.table.terminal[$0] }
+        )
+        #expect(
+            (0..<TransactionTable.attributeCount).allSatisfy { a in
+                (0..<data.table.count).allSatisfy { inLine.table.attributes[a][$0] == data.table.attributes[a][$0] }
+            })
+        #expect(inLine.upgrades.count == data.upgrades.count && inLine.pairs == data.pairs && inLine.matchedPairs == data.matchedPairs)
         var recount = ValueCounts(table: data.table)
         recount.add(data.table, rows: nil)
         #expect(data.valueCounts?.counts == recount.counts)
