@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 public import POSAnalysis
 import POSFormats
@@ -159,30 +160,76 @@ public enum ReportWriter {
     }
 
     /// Runs each canned query with its default parameters into `NAME.csv`; a query that fails is
-    /// a problem, not an error, unless writing its file failed.
+    /// a problem, not an error, unless writing its file failed. On a database file, every other
+    /// query runs on a second, read-only connection on a thread of its own (the queries only
+    /// read, and no writer runs beside a report): at 28 days of 250k transactions the queries
+    /// took 0.42 s one after the other. Files and manifest entries keep the library's order.
     private static func runQueries(_ queries: QueryLibrary, on database: Database, into files: inout ReportFiles) throws -> QueryRuns {
+        let all = queries.queries
+        let beside = database.path != "" && database.path != ":memory:" && !database.inTransaction && all.count > 1
+        let path = database.path
+        let besideIndices = beside ? Array(stride(from: 1, to: all.count, by: 2)) : []
+        let besideRuns =
+            beside
+            ? BesideQueries {
+                let second = try Database(path: path, mode: .readOnly)
+                return besideIndices.map { i in timed { try all[i].run(on: second) } }
+            } : nil
+        var results = [(result: Result<ResultTable, any Error>, seconds: Double)?](repeating: nil, count: all.count)
+        for i in all.indices where !besideIndices.contains(i) { results[i] = timed { try all[i].run(on: database) } }
+        if let besideRuns {
+            switch besideRuns.value() {
+            case .success(let runs): for (k, i) in besideIndices.enumerated() { results[i] = runs[k] }
+            // The second connection could not open: those queries run here after all.
+            case .failure: for i in besideIndices { results[i] = timed { try all[i].run(on: database) } }
+            }
+        }
         var runs = QueryRuns()
-        for query in queries.queries {
-            let queryStarted = monotonicSeconds()
+        for (query, run) in zip(all, results) {
+            guard let run else { continue }
             var entry: [(String, JSONValue)] = [
                 ("name", .string(query.name)), ("title", .string(query.title)), ("sha256", .string(query.version)),
                 ("parameters", .object(query.parameters.map { ($0.name, .optional($0.defaultValue)) })),
             ]
-            do {
-                let table = try query.run(on: database)
+            switch run.result {
+            case .success(let table):
                 runs.results[query.name] = table
                 try files.write(query.name + ".csv", TableRenderer.csv(table), rows: table.rows.count)
                 entry += [("file", .string(query.name + ".csv")), ("rows", .integer(Int64(table.rows.count))), ("status", .string("ok"))]
-            } catch let error as FileOutputError {
-                throw error
-            } catch {
+            case .failure(let error):
                 runs.problems.append("query \(query.name): \(error)")
                 entry += [("file", .null), ("rows", .null), ("status", .string("failed")), ("error", .string(String(describing: error)))]
             }
-            entry.append(("seconds", .number(rounded(monotonicSeconds() - queryStarted))))
+            entry.append(("seconds", .number(rounded(run.seconds))))
             runs.entries.append(.object(entry))
         }
         return runs
+    }
+
+    /// What `body` gave or threw, and the seconds it took.
+    private static func timed(_ body: () throws -> ResultTable) -> (result: Result<ResultTable, any Error>, seconds: Double) {
+        let started = monotonicSeconds()
+        let result = Result { try body() }
+        return (result, monotonicSeconds() - started)
+    }
+
+    /// Canned queries run on a thread of their own; `value()` waits for them.
+    private final class BesideQueries: @unchecked Sendable {
+        private var result: Result<[(result: Result<ResultTable, any Error>, seconds: Double)], any Error> = .success([])
+        private let done = DispatchSemaphore(value: 0)
+
+        init(_ work: @escaping @Sendable () throws -> [(result: Result<ResultTable, any Error>, seconds: Double)]) {
+            let thread = Thread { [self] in
+                result = Result { try work() }
+                done.signal()
+            }
+            thread.start()
+        }
+
+        func value() -> Result<[(result: Result<ResultTable, any Error>, seconds: Double)], any Error> {
+            done.wait()
+            return result
+        }
     }
 
     /// Writes `summary.html`, which lists the files written before it and the manifest.

@@ -77,6 +77,33 @@ struct ReportFolderTests {
         }
     }
 
+    /// Every other query runs on a second connection: a failing query there or here is a problem
+    /// with no file, the others still write theirs, and the manifest keeps the library's order.
+    @Test func queriesOnBothConnectionsKeepOrderAndFailures() throws {
+        func query(_ name: String, _ sql: String) throws -> CannedQuery {
+            try CannedQuery(name: name, text: "-- title: \(name)\n-- description: test.\n\(sql)\n")
+        }
+        let library = QueryLibrary(
+            queries: [
+                try query("a_ok", "SELECT count(*) AS n FROM transactions;"), try query("b_fails", "SELECT no_such_column FROM transactions;"),
+                try query("c_ok", "SELECT 3 AS three;"), try query("d_ok", "SELECT count(*) AS n FROM findings;"),
+                try query("e_fails", "SELECT * FROM no_such_table;"),
+            ], origin: "test")
+        let folder = try Fixture.temporaryFolder("posrca-report-both") + "/out"
+        let outcome = try ReportWriter.write(database: fixture(), queries: library, folder: folder, context: ReportContext(toolVersion: "9.9.9"))
+        #expect(outcome.problems.count == 2)
+        #expect(outcome.problems[0].hasPrefix("query b_fails:") && outcome.problems[1].hasPrefix("query e_fails:"))
+        #expect(outcome.files.filter { $0.hasSuffix("_ok.csv") } == ["a_ok.csv", "c_ok.csv", "d_ok.csv"])
+        #expect(readCSV(try FileOutput.readText(folder + "/c_ok.csv")) == [["three"], ["3"]])
+        let direct = try library.queries[3].run(on: fixture())
+        #expect(Array(readCSV(try FileOutput.readText(folder + "/d_ok.csv")).dropFirst()) == direct.rows.map { $0.map { $0 ?? "" } })
+        let manifest = try #require(
+            try JSONSerialization.jsonObject(with: Data(try FileOutput.readText(folder + "/manifest.json").utf8)) as? [String: Any])
+        let entries = try #require(manifest["queries"] as? [[String: Any]])
+        #expect(entries.map { $0["name"] as? String } == ["a_ok", "b_fails", "c_ok", "d_ok", "e_fails"])
+        #expect(entries.map { $0["status"] as? String } == ["ok", "failed", "ok", "ok", "failed"])
+    }
+
     @Test func manifestIsValidJSONWithInputsVersionsAndTimings() throws {
         let (folder, _) = try Self.writeReport()
         let text = try FileOutput.readText(folder + "/manifest.json")
