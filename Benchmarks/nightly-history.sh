@@ -10,8 +10,10 @@
 # At the end it prints night N against night 1 (time and RSS), the slowest canned query at
 # night N (each run once more after the last night with its defaults: the last analysis window),
 # and night 1 against a plain `posrca ingest` of the same first-day files into a fresh database.
+# Last, the rate of a GROUP BY of each attribute column over every stored row of the
+# transactions view (GROUP_BY=0 skips it; about a minute at 7.5M rows).
 # Targets (issue 8): N/1 time <= 1.3, N/1 RSS <= 1.2, peak RSS <= 400 MB, slowest query <= 0.25 s,
-# night 1 / ingest <= 2.
+# night 1 / ingest <= 2, GROUP BY >= 2M rows/s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NIGHTS=${NIGHTS:-30}
@@ -83,3 +85,19 @@ awk -v t1="${secs[1]}" -v tn="${secs[$NIGHTS]}" -v r1="${rss[1]}" -v rn="${rss[$
     printf "report at night %d: %.2f s (target <= 2)\n", n, re - rs
     printf "night 1 / ingest of the same files: %.2f (%.2f s / %.2f s; target <= 2)\n", t1 / i, t1, i
 }'
+
+# Ad-hoc SQL on the transactions view: a GROUP BY of one column over every stored row, through
+# `posrca sql` (issue 8: it must read only what the column needs, at 2M rows/s or more).
+if [ "${GROUP_BY:-1}" = 1 ]; then
+    rows=$(sqlite3 "$run/db.sqlite" "SELECT count(*) FROM terminal_txns")
+    echo "GROUP BY one column of the transactions view over $rows rows (M rows/s, target >= 2):"
+    line=""
+    for column in brand model channel agent fee_tier region mcc firmware app_version code_table acquirer net_type rssi_band \
+        net_event_60s entry txn_type hour day outcome cause; do
+        start=$(date +%s.%N)
+        "$bin/posrca" sql --db "$run/db.sqlite" --format csv "SELECT $column, count(*) FROM transactions GROUP BY $column" >/dev/null
+        end=$(date +%s.%N)
+        line="$line $column $(awk -v n="$rows" -v s="$start" -v e="$end" 'BEGIN{printf "%.2f", n / (e - s) / 1e6}')"
+    done
+    echo "$line" | fold -s -w 100 | sed 's/^/ /'
+fi

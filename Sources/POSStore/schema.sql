@@ -250,6 +250,51 @@ CREATE TABLE IF NOT EXISTS inventory (
 );
 CREATE INDEX IF NOT EXISTS inventory_by_file ON inventory(file_id);
 
+-- The inventory's attribute texts per terminal, kept by the triggers below: what the
+-- `transactions` view reads for a terminal's brand, model, channel, agent, fee tier, region, MCC
+-- and inventory firmware in one lookup instead of an inventory row and a dictionary entry (a
+-- `GROUP BY brand` over 7.5M transactions: 1.65M → 2.0M rows/s). Derived; filled again from
+-- `inventory` whenever this schema is installed.
+CREATE TABLE IF NOT EXISTS inventory_texts (
+    tid      INTEGER PRIMARY KEY,
+    brand    TEXT,
+    model    TEXT,
+    channel  TEXT,
+    agent    TEXT,
+    fee_tier TEXT,
+    region   TEXT,
+    mcc      TEXT,
+    firmware TEXT
+);
+DROP TRIGGER IF EXISTS inventory_texts_insert;
+DROP TRIGGER IF EXISTS inventory_texts_update;
+DROP TRIGGER IF EXISTS inventory_texts_delete;
+CREATE TRIGGER inventory_texts_insert AFTER INSERT ON inventory BEGIN
+    INSERT OR REPLACE INTO inventory_texts(tid, brand, model, channel, agent, fee_tier, region, mcc, firmware) VALUES (
+        NEW.tid, (SELECT value FROM dictionary WHERE id = NEW.brand), (SELECT value FROM dictionary WHERE id = NEW.model),
+        (SELECT value FROM dictionary WHERE id = NEW.channel), (SELECT value FROM dictionary WHERE id = NEW.agent),
+        (SELECT value FROM dictionary WHERE id = NEW.fee_tier), (SELECT value FROM dictionary WHERE id = NEW.region),
+        (SELECT value FROM dictionary WHERE id = NEW.mcc), (SELECT value FROM dictionary WHERE id = NEW.firmware));
+END;
+CREATE TRIGGER inventory_texts_update AFTER UPDATE ON inventory BEGIN
+    DELETE FROM inventory_texts WHERE tid = OLD.tid;
+    INSERT OR REPLACE INTO inventory_texts(tid, brand, model, channel, agent, fee_tier, region, mcc, firmware) VALUES (
+        NEW.tid, (SELECT value FROM dictionary WHERE id = NEW.brand), (SELECT value FROM dictionary WHERE id = NEW.model),
+        (SELECT value FROM dictionary WHERE id = NEW.channel), (SELECT value FROM dictionary WHERE id = NEW.agent),
+        (SELECT value FROM dictionary WHERE id = NEW.fee_tier), (SELECT value FROM dictionary WHERE id = NEW.region),
+        (SELECT value FROM dictionary WHERE id = NEW.mcc), (SELECT value FROM dictionary WHERE id = NEW.firmware));
+END;
+CREATE TRIGGER inventory_texts_delete AFTER DELETE ON inventory BEGIN
+    DELETE FROM inventory_texts WHERE tid = OLD.tid;
+END;
+DELETE FROM inventory_texts;
+INSERT INTO inventory_texts(tid, brand, model, channel, agent, fee_tier, region, mcc, firmware)
+SELECT i.tid, (SELECT value FROM dictionary WHERE id = i.brand), (SELECT value FROM dictionary WHERE id = i.model),
+       (SELECT value FROM dictionary WHERE id = i.channel), (SELECT value FROM dictionary WHERE id = i.agent),
+       (SELECT value FROM dictionary WHERE id = i.fee_tier), (SELECT value FROM dictionary WHERE id = i.region),
+       (SELECT value FROM dictionary WHERE id = i.mcc), (SELECT value FROM dictionary WHERE id = i.firmware)
+FROM inventory AS i;
+
 -- Response-code catalogue entries from user files (docs/formats.md §4); the built-in tables live in the binary.
 CREATE TABLE IF NOT EXISTS catalogue_entries (
     id          INTEGER PRIMARY KEY,
@@ -505,7 +550,7 @@ FROM rejected_lines AS r
 JOIN input_files AS f ON f.id = r.file_id;
 
 -- Each text column is a scalar subquery rather than a join, so that a query reads only what it
--- uses: `SELECT brand, count(*) FROM transactions GROUP BY brand` looks up the inventory and
+-- uses: `SELECT brand, count(*) FROM transactions GROUP BY brand` looks up `inventory_texts` and
 -- nothing else (SQLite 3.40 does not drop unused LEFT JOINs from aggregate queries).
 DROP VIEW IF EXISTS transactions;
 DROP VIEW IF EXISTS transaction_rows;
@@ -525,16 +570,16 @@ SELECT
     (SELECT value FROM dictionary WHERE id = t.rc)                                             AS rc,
     (SELECT value FROM dictionary WHERE id = t.disp)                                           AS disp,
     t.latency_ms                                                                               AS latency_ms,
-    COALESCE((SELECT d.value FROM inventory AS i JOIN dictionary AS d ON d.id = i.brand WHERE i.tid = t.tid), 'unknown')    AS brand,
-    COALESCE((SELECT d.value FROM inventory AS i JOIN dictionary AS d ON d.id = i.model WHERE i.tid = t.tid), 'unknown')    AS model,
-    COALESCE((SELECT d.value FROM inventory AS i JOIN dictionary AS d ON d.id = i.channel WHERE i.tid = t.tid), 'unknown')  AS channel,
-    COALESCE((SELECT d.value FROM inventory AS i JOIN dictionary AS d ON d.id = i.agent WHERE i.tid = t.tid), 'unknown')    AS agent,
-    COALESCE((SELECT d.value FROM inventory AS i JOIN dictionary AS d ON d.id = i.fee_tier WHERE i.tid = t.tid), 'unknown') AS fee_tier,
-    COALESCE((SELECT d.value FROM inventory AS i JOIN dictionary AS d ON d.id = i.region WHERE i.tid = t.tid), 'unknown')   AS region,
-    COALESCE((SELECT d.value FROM inventory AS i JOIN dictionary AS d ON d.id = i.mcc WHERE i.tid = t.tid),
+    COALESCE((SELECT brand FROM inventory_texts WHERE tid = t.tid), 'unknown') AS brand,
+    COALESCE((SELECT model FROM inventory_texts WHERE tid = t.tid), 'unknown') AS model,
+    COALESCE((SELECT channel FROM inventory_texts WHERE tid = t.tid), 'unknown') AS channel,
+    COALESCE((SELECT agent FROM inventory_texts WHERE tid = t.tid), 'unknown') AS agent,
+    COALESCE((SELECT fee_tier FROM inventory_texts WHERE tid = t.tid), 'unknown') AS fee_tier,
+    COALESCE((SELECT region FROM inventory_texts WHERE tid = t.tid), 'unknown') AS region,
+    COALESCE((SELECT mcc FROM inventory_texts WHERE tid = t.tid),
              (SELECT value FROM dictionary WHERE id = t.mcc), 'unknown')                       AS mcc,
     COALESCE((SELECT d.value FROM txn_facts AS x JOIN dictionary AS d ON d.id = x.firmware WHERE x.txn_id = t.id),
-             (SELECT d.value FROM inventory AS i JOIN dictionary AS d ON d.id = i.firmware WHERE i.tid = t.tid), 'unknown') AS firmware,
+             (SELECT firmware FROM inventory_texts WHERE tid = t.tid), 'unknown') AS firmware,
     COALESCE((SELECT d.value FROM txn_facts AS x JOIN dictionary AS d ON d.id = x.app_version WHERE x.txn_id = t.id), 'unknown') AS app_version,
     COALESCE((SELECT d.value FROM txn_facts AS x JOIN dictionary AS d ON d.id = x.code_table WHERE x.txn_id = t.id), 'unknown')  AS code_table,
     COALESCE((SELECT d.value FROM txn_facts AS x JOIN dictionary AS d ON d.id = x.realm WHERE x.txn_id = t.id), 'unknown')       AS acquirer,

@@ -245,6 +245,45 @@ struct IngestTests {
         #expect(try scratch.count("SELECT count(*) FROM input_files") == 1)
     }
 
+    @Test("inventory_texts follows the inventory: added, replaced, overridden by a later file, withdrawn, and refilled on a schema install")
+    func inventoryTexts() throws {
+        let scratch = Scratch()
+        let joined = """
+            SELECT i.tid, b.value, m.value, c.value, a.value, f.value, r.value, k.value, w.value FROM inventory AS i
+            LEFT JOIN dictionary AS b ON b.id = i.brand LEFT JOIN dictionary AS m ON m.id = i.model
+            LEFT JOIN dictionary AS c ON c.id = i.channel LEFT JOIN dictionary AS a ON a.id = i.agent
+            LEFT JOIN dictionary AS f ON f.id = i.fee_tier LEFT JOIN dictionary AS r ON r.id = i.region
+            LEFT JOIN dictionary AS k ON k.id = i.mcc LEFT JOIN dictionary AS w ON w.id = i.firmware ORDER BY i.tid
+            """
+        let texts = "SELECT tid, brand, model, channel, agent, fee_tier, region, mcc, firmware FROM inventory_texts ORDER BY tid"
+        try scratch.write("inventory.csv", inventory)
+        _ = try scratch.ingest()
+        #expect(try scratch.count("SELECT count(*) FROM inventory_texts") == 2)
+        #expect(try scratch.query(texts) == scratch.query(joined))
+        #expect(
+            try scratch.query("SELECT brand, firmware FROM inventory_texts ORDER BY tid") == [["PAX", "A920_PayDroid_V02.3.14"], ["Landi", nil]])
+
+        // The same path with new content: one terminal changes brand, the other leaves.
+        try scratch.write("inventory.csv", "tid,brand,channel,fee_tier\n20481234,Newland,official,standard\n")
+        _ = try scratch.ingest()
+        #expect(
+            try scratch.query("SELECT brand, model, channel, agent, fee_tier, region, mcc, firmware FROM inventory_texts")
+                == [["Newland", nil, "official", nil, "standard", nil, nil, nil]])
+        #expect(try scratch.query(texts) == scratch.query(joined))
+        // A later file overrides a terminal of the first.
+        try scratch.write("inventory-2.csv", "tid,brand,channel,fee_tier\n20481234,Centerm,third_party,waived\n")
+        _ = try scratch.ingest()
+        #expect(try scratch.query("SELECT brand, channel, fee_tier FROM inventory_texts") == [["Centerm", "third_party", "waived"]])
+        #expect(try scratch.query(texts) == scratch.query(joined))
+
+        // A schema install (a new build's schema) fills it again from the inventory.
+        let database = try Database(path: scratch.db)
+        try database.execute("DELETE FROM inventory_texts; UPDATE meta SET value = 'older' WHERE key = 'schema_hash'")
+        _ = try IngestStore(database: Database(path: scratch.db))
+        #expect(try scratch.query(texts) == scratch.query(joined))
+        #expect(try scratch.count("SELECT count(*) FROM inventory_texts") == 1)
+    }
+
     @Test("a gzip cut short keeps its complete lines, marks the file truncated and exits 1")
     func truncated() throws {
         let scratch = Scratch()
