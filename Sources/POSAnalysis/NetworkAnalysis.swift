@@ -131,7 +131,7 @@ public enum NetworkAnalysis {
         options: NetworkOptions, denseEventCount: Int
     ) -> NetworkReport {
         let targetOf = Outcome.allCases.map(isTarget)
-        let target = table.outcome.map { targetOf[Int($0.rawValue)] }
+        let target = TargetRows(outcome: table.outcome, targetOf: targetOf)
         let seconds = Set(options.windowsSeconds.filter { $0 > 0 }).sorted()
         let windows = seconds.map { Int64($0) * 1000 }
         let exposure = Exposure(table, events: events, windows: windows)
@@ -176,7 +176,7 @@ public enum NetworkAnalysis {
         var rows: Int
 
         /// Counts every row: an event in window w counts in every longer window too.
-        init(_ exposure: Exposure, target: [Bool], windowCount: Int) {
+        init(_ exposure: Exposure, target: TargetRows, windowCount: Int) {
             exposedBefore = [Int](repeating: 0, count: windowCount)
             exposedBeforeTargets = [Int](repeating: 0, count: windowCount)
             exposedAfter = [Int](repeating: 0, count: windowCount)
@@ -318,7 +318,7 @@ public enum NetworkAnalysis {
     // MARK: Dose–response
 
     /// Target rate per `rssi_band` value and the Cochran–Armitage trend over the known bands.
-    static func signalDose(_ table: TransactionTable, target: [Bool]) -> ([NetworkSignalBand], Double?) {
+    static func signalDose(_ table: TransactionTable, target: TargetRows) -> ([NetworkSignalBand], Double?) {
         let attribute = TransactionTable.attributeIndex("rssi_band")!
         let values = table.values[attribute]
         var order = signalBands
@@ -367,7 +367,7 @@ public enum NetworkAnalysis {
     /// `options.findingWindowSeconds` when it passes, else the passing window with the largest
     /// excess; nil when none passes.
     private static func finding(
-        _ report: NetworkReport, table: TransactionTable, target: [Bool], beforeClass: [UInt8], targetTotal: Int,
+        _ report: NetworkReport, table: TransactionTable, target: TargetRows, beforeClass: [UInt8], targetTotal: Int,
         targetName: String, options: NetworkOptions
     ) -> (Finding, window: Int)? {
         let passing = report.windows.indices.filter { report.windows[$0].passes }
@@ -516,4 +516,16 @@ public enum NetworkAnalysis {
         default: return "; no trend with signal strength (\(span))"
         }
     }
+}
+
+/// Per row, whether its outcome is a target one: read from the outcome column through a table of
+/// the outcomes, not kept as a flag a row (7 MB at 7M transactions, alive beside the explain pass).
+struct TargetRows: Sendable {
+    let outcome: [Outcome]
+    /// Per `Outcome` raw value.
+    let targetOf: [Bool]
+
+    var count: Int { outcome.count }
+
+    subscript(row: Int) -> Bool { targetOf[Int(outcome[row].rawValue)] }
 }

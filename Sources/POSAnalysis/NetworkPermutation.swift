@@ -30,7 +30,7 @@ struct NetworkPermutationTest {
     }
 
     let table: TransactionTable
-    let isTarget: [Bool]
+    let isTarget: TargetRows
     let beforeClass: [UInt8]
     let windows: [Int64]
     let terminalEvents: NetworkEventIndex
@@ -48,7 +48,7 @@ struct NetworkPermutationTest {
     private(set) var sampledOthers = 0
 
     init(
-        table: TransactionTable, isTarget: [Bool], beforeClass: [UInt8], windows: [Int64],
+        table: TransactionTable, isTarget: TargetRows, beforeClass: [UInt8], windows: [Int64],
         terminalEvents: NetworkEventIndex, realmEvents: NetworkEventIndex, realmAttribute: Int,
         periodStart: Int64, period: Int64, shifts: Int, seed: UInt64, rowCap: Int, denseEventCount: Int
     ) {

@@ -152,7 +152,6 @@ public enum InterfaceText: String, CaseIterable, Sendable {
     case phaseReuse
     case phaseLoadWindow
     case phaseExplain
-    case phaseSidePasses
     case phaseNetwork
     case phaseFirmware
     case phaseCodeGaps
@@ -342,10 +341,9 @@ public enum InterfaceText: String, CaseIterable, Sendable {
         case .phaseReuse: Bilingual("reuse", "沿用上次结果")
         case .phaseLoadWindow: Bilingual("load window", "读取窗口数据")
         case .phaseExplain: Bilingual("explain", "解释分析")
-        case .phaseSidePasses: Bilingual("wait for the side passes", "等待并行分析")
-        case .phaseNetwork: Bilingual("network beside explain", "网络分析（与解释分析并行）")
-        case .phaseFirmware: Bilingual("firmware changes beside explain", "固件变更分析（与解释分析并行）")
-        case .phaseCodeGaps: Bilingual("code gaps beside explain", "码表缺码检验（与解释分析并行）")
+        case .phaseNetwork: Bilingual("network", "网络分析")
+        case .phaseFirmware: Bilingual("firmware changes", "固件变更分析")
+        case .phaseCodeGaps: Bilingual("code gaps", "码表缺码检验")
         case .phaseWrite: Bilingual("write", "写入结果")
         case .phaseRead: Bilingual("read", "读取")
         case .phaseMatch: Bilingual("match", "匹配")
