@@ -123,7 +123,7 @@ public enum Analysis {
         // One pass after the other. Side by side on two cores, the network, firmware and code-gap
         // passes saved 0.25 s at 7M transactions in the window, but their working memory overlapped
         // the explain pass's: the night's peak rose by 10–30 MB and varied from run to run (301 to
-        // 333 MB over six runs at night 30, against 300–313 one after the other).
+        // 333 MB over six runs at night 30; one after the other they stay under the recompute's 292).
         let network = NetworkAnalysis.analyze(table, events: data.network, isTarget: isTarget, targetName: target.rawValue, options: options.network)
         candidates += network.findings.map { Candidate(finding: $0, population: .rows(network.findingRows)) }
         lap("network")

@@ -77,7 +77,7 @@ struct WindowData {
     var valueCounts: ValueCounts?
 
     /// Reads the snapshots of `days`, one at a time, re-coding each day's values to the window's;
-    /// `readAhead` (a file database only) reads and decodes the next days on a second connection.
+    /// `readAhead` (a file database only) reads the next days' bytes on a second connection.
     static func load(_ database: Database, days: [Int64], readAhead: Bool = true) throws -> WindowData {
         let window = WindowData()
         guard !days.isEmpty else { return window }
