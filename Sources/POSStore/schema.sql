@@ -266,34 +266,29 @@ CREATE TABLE IF NOT EXISTS inventory_texts (
     mcc      TEXT,
     firmware TEXT
 );
+-- An inventory row with its ids looked up: what the triggers and the fill below copy.
+DROP VIEW IF EXISTS inventory_text_rows;
+CREATE VIEW inventory_text_rows AS
+SELECT i.tid, (SELECT value FROM dictionary WHERE id = i.brand) AS brand, (SELECT value FROM dictionary WHERE id = i.model) AS model,
+       (SELECT value FROM dictionary WHERE id = i.channel) AS channel, (SELECT value FROM dictionary WHERE id = i.agent) AS agent,
+       (SELECT value FROM dictionary WHERE id = i.fee_tier) AS fee_tier, (SELECT value FROM dictionary WHERE id = i.region) AS region,
+       (SELECT value FROM dictionary WHERE id = i.mcc) AS mcc, (SELECT value FROM dictionary WHERE id = i.firmware) AS firmware
+FROM inventory AS i;
 DROP TRIGGER IF EXISTS inventory_texts_insert;
 DROP TRIGGER IF EXISTS inventory_texts_update;
 DROP TRIGGER IF EXISTS inventory_texts_delete;
 CREATE TRIGGER inventory_texts_insert AFTER INSERT ON inventory BEGIN
-    INSERT OR REPLACE INTO inventory_texts(tid, brand, model, channel, agent, fee_tier, region, mcc, firmware) VALUES (
-        NEW.tid, (SELECT value FROM dictionary WHERE id = NEW.brand), (SELECT value FROM dictionary WHERE id = NEW.model),
-        (SELECT value FROM dictionary WHERE id = NEW.channel), (SELECT value FROM dictionary WHERE id = NEW.agent),
-        (SELECT value FROM dictionary WHERE id = NEW.fee_tier), (SELECT value FROM dictionary WHERE id = NEW.region),
-        (SELECT value FROM dictionary WHERE id = NEW.mcc), (SELECT value FROM dictionary WHERE id = NEW.firmware));
+    INSERT OR REPLACE INTO inventory_texts SELECT * FROM inventory_text_rows WHERE tid = NEW.tid;
 END;
 CREATE TRIGGER inventory_texts_update AFTER UPDATE ON inventory BEGIN
     DELETE FROM inventory_texts WHERE tid = OLD.tid;
-    INSERT OR REPLACE INTO inventory_texts(tid, brand, model, channel, agent, fee_tier, region, mcc, firmware) VALUES (
-        NEW.tid, (SELECT value FROM dictionary WHERE id = NEW.brand), (SELECT value FROM dictionary WHERE id = NEW.model),
-        (SELECT value FROM dictionary WHERE id = NEW.channel), (SELECT value FROM dictionary WHERE id = NEW.agent),
-        (SELECT value FROM dictionary WHERE id = NEW.fee_tier), (SELECT value FROM dictionary WHERE id = NEW.region),
-        (SELECT value FROM dictionary WHERE id = NEW.mcc), (SELECT value FROM dictionary WHERE id = NEW.firmware));
+    INSERT OR REPLACE INTO inventory_texts SELECT * FROM inventory_text_rows WHERE tid = NEW.tid;
 END;
 CREATE TRIGGER inventory_texts_delete AFTER DELETE ON inventory BEGIN
     DELETE FROM inventory_texts WHERE tid = OLD.tid;
 END;
 DELETE FROM inventory_texts;
-INSERT INTO inventory_texts(tid, brand, model, channel, agent, fee_tier, region, mcc, firmware)
-SELECT i.tid, (SELECT value FROM dictionary WHERE id = i.brand), (SELECT value FROM dictionary WHERE id = i.model),
-       (SELECT value FROM dictionary WHERE id = i.channel), (SELECT value FROM dictionary WHERE id = i.agent),
-       (SELECT value FROM dictionary WHERE id = i.fee_tier), (SELECT value FROM dictionary WHERE id = i.region),
-       (SELECT value FROM dictionary WHERE id = i.mcc), (SELECT value FROM dictionary WHERE id = i.firmware)
-FROM inventory AS i;
+INSERT INTO inventory_texts SELECT * FROM inventory_text_rows;
 
 -- Response-code catalogue entries from user files (docs/formats.md §4); the built-in tables live in the binary.
 CREATE TABLE IF NOT EXISTS catalogue_entries (

@@ -69,13 +69,14 @@ struct DatabaseTests {
         let views = try db.prepare("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name")
         var names: [String] = []
         while try views.step() { names.append(views.text(0) ?? "") }
-        // The stable views, and the internal ones the archive reads (archive_*, transaction_rows).
+        // The stable views, the internal ones the archive reads (archive_*, transaction_rows) and
+        // the one the inventory_texts triggers copy from (inventory_text_rows).
         let expected = [
             "acquirer_messages", "analysis_history", "archive_acquirer_messages", "archive_network_events", "archive_rejects",
             "archive_terminal_events", "code_gap_tests", "code_gaps", "daily_acquirer", "daily_acquirer_lifespans",
             "daily_code_terminals", "daily_codes", "daily_network", "daily_network_windows", "daily_outcomes", "daily_profiles",
             "daily_software", "daily_terminal_causes", "daily_terminals", "files", "finding_terminals", "findings",
-            "findings_history", "firmware_history", "network_events", "rejects",
+            "findings_history", "firmware_history", "inventory_text_rows", "network_events", "rejects",
             "transaction_rows", "transactions",
         ]
         #expect(names == expected)
