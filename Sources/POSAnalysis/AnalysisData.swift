@@ -672,15 +672,16 @@ extension AnalysisData {
     }
 }
 
-/// Work started on a thread of its own, whose result is collected later.
+/// Work started on a thread of its own, whose result is collected later (the recompute's and the
+/// window's second threads, and the report's second connection).
 ///
 /// Unchecked: `result` is written once, by the work's thread before it signals `done`, and read
 /// only after `value()` has waited on `done`; the semaphore orders the two accesses.
-final class BackgroundTask<Value>: @unchecked Sendable {
+package final class BackgroundTask<Value>: @unchecked Sendable {
     private var result: Result<Value, any Error>?
     private let done = DispatchSemaphore(value: 0)
 
-    init(_ work: @escaping @Sendable () throws -> Value) {
+    package init(_ work: @escaping @Sendable () throws -> Value) {
         let thread = Thread { [self] in
             result = Result { try work() }
             done.signal()
@@ -690,7 +691,7 @@ final class BackgroundTask<Value>: @unchecked Sendable {
     }
 
     /// Waits for the work to finish and returns what it gave or threw.
-    func value() throws -> Value {
+    package func value() throws -> Value {
         done.wait()
         return try result!.get()
     }

@@ -1,4 +1,3 @@
-import Foundation
 import Glibc
 public import POSAnalysis
 import POSFormats
@@ -171,17 +170,18 @@ public enum ReportWriter {
         let besideIndices = beside ? Array(stride(from: 1, to: all.count, by: 2)) : []
         let besideRuns =
             beside
-            ? BesideQueries {
+            ? BackgroundTask {
                 let second = try Database(path: path, mode: .readOnly)
                 return besideIndices.map { i in timed { try all[i].run(on: second) } }
             } : nil
         var results = [(result: Result<ResultTable, any Error>, seconds: Double)?](repeating: nil, count: all.count)
         for i in all.indices where !besideIndices.contains(i) { results[i] = timed { try all[i].run(on: database) } }
         if let besideRuns {
-            switch besideRuns.value() {
-            case .success(let runs): for (k, i) in besideIndices.enumerated() { results[i] = runs[k] }
-            // The second connection could not open: those queries run here after all.
-            case .failure: for i in besideIndices { results[i] = timed { try all[i].run(on: database) } }
+            if let runs = try? besideRuns.value() {
+                for (k, i) in besideIndices.enumerated() { results[i] = runs[k] }
+            } else {
+                // The second connection could not open: those queries run here after all.
+                for i in besideIndices { results[i] = timed { try all[i].run(on: database) } }
             }
         }
         var runs = QueryRuns()
@@ -211,25 +211,6 @@ public enum ReportWriter {
         let started = monotonicSeconds()
         let result = Result { try body() }
         return (result, monotonicSeconds() - started)
-    }
-
-    /// Canned queries run on a thread of their own; `value()` waits for them.
-    private final class BesideQueries: @unchecked Sendable {
-        private var result: Result<[(result: Result<ResultTable, any Error>, seconds: Double)], any Error> = .success([])
-        private let done = DispatchSemaphore(value: 0)
-
-        init(_ work: @escaping @Sendable () throws -> [(result: Result<ResultTable, any Error>, seconds: Double)]) {
-            let thread = Thread { [self] in
-                result = Result { try work() }
-                done.signal()
-            }
-            thread.start()
-        }
-
-        func value() -> Result<[(result: Result<ResultTable, any Error>, seconds: Double)], any Error> {
-            done.wait()
-            return result
-        }
     }
 
     /// Writes `summary.html`, which lists the files written before it and the manifest.
