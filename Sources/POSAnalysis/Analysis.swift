@@ -118,19 +118,20 @@ public enum Analysis {
             }()
         let rates = Rates.perAttributeValue(table, target: target, transactionCounts: valueCounts)
         progress("explaining \(table.count) transactions")
-        var candidates = Explainer.candidates(table, target: target, options: options.explain, transactionCounts: valueCounts)
+        let plan = try ExplainPlan(table, target: target, options: options.explain, transactionCounts: valueCounts) { counter in
+            try ExplainDayCounts.count(counter, days: data.dayRows, maxAttributes: max(1, options.explain.maxAttributes), database: database)
+        }
         lap("explain")
-        // One pass after the other. Side by side on two cores, the network, firmware and code-gap
-        // passes saved 0.25 s at 7M transactions in the window, but their working memory overlapped
-        // the explain pass's: the night's peak rose by 10–30 MB and varied from run to run (301 to
-        // 333 MB over six runs at night 30; one after the other they stay under the recompute's 292).
-        let network = NetworkAnalysis.analyze(table, events: data.network, isTarget: isTarget, targetName: target.rawValue, options: options.network)
-        candidates += network.findings.map { Candidate(finding: $0, population: .rows(network.findingRows)) }
-        lap("network")
-        candidates += firmwareCandidates(table, upgrades: data.upgrades, options: options)
-        lap("firmware changes")
-        let codeGaps = CodeGapAnalysis.analyze(table, options: options.explain)
-        lap("code gaps")
+        let passes = runPasses(plan: plan, data: data, options: options)
+        timings.append(("passes", passes.seconds))
+        clock = seconds()
+        if traceMemory {
+            print("after passes (\((passes.seconds * 1000).rounded() / 1000) s): \(Self.residentMemory())")
+            for (job, seconds) in passes.jobSeconds { print("  \(job): \((seconds * 1000).rounded() / 1000) s") }
+        }
+        let network = passes.network
+        let candidates = passes.candidates
+        let codeGaps = passes.codeGaps
         let findings = FindingAssembly.assemble(candidates, table: table, target: target, codeGaps: codeGaps, foldShare: options.foldShare)
         lap("assemble")
         let runID = try AnalysisRuns.insert(
@@ -142,6 +143,69 @@ public enum Analysis {
             causes: totals.causes,
             matchedTransactions: data.matchedPairs, acquirerPairs: data.pairs, window: window, recompute: recompute, reused: false,
             runID: runID, timings: timings)
+    }
+
+    /// What the passes after the counting give: the candidates of the explain runs (merged), the
+    /// network pass and the firmware pass, in that order, and the code-gap tests.
+    struct PassResults {
+        var candidates: [Candidate]
+        var network: NetworkReport?
+        var codeGaps: [CodeGapAnalysis.Test]
+        /// Wall seconds of all the jobs, and each job's own seconds on its thread.
+        var seconds: Double
+        var jobSeconds: [(job: String, seconds: Double)]
+    }
+
+    /// The explain runs, the network, firmware and code-gap passes on two threads, longest first
+    /// (the network pass, then the runs by their outcome rows). Each reads the window and keeps
+    /// its own working memory; two at a time cost less than the counting before them, which is
+    /// the passes' peak.
+    static func runPasses(plan: ExplainPlan?, data: WindowData, options: AnalysisOptions) -> PassResults {
+        enum Output {
+            case explain(run: Int, [Candidate])
+            case network(NetworkReport)
+            case firmware([Candidate])
+            case codeGaps([CodeGapAnalysis.Test])
+        }
+        let table = data.table
+        let target = options.target
+        var jobs: [(name: String, work: () -> Output)] = [
+            (
+                "network",
+                {
+                    .network(
+                        NetworkAnalysis.analyze(
+                            table, events: data.network, isTarget: { target.matches($0) }, targetName: target.rawValue, options: options.network))
+                }
+            )
+        ]
+        if let plan {
+            for run in plan.runs.indices.sorted(by: { plan.outcomeRows[$0].count > plan.outcomeRows[$1].count }) {
+                jobs.append(("explain run \(run + 1) of \(plan.runs.count)", { .explain(run: run, plan.findings(ofRun: run)) }))
+            }
+        }
+        jobs.append(("firmware changes", { .firmware(firmwareCandidates(table, upgrades: data.upgrades, options: options)) }))
+        jobs.append(("code gaps", { .codeGaps(CodeGapAnalysis.analyze(table, options: options.explain)) }))
+        let started = seconds()
+        let outputs = PassJobs.run(jobs.map(\.work))
+        var results = PassResults(candidates: [], network: nil, codeGaps: [], seconds: seconds() - started, jobSeconds: [])
+        var runs = [[Candidate]](repeating: [], count: plan?.runs.count ?? 0)
+        var firmware: [Candidate] = []
+        for (index, output) in outputs.enumerated() {
+            results.jobSeconds.append((jobs[index].name, output.seconds))
+            switch output.value {
+            case .explain(let run, let found): runs[run] = found
+            case .network(let report): results.network = report
+            case .firmware(let found): firmware = found
+            case .codeGaps(let tests): results.codeGaps = tests
+            }
+        }
+        results.candidates = plan?.merge(runs) ?? []
+        if let network = results.network {
+            results.candidates += network.findings.map { Candidate(finding: $0, population: .rows(network.findingRows)) }
+        }
+        results.candidates += firmware
+        return results
     }
 
     /// Firmware changes (docs/analysis.md §6), once over all the target outcomes and once for each cause

@@ -73,6 +73,8 @@ struct WindowData {
     /// Acquirer pairs in the window, and those a transaction matched.
     var pairs = 0
     var matchedPairs = 0
+    /// Each day's rows of `table`, in day order.
+    var dayRows: [(day: Int64, rows: Range<Int>)] = []
     /// Transactions per value of every attribute, counted while the days were read.
     var valueCounts: ValueCounts?
 
@@ -249,6 +251,7 @@ struct WindowLoader {
             }
         }
         for event in s.linkEvents { linkEvents.append((s.string(event.realm), event.ts)) }
+        window.dayRows.append((s.day, table.count..<(table.count + s.rowCount)))
         table.count += s.rowCount
     }
 

@@ -22,7 +22,7 @@ struct CompactColumns: Sendable {
     var rowCount: Int { table.count }
 
     /// Keeps, for each attribute, the raw codes with `keep[a][raw] == true` (at most 65,534 of
-    /// them, the lowest codes first; no real attribute comes near).
+    /// them, the lowest codes first; no real attribute comes near), coded in the order of their text.
     init(table: TransactionTable, keep: [[Bool]]) {
         var rawValues: [[UInt32]] = []
         var compactOfRaw: [[UInt16]] = []
@@ -30,6 +30,9 @@ struct CompactColumns: Sendable {
         for a in 0..<TransactionTable.attributeCount {
             var kept: [UInt32] = []
             for raw in keep[a].indices where keep[a][raw] && kept.count < Int(UInt16.max) - 1 { kept.append(UInt32(raw)) }
+            // By text, not by the window's code: the same kept values code alike in every window,
+            // so counts kept per day (`ExplainDayCounts`) stay valid as the window moves.
+            kept.sort { table.values[a][Int($0)] < table.values[a][Int($1)] }
             let lumped = kept.count < table.values[a].count ? kept.count : -1
             var map = [UInt16](repeating: UInt16(max(lumped, 0)), count: table.values[a].count)
             for (code, raw) in kept.enumerated() { map[Int(raw)] = UInt16(code) }
@@ -255,6 +258,8 @@ struct CombinationCounter: Sendable {
     /// The rows as weighted distinct packed tuples, when their compact codes fit in 64 bits and
     /// the policy keeps them.
     let tuples: PackedTuples?
+    /// The rows' runs of equal terminal-level codes, when they are long enough to pay.
+    let runs: RowRuns?
 
     /// When the rows are packed into weighted distinct tuples.
     enum TuplePolicy: Sendable {
@@ -266,7 +271,8 @@ struct CombinationCounter: Sendable {
         case always, never
     }
 
-    init(columns: CompactColumns, layout: CombinationLayout, tuples policy: TuplePolicy = .whenCompact) {
+    /// `useRuns` false counts every row attribute by attribute (for tests: both ways count alike).
+    init(columns: CompactColumns, layout: CombinationLayout, tuples policy: TuplePolicy = .whenCompact, useRuns: Bool = true) {
         self.columns = columns
         self.layout = layout
         denseSubsets = layout.subsets.indices.filter { layout.subsets[$0].offset >= 0 }
@@ -276,6 +282,7 @@ struct CombinationCounter: Sendable {
         case .always: tuples = PackedTuples(columns: columns, maximumShare: 1)
         case .never: tuples = nil
         }
+        runs = tuples == nil && useRuns ? RowRuns(columns: columns) : nil
     }
 
     /// Takes out of `counts` every row matching `items` (raw values) that `remaining` (a weight
@@ -326,8 +333,16 @@ struct CombinationCounter: Sendable {
         if pass == .cheaper, let tuples {
             count(tuples: tuples, sign: 1, into: &counts)
         } else {
-            count(source: .table, rowCount: columns.rowCount, sign: 1, into: &counts, pass: pass)
+            count(source: .table(0..<columns.rowCount), rowCount: columns.rowCount, sign: 1, into: &counts, pass: pass)
         }
+        return counts
+    }
+
+    /// Counts over the rows of `range` only (a day of the window), read as `countAllRows` reads
+    /// the table when it packs no tuples.
+    func countRows(in range: Range<Int>) -> CombinationCounts {
+        var counts = CombinationCounts(layout: layout)
+        count(source: .table(range), rowCount: range.count, sign: 1, into: &counts, pass: .cheaper)
         return counts
     }
 
@@ -384,7 +399,7 @@ struct CombinationCounter: Sendable {
     /// Where a pass reads its codes: the whole table's raw columns (mapped to compact codes on the
     /// way) or compact codes already gathered for a list of rows.
     enum Source {
-        case table
+        case table(Range<Int>)
         case gathered([[UInt16]])
     }
 
@@ -451,6 +466,12 @@ struct CombinationCounter: Sendable {
         attributes: [Int], strides: [Int], source: Source, rowCount: Int, sign: Int32, index: inout [UInt32],
         into cells: UnsafeMutablePointer<Int32>
     ) {
+        if case .table(let range) = source, let runs, attributes.contains(where: { runs.isRunAttribute[$0] }) {
+            accumulate(byRuns: runs, rows: range, attributes: attributes, strides: strides, sign: sign, index: &index, into: cells)
+            return
+        }
+        var first = 0
+        if case .table(let range) = source { first = range.lowerBound }
         let scaled: [[UInt32]] =
             if case .table = source {
                 attributes.enumerated().map { i, a in columns.compactOfRaw[a].map { UInt32($0) &* UInt32(strides[i]) } }
@@ -471,11 +492,70 @@ struct CombinationCounter: Sendable {
                     case .table:
                         scaled[i].withUnsafeBufferPointer { table in
                             func add<C: FixedWidthInteger>(_ column: UnsafeBufferPointer<C>) {
-                                let base = column.baseAddress! + start
+                                let base = column.baseAddress! + first + start
                                 for j in 0..<length { index[j] &+= table[Int(base[j])] }
                             }
                             columns.table.attributes[a].withCodes(narrow: { add($0) }, wide: { add($0) })
                         }
+                    }
+                }
+                for j in 0..<length { cells[Int(index[j])] &+= sign }
+                start += length
+            }
+        }
+    }
+
+    /// `accumulate` over the whole table, run by run: the cell index's terminal-level part is
+    /// summed once a run and spread over its rows, then each transaction-level attribute is added
+    /// row by row. A block of terminal-level attributes alone takes a bump of the run's length.
+    private func accumulate(
+        byRuns runs: RowRuns, rows: Range<Int>, attributes: [Int], strides: [Int], sign: Int32, index: inout [UInt32],
+        into cells: UnsafeMutablePointer<Int32>
+    ) {
+        let runPart = attributes.indices.filter { runs.isRunAttribute[attributes[$0]] }
+        let rowPart = attributes.indices.filter { !runs.isRunAttribute[attributes[$0]] }
+        let runCodes = runPart.map { runs.codes[attributes[$0]] }
+        let runStrides = runPart.map { UInt32(strides[$0]) }
+        func base(_ run: Int) -> UInt32 {
+            var cell: UInt32 = 0
+            for i in runCodes.indices { cell &+= UInt32(runCodes[i][run]) &* runStrides[i] }
+            return cell
+        }
+        let starts = runs.starts
+        guard !rows.isEmpty else { return }
+        // The run holding the range's first row.
+        var run = runs.run(holding: rows.lowerBound)
+        if rowPart.isEmpty {
+            while run < runs.count && Int(starts[run]) < rows.upperBound {
+                let length = min(Int(starts[run + 1]), rows.upperBound) - max(Int(starts[run]), rows.lowerBound)
+                cells[Int(base(run))] &+= sign &* Int32(length)
+                run += 1
+            }
+            return
+        }
+        let scaled: [[UInt32]] = rowPart.map { i in columns.compactOfRaw[attributes[i]].map { UInt32($0) &* UInt32(strides[i]) } }
+        index.withUnsafeMutableBufferPointer { index in
+            var start = rows.lowerBound
+            while start < rows.upperBound {
+                let length = min(Self.chunk, rows.upperBound - start)
+                // The runs' parts over the chunk's rows; a run may go on into the next chunk.
+                var j = 0
+                while j < length {
+                    while Int(starts[run + 1]) <= start + j { run += 1 }
+                    let end = min(Int(starts[run + 1]) - start, length)
+                    let cell = base(run)
+                    while j < end {
+                        index[j] = cell
+                        j += 1
+                    }
+                }
+                for (k, i) in rowPart.enumerated() {
+                    scaled[k].withUnsafeBufferPointer { table in
+                        func add<C: FixedWidthInteger>(_ column: UnsafeBufferPointer<C>) {
+                            let base = column.baseAddress! + start
+                            for j in 0..<length { index[j] &+= table[Int(base[j])] }
+                        }
+                        columns.table.attributes[attributes[i]].withCodes(narrow: { add($0) }, wide: { add($0) })
                     }
                 }
                 for j in 0..<length { cells[Int(index[j])] &+= sign }
@@ -581,7 +661,7 @@ struct CombinationCounter: Sendable {
         func code(_ a: Int, _ r: Int) -> Int {
             switch source {
             case .gathered(let codes): Int(codes[a][r])
-            case .table: Int(columns.compactOfRaw[a][Int(columns.table.attributes[a][r])])
+            case .table(let range): Int(columns.compactOfRaw[a][Int(columns.table.attributes[a][range.lowerBound + r])])
             }
         }
         for s in sparseSubsets {
@@ -593,6 +673,83 @@ struct CombinationCounter: Sendable {
                 map[cell, default: 0] &+= sign
             }
             counts.sparse[subset.sparseSlot] = map
+        }
+    }
+}
+
+/// Runs of consecutive rows in which every terminal-level attribute keeps its compact code.
+///
+/// The inventory and the terminal's software give ten of the attributes (`attributeNames`): they
+/// stay the same for a terminal for days, and the window is read day by day, terminal by
+/// terminal, so a 28-day window of 7M transactions is a few hundred thousand runs. A block's cell
+/// index then takes its terminal-level part once a run, and only the transaction-level attributes
+/// (acquirer, network, signal, entry, type, hour) once a row. Which attributes are used only
+/// changes the speed: the runs are cut wherever any of them changes, whatever the data.
+struct RowRuns: Sendable {
+    static let attributeNames = [
+        "brand", "model", "channel", "agent", "fee_tier", "region", "mcc", "firmware", "app_version", "code_table",
+    ]
+    /// Rows per run below which the runs are not worth their memory.
+    static let minimumRowsPerRun = 4
+
+    /// Per attribute: true when it is constant within a run.
+    let isRunAttribute: [Bool]
+    /// Run k holds rows `starts[k]..<starts[k + 1]`; the last entry is the row count.
+    let starts: [Int32]
+    /// `codes[a][k]`: the compact code of attribute `a` in run k (empty for other attributes).
+    let codes: [[UInt16]]
+
+    var count: Int { starts.count - 1 }
+
+    /// The run that holds `row`.
+    func run(holding row: Int) -> Int {
+        var low = 0
+        var high = count - 1
+        while low < high {
+            let middle = (low + high + 1) >> 1
+            if Int(starts[middle]) <= row { low = middle } else { high = middle - 1 }
+        }
+        return low
+    }
+
+    /// Nil when the runs would average fewer than `minimumRowsPerRun` rows.
+    init?(columns: CompactColumns) {
+        let rows = columns.rowCount
+        var isRunAttribute = [Bool](repeating: false, count: TransactionTable.attributeCount)
+        for name in Self.attributeNames {
+            if let a = TransactionTable.attributeIndex(name), columns.cardinality[a] > 1 { isRunAttribute[a] = true }
+        }
+        guard rows > 0, isRunAttribute.contains(true) else { return nil }
+        let limit = rows / Self.minimumRowsPerRun
+        var starts: [Int32] = [0]
+        let chunk = 1 << 16
+        var cut = [Bool](repeating: false, count: chunk)
+        var start = 1
+        while start < rows {
+            let end = min(rows, start + chunk)
+            cut.withUnsafeMutableBufferPointer { cut in
+                for j in 0..<(end - start) { cut[j] = false }
+                for a in isRunAttribute.indices where isRunAttribute[a] {
+                    columns.compactOfRaw[a].withUnsafeBufferPointer { map in
+                        func mark<C: FixedWidthInteger>(_ column: UnsafeBufferPointer<C>) {
+                            for r in start..<end where map[Int(column[r])] != map[Int(column[r - 1])] { cut[r - start] = true }
+                        }
+                        columns.table.attributes[a].withCodes(narrow: { mark($0) }, wide: { mark($0) })
+                    }
+                }
+                for j in 0..<(end - start) where cut[j] { starts.append(Int32(start + j)) }
+            }
+            if starts.count > limit { return nil }
+            start = end
+        }
+        let first = starts
+        starts.append(Int32(rows))
+        self.starts = starts
+        self.isRunAttribute = isRunAttribute
+        codes = isRunAttribute.indices.map { a in
+            guard isRunAttribute[a] else { return [] }
+            let map = columns.compactOfRaw[a]
+            return first.map { map[Int(columns.table.attributes[a][Int($0)])] }
         }
     }
 }

@@ -31,6 +31,37 @@ public enum Explainer {
         _ table: TransactionTable, target: ExplainTarget, options: ExplainOptions, transactionCounts: ValueCounts?,
         tuples: CombinationCounter.TuplePolicy = .whenCompact
     ) -> [Candidate] {
+        guard
+            let plan = ExplainPlan(
+                table, target: target, options: options, transactionCounts: transactionCounts, tuples: tuples, countAll: { $0.countAllRows() })
+        else { return [] }
+        return plan.merge(plan.runs.indices.map { plan.findings(ofRun: $0) })
+    }
+}
+
+/// The explain pass up to its runs: the runs' outcome rows, the compact coding and the
+/// transactions of every combination counted once. The runs are independent of each other, so
+/// `Analysis` runs them beside the other passes; `merge` puts their findings together.
+struct ExplainPlan: Sendable {
+    let table: TransactionTable
+    let target: ExplainTarget
+    let options: ExplainOptions
+    let counter: CombinationCounter
+    /// The runs: own-cause runs in the order of `Cause`, then the remainder.
+    let runs: [ExplainRun.Scope]
+    let runOfRow: [Int8]
+    let outcomeRows: [[Int32]]
+    let allTargetRows: Int
+    let rawTransactions: ValueCounts
+    let transactions: CombinationCounts
+
+    /// Nil when the table has no target row. `countAll` counts the transactions of every
+    /// combination (`ExplainDayCounts` sums them from the days kept in the database).
+    init?(
+        _ table: TransactionTable, target: ExplainTarget, options: ExplainOptions, transactionCounts: ValueCounts?,
+        tuples: CombinationCounter.TuplePolicy = .whenCompact,
+        countAll: (CombinationCounter) throws -> CombinationCounts
+    ) rethrows {
         let attributeCount = TransactionTable.attributeCount
         var isTarget = [Bool](repeating: false, count: table.count)
         var causeCounts = [Int](repeating: 0, count: Cause.allCases.count + 1)
@@ -40,9 +71,8 @@ public enum Explainer {
             allTargetRows += 1
             causeCounts[Int(table.cause[row]?.rawValue ?? 0)] += 1
         }
-        guard allTargetRows > 0 else { return [] }
+        guard allTargetRows > 0 else { return nil }
 
-        // The runs: own-cause runs in the order of `Cause`, then the remainder.
         let causeMinimum = max(Double(options.causeMinimum), options.causeMinimumShare * Double(allTargetRows))
         let ownCauses = Cause.allCases.filter {
             let rows = causeCounts[Int($0.rawValue)]
@@ -82,15 +112,32 @@ public enum Explainer {
 
         let columns = CompactColumns(table: table, keep: keep)
         let layout = CombinationLayout(columns: columns, maxAttributes: max(1, options.maxAttributes))
-        let counter = CombinationCounter(columns: columns, layout: layout, tuples: tuples)
-        let transactions = counter.countAllRows()
+        counter = CombinationCounter(columns: columns, layout: layout, tuples: tuples)
+        transactions = try countAll(counter)
+        self.table = table
+        self.target = target
+        self.options = options
+        runs = scopes
+        self.runOfRow = runOfRow
+        self.outcomeRows = outcomeRows
+        self.allTargetRows = allTargetRows
+        self.rawTransactions = rawTransactions
+    }
 
+    /// The findings of run `index`, best first as found (not yet ranked).
+    func findings(ofRun index: Int) -> [Candidate] {
+        let run = ExplainRun(
+            table: table, target: target, options: options, counter: counter, scope: runs[index], runIndex: Int8(index),
+            runOfRow: runOfRow, outcomeRows: outcomeRows[index], allTargetRows: allTargetRows)
+        return run.findings(transactions: transactions, rawTransactions: rawTransactions)
+    }
+
+    /// The runs' findings (in the order of `runs`) merged, a pattern found twice keeping the
+    /// larger excess, and ranked.
+    func merge(_ findingsOfRuns: [[Candidate]]) -> [Candidate] {
         var merged: [String: Candidate] = [:]
-        for (index, scope) in scopes.enumerated() {
-            let run = ExplainRun(
-                table: table, target: target, options: options, counter: counter, scope: scope, runIndex: Int8(index),
-                runOfRow: runOfRow, outcomeRows: outcomeRows[index], allTargetRows: allTargetRows)
-            for candidate in run.findings(transactions: transactions, rawTransactions: rawTransactions) {
+        for findings in findingsOfRuns {
+            for candidate in findings {
                 if let kept = merged[candidate.finding.pattern], kept.finding.excess >= candidate.finding.excess { continue }
                 merged[candidate.finding.pattern] = candidate
             }

@@ -374,6 +374,26 @@ CREATE TABLE IF NOT EXISTS analysis_days (
     snapshot     BLOB NOT NULL
 );
 
+-- The explain pass's transactions of every combination of up to 3 attribute values among one
+-- day's transactions, in the compact coding `layout` describes (which values are kept apart, in
+-- which order): an analysis with the same coding sums the days it finds here and counts only the
+-- others, instead of every transaction of its window. A day's row goes whenever its snapshot is
+-- written or removed (the triggers), so it never outlives the transactions it counted.
+CREATE TABLE IF NOT EXISTS explain_day_counts (
+    day    INTEGER PRIMARY KEY,
+    layout TEXT NOT NULL,
+    counts BLOB NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS explain_day_counts_on_insert AFTER INSERT ON analysis_days BEGIN
+    DELETE FROM explain_day_counts WHERE day = NEW.day;
+END;
+CREATE TRIGGER IF NOT EXISTS explain_day_counts_on_update AFTER UPDATE ON analysis_days BEGIN
+    DELETE FROM explain_day_counts WHERE day IN (OLD.day, NEW.day);
+END;
+CREATE TRIGGER IF NOT EXISTS explain_day_counts_on_delete AFTER DELETE ON analysis_days BEGIN
+    DELETE FROM explain_day_counts WHERE day = OLD.day;
+END;
+
 -- Daily aggregates (the daily_* views), recomputed with their day: what the canned queries and
 -- the report read, so that neither pays for the history they do not ask about.
 CREATE TABLE IF NOT EXISTS agg_outcomes (

@@ -322,6 +322,60 @@ struct ExplainTests {
         }
     }
 
+    /// A window read terminal by terminal: runs of rows that share their terminal-level values.
+    /// Counting run by run, counting attribute by attribute and a brute-force count agree, over
+    /// the whole table and over ranges that start and end inside runs.
+    @Test("counting by runs of terminal-level values agrees with brute force, over the table and over row ranges")
+    func runCounting() throws {
+        var rng = Xoshiro256StarStar(seed: 11)
+        var builder = TransactionTableBuilder()
+        for terminal in 0..<80 {
+            let fixed = [
+                "brand": "b\(terminal % 5)", "model": "m\(terminal % 9)", "region": "r\(terminal % 4)", "firmware": "f\(terminal % 7)",
+            ]
+            for row in 0..<(20 + terminal % 13) {
+                var attributes = fixed
+                // An upgrade halfway through some terminals' rows: a new run within the terminal.
+                if terminal % 3 == 0 && row > 10 { attributes["firmware"] = "f9" }
+                attributes["hour"] = "h\(rng.next() % 12)"
+                attributes["entry"] = "e\(rng.next() % 4)"
+                builder.add(attributes)
+            }
+        }
+        let table = builder.table
+        var keep = table.values.map { values in values.indices.map { _ in rng.next() % 6 != 0 } }
+        keep[0][0] = true
+        let columns = CompactColumns(table: table, keep: keep)
+        let layout = CombinationLayout(columns: columns, maxAttributes: 3)
+        let byRuns = CombinationCounter(columns: columns, layout: layout, tuples: .never)
+        let runs = try #require(byRuns.runs)
+        #expect(runs.count >= 80 && runs.count < table.count / 4)
+        let plain = CombinationCounter(columns: columns, layout: layout, tuples: .never, useRuns: false)
+        #expect(plain.runs == nil)
+
+        func bruteForce(_ rows: Range<Int>) -> [Int32] {
+            var counts = CombinationCounts(layout: layout)
+            for subset in layout.subsets where subset.offset >= 0 {
+                for row in rows {
+                    var cell = 0
+                    for (k, a) in subset.attributes.enumerated() {
+                        cell += Int(columns.compactOfRaw[a][Int(table.attributes[a][row])]) * subset.strides[k]
+                    }
+                    counts.dense[subset.offset + cell] += 1
+                }
+            }
+            return counts.dense
+        }
+        for pass in [CombinationCounter.Pass.bySubset, .byBlock] {
+            #expect(byRuns.countAllRows(pass: pass).dense == bruteForce(0..<table.count))
+            #expect(plain.countAllRows(pass: pass).dense == bruteForce(0..<table.count))
+        }
+        for range in [0..<table.count, 7..<1031, 500..<501, 1200..<table.count, 0..<0] {
+            #expect(byRuns.countRows(in: range).dense == bruteForce(range), "rows \(range)")
+            #expect(plain.countRows(in: range).dense == bruteForce(range), "rows \(range)")
+        }
+    }
+
     /// The packed tuples count like the rows: all of them, and what a finding's items take out.
     @Test("packed tuples count like brute force, and a finding's rows come out of them", arguments: [false, true])
     func tupleCounting(wide: Bool) throws {

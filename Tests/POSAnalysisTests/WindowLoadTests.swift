@@ -54,6 +54,92 @@ struct WindowLoadTests {
         #expect(data.valueCounts?.counts.reduce(0, +) == data.table.count * TransactionTable.attributeCount)
     }
 
+    @Test("the counts kept per day sum to a count of the whole window; a rewritten day is counted again, days outside go")
+    func dayCountsSumToTheWindow() throws {
+        let folder = NSTemporaryDirectory() + "posrca-daycounts-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let database = try Self.ingestedSample(in: folder, seed: 305, terminals: 150)
+        _ = try Analysis.run(database: database)
+        let window = try AnalysisWindow.resolve(.all, database: database)
+        let data = try WindowData.load(database, days: window.analysedDays)
+        #expect(data.dayRows.map(\.day) == window.analysedDays)
+        #expect(data.dayRows.map(\.rows.count).reduce(0, +) == data.table.count)
+        let table = data.table
+        let columns = CompactColumns(table: table, keep: table.values.map { $0.map { _ in true } })
+        let layout = CombinationLayout(columns: columns, maxAttributes: 3)
+        let counter = CombinationCounter(columns: columns, layout: layout, tuples: .never)
+        let whole = counter.countAllRows().dense
+        try database.execute("DELETE FROM explain_day_counts")
+
+        // First: every day counted and kept under this coding's key.
+        #expect(try ExplainDayCounts.count(counter, days: data.dayRows, maxAttributes: 3, database: database).dense == whole)
+        let key = ExplainDayCounts.layoutKey(columns, maxAttributes: 3)
+        let kept = try database.prepare("SELECT count(*) FROM explain_day_counts WHERE layout = ?1")
+        kept.bind(key, at: 1)
+        #expect(try kept.step() && kept.int64(0) == 3)
+        // Then read back: a day whose kept counts are zeroed adds nothing (they are read, not recounted)...
+        let day = data.dayRows[1].day
+        let zeros = ExplainDayCounts.encode([Int32](repeating: 0, count: layout.denseCount))
+        let update = try database.prepare("UPDATE explain_day_counts SET counts = ?1 WHERE day = ?2")
+        update.bind(blob: zeros, at: 1)
+        update.bind(day, at: 2)
+        _ = try update.step()
+        let dayCounts = counter.countRows(in: data.dayRows[1].rows).dense
+        let withoutDay = zip(whole, dayCounts).map { $0 - $1 }
+        #expect(try ExplainDayCounts.count(counter, days: data.dayRows, maxAttributes: 3, database: database).dense == withoutDay)
+        // ...until the day's snapshot is written again, which drops its kept counts: counted anew.
+        try database.execute("UPDATE analysis_days SET covered = covered WHERE day = \(day)")
+        #expect(try database.scalarInt("SELECT count(*) FROM explain_day_counts WHERE day = \(day)") == 0)
+        #expect(try ExplainDayCounts.count(counter, days: data.dayRows, maxAttributes: 3, database: database).dense == whole)
+        // Another coding (one value fewer kept) does not read this one's counts.
+        var keep = table.values.map { $0.map { _ in true } }
+        let brand = TransactionTable.attributeIndex("brand")!
+        keep[brand][keep[brand].count - 1] = false
+        let narrower = CompactColumns(table: table, keep: keep)
+        let narrowerCounter = CombinationCounter(
+            columns: narrower, layout: CombinationLayout(columns: narrower, maxAttributes: 3), tuples: .never)
+        #expect(ExplainDayCounts.layoutKey(narrower, maxAttributes: 3) != key)
+        #expect(
+            try ExplainDayCounts.count(narrowerCounter, days: data.dayRows, maxAttributes: 3, database: database).dense
+                == narrowerCounter.countAllRows().dense)
+        // A window of the first two days: the third day's row goes.
+        _ = try ExplainDayCounts.count(counter, days: Array(data.dayRows.prefix(2)), maxAttributes: 3, database: database)
+        #expect(try database.scalarInt("SELECT count(*) FROM explain_day_counts") == 2)
+        try database.execute("DELETE FROM analysis_days WHERE day = \(data.dayRows[0].day)")
+        #expect(try database.scalarInt("SELECT count(*) FROM explain_day_counts") == 1)
+    }
+
+    @Test("passes side by side: the first two jobs run at once, every job once, and each result keeps its place")
+    func passJobs() {
+        // Jobs 0 and 1 each wait for the other to start: on one thread they would time out.
+        let started = [DispatchSemaphore(value: 0), DispatchSemaphore(value: 0)]
+        let jobs: [() -> Int] = (0..<12).map { index in
+            {
+                if index < 2 {
+                    started[index].signal()
+                    guard started[1 - index].wait(timeout: .now() + 20) == .success else { return -1 }
+                }
+                usleep(useconds_t(500 * (12 - index)))
+                return index * index
+            }
+        }
+        let results = PassJobs.run(jobs)
+        #expect(results.map(\.value) == (0..<12).map { $0 * $0 })
+        #expect(results.allSatisfy { $0.seconds > 0 })
+        #expect(PassJobs.run([() -> Int]()).isEmpty)
+    }
+
+    @Test("day counts are varints that decode to what was encoded, and nothing else decodes")
+    func dayCountEncoding() {
+        let counts: [Int32] = [0, 1, 127, 128, 300, 16_383, 16_384, 250_000, Int32.max]
+        let bytes = ExplainDayCounts.encode(counts)
+        #expect(bytes.count == 1 + 1 + 1 + 2 + 2 + 2 + 3 + 3 + 5)
+        #expect(bytes.withUnsafeBytes { ExplainDayCounts.decode($0, count: counts.count) } == counts)
+        #expect(bytes.withUnsafeBytes { ExplainDayCounts.decode($0, count: counts.count + 1) } == nil)
+        #expect(bytes.withUnsafeBytes { ExplainDayCounts.decode($0, count: counts.count - 1) } == nil)
+        #expect(Array(bytes.dropLast()).withUnsafeBytes { ExplainDayCounts.decode($0, count: counts.count) } == nil)
+    }
+
     @Test("a batch's acquirer messages read on a second connection are those read after its transactions")
     func earlyMessagesEqualSequentialOnes() throws {
         let folder = NSTemporaryDirectory() + "posrca-early-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"

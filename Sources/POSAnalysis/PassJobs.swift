@@ -1,0 +1,45 @@
+import Dispatch
+import Foundation
+
+/// Runs the passes of an analysis side by side: each of `threads` threads takes the next job
+/// not yet taken, so the longest jobs, listed first, start first. The jobs read the same window
+/// and write nothing shared; each result goes to its job's slot.
+enum PassJobs {
+    /// The jobs' results in the jobs' order, each with the seconds it took on its thread.
+    static func run<Value>(_ jobs: [() -> Value], threads: Int = 2) -> [(value: Value, seconds: Double)] {
+        let queue = JobQueue(jobs)
+        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, jobs.count))) { _ in queue.work() }
+        return queue.results.map { $0! }
+    }
+
+    /// The jobs, the next one to take and the results. Unchecked: `next` is taken under the lock,
+    /// each result slot is written by the one thread that took its job, and `run` reads the
+    /// results only after every thread has returned.
+    private final class JobQueue<Value>: @unchecked Sendable {
+        let jobs: [() -> Value]
+        var results: [(value: Value, seconds: Double)?]
+        private var next = 0
+        private let lock = NSLock()
+
+        init(_ jobs: [() -> Value]) {
+            self.jobs = jobs
+            results = Array(repeating: nil, count: jobs.count)
+        }
+
+        func work() {
+            while true {
+                lock.lock()
+                let index = next
+                next += 1
+                lock.unlock()
+                guard index < jobs.count else { return }
+                let started = Analysis.seconds()
+                let value = jobs[index]()
+                let seconds = Analysis.seconds() - started
+                lock.lock()
+                results[index] = (value, seconds)
+                lock.unlock()
+            }
+        }
+    }
+}
