@@ -258,8 +258,9 @@ struct CombinationCounter: Sendable {
     /// The rows as weighted distinct packed tuples, when their compact codes fit in 64 bits and
     /// the policy keeps them.
     let tuples: PackedTuples?
-    /// The rows' runs of equal terminal-level codes, when they are long enough to pay.
-    let runs: RowRuns?
+    /// Whether a count over the table reads it by runs of equal terminal-level codes (`RowRuns`,
+    /// found afresh over the rows each count reads).
+    let useRuns: Bool
 
     /// When the rows are packed into weighted distinct tuples.
     enum TuplePolicy: Sendable {
@@ -282,7 +283,7 @@ struct CombinationCounter: Sendable {
         case .always: tuples = PackedTuples(columns: columns, maximumShare: 1)
         case .never: tuples = nil
         }
-        runs = tuples == nil && useRuns ? RowRuns(columns: columns) : nil
+        self.useRuns = useRuns
     }
 
     /// Takes out of `counts` every row matching `items` (raw values) that `remaining` (a weight
@@ -333,7 +334,7 @@ struct CombinationCounter: Sendable {
         if pass == .cheaper, let tuples {
             count(tuples: tuples, sign: 1, into: &counts)
         } else {
-            count(source: .table(0..<columns.rowCount), rowCount: columns.rowCount, sign: 1, into: &counts, pass: pass)
+            count(source: tableSource(0..<columns.rowCount), rowCount: columns.rowCount, sign: 1, into: &counts, pass: pass)
         }
         return counts
     }
@@ -342,8 +343,12 @@ struct CombinationCounter: Sendable {
     /// the table when it packs no tuples.
     func countRows(in range: Range<Int>) -> CombinationCounts {
         var counts = CombinationCounts(layout: layout)
-        count(source: .table(range), rowCount: range.count, sign: 1, into: &counts, pass: .cheaper)
+        count(source: tableSource(range), rowCount: range.count, sign: 1, into: &counts, pass: .cheaper)
         return counts
+    }
+
+    private func tableSource(_ rows: Range<Int>) -> Source {
+        .table(rows, useRuns ? RowRuns(columns: columns, rows: rows) : nil)
     }
 
     /// Adds `sign` × the weighted packed tuples to `counts`: each block's cube, then its subsets.
@@ -399,7 +404,8 @@ struct CombinationCounter: Sendable {
     /// Where a pass reads its codes: the whole table's raw columns (mapped to compact codes on the
     /// way) or compact codes already gathered for a list of rows.
     enum Source {
-        case table(Range<Int>)
+        /// Rows of the table, with their runs when they pay.
+        case table(Range<Int>, RowRuns?)
         case gathered([[UInt16]])
     }
 
@@ -466,12 +472,12 @@ struct CombinationCounter: Sendable {
         attributes: [Int], strides: [Int], source: Source, rowCount: Int, sign: Int32, index: inout [UInt32],
         into cells: UnsafeMutablePointer<Int32>
     ) {
-        if case .table(let range) = source, let runs, attributes.contains(where: { runs.isRunAttribute[$0] }) {
+        if case .table(let range, let runs?) = source, attributes.contains(where: { runs.isRunAttribute[$0] }) {
             accumulate(byRuns: runs, rows: range, attributes: attributes, strides: strides, sign: sign, index: &index, into: cells)
             return
         }
         var first = 0
-        if case .table(let range) = source { first = range.lowerBound }
+        if case .table(let range, _) = source { first = range.lowerBound }
         let scaled: [[UInt32]] =
             if case .table = source {
                 attributes.enumerated().map { i, a in columns.compactOfRaw[a].map { UInt32($0) &* UInt32(strides[i]) } }
@@ -661,7 +667,7 @@ struct CombinationCounter: Sendable {
         func code(_ a: Int, _ r: Int) -> Int {
             switch source {
             case .gathered(let codes): Int(codes[a][r])
-            case .table(let range): Int(columns.compactOfRaw[a][Int(columns.table.attributes[a][range.lowerBound + r])])
+            case .table(let range, _): Int(columns.compactOfRaw[a][Int(columns.table.attributes[a][range.lowerBound + r])])
             }
         }
         for s in sparseSubsets {
@@ -694,7 +700,8 @@ struct RowRuns: Sendable {
 
     /// Per attribute: true when it is constant within a run.
     let isRunAttribute: [Bool]
-    /// Run k holds rows `starts[k]..<starts[k + 1]`; the last entry is the row count.
+    /// Run k holds rows `starts[k]..<starts[k + 1]`; the first entry is the range's first row, the
+    /// last its end.
     let starts: [Int32]
     /// `codes[a][k]`: the compact code of attribute `a` in run k (empty for other attributes).
     let codes: [[UInt16]]
@@ -712,19 +719,19 @@ struct RowRuns: Sendable {
         return low
     }
 
-    /// Nil when the runs would average fewer than `minimumRowsPerRun` rows.
-    init?(columns: CompactColumns) {
-        let rows = columns.rowCount
+    /// The runs of `rows`; nil when they would average fewer than `minimumRowsPerRun` rows.
+    init?(columns: CompactColumns, rows range: Range<Int>) {
+        let rows = range.upperBound
         var isRunAttribute = [Bool](repeating: false, count: TransactionTable.attributeCount)
         for name in Self.attributeNames {
             if let a = TransactionTable.attributeIndex(name), columns.cardinality[a] > 1 { isRunAttribute[a] = true }
         }
-        guard rows > 0, isRunAttribute.contains(true) else { return nil }
-        let limit = rows / Self.minimumRowsPerRun
-        var starts: [Int32] = [0]
+        guard !range.isEmpty, isRunAttribute.contains(true) else { return nil }
+        let limit = range.count / Self.minimumRowsPerRun
+        var starts: [Int32] = [Int32(range.lowerBound)]
         let chunk = 1 << 16
         var cut = [Bool](repeating: false, count: chunk)
-        var start = 1
+        var start = range.lowerBound + 1
         while start < rows {
             let end = min(rows, start + chunk)
             cut.withUnsafeMutableBufferPointer { cut in
@@ -835,7 +842,8 @@ struct PackedTuples {
         var distinct: [(keys: [UInt64], weights: [Int32])] = []
         var start = 0
         while start < rows {
-            let end = min(rows, start + Self.chunkRows)
+            // A small first chunk: a window that does not pack is told at a sixteenth of the cost.
+            let end = min(rows, start + (start == 0 ? Self.firstChunkRows : Self.chunkRows))
             var packed = [UInt64](repeating: 0, count: end - start)
             packed.withUnsafeMutableBufferPointer { packed in
                 for a in 0..<TransactionTable.attributeCount where columns.cardinality[a] > 1 {
@@ -901,8 +909,9 @@ struct PackedTuples {
         return (keys, weights)
     }
 
-    /// Rows per chunk when packing.
+    /// Rows per chunk when packing, and in the first chunk.
     static let chunkRows = 1 << 20
+    static let firstChunkRows = 1 << 16
 
     /// Equal neighbours of a sorted array counted once, with their summed weights (1 each when nil).
     private static func runs(_ sorted: [UInt64], weights: [Int32]?) -> (keys: [UInt64], weights: [Int32]) {

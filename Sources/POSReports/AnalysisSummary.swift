@@ -73,6 +73,7 @@ public enum AnalysisSummary {
         }
         var timing = timings(result.timings)
         if !result.recompute.phases.isEmpty { timing += t(.summaryRecomputeTimings, timings(result.recompute.phases)) }
+        if !result.passTimings.isEmpty { timing += t(.summaryPassTimings, timings(result.passTimings)) }
         text += "\n" + t(.summaryTimings, timing) + "\n"
         return text
     }

@@ -29,6 +29,7 @@ public enum InterfaceText: String, CaseIterable, Sendable {
     case summaryTopFindings
     case summaryTimings
     case summaryRecomputeTimings
+    case summaryPassTimings
     case seconds
     case recommendationLine
 
@@ -151,6 +152,8 @@ public enum InterfaceText: String, CaseIterable, Sendable {
     case phaseAssemble
     case phaseReuse
     case phaseLoadWindow
+    case phasePasses
+    case phaseExplainRuns
     case phaseExplain
     case phaseNetwork
     case phaseFirmware
@@ -205,6 +208,7 @@ public enum InterfaceText: String, CaseIterable, Sendable {
                 "主要发现（全部 {0} 条见 findings 视图和 findings.csv）：")
         case .summaryTimings: Bilingual("Timings: {0}.", "耗时：{0}。")
         case .summaryRecomputeTimings: Bilingual(" (recompute: {0})", "（重新计算：{0}）")
+        case .summaryPassTimings: Bilingual(" (passes, each on its thread: {0})", "（各项分析，各在其线程：{0}）")
         case .seconds: Bilingual("{0} s", "{0} 秒")
         case .recommendationLine: Bilingual("Recommendation: {0}", "建议：{0}")
 
@@ -340,6 +344,8 @@ public enum InterfaceText: String, CaseIterable, Sendable {
         case .phaseAssemble: Bilingual("assemble", "整理发现")
         case .phaseReuse: Bilingual("reuse", "沿用上次结果")
         case .phaseLoadWindow: Bilingual("load window", "读取窗口数据")
+        case .phasePasses: Bilingual("passes", "各项分析")
+        case .phaseExplainRuns: Bilingual("explain runs", "解释分析各轮")
         case .phaseExplain: Bilingual("explain", "解释分析")
         case .phaseNetwork: Bilingual("network", "网络分析")
         case .phaseFirmware: Bilingual("firmware changes", "固件变更分析")

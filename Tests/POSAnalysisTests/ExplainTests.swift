@@ -348,10 +348,12 @@ struct ExplainTests {
         let columns = CompactColumns(table: table, keep: keep)
         let layout = CombinationLayout(columns: columns, maxAttributes: 3)
         let byRuns = CombinationCounter(columns: columns, layout: layout, tuples: .never)
-        let runs = try #require(byRuns.runs)
+        let runs = try #require(RowRuns(columns: columns, rows: 0..<table.count))
         #expect(runs.count >= 80 && runs.count < table.count / 4)
+        #expect(runs.starts.first == 0 && runs.starts.last == Int32(table.count))
+        let inside = try #require(RowRuns(columns: columns, rows: 7..<1031))
+        #expect(inside.starts.first == 7 && inside.starts.last == 1031 && inside.run(holding: 1030) == inside.count - 1)
         let plain = CombinationCounter(columns: columns, layout: layout, tuples: .never, useRuns: false)
-        #expect(plain.runs == nil)
 
         func bruteForce(_ rows: Range<Int>) -> [Int32] {
             var counts = CombinationCounts(layout: layout)
