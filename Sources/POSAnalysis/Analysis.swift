@@ -111,7 +111,6 @@ public enum Analysis {
         let table = data.table
         lap("load window")
         let target = options.target
-        let isTarget: (Outcome) -> Bool = { target.matches($0) }
         let valueCounts =
             data.valueCounts
             ?? {
