@@ -7,18 +7,25 @@ public enum CardNumbers {
     /// True when the digits (ASCII) pass the Luhn check.
     @inlinable
     public static func passesLuhn(_ digits: UnsafeRawBufferPointer) -> Bool {
+        passesLuhn(digits, last: digits.count - 1, first: 0, step: 1)
+    }
+
+    /// The Luhn check of the ASCII digits at `last`, `last − step`, … down to `first`: every byte
+    /// of a run of digits (step 1), or every second byte of a hex dump's `3d` pairs (step 2).
+    @inlinable
+    static func passesLuhn(_ bytes: UnsafeRawBufferPointer, last: Int, first: Int, step: Int) -> Bool {
         var sum = 0
         var double = false
-        var i = digits.count - 1
-        while i >= 0 {
-            var d = Int(digits[i] &- 0x30)
+        var i = last
+        while i >= first {
+            var d = Int(bytes[i] &- 0x30)
             if double {
                 d *= 2
                 if d > 9 { d -= 9 }
             }
             sum += d
             double.toggle()
-            i -= 1
+            i -= step
         }
         return sum % 10 == 0
     }
@@ -192,7 +199,7 @@ public enum CardNumbers {
                     return HexString(start: i, end: k, track2: (k, e), resume: e)
                 }
             }
-            if digits <= 19, !hexDecimalNeighbour(bytes, i, k), hexPassesLuhn(bytes, i, k) {
+            if digits <= 19, !hexDecimalNeighbour(bytes, i, k), passesLuhn(bytes, last: k - 1, first: i + 1, step: 2) {
                 return HexString(start: i, end: k, track2: nil, resume: k)
             }
             // Whole runs only: the next try starts past this one (an offset start inside it
@@ -212,24 +219,6 @@ public enum CardNumbers {
         if start >= 4, bytes[start - 2] == 0x32, bytes[start - 1] | 0x20 == 0x65, digitPair(start - 4) { return true }
         if end + 3 < n, bytes[end] == 0x32, bytes[end + 1] | 0x20 == 0x65, digitPair(end + 2) { return true }
         return false
-    }
-
-    /// The Luhn check of the digits encoded in `start..<end` (each the second of its pair).
-    private static func hexPassesLuhn(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Bool {
-        var sum = 0
-        var double = false
-        var k = end - 1
-        while k > start {
-            var d = Int(bytes[k] &- 0x30)
-            if double {
-                d *= 2
-                if d > 9 { d -= 9 }
-            }
-            sum += d
-            double.toggle()
-            k -= 2
-        }
-        return sum % 10 == 0
     }
 
     /// Masks a hex string found by `hexString` as a dump's bytes are masked: each masked digit's
