@@ -147,11 +147,10 @@ public enum Analysis {
             runID: runID, timings: timings, passTimings: passTimings(passes.jobSeconds))
     }
 
-    /// Each job's seconds, the explain runs' summed into one "explain runs".
+    /// Each job's seconds, those of jobs of the same name (the explain runs) summed.
     static func passTimings(_ jobs: [(job: String, seconds: Double)]) -> [(phase: String, seconds: Double)] {
         var timings: [(phase: String, seconds: Double)] = []
-        for (job, seconds) in jobs {
-            let phase = job.hasPrefix("explain run") ? "explain runs" : job
+        for (phase, seconds) in jobs {
             if let index = timings.firstIndex(where: { $0.phase == phase }) {
                 timings[index].seconds += seconds
             } else {
@@ -196,7 +195,7 @@ public enum Analysis {
         ]
         if let plan {
             for run in plan.runs.indices.sorted(by: { plan.outcomeRows[$0].count > plan.outcomeRows[$1].count }) {
-                jobs.append(("explain run \(run + 1) of \(plan.runs.count)", { .explain(run: run, plan.findings(ofRun: run)) }))
+                jobs.append(("explain runs", { .explain(run: run, plan.findings(ofRun: run)) }))
             }
         }
         jobs.append(("firmware changes", { .firmware(firmwareCandidates(table, upgrades: data.upgrades, options: options)) }))

@@ -12,9 +12,8 @@ enum PassJobs {
         return queue.results.map { $0! }
     }
 
-    /// The jobs, the next one to take and the results. Unchecked: `next` is taken under the lock,
-    /// each result slot is written by the one thread that took its job, and `run` reads the
-    /// results only after every thread has returned.
+    /// The jobs, the next one to take and the results. Unchecked: `next` and `results` change only
+    /// under the lock, and `run` reads the results only after every thread has returned.
     private final class JobQueue<Value>: @unchecked Sendable {
         let jobs: [() -> Value]
         var results: [(value: Value, seconds: Double)?]

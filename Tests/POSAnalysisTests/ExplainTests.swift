@@ -269,6 +269,21 @@ struct ExplainTests {
 
     // MARK: Counting
 
+    /// Every combination's transactions among `rows`, one row and one subset at a time.
+    static func bruteForceCounts(_ columns: CompactColumns, _ layout: CombinationLayout, rows: some Sequence<Int>) -> CombinationCounts {
+        var counts = CombinationCounts(layout: layout)
+        for subset in layout.subsets {
+            for row in rows {
+                var cell = 0
+                for (k, a) in subset.attributes.enumerated() {
+                    cell += Int(columns.compactOfRaw[a][Int(columns.table.attributes[a][row])]) * subset.strides[k]
+                }
+                if subset.offset >= 0 { counts.dense[subset.offset + cell] += 1 } else { counts.sparse[subset.sparseSlot][cell, default: 0] += 1 }
+            }
+        }
+        return counts
+    }
+
     /// Every subset's counts, by the block pass, the subset pass and the row list, against a
     /// brute-force count; and decrements against a recount of the rows left.
     @Test("combination counts agree with brute force on every pass", arguments: [false, true])
@@ -296,21 +311,8 @@ struct ExplainTests {
         let removed = allRows.filter { $0 % 3 == 0 }
         let left = allRows.filter { $0 % 3 != 0 }
 
-        func bruteForce(_ rows: [Int32]) -> CombinationCounts {
-            var counts = CombinationCounts(layout: layout)
-            for subset in layout.subsets {
-                for row in rows {
-                    var cell = 0
-                    for (k, a) in subset.attributes.enumerated() {
-                        cell += Int(columns.compactOfRaw[a][Int(table.attributes[a][Int(row)])]) * subset.strides[k]
-                    }
-                    if subset.offset >= 0 { counts.dense[subset.offset + cell] += 1 } else { counts.sparse[subset.sparseSlot][cell, default: 0] += 1 }
-                }
-            }
-            return counts
-        }
-        let expectedAll = bruteForce(allRows)
-        let expectedLeft = bruteForce(left)
+        let expectedAll = Self.bruteForceCounts(columns, layout, rows: allRows.map { Int($0) })
+        let expectedLeft = Self.bruteForceCounts(columns, layout, rows: left.map { Int($0) })
         for pass in [CombinationCounter.Pass.bySubset, .byBlock] {
             let all = counter.countAllRows(pass: pass)
             #expect(all.dense == expectedAll.dense)
@@ -354,20 +356,7 @@ struct ExplainTests {
         let inside = try #require(RowRuns(columns: columns, rows: 7..<1031))
         #expect(inside.starts.first == 7 && inside.starts.last == 1031 && inside.run(holding: 1030) == inside.count - 1)
         let plain = CombinationCounter(columns: columns, layout: layout, tuples: .never, useRuns: false)
-
-        func bruteForce(_ rows: Range<Int>) -> [Int32] {
-            var counts = CombinationCounts(layout: layout)
-            for subset in layout.subsets where subset.offset >= 0 {
-                for row in rows {
-                    var cell = 0
-                    for (k, a) in subset.attributes.enumerated() {
-                        cell += Int(columns.compactOfRaw[a][Int(table.attributes[a][row])]) * subset.strides[k]
-                    }
-                    counts.dense[subset.offset + cell] += 1
-                }
-            }
-            return counts.dense
-        }
+        func bruteForce(_ rows: Range<Int>) -> [Int32] { Self.bruteForceCounts(columns, layout, rows: rows).dense }
         for pass in [CombinationCounter.Pass.bySubset, .byBlock] {
             #expect(byRuns.countAllRows(pass: pass).dense == bruteForce(0..<table.count))
             #expect(plain.countAllRows(pass: pass).dense == bruteForce(0..<table.count))
