@@ -210,15 +210,10 @@ struct WindowLoader {
                 valueCode[a][text] = new
                 return new
             }
-            table.attributes[a].append(s.attributes[a], remappedBy: remap)
-            var local = [Int](repeating: 0, count: remap.count)
-            local.withUnsafeMutableBufferPointer { local in
-                for code in s.attributes[a] { local[Int(code)] += 1 }
-            }
             if histogram[a].count < table.values[a].count {
                 histogram[a] += [Int](repeating: 0, count: table.values[a].count - histogram[a].count)
             }
-            for (code, n) in local.enumerated() where n > 0 { histogram[a][Int(remap[code])] += n }
+            table.attributes[a].append(s.attributes[a], remappedBy: remap, counting: &histogram[a])
         }
         let codeRemap: [UInt16] = s.codeValues.enumerated().map { code, string in code == 0 ? 0 : table.codeIndex(s.string(string)) }
         table.outcome.append(contentsOf: s.outcome.lazy.map { Outcome(rawValue: $0) ?? .approved })
@@ -237,7 +232,7 @@ struct WindowLoader {
                 terminalIndex[tid] = terminal
             }
             table.terminal.append(terminal, count: block.rows.count)
-            table.time.append(contentsOf: s.ts[block.rows].lazy.map { $0 + block.clockOffset })
+            s.ts.withUnsafeBufferPointer { table.time.append(UnsafeBufferPointer(rebasing: $0[block.rows]), adding: block.clockOffset) }
             for d in block.disruptions where !block.rows.isEmpty { terminalEvents.append((terminal, s.disruptions[d] + block.clockOffset)) }
             for u in block.upgrades where !block.rows.isEmpty {
                 window.upgrades.append(

@@ -313,21 +313,18 @@ extension DaySnapshot {
         codeValues = r.i32s()
         eventSets = (0..<Int(r.u32())).map { _ in (0..<3).map { _ in r.i32s() } }
         linkEvents = (0..<Int(r.u32())).map { _ in (r.i32(), r.i64(), r.i32()) }
+        func range() -> Range<Int> {
+            let low = Int(r.u32())
+            let high = Int(r.u32())
+            return low..<max(low, high)
+        }
         blocks = (0..<Int(r.u32())).map { _ in
-            let tid = r.i32()
-            let offset = r.i64()
-            var ranges: [Range<Int>] = []
-            for _ in 0..<4 {
-                let low = Int(r.u32())
-                let high = Int(r.u32())
-                ranges.append(low..<max(low, high))
-            }
-            return Block(tid: tid, clockOffset: offset, rows: ranges[0], pairs: ranges[1], disruptions: ranges[2], upgrades: ranges[3])
+            Block(tid: r.i32(), clockOffset: r.i64(), rows: range(), pairs: range(), disruptions: range(), upgrades: range())
         }
         let rows = Int(r.u32())
         for a in 0..<TransactionTable.attributeCount {
             let width = r.u8()
-            attributes[a] = width == 1 ? r.bytes(rows).map(UInt16.init) : r.array(rows)
+            attributes[a] = width == 1 ? r.widened(rows) : r.array(rows)
         }
         outcome = r.bytes(rows)
         cause = r.bytes(rows)
@@ -393,6 +390,15 @@ struct ByteReader {
     mutating func bytes(_ count: Int) -> [UInt8] { take(count).map { Array($0) } ?? [] }
     mutating func string(_ count: Int) -> String { take(count).map { String(decoding: $0, as: UTF8.self) } ?? "" }
     mutating func i32s() -> [Int32] { array(Int(u32())) }
+
+    /// `count` bytes, each widened to two.
+    mutating func widened(_ count: Int) -> [UInt16] {
+        guard let raw = take(count) else { return [] }
+        return [UInt16](unsafeUninitializedCapacity: count) { out, initialized in
+            for i in 0..<count { out[i] = UInt16(raw[i]) }
+            initialized = count
+        }
+    }
 
     mutating func array<T: FixedWidthInteger>(_ count: Int) -> [T] {
         guard let raw = take(count * MemoryLayout<T>.size) else { return [] }

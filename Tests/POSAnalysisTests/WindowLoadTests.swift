@@ -129,6 +129,28 @@ struct WindowLoadTests {
         #expect(PassJobs.run([() -> Int]()).isEmpty)
     }
 
+    @Test("times appended from a buffer with a shift are those appended one by one, in four and in eight bytes")
+    func timeColumnBulkAppend() {
+        let day: Int64 = 1_764_000_000_000
+        let near = (0..<1000).map { day + Int64($0) * 61_000 }
+        // 60 days apart: past what four-byte offsets hold, so the column turns to eight bytes.
+        let far = [day + 5, day + 60 * LocalDay.milliseconds, day - 3]
+        for values in [near, far, [], near + far, far + near] {
+            for shift in [Int64(0), -3_600_000, 7_200_000] {
+                var bulk = TimeColumn()
+                var single = TimeColumn()
+                let half = values.count / 2
+                values.withUnsafeBufferPointer { values in
+                    bulk.append(UnsafeBufferPointer(rebasing: values[..<half]), adding: shift)
+                    bulk.append(UnsafeBufferPointer(rebasing: values[half...]), adding: shift)
+                }
+                for value in values { single.append(value + shift) }
+                #expect(bulk.count == values.count)
+                #expect((0..<values.count).allSatisfy { bulk[$0] == single[$0] && bulk[$0] == values[$0] + shift })
+            }
+        }
+    }
+
     @Test("day counts are varints that decode to what was encoded, and nothing else decodes")
     func dayCountEncoding() {
         let counts: [Int32] = [0, 1, 127, 128, 300, 16_383, 16_384, 250_000, Int32.max]
