@@ -401,8 +401,8 @@ struct CombinationCounter: Sendable {
         count(source: .gathered(columns.gather(rows)), rowCount: rows.count, sign: sign, into: &counts, pass: pass)
     }
 
-    /// Where a pass reads its codes: the whole table's raw columns (mapped to compact codes on the
-    /// way) or compact codes already gathered for a list of rows.
+    /// Where a pass reads its codes: a range of the table's raw columns (mapped to compact codes on
+    /// the way) or compact codes already gathered for a list of rows.
     enum Source {
         /// Rows of the table, with their runs when they pay.
         case table(Range<Int>, RowRuns?)
@@ -511,7 +511,7 @@ struct CombinationCounter: Sendable {
         }
     }
 
-    /// `accumulate` over the whole table, run by run: the cell index's terminal-level part is
+    /// `accumulate` over the table's `rows`, run by run: the cell index's terminal-level part is
     /// summed once a run and spread over its rows, then each transaction-level attribute is added
     /// row by row. A block of terminal-level attributes alone takes a bump of the run's length.
     private func accumulate(
@@ -721,7 +721,7 @@ struct RowRuns: Sendable {
 
     /// The runs of `rows`; nil when they would average fewer than `minimumRowsPerRun` rows.
     init?(columns: CompactColumns, rows range: Range<Int>) {
-        let rows = range.upperBound
+        let end = range.upperBound
         var isRunAttribute = [Bool](repeating: false, count: TransactionTable.attributeCount)
         for name in Self.attributeNames {
             if let a = TransactionTable.attributeIndex(name), columns.cardinality[a] > 1 { isRunAttribute[a] = true }
@@ -732,25 +732,25 @@ struct RowRuns: Sendable {
         let chunk = 1 << 16
         var cut = [Bool](repeating: false, count: chunk)
         var start = range.lowerBound + 1
-        while start < rows {
-            let end = min(rows, start + chunk)
+        while start < end {
+            let stop = min(end, start + chunk)
             cut.withUnsafeMutableBufferPointer { cut in
-                for j in 0..<(end - start) { cut[j] = false }
+                for j in 0..<(stop - start) { cut[j] = false }
                 for a in isRunAttribute.indices where isRunAttribute[a] {
                     columns.compactOfRaw[a].withUnsafeBufferPointer { map in
                         func mark<C: FixedWidthInteger>(_ column: UnsafeBufferPointer<C>) {
-                            for r in start..<end where map[Int(column[r])] != map[Int(column[r - 1])] { cut[r - start] = true }
+                            for r in start..<stop where map[Int(column[r])] != map[Int(column[r - 1])] { cut[r - start] = true }
                         }
                         columns.table.attributes[a].withCodes(narrow: { mark($0) }, wide: { mark($0) })
                     }
                 }
-                for j in 0..<(end - start) where cut[j] { starts.append(Int32(start + j)) }
+                for j in 0..<(stop - start) where cut[j] { starts.append(Int32(start + j)) }
             }
             if starts.count > limit { return nil }
-            start = end
+            start = stop
         }
         let first = starts
-        starts.append(Int32(rows))
+        starts.append(Int32(end))
         self.starts = starts
         self.isRunAttribute = isRunAttribute
         codes = isRunAttribute.indices.map { a in
