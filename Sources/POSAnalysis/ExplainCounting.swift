@@ -63,6 +63,25 @@ struct CompactColumns: Sendable {
         }
     }
 
+    /// How many of `rows` hold every item's raw value. `scratch` (as long as `rows`) is
+    /// overwritten: one pass per item over the rows' codes.
+    func count(_ rows: [Int32], matching items: [(attribute: Int, value: UInt32)], scratch: inout [Bool]) -> Int {
+        precondition(scratch.count == rows.count, "the scratch flags must be as long as the rows")
+        return scratch.withUnsafeMutableBufferPointer { matches in
+            for j in matches.indices { matches[j] = true }
+            for item in items {
+                func keep<C: FixedWidthInteger>(_ column: UnsafeBufferPointer<C>) {
+                    let value = C(truncatingIfNeeded: item.value)
+                    rows.withUnsafeBufferPointer { rows in
+                        for j in rows.indices { matches[j] = matches[j] && column[Int(rows[j])] == value }
+                    }
+                }
+                table.attributes[item.attribute].withCodes(narrow: { keep($0) }, wide: { keep($0) })
+            }
+            return matches.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+    }
+
     /// The rows, among those not yet `explained`, whose raw value of each item's attribute is the
     /// item's value: one scan of the first attribute's column, then the others on the survivors.
     func rows(matching items: [(attribute: Int, value: UInt32)], explained: [Bool]) -> [Int32] {

@@ -49,6 +49,16 @@ struct ExplainRun {
 
     /// Runs steps 1–4 and returns the findings, best first as found (not yet ranked).
     func findings(transactions initialTransactions: CombinationCounts, rawTransactions: ValueCounts) -> [Candidate] {
+        findings(transactions: initialTransactions, rawTransactions: rawTransactions, endWhenProven: true).found
+    }
+
+    /// `findings`, and how many findings' rows were taken out of the transactions of every
+    /// combination. With `endWhenProven` the run ends without taking out the last finding's rows
+    /// when `nextRoundFindsNothing` proves the next round would find nothing; the findings are the
+    /// same either way (tests compare them).
+    func findings(
+        transactions initialTransactions: CombinationCounts, rawTransactions: ValueCounts, endWhenProven: Bool
+    ) -> (found: [Candidate], subtractions: Int) {
         var transactions = initialTransactions
         var outcomes = CombinationCounts(layout: layout)
         counter.add(rows: outcomeRows, sign: 1, to: &outcomes)
@@ -69,6 +79,7 @@ struct ExplainRun {
         /// Per packed tuple, its rows not yet explained (when the counter packs tuples).
         var remaining = counter.tuples?.weights ?? []
         var found: [Candidate] = []
+        var subtractions = 0
         while found.count < options.maxFindings {
             supported.removeAll { outcomes.count(layout.subsets[$0.subset], cell: $0.cell) < minimumOutcomes }
             guard
@@ -92,24 +103,123 @@ struct ExplainRun {
                 insideRows: insideRows, insideOutcomes: insideOutcomes)
             found.append(Candidate(finding: finding, population: .items(items)))
 
-            // Mark explained and take the rows out of every count.
+            // Take the finding's rows out of every count: its outcome rows first, which are few
+            // and tell whether the run can go on at all.
+            takeOut(outcomeRowsOfFinding, explained: explained, remainingOutcomes: remainingOutcomes, from: &outcomes)
+            population -= rows.count
+            remainingOutcomes -= outcomeRowsOfFinding.count
+            if found.count == options.maxFindings { break }
+            if endWhenProven,
+                nextRoundFindsNothing(
+                    supported, transactions: transactions, outcomes: outcomes, findingRows: rows, insideRows: insideRows,
+                    population: population, remainingOutcomes: remainingOutcomes, minimumOutcomes: minimumOutcomes,
+                    runOutcomes: runOutcomes)
+            {
+                break
+            }
             if counter.tuples != nil {
                 let taken = counter.subtract(matching: items, remaining: &remaining, from: &transactions)
                 precondition(taken == rows.count, "the tuples and the rows of a finding disagree")
             } else {
                 counter.add(rows: rows, sign: -1, to: &transactions)
             }
-            counter.add(rows: outcomeRowsOfFinding, sign: -1, to: &outcomes)
+            subtractions += 1
             explained.withUnsafeMutableBufferPointer { explained in
                 for row in rows { explained[Int(row)] = true }
             }
             rawPopulation.subtract(insideRows)
             rawOutcomes.subtract(insideOutcomes)
-            population -= rows.count
-            remainingOutcomes -= outcomeRowsOfFinding.count
             explainedCount += rows.count
         }
-        return found
+        return (found, subtractions)
+    }
+
+    /// Takes a finding's outcome rows out of `outcomes`. When the finding holds most of the
+    /// `remainingOutcomes`, the run's outcome rows left (neither `explained` nor in the finding)
+    /// are counted afresh instead: the same counts, fewer rows to count.
+    private func takeOut(
+        _ findingOutcomes: [Int32], explained: [Bool], remainingOutcomes: Int, from outcomes: inout CombinationCounts
+    ) {
+        guard findingOutcomes.count * 2 > remainingOutcomes else {
+            counter.add(rows: findingOutcomes, sign: -1, to: &outcomes)
+            return
+        }
+        // Both lists ascend: the run's rows were listed in row order, the finding's filtered from a scan.
+        var left: [Int32] = []
+        left.reserveCapacity(max(0, remainingOutcomes - findingOutcomes.count))
+        var next = 0
+        for row in outcomeRows {
+            while next < findingOutcomes.count && findingOutcomes[next] < row { next += 1 }
+            if next < findingOutcomes.count && findingOutcomes[next] == row { continue }
+            if !explained[Int(row)] { left.append(row) }
+        }
+        outcomes = CombinationCounts(layout: layout)
+        counter.add(rows: left, sign: 1, to: &outcomes)
+    }
+
+    /// The most (attribute, value) checks per row of a finding that proving the end may cost:
+    /// about a quarter of what taking the rows out of every combination costs.
+    private var proofBudget: Int { max(1, layout.subsets.count / 4) }
+
+    /// True when the next round is sure to return nothing, so the finding's transactions need
+    /// not be taken out of every combination's count (on a window of millions of rows that is
+    /// most of a run's time). A round returns nothing when the best candidate's excess
+    /// o − n·r0 is below `stopShare` of the run's outcomes, r0 = (O − o)/(N − n) the rate
+    /// outside. `outcomes`, `population` (N) and `remainingOutcomes` (O) are already without
+    /// the finding; n is not. The excess falls as n grows, and n without the finding is at least
+    /// n − (the finding's rows with the rarest of the combination's values there), which
+    /// `insideRows` tells: a combination whose excess stays below the stop at that n cannot
+    /// pass. Those left (when few) get n counted exactly on the finding's rows; the run goes on
+    /// if one of them could be the next round's best, as `testCandidates` and `bestCombination`
+    /// decide it: excess at the stop, ratio's lower bound and p-value within the thresholds.
+    private func nextRoundFindsNothing(
+        _ supported: [Combination], transactions: CombinationCounts, outcomes: CombinationCounts, findingRows: [Int32],
+        insideRows: ValueCounts, population: Int, remainingOutcomes: Int, minimumOutcomes: Int, runOutcomes: Int
+    ) -> Bool {
+        let stop = options.stopShare * Double(runOutcomes)
+        func table(o: Int, n: Int) -> TwoByTwoTable {
+            TwoByTwoTable(outcomesInside: o, sizeInside: n, outcomesOutside: remainingOutcomes - o, sizeOutside: population - n)
+        }
+        /// The excess at n, nil when the combination would not be tested as a candidate.
+        func excess(o: Int, n: Int) -> Double? {
+            guard table(o: o, n: n).riskRatio() != nil else { return nil }
+            return Double(o) - Double(n) * (Double(remainingOutcomes - o) / Double(population - n))
+        }
+        /// True when the combination at its exact n could be the best candidate of the next round
+        /// and pass the stop: its excess, its ratio's lower bound and its p-value (a q-value is
+        /// never below its p) all reach the thresholds, as `testCandidates` computes them.
+        func canPass(o: Int, n: Int) -> Bool {
+            let table = table(o: o, n: n)
+            guard let excess = excess(o: o, n: n), excess >= stop, let ratio = table.riskRatio(),
+                ratio.lower >= options.minRiskRatioLow
+            else { return false }
+            return table.higherRateTest().pValue <= options.maxQValue
+        }
+        var contenders: [(combination: Combination, items: [(attribute: Int, value: UInt32)], o: Int, n: Int)] = []
+        var checks = 0
+        for combination in supported {
+            let subset = layout.subsets[combination.subset]
+            // Excess ≤ o, as r0 ≥ 0.
+            let o = outcomes.count(subset, cell: combination.cell)
+            guard o >= minimumOutcomes, Double(o) >= stop else { continue }
+            let n = transactions.count(subset, cell: combination.cell)
+            let items = items(of: combination)
+            let shared = items.map { insideRows[$0.attribute, Int($0.value)] }.min() ?? 0
+            let least = max(o, n - shared)
+            // n − shared ≤ n without the finding ≤ n; the excess is largest at the smallest n.
+            // The slack keeps rounding from ever leaving out a combination at the stop itself.
+            if least <= 0 || least >= population || (excess(o: o, n: least) ?? 0) >= stop - 1e-9 * max(1, stop) {
+                checks += items.count
+                if checks > proofBudget { return false }
+                contenders.append((combination, items, o, n))
+            }
+        }
+        var matches = [Bool](repeating: true, count: contenders.isEmpty ? 0 : findingRows.count)
+        for contender in contenders {
+            let n = contender.n - columns.count(findingRows, matching: contender.items, scratch: &matches)
+            if canPass(o: contender.o, n: n) { return false }
+        }
+        return true
     }
 
     /// The combinations with at least `minimumOutcomes` outcome rows and no lumped value, by

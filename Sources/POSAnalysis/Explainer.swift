@@ -126,10 +126,14 @@ struct ExplainPlan: Sendable {
 
     /// The findings of run `index`, best first as found (not yet ranked).
     func findings(ofRun index: Int) -> [Candidate] {
-        let run = ExplainRun(
+        run(index).findings(transactions: transactions, rawTransactions: rawTransactions)
+    }
+
+    /// Run `index`, ready to give its findings from the transactions counted here.
+    func run(_ index: Int) -> ExplainRun {
+        ExplainRun(
             table: table, target: target, options: options, counter: counter, scope: runs[index], runIndex: Int8(index),
             runOfRow: runOfRow, outcomeRows: outcomeRows[index], allTargetRows: allTargetRows)
-        return run.findings(transactions: transactions, rawTransactions: rawTransactions)
     }
 
     /// The runs' findings (in the order of `runs`) merged, a pattern found twice keeping the

@@ -436,6 +436,38 @@ struct ExplainTests {
         }
     }
 
+    @Test("a run that proves its next round empty ends early with the very same findings")
+    func provenEnd() throws {
+        var saved = 0
+        let tables =
+            [Self.plantedTable(), Self.decoyTable(), Self.confoundedTable(), Self.aliasedTable(), Self.twoCausesTable()]
+            + (1...3).map { Self.fleetTable(rows: 6_000, seed: $0) }
+        for (k, table) in tables.enumerated() {
+            for tuples in k < 5 ? [CombinationCounter.TuplePolicy.always, .never] : [.never] {
+                let plan = try #require(
+                    ExplainPlan(
+                        table, target: .unknown, options: ExplainOptions(), transactionCounts: nil, tuples: tuples,
+                        countAll: { $0.countAllRows() }))
+                for index in plan.runs.indices {
+                    let run = plan.run(index)
+                    let proven = run.findings(
+                        transactions: plan.transactions, rawTransactions: plan.rawTransactions, endWhenProven: true)
+                    let plain = run.findings(
+                        transactions: plan.transactions, rawTransactions: plan.rawTransactions, endWhenProven: false)
+                    #expect(proven.found.map(\.finding) == plain.found.map(\.finding), "table \(k), run \(index)")
+                    #expect(proven.subtractions <= plain.subtractions)
+                    // Every run that ends by the stop rule subtracts its last finding when not proving.
+                    if !plain.found.isEmpty && plain.found.count < ExplainOptions().maxFindings {
+                        #expect(plain.subtractions == plain.found.count)
+                    }
+                    saved += plain.subtractions - proven.subtractions
+                }
+            }
+        }
+        // The proof must really end runs early, not only agree.
+        #expect(saved >= tables.count)
+    }
+
     // MARK: Sentences
 
     @Test(
