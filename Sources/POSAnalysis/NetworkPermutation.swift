@@ -270,9 +270,14 @@ struct NetworkPermutationTest {
         }
         for index in begin..<end {
             let event = events.times[index]
-            // Shifts d with (event + d) mod period in [low, rowOffset].
-            var first = (low - event) % period
+            // Shifts d with (event + d) mod period in [low, rowOffset]. Both lie in [0, period),
+            // so one addition wraps the difference; the remainder is for anything else.
+            var first = low - event
             if first < 0 { first += period }
+            if first < 0 || first >= period {
+                first = (low - event) % period
+                if first < 0 { first += period }
+            }
             if first + length <= period {
                 buckets.scan(from: first, to: first + length, event: event, rowOffset: rowOffset, into: &hits)
             } else {
@@ -284,12 +289,15 @@ struct NetworkPermutationTest {
 }
 
 /// One source's shifts, drawn uniformly in [0, period) and bucketed by value so that the shifts
-/// in a short range are found without a search: with K shifts in K buckets of width period/K,
-/// a range as short as a window (minutes, against a period of days) touches one or two buckets.
+/// in a short range are found without a search: with K shifts in at most K buckets of width
+/// 2^k ≥ period/K (a power of two, so a value's bucket is a shift, not a division), a range as
+/// short as a window (minutes, against a period of days) touches one or two buckets.
 struct NetworkShiftBuckets {
     let shifts: Int
     let period: Int64
-    let width: Int64
+    /// log2 of the buckets' width.
+    let widthShift: Int64
+    let buckets: Int
     /// The offset of each shift, by shift number.
     private(set) var delta: [Int64]
     private var bucketStart: [Int32]
@@ -299,9 +307,12 @@ struct NetworkShiftBuckets {
     init(shifts: Int, period: Int64) {
         self.shifts = shifts
         self.period = period
-        width = max(1, (period + Int64(shifts) - 1) / Int64(shifts))
+        var widthShift: Int64 = 0
+        while widthShift < 62 && (Int64(1) << widthShift) * Int64(max(1, shifts)) < period { widthShift += 1 }
+        self.widthShift = widthShift
+        buckets = Int((max(1, period) - 1) >> widthShift) + 1
         delta = [Int64](repeating: 0, count: shifts)
-        bucketStart = [Int32](repeating: 0, count: shifts + 1)
+        bucketStart = [Int32](repeating: 0, count: buckets + 1)
         bucketDelta = [Int64](repeating: 0, count: shifts)
         bucketShift = [Int32](repeating: 0, count: shifts)
     }
@@ -310,16 +321,16 @@ struct NetworkShiftBuckets {
     /// on which other sources were drawn before it.
     mutating func draw(seed: UInt64) {
         var generator = Xoshiro256StarStar(seed: seed)
-        for index in 0..<(shifts + 1) { bucketStart[index] = 0 }
+        for index in 0..<(buckets + 1) { bucketStart[index] = 0 }
         for shift in 0..<shifts {
             let value = Int64(generator.uniform(below: UInt64(period)))
             delta[shift] = value
-            bucketStart[Int(value / width) + 1] += 1
+            bucketStart[Int(value >> widthShift) + 1] += 1
         }
-        for index in 0..<shifts { bucketStart[index + 1] += bucketStart[index] }
+        for index in 0..<buckets { bucketStart[index + 1] += bucketStart[index] }
         var fill = bucketStart
         for shift in 0..<shifts {
-            let bucket = Int(delta[shift] / width)
+            let bucket = Int(delta[shift] >> widthShift)
             let slot = Int(fill[bucket])
             bucketDelta[slot] = delta[shift]
             bucketShift[slot] = Int32(shift)
@@ -333,8 +344,8 @@ struct NetworkShiftBuckets {
         from: Int64, to: Int64, event: Int64, rowOffset: Int64, into hits: inout [(shift: Int32, distance: Int64)]
     ) {
         guard from < to else { return }
-        let firstBucket = Int(from / width)
-        let lastBucket = min(shifts - 1, Int((to - 1) / width))
+        let firstBucket = Int(from >> widthShift)
+        let lastBucket = min(buckets - 1, Int((to - 1) >> widthShift))
         guard firstBucket <= lastBucket else { return }
         for slot in Int(bucketStart[firstBucket])..<Int(bucketStart[lastBucket + 1]) {
             let value = bucketDelta[slot]
