@@ -79,9 +79,29 @@ enum FindingAssembly {
     ) -> [Finding] {
         // 1–2. One candidate per outcome and pattern, ranked.
         let ordered = ranked(candidates)
-        var targets = RowSet(count: table.count)
-        for row in 0..<table.count where target.matches(table.outcome[row]) { targets.insert(row) }
-        let members = ordered.map { rows(of: $0.population, table: table) }
+        // Each candidate's rows, the target rows and each terminal's latest row: scans of the
+        // whole window, independent of each other, so they run two at a time.
+        enum Scan {
+            case rows(RowSet)
+            case latest([Int])
+        }
+        var scans: [() -> Scan] = [
+            { .latest(latestRows(table)) },
+            {
+                var targets = RowSet(count: table.count)
+                for row in 0..<table.count where target.matches(table.outcome[row]) { targets.insert(row) }
+                return .rows(targets)
+            },
+        ]
+        scans += ordered.map { candidate in { .rows(rows(of: candidate.population, table: table)) } }
+        let scanned = PassJobs.run(scans).map(\.value)
+        guard case .latest(let latest) = scanned[0] else { preconditionFailure("the first scan gives the latest rows") }
+        let rowSets = scanned.dropFirst().map {
+            guard case .rows(let rows) = $0 else { preconditionFailure("the other scans give rows") }
+            return rows
+        }
+        let targets = rowSets[0]
+        let members = Array(rowSets[1...])
         // 3. Folding, in rank order.
         let folding = fold(ordered, members: members, targets: targets, foldShare: foldShare)
         // 4. Code gaps, by value, the value with the most unknown arrivals first.
@@ -90,24 +110,28 @@ enum FindingAssembly {
             ? placeGaps(codeGaps, kept: folding.kept, ordered: ordered, members: members, table: table, foldShare: foldShare)
             : GapPlacement()
 
-        // 5. Terminals, evidence, recommendation.
-        let latest = latestRows(table)
-        var findings: [Finding] = []
-        for (rank, index) in folding.kept.enumerated() {
-            var finding = ordered[index].finding
-            let gapGroups = gaps.gapsOf[index] ?? []
-            addEvidence(to: &finding, gaps: gapGroups, aliases: gaps.aliasesOf[index] ?? [], folds: folding.folds[index] ?? [], target: target)
-            finding.terminals = terminals(members[index], targets: targets, table: table, latest: latest)
-            let current = latest.reduce(0) { $0 + ($1 >= 0 && members[index].contains($1) ? 1 : 0) }
-            let advice = Recommendation(
-                finding: finding, population: ordered[index].population, gaps: gapGroups, rank: rank + 1, current: current,
-                rows: members[index], targets: targets, table: table, latest: latest, target: target)
-            finding.recommendation = advice.english
-            finding.recommendationZH = Wording.spaced(advice.chinese)
-            finding.evidenceZH = Wording.spaced(finding.evidenceZH)
-            findings.append(finding)
-        }
-        return findings
+        // 5. Terminals, evidence, recommendation: each finding on its own, two at a time.
+        return PassJobs.run(
+            folding.kept.enumerated().map { rank, index in
+                {
+                    var finding = ordered[index].finding
+                    let gapGroups = gaps.gapsOf[index] ?? []
+                    addEvidence(
+                        to: &finding, gaps: gapGroups, aliases: gaps.aliasesOf[index] ?? [], folds: folding.folds[index] ?? [],
+                        target: target)
+                    finding.terminals = terminals(members[index], targets: targets, table: table, latest: latest)
+                    let current = latest.reduce(0) { $0 + ($1 >= 0 && members[index].contains($1) ? 1 : 0) }
+                    let advice = Recommendation(
+                        finding: finding, population: ordered[index].population, gaps: gapGroups, rank: rank + 1,
+                        current: current, rows: members[index], targets: targets, table: table, latest: latest,
+                        target: target)
+                    finding.recommendation = advice.english
+                    finding.recommendationZH = Wording.spaced(advice.chinese)
+                    finding.evidenceZH = Wording.spaced(finding.evidenceZH)
+                    return finding
+                }
+            }
+        ).map(\.value)
     }
 
     /// One candidate per outcome and pattern (the larger excess; on a tie, another pass's over a
