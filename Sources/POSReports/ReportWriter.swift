@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 public import POSAnalysis
 import POSFormats
@@ -65,12 +66,11 @@ public enum ReportWriter {
         timings.append(("findings", monotonicSeconds() - lap))
 
         lap = monotonicSeconds()
-        let runs = try runQueries(queries, on: database, into: &files)
+        let (runs, totals) = try runQueries(queries, on: database, into: &files)
         outcome.problems = runs.problems
         timings.append(("queries", monotonicSeconds() - lap))
 
         lap = monotonicSeconds()
-        let totals = try ReportTotals.read(database)
         try writeSummary(totals, findings: findings, runs: runs, queries: queries, context: context, database: database, into: &files)
         timings.append(("summary", monotonicSeconds() - lap))
 
@@ -158,40 +158,71 @@ public enum ReportWriter {
         return findings
     }
 
-    /// Runs each canned query with its default parameters into `NAME.csv`; a query that fails is
-    /// a problem, not an error, unless writing its file failed. On a database file, every other
-    /// query runs on a second, read-only connection on a thread of its own (the queries only
-    /// read, and no writer runs beside a report): at 28 days of 250k transactions the queries
-    /// took 0.42 s one after the other. Files and manifest entries keep the library's order.
-    private static func runQueries(_ queries: QueryLibrary, on database: Database, into files: inout ReportFiles) throws -> QueryRuns {
-        let all = queries.queries
-        let beside = database.path != "" && database.path != ":memory:" && !database.inTransaction && all.count > 1
-        let path = database.path
-        let besideIndices = beside ? Array(stride(from: 1, to: all.count, by: 2)) : []
-        let besideRuns =
-            beside
-            ? BackgroundTask {
-                let second = try Database(path: path, mode: .readOnly)
-                return besideIndices.map { i in timed { try all[i].run(on: second) } }
-            } : nil
-        var results = [(result: Result<ResultTable, any Error>, seconds: Double)?](repeating: nil, count: all.count)
-        for i in all.indices where !besideIndices.contains(i) { results[i] = timed { try all[i].run(on: database) } }
-        if let besideRuns {
-            if let runs = try? besideRuns.value() {
-                for (k, i) in besideIndices.enumerated() { results[i] = runs[k] }
-            } else {
-                // The second connection could not open: those queries run here after all.
-                for i in besideIndices { results[i] = timed { try all[i].run(on: database) } }
-            }
+    /// What one job of `runQueries` gave: a canned query's table (or failure) with its seconds, or
+    /// the totals.
+    private enum JobResult {
+        case query(Result<ResultTable, any Error>, seconds: Double)
+        case totals(Result<ReportTotals, any Error>)
+    }
+
+    /// Hands out job numbers, each once, to the threads that share the jobs. Unchecked: `next`
+    /// changes only under the lock.
+    private final class JobCounter: @unchecked Sendable {
+        private var next = 0
+        private let lock = NSLock()
+
+        /// The next job not yet taken, nil when all `count` are.
+        func take(below count: Int) -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard next < count else { return nil }
+            next += 1
+            return next - 1
         }
+    }
+
+    /// Runs each canned query with its default parameters into `NAME.csv` and reads the totals; a
+    /// query that fails is a problem, not an error, unless writing its file failed. On a database
+    /// file, a second, read-only connection on a thread of its own shares the jobs (the queries
+    /// only read, and no writer runs beside a report): each connection takes the next job not yet
+    /// taken, so neither waits while the other has work left. At 28 days of 250k transactions the
+    /// queries and the totals take 0.5 s one after the other. Files and manifest entries keep the
+    /// library's order.
+    private static func runQueries(
+        _ queries: QueryLibrary, on database: Database, into files: inout ReportFiles
+    ) throws -> (QueryRuns, ReportTotals) {
+        let all = queries.queries
+        // Job k < all.count is query k; the last job reads the totals.
+        let jobs = all.count + 1
+        @Sendable func run(_ job: Int, on connection: Database) -> JobResult {
+            if job == all.count { return .totals(Result { try ReportTotals.read(connection) }) }
+            let (result, seconds) = timed { try all[job].run(on: connection) }
+            return .query(result, seconds: seconds)
+        }
+        let counter = JobCounter()
+        let path = database.path
+        let beside =
+            path != "" && path != ":memory:" && !database.inTransaction
+            ? BackgroundTask { () -> [(job: Int, result: JobResult)] in
+                let second = try Database(path: path, mode: .readOnly)
+                var done: [(job: Int, result: JobResult)] = []
+                while let job = counter.take(below: jobs) { done.append((job, run(job, on: second))) }
+                return done
+            } : nil
+        var results = [JobResult?](repeating: nil, count: jobs)
+        while let job = counter.take(below: jobs) { results[job] = run(job, on: database) }
+        // When the second connection could not open, it took no job: this one took them all.
+        for (job, result) in (try? beside?.value()) ?? [] { results[job] = result }
+
+        guard case .totals(let totals)? = results[all.count] else { preconditionFailure("the totals job did not run") }
         var runs = QueryRuns()
-        for (query, run) in zip(all, results) {
-            guard let run else { continue }
+        for (query, result) in zip(all, results) {
+            guard case .query(let result, let seconds)? = result else { continue }
             var entry: [(String, JSONValue)] = [
                 ("name", .string(query.name)), ("title", .string(query.title)), ("sha256", .string(query.version)),
                 ("parameters", .object(query.parameters.map { ($0.name, .optional($0.defaultValue)) })),
             ]
-            switch run.result {
+            switch result {
             case .success(let table):
                 runs.results[query.name] = table
                 try files.write(query.name + ".csv", TableRenderer.csv(table), rows: table.rows.count)
@@ -200,10 +231,10 @@ public enum ReportWriter {
                 runs.problems.append("query \(query.name): \(error)")
                 entry += [("file", .null), ("rows", .null), ("status", .string("failed")), ("error", .string(String(describing: error)))]
             }
-            entry.append(("seconds", .number(rounded(run.seconds))))
+            entry.append(("seconds", .number(rounded(seconds))))
             runs.entries.append(.object(entry))
         }
-        return runs
+        return (runs, try totals.get())
     }
 
     /// What `body` gave or threw, and the seconds it took.
