@@ -124,21 +124,33 @@ public struct AttributeColumn: Sendable {
 
     /// Appends `source` re-coded through `remap` (`remap[source[i]]`), in one pass that also adds
     /// each row to `histogram[remap[source[i]]]` (which must have room for every re-coded value).
+    ///
+    /// The rows are counted by source code in four tables, row i in table i mod 4: rows of one
+    /// terminal mostly share their values, and one counter bumped row after row waits each time
+    /// for its own previous store; four independent ones do not.
     public mutating func append(_ source: [UInt16], remappedBy remap: [UInt32], counting histogram: inout [Int]) {
         if remap.contains(where: { $0 > 0xFF }), case .narrow(let codes) = storage { storage = .wide(codes.map(UInt16.init)) }
+        let width = remap.count
+        var partial = [Int](repeating: 0, count: 4 * width)
         func append<C: FixedWidthInteger>(to codes: inout [C]) {
             let start = codes.count
             codes.append(contentsOf: repeatElement(0, count: source.count))
             codes.withUnsafeMutableBufferPointer { out in
                 remap.withUnsafeBufferPointer { remap in
-                    histogram.withUnsafeMutableBufferPointer { histogram in
-                        for (i, code) in source.enumerated() {
-                            let value = remap[Int(code)]
-                            out[start + i] = C(truncatingIfNeeded: value)
-                            histogram[Int(value)] += 1
+                    partial.withUnsafeMutableBufferPointer { partial in
+                        source.withUnsafeBufferPointer { source in
+                            for i in source.indices {
+                                let code = Int(source[i])
+                                out[start + i] = C(truncatingIfNeeded: remap[code])
+                                partial[(i & 3) &* width &+ code] &+= 1
+                            }
                         }
                     }
                 }
+            }
+            for code in 0..<width {
+                let rows = partial[code] + partial[width + code] + partial[2 * width + code] + partial[3 * width + code]
+                if rows > 0 { histogram[Int(remap[code])] += rows }
             }
         }
         switch storage {

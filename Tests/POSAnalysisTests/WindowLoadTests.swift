@@ -151,6 +151,40 @@ struct WindowLoadTests {
         }
     }
 
+    @Test("codes appended through a re-coding are the re-coded codes, counted per value, narrow and wide")
+    func remappedAppend() {
+        var generator = Xoshiro256StarStar(seed: 5)
+        for wide in [false, true] {
+            // Runs of one value, as a terminal's rows have, and single rows, over 37 source codes.
+            var days: [[UInt16]] = []
+            for length in [0, 1, 3, 1001] {
+                var source: [UInt16] = []
+                while source.count < length {
+                    let code = UInt16(generator.uniform(below: 37))
+                    source += repeatElement(code, count: min(length - source.count, Int(generator.uniform(below: 9)) + 1))
+                }
+                days.append(source)
+            }
+            let base: UInt32 = wide ? 300 : 0
+            let remap = (0..<UInt32(37)).map { code -> UInt32 in base + (code * 7) % 37 }
+            var column = AttributeColumn()
+            column.append(5)
+            var histogram = [Int](repeating: 0, count: 400)
+            var expected = [Int](repeating: 0, count: 400)
+            var codes: [UInt32] = [5]
+            for source in days {
+                column.append(source, remappedBy: remap, counting: &histogram)
+                for code in source {
+                    codes.append(remap[Int(code)])
+                    expected[Int(remap[Int(code)])] += 1
+                }
+            }
+            #expect(column.count == codes.count)
+            #expect((0..<codes.count).allSatisfy { UInt32(column[$0]) == codes[$0] })
+            #expect(histogram == expected)
+        }
+    }
+
     @Test("day counts are varints that decode to what was encoded, and nothing else decodes")
     func dayCountEncoding() {
         let counts: [Int32] = [0, 1, 127, 128, 300, 16_383, 16_384, 250_000, Int32.max]
