@@ -806,19 +806,29 @@ struct ValueCounts: Sendable {
     }
 
     /// Adds `sign` for each row of `rows` (every row when nil), one column at a time.
+    /// Row k is counted in table k mod 4 first, then the four are summed: rows of one terminal
+    /// mostly share their values, and one counter bumped row after row waits each time for its
+    /// own previous store; four independent ones do not.
     mutating func add(_ table: TransactionTable, rows: [Int32]?, sign: Int = 1) {
         for a in 0..<TransactionTable.attributeCount {
             let offset = offsets[a]
+            let width = table.values[a].count
+            var partial = [Int](repeating: 0, count: 4 * width)
             func add<C: FixedWidthInteger>(_ column: UnsafeBufferPointer<C>) {
-                counts.withUnsafeMutableBufferPointer { counts in
+                partial.withUnsafeMutableBufferPointer { partial in
                     if let rows {
-                        for row in rows { counts[offset + Int(column[Int(row)])] += sign }
+                        rows.withUnsafeBufferPointer { rows in
+                            for k in rows.indices { partial[(k & 3) &* width &+ Int(column[Int(rows[k])])] &+= 1 }
+                        }
                     } else {
-                        for row in 0..<column.count { counts[offset + Int(column[row])] += sign }
+                        for row in 0..<column.count { partial[(row & 3) &* width &+ Int(column[row])] &+= 1 }
                     }
                 }
             }
             table.attributes[a].withCodes(narrow: { add($0) }, wide: { add($0) })
+            for value in 0..<width {
+                counts[offset + value] += sign * (partial[value] + partial[width + value] + partial[2 * width + value] + partial[3 * width + value])
+            }
         }
     }
 }
