@@ -85,14 +85,19 @@ struct NightlyRun {
         timings.append(("ingest", Date().timeIntervalSince(lap)))
         logIngest(ingest)
         lap = Date()
-        guard let result = analyze() else { return .failed }
+        let queries = Result { try job.queries.library() }
+        var prefetch: ReportPrefetch?
+        guard let result = analyze(prefetching: try? queries.get(), into: &prefetch) else { return .failed }
         timings.append(("analyze", Date().timeIntervalSince(lap)))
         logAnalysis(result, databasePath: job.database)
 
         let date = DatedReportFolders.localDate()
         var exit = ExitStatus(ingest)
-        let library = try job.queries.library()
-        guard let outcome = report(into: folders, date: date, queries: library, lock: lock, ingest: ingest, timings: timings) else { return .failed }
+        let library = try queries.get()
+        guard
+            let outcome = report(
+                into: folders, date: date, queries: library, prefetched: prefetch, lock: lock, ingest: ingest, timings: timings)
+        else { return .failed }
         if !outcome.problems.isEmpty { exit = .failed }
         pruneReportFolders(folders, today: date)
         log.event(
@@ -167,10 +172,18 @@ struct NightlyRun {
     /// Runs the analysis, written back in one transaction, then prunes old raw rows
     /// (`--keep-data-days`). Always rerun, so that a run killed after its ingest is completed by
     /// the next one even when nothing new arrives. Nil when it failed: the previous analysis stays.
-    private func analyze() -> AnalysisResult? {
+    /// Once the analysis has chosen its window, the canned queries of `queries` that read only
+    /// the daily aggregates start beside it, into `prefetch` (see `ReportPrefetch`).
+    private func analyze(prefetching queries: QueryLibrary?, into prefetch: inout ReportPrefetch?) -> AnalysisResult? {
         do {
             let store = try DatabaseAccess.openStore(job.database)
-            let result = try Analysis.run(database: store.database, options: job.analysis)
+            var started: ReportPrefetch?
+            defer { prefetch = started }
+            let result = try Analysis.run(
+                database: store.database, options: job.analysis,
+                windowChosen: { since, until in
+                    if let queries { started = ReportPrefetch(path: job.database, queries: queries, since: since, until: until) }
+                })
             if let keepDataDays = job.keepDataDays {
                 try prune(store.database, keepDataDays: keepDataDays)
             }
@@ -184,7 +197,8 @@ struct NightlyRun {
     /// Writes the reports into a hidden folder, then swaps it in whole as the folder of `date`.
     /// Nil when that failed; a failing canned query is logged and the report still published.
     private func report(
-        into folders: DatedReportFolders, date: String, queries: QueryLibrary, lock: RunLock, ingest: IngestReport, timings: Timings
+        into folders: DatedReportFolders, date: String, queries: QueryLibrary, prefetched: ReportPrefetch?, lock: RunLock,
+        ingest: IngestReport, timings: Timings
     ) -> ReportOutcome? {
         let temporary = folders.temporaryFolder(for: date)
         let outcome = logged("report") { () -> ReportOutcome in
@@ -193,7 +207,8 @@ struct NightlyRun {
             context.timings = timings
             context.run = runRecord(date: date, lock: lock, ingest: ingest)
             let connection = try Database(path: job.database, mode: .readOnly)
-            let outcome = try ReportWriter.write(database: connection, queries: queries, folder: temporary, context: context)
+            let outcome = try ReportWriter.write(
+                database: connection, queries: queries, folder: temporary, context: context, prefetched: prefetched)
             try folders.publish(temporary: temporary, date: date)
             return outcome
         }
