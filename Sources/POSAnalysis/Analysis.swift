@@ -60,14 +60,8 @@ public enum Analysis {
     /// Recomputes what new or changed input marked, then runs the passes over the window and keeps
     /// the run and its findings. With nothing new and the same options, reads nothing per row and
     /// returns the last run's findings. Re-running on the same data gives the same answer.
-    ///
-    /// `windowChosen` is called with the window's first and last day (`YYYY-MM-DD`) once the
-    /// recompute is committed and the passes are about to run, so that work reading only what
-    /// the recompute wrote (the daily aggregates) can start beside them; not when the last run is
-    /// reused.
     public static func run(
-        database: Database, options: AnalysisOptions = AnalysisOptions(), progress: (String) -> Void = { _ in },
-        windowChosen: (_ since: String, _ until: String) -> Void = { _, _ in }
+        database: Database, options: AnalysisOptions = AnalysisOptions(), progress: (String) -> Void = { _ in }
     ) throws -> AnalysisResult {
         var timings: [(String, Double)] = []
         var clock = seconds()
@@ -97,8 +91,6 @@ public enum Analysis {
                 outcomes: totals.outcomes, causes: totals.causes, matchedTransactions: totals.matchedPairs, acquirerPairs: totals.pairs,
                 window: window, recompute: recompute, reused: true, runID: last.id, timings: timings)
         }
-
-        if let since = window.since, let until = window.until { windowChosen(LocalDay.text(since), LocalDay.text(until)) }
 
         // The page cache helped the recompute's writes; the window is read once, blob by blob. What
         // the ingest and the recompute freed goes back to the system before the window is built, so

@@ -85,19 +85,14 @@ struct NightlyRun {
         timings.append(("ingest", Date().timeIntervalSince(lap)))
         logIngest(ingest)
         lap = Date()
-        let queries = Result { try job.queries.library() }
-        var prefetch: ReportPrefetch?
-        guard let result = analyze(prefetching: try? queries.get(), into: &prefetch) else { return .failed }
+        guard let result = analyze() else { return .failed }
         timings.append(("analyze", Date().timeIntervalSince(lap)))
         logAnalysis(result, databasePath: job.database)
 
         let date = DatedReportFolders.localDate()
         var exit = ExitStatus(ingest)
-        let library = try queries.get()
-        guard
-            let outcome = report(
-                into: folders, date: date, queries: library, prefetched: prefetch, lock: lock, ingest: ingest, timings: timings)
-        else { return .failed }
+        let library = try job.queries.library()
+        guard let outcome = report(into: folders, date: date, queries: library, lock: lock, ingest: ingest, timings: timings) else { return .failed }
         if !outcome.problems.isEmpty { exit = .failed }
         pruneReportFolders(folders, today: date)
         log.event(
@@ -172,18 +167,10 @@ struct NightlyRun {
     /// Runs the analysis, written back in one transaction, then prunes old raw rows
     /// (`--keep-data-days`). Always rerun, so that a run killed after its ingest is completed by
     /// the next one even when nothing new arrives. Nil when it failed: the previous analysis stays.
-    /// Once the analysis has chosen its window, the canned queries of `queries` that read only
-    /// the daily aggregates start beside it, into `prefetch` (see `ReportPrefetch`).
-    private func analyze(prefetching queries: QueryLibrary?, into prefetch: inout ReportPrefetch?) -> AnalysisResult? {
+    private func analyze() -> AnalysisResult? {
         do {
             let store = try DatabaseAccess.openStore(job.database)
-            var started: ReportPrefetch?
-            defer { prefetch = started }
-            let result = try Analysis.run(
-                database: store.database, options: job.analysis,
-                windowChosen: { since, until in
-                    if let queries { started = ReportPrefetch(path: job.database, queries: queries, since: since, until: until) }
-                })
+            let result = try Analysis.run(database: store.database, options: job.analysis)
             if let keepDataDays = job.keepDataDays {
                 try prune(store.database, keepDataDays: keepDataDays)
             }
@@ -197,8 +184,7 @@ struct NightlyRun {
     /// Writes the reports into a hidden folder, then swaps it in whole as the folder of `date`.
     /// Nil when that failed; a failing canned query is logged and the report still published.
     private func report(
-        into folders: DatedReportFolders, date: String, queries: QueryLibrary, prefetched: ReportPrefetch?, lock: RunLock,
-        ingest: IngestReport, timings: Timings
+        into folders: DatedReportFolders, date: String, queries: QueryLibrary, lock: RunLock, ingest: IngestReport, timings: Timings
     ) -> ReportOutcome? {
         let temporary = folders.temporaryFolder(for: date)
         let outcome = logged("report") { () -> ReportOutcome in
@@ -207,8 +193,7 @@ struct NightlyRun {
             context.timings = timings
             context.run = runRecord(date: date, lock: lock, ingest: ingest)
             let connection = try Database(path: job.database, mode: .readOnly)
-            let outcome = try ReportWriter.write(
-                database: connection, queries: queries, folder: temporary, context: context, prefetched: prefetched)
+            let outcome = try ReportWriter.write(database: connection, queries: queries, folder: temporary, context: context)
             try folders.publish(temporary: temporary, date: date)
             return outcome
         }

@@ -35,8 +35,6 @@ public struct ReportOutcome: Sendable {
     public var problems: [String] = []
     public var findings = 0
     public var seconds = 0.0
-    /// Canned queries whose tables came from a `ReportPrefetch` rather than from running them here.
-    public var prefetched = 0
 }
 
 /// Writes every report of docs/cli.md §6 into one folder: `findings.csv`, one CSV per canned query (with
@@ -54,11 +52,8 @@ public enum ReportWriter {
     public static let codeGapTestsFile = "code_gap_tests.csv"
 
     /// Writes the reports into `folder` (created when missing). A failing canned query is recorded
-    /// in the outcome and the manifest and does not stop the others; other failures throw. The
-    /// queries `prefetched` ran ahead with the report's window are taken from it.
-    public static func write(
-        database: Database, queries: QueryLibrary, folder: String, context: ReportContext, prefetched: ReportPrefetch? = nil
-    ) throws -> ReportOutcome {
+    /// in the outcome and the manifest and does not stop the others; other failures throw.
+    public static func write(database: Database, queries: QueryLibrary, folder: String, context: ReportContext) throws -> ReportOutcome {
         let started = monotonicSeconds()
         var outcome = ReportOutcome()
         var timings = context.timings
@@ -71,10 +66,8 @@ public enum ReportWriter {
         timings.append(("findings", monotonicSeconds() - lap))
 
         lap = monotonicSeconds()
-        let ahead = prefetched?.runs(for: try WindowDefault.window(database)) ?? [:]
-        let (runs, totals) = try runQueries(queries, on: database, ahead: ahead, into: &files)
+        let (runs, totals) = try runQueries(queries, on: database, into: &files)
         outcome.problems = runs.problems
-        outcome.prefetched = ahead.count
         timings.append(("queries", monotonicSeconds() - lap))
 
         lap = monotonicSeconds()
@@ -193,18 +186,17 @@ public enum ReportWriter {
     /// file, a second, read-only connection on a thread of its own shares the jobs (the queries
     /// only read, and no writer runs beside a report): each connection takes the next job not yet
     /// taken, so neither waits while the other has work left. At 28 days of 250k transactions the
-    /// queries and the totals take 0.5 s one after the other. The queries in `ahead` ran already.
-    /// Files and manifest entries keep the library's order.
+    /// queries and the totals take 0.5 s one after the other. Files and manifest entries keep the
+    /// library's order.
     private static func runQueries(
-        _ queries: QueryLibrary, on database: Database, ahead: [String: ReportPrefetch.Run], into files: inout ReportFiles
+        _ queries: QueryLibrary, on database: Database, into files: inout ReportFiles
     ) throws -> (QueryRuns, ReportTotals) {
         let all = queries.queries
-        let pending = all.indices.filter { ahead[all[$0].name] == nil }
-        // Job k < pending.count is query pending[k]; the last job reads the totals.
-        let jobs = pending.count + 1
+        // Job k < all.count is query k; the last job reads the totals.
+        let jobs = all.count + 1
         @Sendable func run(_ job: Int, on connection: Database) -> JobResult {
-            if job == pending.count { return .totals(Result { try ReportTotals.read(connection) }) }
-            let (result, seconds) = timed { try all[pending[job]].run(on: connection) }
+            if job == all.count { return .totals(Result { try ReportTotals.read(connection) }) }
+            let (result, seconds) = timed { try all[job].run(on: connection) }
             return .query(result, seconds: seconds)
         }
         let counter = JobCounter()
@@ -222,14 +214,10 @@ public enum ReportWriter {
         // When the second connection could not open, it took no job: this one took them all.
         for (job, result) in (try? beside?.value()) ?? [] { results[job] = result }
 
-        guard case .totals(let totals)? = results[pending.count] else { preconditionFailure("the totals job did not run") }
-        var byQuery = all.map { ahead[$0.name] }
-        for (job, index) in pending.enumerated() {
-            if case .query(let result, let seconds)? = results[job] { byQuery[index] = (result, seconds) }
-        }
+        guard case .totals(let totals)? = results[all.count] else { preconditionFailure("the totals job did not run") }
         var runs = QueryRuns()
-        for (query, run) in zip(all, byQuery) {
-            guard let (result, seconds) = run else { continue }
+        for (query, result) in zip(all, results) {
+            guard case .query(let result, let seconds)? = result else { continue }
             var entry: [(String, JSONValue)] = [
                 ("name", .string(query.name)), ("title", .string(query.title)), ("sha256", .string(query.version)),
                 ("parameters", .object(query.parameters.map { ($0.name, .optional($0.defaultValue)) })),

@@ -69,40 +69,6 @@ private let describingPragmas: Set<String> = [
     "function_list", "pragma_list", "collation_list", "database_list", "compile_options",
 ]
 
-extension Database {
-    /// The tables `sql` (one statement) reads, by name, as SQLite's authorizer reports them while
-    /// the statement compiles: a view stands for the tables under it. The statement is compiled,
-    /// not run. Throws a `DatabaseError` when it does not compile.
-    public func tablesRead(by sql: String) throws -> Set<String> {
-        let names = TableNames()
-        let status: Int32 = withExtendedLifetime(names) {
-            sqlite3_set_authorizer(handle, tableCollector, Unmanaged.passUnretained(names).toOpaque())
-            defer { sqlite3_set_authorizer(handle, nil, nil) }
-            var statement: OpaquePointer?
-            defer { sqlite3_finalize(statement) }
-            return sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
-        }
-        guard status == SQLITE_OK else { throw error(status, sql: sql) }
-        return names.names
-    }
-}
-
-/// The tables an authorizer saw read.
-private final class TableNames {
-    var names: Set<String> = []
-}
-
-/// Allows everything and notes the table of every SQLITE_READ in the `TableNames` the context is.
-private let tableCollector:
-    @convention(c) (
-        UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?
-    ) -> Int32 = { context, action, first, _, _, _ in
-        if action == SQLITE_READ, let context, let first {
-            Unmanaged<TableNames>.fromOpaque(context).takeUnretainedValue().names.insert(String(cString: first))
-        }
-        return SQLITE_OK
-    }
-
 /// Allows reading only. Schema parsing does not pass through here (SQLite disables the authorizer then).
 private let readOnlyAuthorizer:
     @convention(c) (

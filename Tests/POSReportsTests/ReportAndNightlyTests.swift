@@ -1,9 +1,8 @@
 import Foundation
 import POSInput
+import POSReports
 import POSStore
 import Testing
-
-@testable import POSReports
 
 @Suite("Report folder")
 struct ReportFolderTests {
@@ -36,37 +35,6 @@ struct ReportFolderTests {
         // No temporary file is left beside them.
         #expect(try FileOutput.list(folder) == (expected.filter { !$0.contains("/") } + ["findings"]).sorted())
         #expect(try FileOutput.list(folder + "/findings") == ["1-terminals.csv", "2-terminals.csv"])
-    }
-
-    @Test("queries run ahead with the report's window give the files a plain report gives; another window's are not used")
-    func prefetchedQueries() throws {
-        let plain = try Self.writeReport()
-        let window = try WindowDefault.window(fixture())
-        let aggregateOnly = [
-            "acquirer_unmatched_late", "failure_causes", "network_events_before_failures", "terminals_most_unknown",
-            "top_unknown_codes", "unknown_rate_by_brand_model", "unknown_rate_by_channel_agent",
-            "unknown_rate_by_channel_fee_tier", "unknown_rate_by_day", "unknown_rate_by_fee_tier", "unknown_rate_by_firmware",
-            "unknown_rate_by_firmware_code_table", "unknown_rate_by_network_window",
-        ]
-        for (since, until, used) in [(window.since, window.until, aggregateOnly.count), ("2001-01-01", window.until, 0)] {
-            let folder = try Fixture.temporaryFolder("posrca-prefetch") + "/out"
-            var context = ReportContext(toolVersion: "9.9.9")
-            context.options = [("command", .string("test"))]
-            context.timings = [("ingest", 1.25)]
-            let prefetch = ReportPrefetch(path: Fixture.path, queries: repositoryQueries, since: since, until: until)
-            let outcome = try ReportWriter.write(
-                database: fixture(), queries: repositoryQueries, folder: folder, context: context, prefetched: prefetch)
-            #expect(outcome.prefetched == used)
-            #expect(outcome.files == plain.outcome.files)
-            for file in outcome.files where file.hasSuffix(".csv") {
-                #expect(try FileOutput.readText(folder + "/" + file) == FileOutput.readText(plain.folder + "/" + file), "\(file)")
-            }
-        }
-        // Which queries read only the daily aggregates, as SQLite reports the tables under their views.
-        let database = try fixture()
-        let views = try ReportPrefetch.views(database)
-        let found = repositoryQueries.queries.filter { ReportPrefetch.readsOnlyAggregates($0, on: database, views: views) }.map(\.name)
-        #expect(found == aggregateOnly)
     }
 
     @Test func eachFindingHasItsTerminalsFile() throws {

@@ -24,19 +24,6 @@ struct DatabaseTests {
         }
     }
 
-    @Test("the tables a query reads are those under its views and CTEs, found without running it")
-    func tablesRead() throws {
-        let db = try Database(path: ":memory:")
-        try db.execute(
-            """
-            CREATE TABLE agg_a(day TEXT, n INTEGER); CREATE TABLE raw_b(day TEXT); CREATE TABLE unused(x);
-            CREATE VIEW daily_a AS SELECT day, n FROM agg_a;
-            """)
-        #expect(try db.tablesRead(by: "WITH w AS (SELECT day, sum(n) AS n FROM daily_a GROUP BY day) SELECT * FROM w") == ["agg_a", "daily_a"])
-        #expect(try db.tablesRead(by: "SELECT a.day FROM daily_a AS a JOIN raw_b AS b ON b.day = a.day") == ["agg_a", "daily_a", "raw_b"])
-        #expect(throws: DatabaseError.self) { try db.tablesRead(by: "SELECT * FROM missing") }
-    }
-
     @Test("errors match by result code: primary with ==, extended ones within their primary in patterns")
     func resultCodes() throws {
         let (db, path) = try temporaryDatabase()
