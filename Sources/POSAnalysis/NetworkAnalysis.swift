@@ -303,12 +303,24 @@ public enum NetworkAnalysis {
             var terminals = NetworkEventCursor(terminalEvents)
             var realms = NetworkEventCursor(realmEvents)
             let realmColumn = table.attributes[realmAttribute]
-            for row in 0..<table.count {
-                let time = table.time[row]
-                let own = terminals.distances(source: Int(table.terminal[row]), time: time)
-                let link = realms.distances(source: Int(realmColumn[row]), time: time)
-                before[row] = windowClass(min(own.before, link.before))
-                after[row] = windowClass(min(own.after, link.after))
+            // A chunk of rows at a time, its columns read into plain buffers first.
+            let chunk = 4096
+            var time = [Int64](repeating: 0, count: chunk)
+            var terminal = [UInt32](repeating: 0, count: chunk)
+            var realm = [UInt32](repeating: 0, count: chunk)
+            var nearest = [(before: Int64, after: Int64)](repeating: (.max, .max), count: chunk)
+            for start in stride(from: 0, to: table.count, by: chunk) {
+                let rows = start..<min(start + chunk, table.count)
+                table.time.copy(rows, into: &time)
+                table.terminal.copy(rows, into: &terminal)
+                realmColumn.copy(rows, into: &realm)
+                for k in 0..<rows.count { nearest[k] = (.max, .max) }
+                terminals.distances(sources: terminal, times: time, count: rows.count, nearest: &nearest)
+                realms.distances(sources: realm, times: time, count: rows.count, nearest: &nearest)
+                for k in 0..<rows.count {
+                    before[start + k] = windowClass(nearest[k].before)
+                    after[start + k] = windowClass(nearest[k].after)
+                }
             }
             beforeClass = before
             afterClass = after

@@ -83,25 +83,40 @@ struct NetworkEventCursor {
         lastTime = [Int64](repeating: .min, count: index.sourceCount)
     }
 
-    /// (t − latest event at or before t, earliest event after t − t); `Int64.max` where there is
-    /// none. An event at exactly t counts before (distance 0), as in `net_event_60s`.
-    mutating func distances(source: Int, time: Int64) -> (before: Int64, after: Int64) {
-        guard source < lastTime.count else { return (.max, .max) }
-        let begin = index.offsets[source]
-        let end = index.offsets[source + 1]
-        if begin == end { return (.max, .max) }
-        // position: the first event after t.
-        var position: Int
-        if time < lastTime[source] {
-            position = index.lowerBound(time + 1, in: begin..<end)
-        } else {
-            position = cursor[source]
-            while position < end && index.times[position] <= time { position += 1 }
+    /// For row k (source `sources[k]` at `times[k]`): t − the latest event at or before t, and
+    /// the earliest event after t − t, each kept in `nearest[k]` when smaller than what it holds
+    /// (start it at `Int64.max`: no event). An event at exactly t counts before (distance 0), as
+    /// in `net_event_60s`. The rows come a chunk at a time, the cursors carried from one to the next.
+    mutating func distances(
+        sources: UnsafePointer<UInt32>, times: UnsafePointer<Int64>, count: Int, nearest: UnsafeMutablePointer<(before: Int64, after: Int64)>
+    ) {
+        let index = self.index
+        index.offsets.withUnsafeBufferPointer { offsets in
+            index.times.withUnsafeBufferPointer { events in
+                cursor.withUnsafeMutableBufferPointer { cursor in
+                    lastTime.withUnsafeMutableBufferPointer { lastTime in
+                        for k in 0..<count {
+                            let source = Int(sources[k])
+                            guard source < lastTime.count else { continue }
+                            let begin = offsets[source]
+                            let end = offsets[source + 1]
+                            if begin == end { continue }
+                            let time = times[k]
+                            var position: Int
+                            if time < lastTime[source] {
+                                position = index.lowerBound(time + 1, in: begin..<end)
+                            } else {
+                                position = cursor[source]
+                                while position < end && events[position] <= time { position += 1 }
+                            }
+                            cursor[source] = position
+                            lastTime[source] = time
+                            if position > begin { nearest[k].before = min(nearest[k].before, time - events[position - 1]) }
+                            if position < end { nearest[k].after = min(nearest[k].after, events[position] - time) }
+                        }
+                    }
+                }
+            }
         }
-        cursor[source] = position
-        lastTime[source] = time
-        let before = position > begin ? time - index.times[position - 1] : .max
-        let after = position < end ? index.times[position] - time : .max
-        return (before, after)
     }
 }

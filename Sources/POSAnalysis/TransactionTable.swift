@@ -196,6 +196,14 @@ public struct AttributeColumn: Sendable {
         case .wide(let codes): try codes.withUnsafeBufferPointer(wide)
         }
     }
+
+    /// Writes rows `rows` into `out`, which must have room for them.
+    func copy(_ rows: Range<Int>, into out: UnsafeMutablePointer<UInt32>) {
+        func copy<C: FixedWidthInteger>(_ codes: UnsafeBufferPointer<C>) {
+            for (k, row) in rows.enumerated() { out[k] = UInt32(codes[row]) }
+        }
+        withCodes(narrow: { copy($0) }, wide: { copy($0) })
+    }
 }
 
 /// Times in UTC milliseconds, four bytes a row while the column spans less than 49 days (as an
@@ -227,6 +235,20 @@ public struct TimeColumn: Sendable, Sequence {
         switch storage {
         case .relative(let base, let offsets): base + Int64(offsets[row])
         case .absolute(let values): values[row]
+        }
+    }
+
+    /// Writes rows `rows` into `out`, which must have room for them.
+    func copy(_ rows: Range<Int>, into out: UnsafeMutablePointer<Int64>) {
+        switch storage {
+        case .relative(let base, let offsets):
+            offsets.withUnsafeBufferPointer { offsets in
+                for (k, row) in rows.enumerated() { out[k] = base + Int64(offsets[row]) }
+            }
+        case .absolute(let values):
+            values.withUnsafeBufferPointer { values in
+                for (k, row) in rows.enumerated() { out[k] = values[row] }
+            }
         }
     }
 
@@ -350,6 +372,20 @@ public struct TerminalColumn: Sendable {
             storage = .wide([])
             values.append(value)
             storage = .wide(values)
+        }
+    }
+
+    /// Writes rows `rows` into `out`, which must have room for them.
+    func copy(_ rows: Range<Int>, into out: UnsafeMutablePointer<UInt32>) {
+        switch storage {
+        case .narrow(let values):
+            values.withUnsafeBufferPointer { values in
+                for (k, row) in rows.enumerated() { out[k] = UInt32(values[row]) }
+            }
+        case .wide(let values):
+            values.withUnsafeBufferPointer { values in
+                for (k, row) in rows.enumerated() { out[k] = values[row] }
+            }
         }
     }
 
