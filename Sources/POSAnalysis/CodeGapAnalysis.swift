@@ -116,21 +116,44 @@ public enum CodeGapAnalysis {
 
     /// The cells of every selected code × value, per attribute of `attributeIndices`:
     /// `cells[k][code slot][value]`.
+    ///
+    /// Counted in flat arrays, an attribute at a time, row r in copy r mod 4: a terminal's rows
+    /// mostly share code and value, and one counter bumped row after row waits each time for its
+    /// own previous store; four independent ones do not.
     private static func countCells(_ table: TransactionTable, selection: CodeSelection, attributeIndices: [Int]) -> [[[Cell]]] {
-        var cells = attributeIndices.map { a in
-            [[Cell]](repeating: [Cell](repeating: Cell(), count: table.values[a].count), count: selection.codes.count)
-        }
-        for row in 0..<table.count {
-            let outcome = table.outcome[row]
-            guard hasVerdict(outcome) else { continue }
-            let index = selection.slot[Int(table.responseCode[row])]
-            guard index >= 0 else { continue }
-            for (k, a) in attributeIndices.enumerated() {
-                let value = Int(table.attributes[a][row])
-                if outcome == .unknown { cells[k][index][value].unknown += 1 } else { cells[k][index][value].known += 1 }
+        let slots = selection.codes.count
+        return attributeIndices.map { a in
+            let width = table.values[a].count
+            // [copy][slot][value][known 0 | unknown 1]
+            let copy = slots * width * 2
+            var counts = [Int](repeating: 0, count: 4 * copy)
+            counts.withUnsafeMutableBufferPointer { counts in
+                table.outcome.withUnsafeBufferPointer { outcome in
+                    table.responseCode.withUnsafeBufferPointer { code in
+                        selection.slot.withUnsafeBufferPointer { slotOf in
+                            func count<C: FixedWidthInteger>(_ column: UnsafeBufferPointer<C>) {
+                                for row in 0..<column.count {
+                                    let outcome = outcome[row]
+                                    guard hasVerdict(outcome) else { continue }
+                                    let slot = slotOf[Int(code[row])]
+                                    guard slot >= 0 else { continue }
+                                    let cell = (row & 3) &* copy &+ ((slot &* width &+ Int(column[row])) << 1)
+                                    counts[cell &+ (outcome == .unknown ? 1 : 0)] &+= 1
+                                }
+                            }
+                            table.attributes[a].withCodes(narrow: { count($0) }, wide: { count($0) })
+                        }
+                    }
+                }
+            }
+            return (0..<slots).map { slot in
+                (0..<width).map { value in
+                    let cell = (slot * width + value) << 1
+                    func sum(_ offset: Int) -> Int { (0..<4).reduce(0) { $0 + counts[$1 * copy + cell + offset] } }
+                    return Cell(unknown: sum(1), known: sum(0))
+                }
             }
         }
-        return cells
     }
 
     /// The tested cells (q-values not yet set) with their p-values, and how many cells had
