@@ -1,5 +1,18 @@
 import POSStore
 
+/// The whole pages of an array's reserved storage, `(address, bytes)`: what `WindowLoader` asks
+/// the kernel to fault in ahead of the appends. Nil when the array has no storage of its own.
+func reservedPages<Element>(_ array: [Element]) -> (address: Int, bytes: Int)? {
+    let page = 4096
+    return array.withUnsafeBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { return nil }
+        let first = Int(bitPattern: UnsafeRawPointer(base))
+        let start = (first + page - 1) & ~(page - 1)
+        let end = (first + array.capacity * MemoryLayout<Element>.stride) & ~(page - 1)
+        return end > start ? (start, end - start) : nil
+    }
+}
+
 /// What a terminal transaction came to (docs/analysis.md §1).
 public enum Outcome: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case approved, declined, unknown, timeout, error
@@ -197,6 +210,14 @@ public struct AttributeColumn: Sendable {
         }
     }
 
+    /// The whole pages of the column's reserved storage.
+    var reservedPages: (address: Int, bytes: Int)? {
+        switch storage {
+        case .narrow(let codes): POSAnalysis.reservedPages(codes)
+        case .wide(let codes): POSAnalysis.reservedPages(codes)
+        }
+    }
+
     /// Writes rows `rows` into `out`, which must have room for them.
     func copy(_ rows: Range<Int>, into out: UnsafeMutablePointer<UInt32>) {
         func copy<C: FixedWidthInteger>(_ codes: UnsafeBufferPointer<C>) {
@@ -235,6 +256,14 @@ public struct TimeColumn: Sendable, Sequence {
         switch storage {
         case .relative(let base, let offsets): base + Int64(offsets[row])
         case .absolute(let values): values[row]
+        }
+    }
+
+    /// The whole pages of the column's reserved storage.
+    var reservedPages: (address: Int, bytes: Int)? {
+        switch storage {
+        case .relative(_, let offsets): POSAnalysis.reservedPages(offsets)
+        case .absolute(let values): POSAnalysis.reservedPages(values)
         }
     }
 
@@ -372,6 +401,14 @@ public struct TerminalColumn: Sendable {
             storage = .wide([])
             values.append(value)
             storage = .wide(values)
+        }
+    }
+
+    /// The whole pages of the column's reserved storage.
+    var reservedPages: (address: Int, bytes: Int)? {
+        switch storage {
+        case .narrow(let values): POSAnalysis.reservedPages(values)
+        case .wide(let values): POSAnalysis.reservedPages(values)
         }
     }
 
