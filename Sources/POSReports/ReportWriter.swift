@@ -192,11 +192,12 @@ public enum ReportWriter {
         _ queries: QueryLibrary, on database: Database, into files: inout ReportFiles
     ) throws -> (QueryRuns, ReportTotals) {
         let all = queries.queries
-        // Job k < all.count is query k; the last job reads the totals.
+        // Job 0 reads the totals, one of the longest jobs, so that it does not come last and
+        // leave the other connection idle; job k ≥ 1 is query k − 1.
         let jobs = all.count + 1
         @Sendable func run(_ job: Int, on connection: Database) -> JobResult {
-            if job == all.count { return .totals(Result { try ReportTotals.read(connection) }) }
-            let (result, seconds) = timed { try all[job].run(on: connection) }
+            if job == 0 { return .totals(Result { try ReportTotals.read(connection) }) }
+            let (result, seconds) = timed { try all[job - 1].run(on: connection) }
             return .query(result, seconds: seconds)
         }
         let counter = JobCounter()
@@ -214,9 +215,9 @@ public enum ReportWriter {
         // When the second connection could not open, it took no job: this one took them all.
         for (job, result) in (try? beside?.value()) ?? [] { results[job] = result }
 
-        guard case .totals(let totals)? = results[all.count] else { preconditionFailure("the totals job did not run") }
+        guard case .totals(let totals)? = results[0] else { preconditionFailure("the totals job did not run") }
         var runs = QueryRuns()
-        for (query, result) in zip(all, results) {
+        for (query, result) in zip(all, results.dropFirst()) {
             guard case .query(let result, let seconds)? = result else { continue }
             var entry: [(String, JSONValue)] = [
                 ("name", .string(query.name)), ("title", .string(query.title)), ("sha256", .string(query.version)),
