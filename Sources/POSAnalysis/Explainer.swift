@@ -63,14 +63,19 @@ struct ExplainPlan: Sendable {
         countAll: (CombinationCounter) throws -> CombinationCounts
     ) rethrows {
         let attributeCount = TransactionTable.attributeCount
-        var isTarget = [Bool](repeating: false, count: table.count)
-        var causeCounts = [Int](repeating: 0, count: Cause.allCases.count + 1)
-        var allTargetRows = 0
-        for row in 0..<table.count where target.matches(table.outcome[row]) {
-            isTarget[row] = true
-            allTargetRows += 1
-            causeCounts[Int(table.cause[row]?.rawValue ?? 0)] += 1
+        // The target rows, in row order, found through a table by outcome code (one pass over a
+        // window of millions of rows, so no call per row).
+        var isTargetOutcome = [Bool](repeating: false, count: 256)
+        for outcome in Outcome.allCases { isTargetOutcome[Int(outcome.rawValue)] = target.matches(outcome) }
+        var targetRows: [Int32] = []
+        table.outcome.withUnsafeBufferPointer { outcome in
+            isTargetOutcome.withUnsafeBufferPointer { isTargetOutcome in
+                for row in outcome.indices where isTargetOutcome[Int(outcome[row].rawValue)] { targetRows.append(Int32(row)) }
+            }
         }
+        var causeCounts = [Int](repeating: 0, count: Cause.allCases.count + 1)
+        for row in targetRows { causeCounts[Int(table.cause[Int(row)]?.rawValue ?? 0)] += 1 }
+        let allTargetRows = targetRows.count
         guard allTargetRows > 0 else { return nil }
 
         let causeMinimum = max(Double(options.causeMinimum), options.causeMinimumShare * Double(allTargetRows))
@@ -86,10 +91,10 @@ struct ExplainPlan: Sendable {
 
         var runOfRow = [Int8](repeating: -1, count: table.count)
         var outcomeRows = [[Int32]](repeating: [], count: scopes.count)
-        for row in 0..<table.count where isTarget[row] {
-            let run = runOfCause[Int(table.cause[row]?.rawValue ?? 0)]
-            runOfRow[row] = run
-            outcomeRows[Int(run)].append(Int32(row))
+        for row in targetRows {
+            let run = runOfCause[Int(table.cause[Int(row)]?.rawValue ?? 0)]
+            runOfRow[Int(row)] = run
+            outcomeRows[Int(run)].append(row)
         }
 
         // Values that pass support on their own in some run: the only ones a combination can use.
