@@ -7,8 +7,8 @@
 WITH counts AS (
     SELECT channel, fee_tier,
            sum(transactions) AS transactions,
-           sum(CASE WHEN outcome = 'unknown' THEN transactions ELSE 0 END) AS unknown
-    FROM daily_profiles
+           sum(unknown) AS unknown
+    FROM daily_profile_rates
     WHERE day BETWEEN :since AND :until
     GROUP BY channel, fee_tier
     HAVING sum(transactions) >= :min_txns

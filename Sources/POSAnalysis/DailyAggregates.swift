@@ -6,7 +6,8 @@ import POSStore
 enum DailyAggregates {
     /// Tables rewritten per day.
     static let tables = [
-        "agg_outcomes", "agg_terminals", "agg_terminal_causes", "agg_profiles", "agg_software", "agg_network", "agg_codes",
+        "agg_outcomes", "agg_terminals", "agg_terminal_causes", "agg_profiles", "agg_profile_rates", "agg_software", "agg_network",
+        "agg_codes",
         "agg_code_terminals", "agg_network_windows", "agg_acquirer", "agg_acquirer_lifespans",
     ]
 
@@ -160,7 +161,8 @@ enum DailyAggregates {
         }
     }
 
-    /// Writes `agg_outcomes`, `agg_terminals`, `agg_terminal_causes` and `agg_profiles`.
+    /// Writes `agg_outcomes`, `agg_terminals`, `agg_terminal_causes`, `agg_profiles` and, rolled up
+    /// from the day's `agg_profiles` rows, `agg_profile_rates`.
     private static func writeTerminalAggregates(_ counts: TransactionCounts, text: AggregateText, into db: Database) throws {
         let A = DayClassifier.A.self
         let s = text.s
@@ -217,6 +219,14 @@ enum DailyAggregates {
                     .integer(Int64(n)),
                 ])
         }
+        let rollUp = try db.prepare(
+            """
+            INSERT INTO agg_profile_rates(day, brand, model, channel, agent, fee_tier, region, transactions, unknown)
+            SELECT day, brand, model, channel, agent, fee_tier, region, sum(transactions),
+                   sum(CASE WHEN outcome = 'unknown' THEN transactions ELSE 0 END)
+            FROM agg_profiles WHERE day = ?1 GROUP BY brand, model, channel, agent, fee_tier, region
+            """)
+        try run(rollUp, [.text(day)])
     }
 
     /// Writes `agg_software`, `agg_network`, `agg_codes`, `agg_code_terminals` and `agg_network_windows`.

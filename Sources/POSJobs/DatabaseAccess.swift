@@ -16,8 +16,18 @@ public enum DatabaseAccess {
     /// Opens the database read-only, with a message that says what to do when it is missing.
     /// SQLite's sorter may use a helper thread (`PRAGMA threads`): a `GROUP BY` over the
     /// `transactions` view of 7.5M rows runs about 10–20% faster with it on two cores.
+    ///
+    /// A database last written by an earlier build lacks this build's views (and the aggregate
+    /// tables under them) until a command writes to it. So its schema is brought up to date first
+    /// when the file can be written: tables and views are only added, and the new aggregates are
+    /// derived from rows already there; `PRAGMA query_only` then guards the read itself. Where it
+    /// cannot be written (a read-only file, a writer holding it past the busy timeout), it is read
+    /// as it is.
     public static func openReadOnly(_ path: String) throws -> Database {
         try requireDatabase(path)
+        if let reader = try? Database(path: path, mode: .readOnly), !Schema.isCurrent(reader) {
+            _ = try? openStore(path)
+        }
         return try failing {
             let database = try Database(path: path, mode: .readOnly)
             try database.execute("PRAGMA threads = 2")

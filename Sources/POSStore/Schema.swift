@@ -52,6 +52,12 @@ public enum Schema {
         }
     }
 
+    /// True when `database` holds this build's schema: its version and its views and indexes.
+    public static func isCurrent(_ database: Database) -> Bool {
+        guard (try? database.scalarInt("PRAGMA user_version")) == version else { return false }
+        return (try? database.scalarText("SELECT value FROM meta WHERE key = 'schema_hash'")) == hash
+    }
+
     /// FNV-1a of the schema text, in hex.
     static let hash: String = {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -32,8 +32,8 @@ import POSStore
 /// `txn_facts.clock_offset_ms` (one value per terminal and day).
 enum AggregateOracle {
     static let tables = [
-        "agg_outcomes", "agg_terminals", "agg_terminal_causes", "agg_profiles", "agg_software", "agg_network", "agg_codes",
-        "agg_code_terminals", "agg_network_windows", "agg_acquirer", "agg_acquirer_lifespans",
+        "agg_outcomes", "agg_terminals", "agg_terminal_causes", "agg_profiles", "agg_profile_rates", "agg_software", "agg_network",
+        "agg_codes", "agg_code_terminals", "agg_network_windows", "agg_acquirer", "agg_acquirer_lifespans",
     ]
 
     /// Milliseconds since the epoch of a view's `YYYY-MM-DDTHH:MM:SS.fffZ` text, exactly.
@@ -75,6 +75,12 @@ enum AggregateOracle {
             SELECT day, brand, model, channel, agent, fee_tier, region, outcome, coalesce(cause, 'none'), count(*)
             FROM transactions WHERE outcome IS NOT NULL
             GROUP BY day, brand, model, channel, agent, fee_tier, region, outcome, coalesce(cause, 'none')
+            """,
+            """
+            INSERT INTO agg_profile_rates(day, brand, model, channel, agent, fee_tier, region, transactions, unknown)
+            SELECT day, brand, model, channel, agent, fee_tier, region, count(*), sum(outcome = 'unknown')
+            FROM transactions WHERE outcome IS NOT NULL
+            GROUP BY day, brand, model, channel, agent, fee_tier, region
             """,
             """
             INSERT INTO agg_software(day, firmware, app_version, code_table, outcome, cause, transactions)

@@ -13,8 +13,8 @@ import Testing
 struct AggregatesOracleTests {
     /// Every daily view, in the schema's order.
     static let views = [
-        "daily_outcomes", "daily_terminals", "daily_terminal_causes", "daily_profiles", "daily_software", "daily_network",
-        "daily_codes", "daily_code_terminals", "daily_network_windows", "daily_acquirer", "daily_acquirer_lifespans",
+        "daily_outcomes", "daily_terminals", "daily_terminal_causes", "daily_profiles", "daily_profile_rates", "daily_software",
+        "daily_network", "daily_codes", "daily_code_terminals", "daily_network_windows", "daily_acquirer", "daily_acquirer_lifespans",
     ]
 
     /// A view's rows as text, sorted (the views have no order of their own).

@@ -74,8 +74,8 @@ struct DatabaseTests {
         let expected = [
             "acquirer_messages", "analysis_history", "archive_acquirer_messages", "archive_network_events", "archive_rejects",
             "archive_terminal_events", "code_gap_tests", "code_gaps", "daily_acquirer", "daily_acquirer_lifespans",
-            "daily_code_terminals", "daily_codes", "daily_network", "daily_network_windows", "daily_outcomes", "daily_profiles",
-            "daily_software", "daily_terminal_causes", "daily_terminals", "files", "finding_terminals", "findings",
+            "daily_code_terminals", "daily_codes", "daily_network", "daily_network_windows", "daily_outcomes", "daily_profile_rates",
+            "daily_profiles", "daily_software", "daily_terminal_causes", "daily_terminals", "files", "finding_terminals", "findings",
             "findings_history", "firmware_history", "inventory_text_rows", "network_events", "rejects",
             "transaction_rows", "transactions",
         ]

@@ -19,6 +19,7 @@ struct IncrementalNightsTests {
         "SELECT * FROM daily_terminals ORDER BY 1, 2",
         "SELECT * FROM daily_terminal_causes ORDER BY 1, 2, 3, 4",
         "SELECT * FROM daily_profiles ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9",
+        "SELECT * FROM daily_profile_rates ORDER BY 1, 2, 3, 4, 5, 6, 7",
         "SELECT * FROM daily_software ORDER BY 1, 2, 3, 4, 5, 6",
         "SELECT * FROM daily_network ORDER BY 1, 2, 3, 4, 5, 6, 7",
         "SELECT * FROM daily_codes ORDER BY 1, 2, 3, 4, 5, 6, 7",
