@@ -7,8 +7,7 @@ enum DailyAggregates {
     /// Tables rewritten per day.
     static let tables = [
         "agg_outcomes", "agg_terminals", "agg_terminal_causes", "agg_profiles", "agg_profile_rates", "agg_software", "agg_network",
-        "agg_codes",
-        "agg_code_terminals", "agg_network_windows", "agg_acquirer", "agg_acquirer_lifespans",
+        "agg_codes", "agg_code_terminals", "agg_network_windows", "agg_acquirer", "agg_acquirer_lifespans",
     ]
 
     fileprivate struct Codes: Hashable {
