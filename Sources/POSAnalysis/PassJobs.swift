@@ -12,12 +12,12 @@ enum PassJobs {
         return queue.results.map { $0! }
     }
 
-    /// The jobs, the next one to take and the results. Unchecked: `next` and `results` change only
-    /// under the lock, and `run` reads the results only after every thread has returned.
+    /// The jobs, the next one to take and the results. Unchecked: `results` changes only under the
+    /// lock, and `run` reads the results only after every thread has returned.
     private final class JobQueue<Value>: @unchecked Sendable {
         let jobs: [() -> Value]
         var results: [(value: Value, seconds: Double)?]
-        private var next = 0
+        private let counter = JobCounter()
         private let lock = NSLock()
 
         init(_ jobs: [() -> Value]) {
@@ -26,12 +26,7 @@ enum PassJobs {
         }
 
         func work() {
-            while true {
-                lock.lock()
-                let index = next
-                next += 1
-                lock.unlock()
-                guard index < jobs.count else { return }
+            while let index = counter.take(below: jobs.count) {
                 let started = Analysis.seconds()
                 let value = jobs[index]()
                 let seconds = Analysis.seconds() - started
@@ -40,5 +35,23 @@ enum PassJobs {
                 lock.unlock()
             }
         }
+    }
+}
+
+/// Hands out job numbers 0, 1, 2, … each once, to the threads that share a list of jobs (the
+/// passes' threads, the report's two connections). Unchecked: `next` changes only under the lock.
+package final class JobCounter: @unchecked Sendable {
+    private var next = 0
+    private let lock = NSLock()
+
+    package init() {}
+
+    /// The next job not yet taken, nil when all `count` are.
+    package func take(below count: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < count else { return nil }
+        next += 1
+        return next - 1
     }
 }

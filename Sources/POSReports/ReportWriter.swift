@@ -1,4 +1,3 @@
-import Foundation
 import Glibc
 public import POSAnalysis
 import POSFormats
@@ -163,22 +162,6 @@ public enum ReportWriter {
     private enum JobResult {
         case query(Result<ResultTable, any Error>, seconds: Double)
         case totals(Result<ReportTotals, any Error>)
-    }
-
-    /// Hands out job numbers, each once, to the threads that share the jobs. Unchecked: `next`
-    /// changes only under the lock.
-    private final class JobCounter: @unchecked Sendable {
-        private var next = 0
-        private let lock = NSLock()
-
-        /// The next job not yet taken, nil when all `count` are.
-        func take(below count: Int) -> Int? {
-            lock.lock()
-            defer { lock.unlock() }
-            guard next < count else { return nil }
-            next += 1
-            return next - 1
-        }
     }
 
     /// Runs each canned query with its default parameters into `NAME.csv` and reads the totals; a
