@@ -270,6 +270,17 @@ struct ExplainTests {
     // MARK: Counting
 
     /// Every combination's transactions among `rows`, one row and one subset at a time.
+    /// A compact coding of `table` that lumps about one value in `lumpingOneIn` at random (never
+    /// the first attribute's first value), and its layout of combinations of up to 3 attributes.
+    static func randomCoding(
+        _ table: TransactionTable, lumpingOneIn: UInt64, rng: inout Xoshiro256StarStar
+    ) -> (CompactColumns, CombinationLayout) {
+        var keep = table.values.map { values in values.indices.map { _ in rng.next() % lumpingOneIn != 0 } }
+        keep[0][0] = true
+        let columns = CompactColumns(table: table, keep: keep)
+        return (columns, CombinationLayout(columns: columns, maxAttributes: 3))
+    }
+
     static func bruteForceCounts(_ columns: CompactColumns, _ layout: CombinationLayout, rows: some Sequence<Int>) -> CombinationCounts {
         var counts = CombinationCounts(layout: layout)
         for subset in layout.subsets {
@@ -301,10 +312,7 @@ struct ExplainTests {
             builder.add(attributes)
         }
         let table = builder.table
-        var keep = table.values.map { values in values.indices.map { _ in rng.next() % 5 != 0 } }
-        keep[0][0] = true
-        let columns = CompactColumns(table: table, keep: keep)
-        let layout = CombinationLayout(columns: columns, maxAttributes: 3)
+        let (columns, layout) = Self.randomCoding(table, lumpingOneIn: 5, rng: &rng)
         #expect(layout.sparseCount == (wide ? 1 : 0))
         let counter = CombinationCounter(columns: columns, layout: layout)
         let allRows = (0..<Int32(table.count)).map { $0 }
@@ -345,10 +353,7 @@ struct ExplainTests {
             }
         }
         let table = builder.table
-        var keep = table.values.map { values in values.indices.map { _ in rng.next() % 6 != 0 } }
-        keep[0][0] = true
-        let columns = CompactColumns(table: table, keep: keep)
-        let layout = CombinationLayout(columns: columns, maxAttributes: 3)
+        let (columns, layout) = Self.randomCoding(table, lumpingOneIn: 6, rng: &rng)
         let byRuns = CombinationCounter(columns: columns, layout: layout, tuples: .never)
         let runs = try #require(RowRuns(columns: columns, rows: 0..<table.count))
         #expect(runs.count >= 80 && runs.count < table.count / 4)
