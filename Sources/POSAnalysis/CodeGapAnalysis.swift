@@ -149,8 +149,8 @@ public enum CodeGapAnalysis {
             return (0..<slots).map { slot in
                 (0..<width).map { value in
                     let cell = (slot * width + value) << 1
-                    func sum(_ offset: Int) -> Int { (0..<4).reduce(0) { $0 + counts[$1 * copy + cell + offset] } }
-                    return Cell(unknown: sum(1), known: sum(0))
+                    return Cell(
+                        unknown: interleavedTotal(counts, stride: copy, at: cell + 1), known: interleavedTotal(counts, stride: copy, at: cell))
                 }
             }
         }

@@ -827,7 +827,7 @@ struct ValueCounts: Sendable {
             }
             table.attributes[a].withCodes(narrow: { add($0) }, wide: { add($0) })
             for value in 0..<width {
-                counts[offset + value] += sign * (partial[value] + partial[width + value] + partial[2 * width + value] + partial[3 * width + value])
+                counts[offset + value] += sign * interleavedTotal(partial, stride: width, at: value)
             }
         }
     }

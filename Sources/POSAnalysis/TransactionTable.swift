@@ -13,6 +13,13 @@ func reservedPages<Element>(_ array: [Element]) -> (address: Int, bytes: Int)? {
     }
 }
 
+/// The total of counter `index` kept in four interleaved copies of `stride` counters each: the
+/// per-row counting loops bump copy r mod 4 for row r, so that rows sharing a value do not wait
+/// on one counter's previous store (the window load, `ValueCounts`, the code-gap cells).
+func interleavedTotal(_ copies: [Int], stride: Int, at index: Int) -> Int {
+    copies[index] + copies[stride + index] + copies[2 * stride + index] + copies[3 * stride + index]
+}
+
 /// What a terminal transaction came to (docs/analysis.md §1).
 public enum Outcome: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case approved, declined, unknown, timeout, error
@@ -162,7 +169,7 @@ public struct AttributeColumn: Sendable {
                 }
             }
             for code in 0..<width {
-                let rows = partial[code] + partial[width + code] + partial[2 * width + code] + partial[3 * width + code]
+                let rows = interleavedTotal(partial, stride: width, at: code)
                 if rows > 0 { histogram[Int(remap[code])] += rows }
             }
         }
