@@ -64,10 +64,10 @@ public enum Analysis {
         database: Database, options: AnalysisOptions = AnalysisOptions(), progress: (String) -> Void = { _ in }
     ) throws -> AnalysisResult {
         var timings: [(String, Double)] = []
-        var clock = seconds()
+        var clock = monotonicSeconds()
         let traceMemory = getenv("POSRCA_TRACE_MEMORY") != nil
         func lap(_ phase: String) {
-            let now = seconds()
+            let now = monotonicSeconds()
             let elapsed = now - clock
             timings.append((phase, elapsed))
             clock = now
@@ -137,7 +137,7 @@ public enum Analysis {
         let findings = FindingAssembly.assemble(candidates, table: table, target: target, codeGaps: codeGaps, foldShare: options.foldShare)
         lap("assemble")
         let runID = try AnalysisRuns.insert(
-            database, findings: findings, codeGaps: codeGaps, startedAt: startedAt, seconds: seconds() - started,
+            database, findings: findings, codeGaps: codeGaps, startedAt: startedAt, seconds: monotonicSeconds() - started,
             options: options.summary, transactions: table.count, window: window, recomputed: recompute.terminalDays)
         lap("write")
         return AnalysisResult(
@@ -259,12 +259,6 @@ public enum Analysis {
             }
         }
         return "\(values["VmRSS"] ?? "?"), peak \(values["VmHWM"] ?? "?")"
-    }
-
-    static func seconds() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 }
 

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import POSStore
 
 /// Runs the passes of an analysis side by side: each of `threads` threads takes the next job
 /// not yet taken, so the longest jobs, listed first, start first. The jobs read the same window
@@ -27,9 +28,9 @@ enum PassJobs {
 
         func work() {
             while let index = counter.take(below: jobs.count) {
-                let started = Analysis.seconds()
+                let started = monotonicSeconds()
                 let value = jobs[index]()
-                let seconds = Analysis.seconds() - started
+                let seconds = monotonicSeconds() - started
                 lock.lock()
                 results[index] = (value, seconds)
                 lock.unlock()

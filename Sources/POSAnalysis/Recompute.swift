@@ -130,12 +130,6 @@ public enum Recompute {
         }
         return scope
     }
-
-    static func monotonicSeconds() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-    }
 }
 
 /// Writes one batch's results in one transaction, and works out which other (day, terminal) pairs
@@ -155,9 +149,9 @@ struct BatchWriter {
     mutating func write(timing: (String, Double) -> Void) throws -> Set<DayTerminal> {
         try database.execute("BEGIN IMMEDIATE")
         do {
-            var clock = Recompute.monotonicSeconds()
+            var clock = monotonicSeconds()
             func lap(_ phase: String) {
-                let now = Recompute.monotonicSeconds()
+                let now = monotonicSeconds()
                 timing(phase, now - clock)
                 clock = now
             }
@@ -446,14 +440,14 @@ struct BatchWriter {
             var counting = 0.0
             let owners = writer.snapshotOwners()
             for input in inputs {
-                var clock = Recompute.monotonicSeconds()
+                var clock = monotonicSeconds()
                 var builder = DaySnapshotBuilder(day: input.day, covered: input.covered)
                 let blocks = writer.dayBlocks(day: input.day, filter: input.filter, old: input.old, owners: owners, builder: &builder)
                 let snapshot = writer.buildSnapshot(day: input.day, blocks: blocks, owners: owners, builder: &builder)
-                building += Recompute.monotonicSeconds() - clock
-                clock = Recompute.monotonicSeconds()
+                building += monotonicSeconds() - clock
+                clock = monotonicSeconds()
                 result.days.append(BuiltDay(day: input.day, covered: input.covered, counted: DailyAggregates.Counted(snapshot)))
-                counting += Recompute.monotonicSeconds() - clock
+                counting += monotonicSeconds() - clock
             }
             result.phases = [("build snapshots beside writes", building), ("count aggregates beside writes", counting)]
             return result

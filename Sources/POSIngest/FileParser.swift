@@ -452,10 +452,3 @@ struct ShorterThanContinued: Error {}
 struct CSVFileFailure: Error {
     var reason: String
 }
-
-/// Seconds on a clock that only goes forward.
-func monotonicSeconds() -> Double {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-}

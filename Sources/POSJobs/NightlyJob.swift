@@ -70,7 +70,7 @@ struct NightlyRun {
 
     /// Runs the steps in order; a step that fails is logged and ends the run `failed`.
     func run() throws -> ExitStatus {
-        let started = Date()
+        let started = monotonicSeconds()
         log.event(
             "start", "nightly run started",
             ["pid": .integer(Int64(getpid())), "inbox": .string(job.inbox), "db": .string(job.database), "reports": .string(job.reports)])
@@ -80,13 +80,13 @@ struct NightlyRun {
         cleanUp(folders)
 
         var timings: Timings = []
-        var lap = Date()
+        var lap = monotonicSeconds()
         guard let ingest = ingest() else { return .failed }
-        timings.append(("ingest", Date().timeIntervalSince(lap)))
+        timings.append(("ingest", monotonicSeconds() - lap))
         logIngest(ingest)
-        lap = Date()
+        lap = monotonicSeconds()
         guard let result = analyze() else { return .failed }
-        timings.append(("analyze", Date().timeIntervalSince(lap)))
+        timings.append(("analyze", monotonicSeconds() - lap))
         logAnalysis(result, databasePath: job.database)
 
         let date = DatedReportFolders.localDate()
@@ -95,11 +95,10 @@ struct NightlyRun {
         guard let outcome = report(into: folders, date: date, queries: library, lock: lock, ingest: ingest, timings: timings) else { return .failed }
         if !outcome.problems.isEmpty { exit = .failed }
         pruneReportFolders(folders, today: date)
+        let seconds = monotonicSeconds() - started
         log.event(
-            "done", "nightly run done in \(String(Date().timeIntervalSince(started).rounded(toPlaces: 2))) s, exit \(exit.rawValue)",
-            [
-                "exit": .integer(Int64(exit.rawValue)), "seconds": .number(Date().timeIntervalSince(started).rounded(toPlaces: 3)),
-            ])
+            "done", "nightly run done in \(String(seconds.rounded(toPlaces: 2))) s, exit \(exit.rawValue)",
+            ["exit": .integer(Int64(exit.rawValue)), "seconds": .number(seconds.rounded(toPlaces: 3))])
         // What a person at the terminal reads last: the top findings with their evidence, in the
         // chosen language (JSON logs stay JSON lines: schedulers read the findings from the report
         // folder; the log lines themselves stay English, an operational log that tools match on).
