@@ -40,6 +40,9 @@ public enum DatabaseMode: Sendable {
 public final class Database {
     let handle: OpaquePointer
     public let path: String
+    /// The temporary `transactions` view this connection's read-only queries go through, nil
+    /// for the stored view (`TransactionsView`).
+    var transactionsView: String?
 
     /// Opens (or creates) the database at `path`.
     public init(path: String, mode: DatabaseMode = .readWrite, busyTimeoutMilliseconds: Int32 = 60_000) throws {

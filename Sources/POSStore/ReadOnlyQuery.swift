@@ -10,8 +10,13 @@ extension Database {
     /// text must hold one statement, since SQLite would silently ignore a second one after `;`.
     /// Throws a `DatabaseError` (result code `.auth` for a refused statement) naming the SQL.
     /// Open the connection with `.readOnly` as well: this guards the statement, that guards the file.
+    ///
+    /// A query that reads the columns of `transactions` the analysis fills reads them through
+    /// joins made for it (`TransactionsView`), with the same rows.
     public func prepareReadOnlyQuery(_ sql: String) throws -> Statement {
-        sqlite3_set_authorizer(handle, readOnlyAuthorizer, nil)
+        let reads = ViewReads()
+        let context = Unmanaged.passUnretained(reads).toOpaque()
+        sqlite3_set_authorizer(handle, readOnlyAuthorizer, context)
         defer { sqlite3_set_authorizer(handle, nil, nil) }
 
         var first: OpaquePointer?
@@ -36,14 +41,32 @@ extension Database {
             let length = tail.map { UnsafeRawPointer($0) - UnsafeRawPointer(text) } ?? sql.utf8.count
             return String(decoding: UnsafeRawBufferPointer(start: text, count: length), as: UTF8.self)
         }
+        if reads.readsTransactions {
+            sqlite3_set_authorizer(handle, nil, nil)
+            shapeTransactionsView(TransactionsView.definition(reading: reads.transactionColumns))
+            sqlite3_set_authorizer(handle, readOnlyAuthorizer, context)
+        }
         let statement: Statement
         do {
-            statement = try prepare(single)
+            statement = try withExtendedLifetime(reads) { try prepareUnderAuthorizer(single, context: context) }
         } catch let error as DatabaseError {
             throw error.resultCode == .auth ? refused(sql) : error
         }
         guard statement.isReadOnly else { throw refused(sql) }
         return statement
+    }
+
+    /// Compiles the statement; if it fails on this connection's own `transactions` view, compiles
+    /// it again on the stored one.
+    private func prepareUnderAuthorizer(_ sql: String, context: UnsafeMutableRawPointer) throws -> Statement {
+        do {
+            return try prepare(sql)
+        } catch let error as DatabaseError where transactionsView != nil && error.resultCode != .auth {
+            sqlite3_set_authorizer(handle, nil, nil)
+            shapeTransactionsView(nil)
+            sqlite3_set_authorizer(handle, readOnlyAuthorizer, context)
+            return try prepare(sql)
+        }
     }
 
     private func refusalOrError(_ status: Int32, sql: String) -> DatabaseError {
@@ -69,13 +92,28 @@ private let describingPragmas: Set<String> = [
     "function_list", "pragma_list", "collation_list", "database_list", "compile_options",
 ]
 
-/// Allows reading only. Schema parsing does not pass through here (SQLite disables the authorizer then).
+/// The columns of `transactions` a statement reads itself (not through another view), as the
+/// authorizer reports them while it compiles.
+private final class ViewReads {
+    var readsTransactions = false
+    var transactionColumns: Set<String> = []
+}
+
+/// Allows reading only, and notes the columns of `transactions` the statement reads (the context
+/// is its `ViewReads`). Schema parsing does not pass through here (SQLite disables the authorizer then).
 private let readOnlyAuthorizer:
     @convention(c) (
         UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?
-    ) -> Int32 = { _, action, first, second, _, _ in
+    ) -> Int32 = { context, action, first, second, _, view in
         switch action {
-        case SQLITE_SELECT, SQLITE_READ, SQLITE_FUNCTION, SQLITE_RECURSIVE:
+        case SQLITE_READ:
+            if view == nil, let context, let first, let second, String(cString: first).lowercased() == "transactions" {
+                let reads = Unmanaged<ViewReads>.fromOpaque(context).takeUnretainedValue()
+                reads.readsTransactions = true
+                reads.transactionColumns.insert(String(cString: second).lowercased())
+            }
+            return SQLITE_OK
+        case SQLITE_SELECT, SQLITE_FUNCTION, SQLITE_RECURSIVE:
             return SQLITE_OK
         case SQLITE_PRAGMA:
             // `PRAGMA name` reads a setting; `PRAGMA name = value` and `PRAGMA name(arg)` may write one.

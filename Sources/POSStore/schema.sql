@@ -578,15 +578,20 @@ JOIN input_files AS f ON f.id = r.file_id;
 
 -- Each text column is a scalar subquery rather than a join, so that a query reads only what it
 -- uses: `SELECT brand, count(*) FROM transactions GROUP BY brand` looks up `inventory_texts` and
--- nothing else (SQLite 3.40 does not drop unused LEFT JOINs from aggregate queries).
+-- nothing else (SQLite 3.40 does not drop unused LEFT JOINs from aggregate queries). posrca's own
+-- read-only queries (`posrca sql`, `posrca query`) go through a view of the same rows that joins
+-- just the tables the query reads, which costs less a row (TransactionsView.swift).
 DROP VIEW IF EXISTS transactions;
 DROP VIEW IF EXISTS transaction_rows;
--- The transactions view with each row's id and local day number: what an archive reads a day's
--- rows from by rowid range. Internal; `transactions` below is the interface.
+-- The transactions view with each row's id, local day number and terminal's dictionary id: what
+-- an archive reads a day's rows from by rowid range, and what the joins of a read-only query's own
+-- `transactions` view hang from (TransactionsView.swift). Internal; `transactions` below is the
+-- interface.
 CREATE VIEW transaction_rows AS
 SELECT
     t.id                                                                                       AS txn_id,
     (t.ts + t.tz * 60000) / 86400000                                                           AS day_number,
+    t.tid                                                                                      AS terminal,
     (SELECT value FROM dictionary WHERE id = t.tid)                                            AS tid,
     strftime('%Y-%m-%dT%H:%M:%fZ', t.ts / 1000.0, 'unixepoch')                                 AS ts,
     date((t.ts + t.tz * 60000) / 1000, 'unixepoch')                                            AS day,
