@@ -11,8 +11,9 @@ extension Database {
     /// Throws a `DatabaseError` (result code `.auth` for a refused statement) naming the SQL.
     /// Open the connection with `.readOnly` as well: this guards the statement, that guards the file.
     ///
-    /// A query that reads the columns of `transactions` the analysis fills reads them through
-    /// joins made for it (`TransactionsView`), with the same rows.
+    /// A query that reads columns of `transactions` kept in other tables (the analysis's facts,
+    /// the inventory's texts) reads them through joins made for it (`TransactionsView`), with the
+    /// same rows.
     public func prepareReadOnlyQuery(_ sql: String) throws -> Statement {
         let reads = ViewReads()
         let context = Unmanaged.passUnretained(reads).toOpaque()
@@ -41,11 +42,11 @@ extension Database {
             let length = tail.map { UnsafeRawPointer($0) - UnsafeRawPointer(text) } ?? sql.utf8.count
             return String(decoding: UnsafeRawBufferPointer(start: text, count: length), as: UTF8.self)
         }
-        if reads.readsTransactions {
-            sqlite3_set_authorizer(handle, nil, nil)
-            shapeTransactionsView(TransactionsView.definition(reading: reads.transactionColumns))
-            sqlite3_set_authorizer(handle, readOnlyAuthorizer, context)
-        }
+        // Every statement: one that reads no column of `transactions` (`count(*)`) drops the
+        // joins an earlier statement on this connection needed.
+        sqlite3_set_authorizer(handle, nil, nil)
+        shapeTransactionsView(TransactionsView.definition(reading: reads.transactionColumns))
+        sqlite3_set_authorizer(handle, readOnlyAuthorizer, context)
         let statement: Statement
         do {
             statement = try withExtendedLifetime(reads) { try prepareUnderAuthorizer(single, context: context) }
@@ -95,7 +96,6 @@ private let describingPragmas: Set<String> = [
 /// The columns of `transactions` a statement reads itself (not through another view), as the
 /// authorizer reports them while it compiles.
 private final class ViewReads {
-    var readsTransactions = false
     var transactionColumns: Set<String> = []
 }
 
@@ -109,7 +109,6 @@ private let readOnlyAuthorizer:
         case SQLITE_READ:
             if view == nil, let context, let first, let second, String(cString: first).lowercased() == "transactions" {
                 let reads = Unmanaged<ViewReads>.fromOpaque(context).takeUnretainedValue()
-                reads.readsTransactions = true
                 reads.transactionColumns.insert(String(cString: second).lowercased())
             }
             return SQLITE_OK
