@@ -6,9 +6,10 @@ import POSSampleData
 import POSStore
 import Testing
 
-/// A read-only query that reads the columns of `transactions` the analysis fills goes through a
-/// temporary view on its connection that joins them (docs/cli.md §4). It must give the stored
-/// view's rows, column for column, and join nothing the query does not read.
+/// A read-only query that reads columns of `transactions` kept in other tables (the analysis's
+/// facts, the inventory's texts) goes through a temporary view on its connection that joins them
+/// (docs/cli.md §4). It must give the stored view's rows, column for column, and join nothing the
+/// query does not read.
 @Suite("The transactions view as read-only queries see it", .serialized)
 struct TransactionsViewTests {
     /// The view's columns a join can serve: the analysis's, then the inventory's.
