@@ -44,9 +44,7 @@ extension Database {
         }
         // Every statement: one that reads no column of `transactions` (`count(*)`) drops the
         // joins an earlier statement on this connection needed.
-        sqlite3_set_authorizer(handle, nil, nil)
-        shapeTransactionsView(TransactionsView.definition(reading: reads.transactionColumns))
-        sqlite3_set_authorizer(handle, readOnlyAuthorizer, context)
+        shapeTransactionsView(TransactionsView.definition(reading: reads.transactionColumns), authorizerContext: context)
         let statement: Statement
         do {
             statement = try withExtendedLifetime(reads) { try prepareUnderAuthorizer(single, context: context) }
@@ -63,11 +61,17 @@ extension Database {
         do {
             return try prepare(sql)
         } catch let error as DatabaseError where transactionsView != nil && error.resultCode != .auth {
-            sqlite3_set_authorizer(handle, nil, nil)
-            shapeTransactionsView(nil)
-            sqlite3_set_authorizer(handle, readOnlyAuthorizer, context)
+            shapeTransactionsView(nil, authorizerContext: context)
             return try prepare(sql)
         }
+    }
+
+    /// Shapes this connection's `transactions` view with the read-only authorizer off, since it
+    /// refuses the view's `CREATE` and `DROP`, then puts the authorizer back with `context`.
+    private func shapeTransactionsView(_ definition: String?, authorizerContext context: UnsafeMutableRawPointer) {
+        sqlite3_set_authorizer(handle, nil, nil)
+        shapeTransactionsView(definition)
+        sqlite3_set_authorizer(handle, readOnlyAuthorizer, context)
     }
 
     private func refusalOrError(_ status: Int32, sql: String) -> DatabaseError {
